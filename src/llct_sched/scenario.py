@@ -1,0 +1,327 @@
+"""The scenario: everything a center plans a year with, as validated pydantic models.
+
+A scenario is one YAML or JSON file. Unknown keys are errors. Ids are plain strings chosen
+by the planner; every cross reference (a class's program, a lecturer's topics, ...) is by id.
+The semantic rules that a timetable must satisfy are documented in docs/rules.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$", description="An identifier without spaces.")]
+
+
+class StrictModel(BaseModel):
+    """Base of every scenario model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+
+
+class Weekday(StrEnum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+    @property
+    def index(self) -> int:
+        """Monday is 0, as in `datetime.date.weekday()`."""
+        return list(Weekday).index(self)
+
+
+class Period(StrEnum):
+    """The two daily sessions (buổi)."""
+
+    morning = "morning"
+    afternoon = "afternoon"
+
+
+class ProgramType(StrEnum):
+    trung_cap = "trung_cap"
+    so_cap = "so_cap"
+    boi_duong = "boi_duong"
+
+
+class Bloc(StrEnum):
+    dang = "dang"
+    chinh_quyen = "chinh_quyen"
+    doan_the = "doan_the"
+
+
+class RoomKind(StrEnum):
+    hall = "hall"
+    classroom = "classroom"
+    borrowed = "borrowed"
+
+
+class LecturerKind(StrEnum):
+    full_time = "full_time"
+    part_time = "part_time"
+    external = "external"
+
+
+class TaughtBy(StrEnum):
+    center = "center"
+    external = "external"
+
+
+class EventKind(StrEnum):
+    congress = "congress"
+    anniversary = "anniversary"
+    ceremony = "ceremony"
+    other = "other"
+
+
+class DateRange(StrictModel):
+    """An inclusive range of dates; `end` defaults to `start` (a single day)."""
+
+    start: dt.date
+    end: dt.date | None = None
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> DateRange:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def last(self) -> dt.date:
+        return self.end if self.end is not None else self.start
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.last
+
+
+class SessionHours(StrictModel):
+    """Clock hours of the two sessions, used by calendar exports."""
+
+    morning_start: dt.time = dt.time(7, 30)
+    morning_end: dt.time = dt.time(11, 30)
+    afternoon_start: dt.time = dt.time(13, 30)
+    afternoon_end: dt.time = dt.time(17, 0)
+
+
+class Holiday(DateRange):
+    name: str = ""
+
+
+class Blackout(StrictModel):
+    """A period when classes cannot meet: all of them, or those above `max_gathering` learners."""
+
+    id: Id
+    name: str = ""
+    start: dt.date
+    end: dt.date
+    max_gathering: int | None = Field(
+        default=None, ge=0, description="None: no class at all; N: no class of more than N learners."
+    )
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> Blackout:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Event(StrictModel):
+    """A dated event that classes and lecturers can refer to (congress, anniversary, ...)."""
+
+    id: Id
+    name: str = ""
+    kind: EventKind = EventKind.other
+    start: dt.date
+    end: dt.date | None = None
+    avoid_classes: bool = Field(default=False, description="Soft goal: avoid meeting on these days.")
+
+    @property
+    def last(self) -> dt.date:
+        return self.end if self.end is not None else self.start
+
+
+class Calendar(StrictModel):
+    start: dt.date
+    end: dt.date
+    working_weekdays: list[Weekday] = Field(
+        default_factory=lambda: [Weekday.mon, Weekday.tue, Weekday.wed, Weekday.thu, Weekday.fri]
+    )
+    max_block_gap_days: int = Field(
+        default=3,
+        ge=1,
+        description="Two consecutive meeting days of one block are at most this many calendar days apart "
+        "(3 lets a block run Friday to Monday).",
+    )
+    hours: SessionHours = Field(default_factory=SessionHours)
+    holidays: list[Holiday] = Field(default_factory=list)
+    blackouts: list[Blackout] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _range(self) -> Calendar:
+        if self.end < self.start:
+            raise ValueError(f"calendar end {self.end} is before start {self.start}")
+        return self
+
+
+class Room(StrictModel):
+    id: Id
+    name: str = ""
+    seats: int = Field(gt=0)
+    kind: RoomKind = RoomKind.classroom
+    unavailable: list[DateRange] = Field(default_factory=list)
+
+
+class Lecturer(StrictModel):
+    id: Id
+    name: str = ""
+    kind: LecturerKind = LecturerKind.full_time
+    topics: list[Id] = Field(default_factory=list)
+    available: dict[Weekday, list[Period]] | None = Field(
+        default=None, description="Weekly availability; None means every working session."
+    )
+    unavailable: list[DateRange] = Field(default_factory=list)
+    unavailable_events: list[Id] = Field(
+        default_factory=list, description="Events (e.g. congresses) during which the lecturer is away."
+    )
+    max_sessions_per_week: int | None = Field(default=None, ge=0)
+    max_sessions_per_month: int | None = Field(default=None, ge=0)
+    max_sessions_per_year: int | None = Field(default=None, ge=0)
+    norm_sessions_per_year: int | None = Field(
+        default=None, ge=0, description="Teaching norm (soft goal), usually for full-time lecturers."
+    )
+    can_observe: bool = False
+    innovation_report: bool = Field(
+        default=False, description="Has an innovation report (sáng kiến kinh nghiệm) this year."
+    )
+
+
+class Module(StrictModel):
+    """A module (học phần / chuyên đề) of a program: a number of sessions on one topic."""
+
+    id: Id
+    name: str = ""
+    sessions: int = Field(gt=0)
+    topic: Id
+    after: list[Id] | None = Field(
+        default=None, description="Modules that must finish before this one starts; None: the previous module."
+    )
+
+
+class Delivery(StrictModel):
+    """How a class meets: `blocks` blocks of whole days, at least `min_gap_days` apart.
+
+    Every block has the same number of days; a day holds `sessions_per_day` sessions. The
+    program's total sessions must equal blocks x days x sessions_per_day.
+    """
+
+    blocks: int = Field(default=1, ge=1)
+    sessions_per_day: int = Field(default=2, ge=1, le=2)
+    min_gap_days: int = Field(default=0, ge=0, description="Calendar days between the end of a block and the next start.")
+
+
+class Program(StrictModel):
+    id: Id
+    name: str = ""
+    type: ProgramType
+    modules: list[Module] = Field(min_length=1)
+    delivery: Delivery = Field(default_factory=Delivery)
+    taught_by: TaughtBy = TaughtBy.center
+
+    @property
+    def total_sessions(self) -> int:
+        return sum(m.sessions for m in self.modules)
+
+
+class TrainingClass(StrictModel):
+    """A class (lớp): one offering of a program to one group of learners."""
+
+    id: Id
+    name: str = ""
+    program: Id
+    bloc: Bloc | None = None
+    learners: int | None = Field(default=None, gt=0, description="None when the class belongs to a cohort.")
+    earliest_start: dt.date | None = None
+    latest_end: dt.date | None = None
+    not_before_event: Id | None = Field(default=None, description="Starts after this event ends.")
+    not_after_event: Id | None = Field(default=None, description="Ends before this event starts.")
+    preferred_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
+    pinned_starts: list[dt.date] | None = Field(default=None, description="Start date of each block.")
+    pinned_room: Id | None = None
+    groups: list[Id] = Field(default_factory=list, description="Learner groups attending this class.")
+
+
+class LearnerGroup(StrictModel):
+    """Who attends (the officials of a ward, the town's teachers, ...): its classes never overlap."""
+
+    id: Id
+    name: str = ""
+
+
+class Cohort(StrictModel):
+    """Learners split across parallel classes."""
+
+    id: Id
+    name: str = ""
+    learners: int = Field(gt=0)
+    classes: list[Id] = Field(min_length=1)
+    min_per_class: int = Field(default=1, ge=1)
+    max_per_class: int | None = Field(default=None, ge=1)
+
+
+class ObservationPolicy(StrictModel):
+    """Lesson observation (dự giờ): who must be observed, how often, by whom."""
+
+    observed_kinds: list[LecturerKind] = Field(
+        default_factory=lambda: [LecturerKind.full_time, LecturerKind.part_time]
+    )
+    visits_per_lecturer: int = Field(default=1, ge=0)
+    observers: list[Id] | None = Field(default=None, description="None: every lecturer with can_observe.")
+    max_visits_per_observer: int | None = Field(default=None, ge=1)
+    programs: list[Id] | None = Field(default=None, description="Programs whose sessions count; None: all.")
+
+
+class Weights(StrictModel):
+    """Weights of the soft goals (0 switches a goal off)."""
+
+    preferred_months: int = Field(default=10, ge=0)
+    month_spread: int = Field(default=1, ge=0)
+    avoid_event_days: int = Field(default=5, ge=0)
+    borrowed_room: int = Field(default=3, ge=0)
+    room_stability: int = Field(default=5, ge=0)
+    module_lecturer_stability: int = Field(default=2, ge=0)
+    lecturer_balance: int = Field(default=1, ge=0)
+    teaching_norm: int = Field(default=1, ge=0)
+
+
+class Target(StrictModel):
+    """A target of the plan: classes and learners for a program type and bloc."""
+
+    program_type: ProgramType
+    bloc: Bloc | None = None
+    classes: int | None = Field(default=None, ge=0)
+    learners: int | None = Field(default=None, ge=0)
+    label: str = ""
+
+
+class Scenario(StrictModel):
+    name: Id
+    title: str = ""
+    description: str = ""
+    calendar: Calendar
+    rooms: list[Room] = Field(min_length=1)
+    lecturers: list[Lecturer] = Field(default_factory=list)
+    programs: list[Program] = Field(min_length=1)
+    classes: list[TrainingClass] = Field(min_length=1)
+    groups: list[LearnerGroup] = Field(default_factory=list)
+    cohorts: list[Cohort] = Field(default_factory=list)
+    observation: ObservationPolicy = Field(default_factory=ObservationPolicy)
+    weights: Weights = Field(default_factory=Weights)
+    targets: list[Target] = Field(default_factory=list)
