@@ -1,0 +1,640 @@
+"""Semantic validation of a scenario: the checks pydantic cannot make alone.
+
+`validate` returns every error and warning, each located by its path inside the file
+(`classes[12].program`, `lecturers[3].topics[1]`, ...) and worded in plain words that name the
+offending value. `ensure_valid` raises ScenarioError carrying all errors and returns the warnings.
+The rules behind the checks are in docs/rules.md.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol, TypeVar
+
+import networkx as nx
+
+from llct_sched.errors import InputIssue, ScenarioError, Severity
+from llct_sched.scenario import Cohort, Event, Lecturer, Program, Room, Scenario, TaughtBy, TrainingClass
+
+__all__ = ["ensure_valid", "validate"]
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_HasId)
+
+
+def _error(path: str, message: str) -> InputIssue:
+    return InputIssue(path=path, message=message, severity=Severity.error)
+
+
+def _warning(path: str, message: str) -> InputIssue:
+    return InputIssue(path=path, message=message, severity=Severity.warning)
+
+
+def _first_by_id(items: Sequence[_T]) -> dict[str, _T]:
+    """Id -> first item with that id (duplicates are reported separately)."""
+    found: dict[str, _T] = {}
+    for item in items:
+        found.setdefault(item.id, item)
+    return found
+
+
+@dataclass
+class _Context:
+    """Look-ups shared by the checks, built once per scenario."""
+
+    scenario: Scenario
+    rooms: dict[str, Room] = field(default_factory=dict)
+    lecturers: dict[str, Lecturer] = field(default_factory=dict)
+    programs: dict[str, Program] = field(default_factory=dict)
+    classes: dict[str, TrainingClass] = field(default_factory=dict)
+    groups: set[str] = field(default_factory=set)
+    events: dict[str, Event] = field(default_factory=dict)
+    cohort_of: dict[str, Cohort] = field(default_factory=dict)
+    working_days: list[dt.date] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, scenario: Scenario) -> _Context:
+        ctx = cls(scenario=scenario)
+        ctx.rooms = _first_by_id(scenario.rooms)
+        ctx.lecturers = _first_by_id(scenario.lecturers)
+        ctx.programs = _first_by_id(scenario.programs)
+        ctx.classes = _first_by_id(scenario.classes)
+        ctx.groups = {g.id for g in scenario.groups}
+        ctx.events = _first_by_id(scenario.calendar.events)
+        for cohort in scenario.cohorts:
+            for class_id in cohort.classes:
+                ctx.cohort_of.setdefault(class_id, cohort)
+        ctx.working_days = _working_days(scenario)
+        return ctx
+
+    @property
+    def max_seats(self) -> int:
+        return max((r.seats for r in self.scenario.rooms), default=0)
+
+    def best_seats(self, klass: TrainingClass) -> int:
+        """The most learners a class can seat: its pinned room's seats, else the largest room's."""
+        if klass.pinned_room is not None and klass.pinned_room in self.rooms:
+            return self.rooms[klass.pinned_room].seats
+        return self.max_seats
+
+
+def _working_days(scenario: Scenario) -> list[dt.date]:
+    """Sorted working days (rules.md): in the calendar, on a working weekday, not a holiday."""
+    cal = scenario.calendar
+    weekdays = {w.index for w in cal.working_weekdays}
+    days = []
+    day = cal.start
+    while day <= cal.end:
+        if day.weekday() in weekdays and not any(h.contains(day) for h in cal.holidays):
+            days.append(day)
+        day += ONE_DAY
+    return days
+
+
+def _closed_by_blackout(scenario: Scenario, day: dt.date, learners: int) -> str | None:
+    """The id of a blackout closing `day` to a class of `learners` learners, if any."""
+    for blackout in scenario.calendar.blackouts:
+        if blackout.start <= day <= blackout.end and (
+            blackout.max_gathering is None or learners > blackout.max_gathering
+        ):
+            return blackout.id
+    return None
+
+
+def _least_learners(ctx: _Context, klass: TrainingClass) -> int:
+    """A lower bound of the class's learners (a cohort class has at least min_per_class)."""
+    if klass.learners is not None:
+        return klass.learners
+    cohort = ctx.cohort_of.get(klass.id)
+    return cohort.min_per_class if cohort is not None else 1
+
+
+def _days_needed(program: Program) -> int | None:
+    """Meeting days a class of the program needs (blocks x days per block); None if not whole."""
+    delivery = program.delivery
+    per_block = delivery.blocks * delivery.sessions_per_day
+    if program.total_sessions % per_block:
+        return None
+    return program.total_sessions // delivery.sessions_per_day
+
+
+# --- duplicate ids -------------------------------------------------------------------------
+
+
+def _duplicates(items: Iterable[_HasId], prefix: str, what: str) -> list[InputIssue]:
+    issues = []
+    first_index: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item.id in first_index:
+            issues.append(
+                _error(
+                    f"{prefix}[{index}].id",
+                    f"duplicate {what} id '{item.id}' (already used by {prefix}[{first_index[item.id]}])",
+                )
+            )
+        else:
+            first_index[item.id] = index
+    return issues
+
+
+def check_duplicate_ids(ctx: _Context) -> list[InputIssue]:
+    s = ctx.scenario
+    issues = (
+        _duplicates(s.rooms, "rooms", "room")
+        + _duplicates(s.lecturers, "lecturers", "lecturer")
+        + _duplicates(s.programs, "programs", "program")
+        + _duplicates(s.classes, "classes", "class")
+        + _duplicates(s.groups, "groups", "group")
+        + _duplicates(s.cohorts, "cohorts", "cohort")
+        + _duplicates(s.calendar.events, "calendar.events", "event")
+        + _duplicates(s.calendar.blackouts, "calendar.blackouts", "blackout")
+    )
+    for p, program in enumerate(s.programs):
+        issues += _duplicates(program.modules, f"programs[{p}].modules", f"module (in program '{program.id}')")
+    return issues
+
+
+# --- unknown references --------------------------------------------------------------------
+
+
+def check_class_references(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    for c, klass in enumerate(ctx.scenario.classes):
+        at = f"classes[{c}]"
+        if klass.program not in ctx.programs:
+            issues.append(_error(f"{at}.program", f"class '{klass.id}' refers to unknown program '{klass.program}'"))
+        for g, group in enumerate(klass.groups):
+            if group not in ctx.groups:
+                issues.append(_error(f"{at}.groups[{g}]", f"class '{klass.id}' refers to unknown group '{group}'"))
+        if klass.pinned_room is not None and klass.pinned_room not in ctx.rooms:
+            issues.append(
+                _error(f"{at}.pinned_room", f"class '{klass.id}' is pinned to unknown room '{klass.pinned_room}'")
+            )
+        for key, event_id in (("not_before_event", klass.not_before_event), ("not_after_event", klass.not_after_event)):
+            if event_id is not None and event_id not in ctx.events:
+                issues.append(_error(f"{at}.{key}", f"class '{klass.id}' refers to unknown event '{event_id}'"))
+    return issues
+
+
+def check_lecturer_references(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    for i, lecturer in enumerate(ctx.scenario.lecturers):
+        for e, event_id in enumerate(lecturer.unavailable_events):
+            if event_id not in ctx.events:
+                issues.append(
+                    _error(
+                        f"lecturers[{i}].unavailable_events[{e}]",
+                        f"lecturer '{lecturer.id}' refers to unknown event '{event_id}'",
+                    )
+                )
+    return issues
+
+
+def check_module_precedence(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    for p, program in enumerate(ctx.scenario.programs):
+        module_ids = {m.id for m in program.modules}
+        graph: nx.DiGraph = nx.DiGraph()
+        graph.add_nodes_from(module_ids)
+        for m, module in enumerate(program.modules):
+            if module.after is None:
+                if m > 0:
+                    graph.add_edge(program.modules[m - 1].id, module.id)
+                continue
+            for a, before in enumerate(module.after):
+                if before in module_ids:
+                    graph.add_edge(before, module.id)
+                else:
+                    issues.append(
+                        _error(
+                            f"programs[{p}].modules[{m}].after[{a}]",
+                            f"module '{module.id}' comes after unknown module '{before}' "
+                            f"(program '{program.id}' has no such module)",
+                        )
+                    )
+        try:
+            cycle = nx.find_cycle(graph)
+        except nx.NetworkXNoCycle:
+            continue
+        loop = " -> ".join([str(edge[0]) for edge in cycle] + [str(cycle[0][0])])
+        issues.append(
+            _error(f"programs[{p}].modules", f"the module order of program '{program.id}' has a cycle: {loop}")
+        )
+    return issues
+
+
+def check_cohort_membership(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    owner: dict[str, str] = {}
+    for h, cohort in enumerate(ctx.scenario.cohorts):
+        for k, class_id in enumerate(cohort.classes):
+            at = f"cohorts[{h}].classes[{k}]"
+            if class_id not in ctx.classes:
+                issues.append(_error(at, f"cohort '{cohort.id}' refers to unknown class '{class_id}'"))
+            elif class_id in owner:
+                other = owner[class_id]
+                where = "twice in this cohort" if other == cohort.id else f"also in cohort '{other}'"
+                issues.append(_error(at, f"class '{class_id}' is {where}; a class belongs to at most one cohort"))
+            else:
+                owner[class_id] = cohort.id
+    for c, klass in enumerate(ctx.scenario.classes):
+        cohort_of = ctx.cohort_of.get(klass.id)
+        if cohort_of is not None and klass.learners is not None:
+            issues.append(
+                _error(
+                    f"classes[{c}].learners",
+                    f"class '{klass.id}' belongs to cohort '{cohort_of.id}', which sets its learners; "
+                    f"remove learners: {klass.learners}",
+                )
+            )
+        elif cohort_of is None and klass.learners is None:
+            issues.append(
+                _error(f"classes[{c}].learners", f"class '{klass.id}' has no learners and belongs to no cohort")
+            )
+    return issues
+
+
+# --- delivery and windows ------------------------------------------------------------------
+
+
+def check_delivery(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    for p, program in enumerate(ctx.scenario.programs):
+        d = program.delivery
+        total = program.total_sessions
+        if total % (d.blocks * d.sessions_per_day):
+            issues.append(
+                _error(
+                    f"programs[{p}].delivery",
+                    f"program '{program.id}' has {total} sessions, which cannot be split into {d.blocks} block(s) "
+                    f"of whole days with {d.sessions_per_day} session(s) a day: {total} is not a multiple of "
+                    f"{d.blocks} x {d.sessions_per_day} = {d.blocks * d.sessions_per_day}",
+                )
+            )
+    return issues
+
+
+def _class_window(ctx: _Context, klass: TrainingClass) -> tuple[dt.date, dt.date, list[str]]:
+    """First and last allowed day of a class, and the bounds that narrowed the calendar."""
+    cal = ctx.scenario.calendar
+    first, last, why = cal.start, cal.end, []
+    if klass.earliest_start is not None and klass.earliest_start > first:
+        first = klass.earliest_start
+        why.append(f"earliest_start {klass.earliest_start}")
+    if klass.latest_end is not None and klass.latest_end < last:
+        last = klass.latest_end
+        why.append(f"latest_end {klass.latest_end}")
+    before = ctx.events.get(klass.not_before_event or "")
+    if before is not None and before.last + ONE_DAY > first:
+        first = before.last + ONE_DAY
+        why.append(f"after event '{before.id}' ending {before.last}")
+    after = ctx.events.get(klass.not_after_event or "")
+    if after is not None and after.start - ONE_DAY < last:
+        last = after.start - ONE_DAY
+        why.append(f"before event '{after.id}' starting {after.start}")
+    return first, last, why
+
+
+def check_class_windows(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    for c, klass in enumerate(ctx.scenario.classes):
+        program = ctx.programs.get(klass.program)
+        if program is None:
+            continue
+        needed = _days_needed(program)
+        if needed is None:
+            continue
+        first, last, why = _class_window(ctx, klass)
+        learners = _least_learners(ctx, klass)
+        lo = bisect.bisect_left(ctx.working_days, first)
+        hi = bisect.bisect_right(ctx.working_days, last)
+        open_days = [d for d in ctx.working_days[lo:hi] if _closed_by_blackout(ctx.scenario, d, learners) is None]
+        if len(open_days) < needed:
+            narrowed = f" ({', '.join(why)})" if why else ""
+            issues.append(
+                _error(
+                    f"classes[{c}]",
+                    f"class '{klass.id}' needs {needed} working days ({program.delivery.blocks} block(s) x "
+                    f"{needed // program.delivery.blocks} day(s)) but its window {first}..{last}{narrowed} "
+                    f"has only {len(open_days)}",
+                )
+            )
+    return issues
+
+
+def check_pinned_starts(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    cal = ctx.scenario.calendar
+    working = set(ctx.working_days)
+    for c, klass in enumerate(ctx.scenario.classes):
+        if klass.pinned_starts is None:
+            continue
+        at = f"classes[{c}].pinned_starts"
+        program = ctx.programs.get(klass.program)
+        if program is not None and len(klass.pinned_starts) != program.delivery.blocks:
+            issues.append(
+                _error(
+                    at,
+                    f"class '{klass.id}' pins {len(klass.pinned_starts)} start(s) but program '{program.id}' "
+                    f"has {program.delivery.blocks} block(s)",
+                )
+            )
+        learners = _least_learners(ctx, klass)
+        for i, day in enumerate(klass.pinned_starts):
+            if not cal.start <= day <= cal.end:
+                problem = f"is outside the calendar {cal.start}..{cal.end}"
+            elif day not in working:
+                holiday = next((h for h in cal.holidays if h.contains(day)), None)
+                if holiday is not None:
+                    problem = f"is a holiday ({holiday.name or holiday.reason or holiday.start})"
+                else:
+                    problem = f"is a {day.strftime('%A')}, not a working weekday"
+            elif (blackout := _closed_by_blackout(ctx.scenario, day, learners)) is not None:
+                problem = f"is closed by blackout '{blackout}'"
+            else:
+                continue
+            issues.append(_error(f"{at}[{i}]", f"pinned start {day} of class '{klass.id}' {problem}"))
+    return issues
+
+
+# --- sizes: rooms and cohorts --------------------------------------------------------------
+
+
+def check_room_sizes(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    most = ctx.max_seats
+    for c, klass in enumerate(ctx.scenario.classes):
+        if klass.learners is None:
+            continue
+        if klass.learners > most:
+            issues.append(
+                _error(
+                    f"classes[{c}].learners",
+                    f"class '{klass.id}' has {klass.learners} learners but the largest room seats {most}",
+                )
+            )
+        elif klass.learners > ctx.best_seats(klass):
+            issues.append(
+                _error(
+                    f"classes[{c}].pinned_room",
+                    f"class '{klass.id}' has {klass.learners} learners but its pinned room '{klass.pinned_room}' "
+                    f"seats {ctx.best_seats(klass)}",
+                )
+            )
+    for h, cohort in enumerate(ctx.scenario.cohorts):
+        if cohort.min_per_class > most:
+            issues.append(
+                _error(
+                    f"cohorts[{h}].min_per_class",
+                    f"cohort '{cohort.id}' puts at least {cohort.min_per_class} learners in each class "
+                    f"but the largest room seats {most}",
+                )
+            )
+    return issues
+
+
+def check_cohort_sizes(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    for h, cohort in enumerate(ctx.scenario.cohorts):
+        at = f"cohorts[{h}]"
+        n = len(cohort.classes)
+        low, high = cohort.min_per_class, cohort.max_per_class
+        if high is not None and high < low:
+            issues.append(
+                _error(
+                    f"{at}.max_per_class", f"cohort '{cohort.id}' has max_per_class {high} below min_per_class {low}"
+                )
+            )
+        if n * low > cohort.learners:
+            issues.append(
+                _error(
+                    f"{at}.min_per_class",
+                    f"cohort '{cohort.id}' has {cohort.learners} learners, too few for {n} classes of at least "
+                    f"{low} ({n} x {low} = {n * low})",
+                )
+            )
+        if high is not None and n * high < cohort.learners:
+            issues.append(
+                _error(
+                    f"{at}.max_per_class",
+                    f"cohort '{cohort.id}' has {cohort.learners} learners, too many for {n} classes of at most "
+                    f"{high} ({n} x {high} = {n * high})",
+                )
+            )
+        known = [ctx.classes[c] for c in cohort.classes if c in ctx.classes]
+        seats = sum(ctx.best_seats(k) for k in known)
+        if known and seats < cohort.learners:
+            issues.append(
+                _error(
+                    f"{at}.learners",
+                    f"cohort '{cohort.id}' has {cohort.learners} learners but its {len(known)} classes can seat "
+                    f"at most {seats} in their largest rooms",
+                )
+            )
+    return issues
+
+
+# --- lecturers -----------------------------------------------------------------------------
+
+
+def _needed_topics(ctx: _Context) -> set[str]:
+    return {m.topic for p in ctx.scenario.programs if p.taught_by == TaughtBy.center for m in p.modules}
+
+
+def check_topics_taught(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    offered = {t for lecturer in ctx.scenario.lecturers for t in lecturer.topics}
+    for p, program in enumerate(ctx.scenario.programs):
+        if program.taught_by != TaughtBy.center:
+            continue
+        for m, module in enumerate(program.modules):
+            if module.topic not in offered:
+                issues.append(
+                    _error(
+                        f"programs[{p}].modules[{m}].topic",
+                        f"no lecturer can teach topic '{module.topic}' (module '{module.id}' of program "
+                        f"'{program.id}')",
+                    )
+                )
+    return issues
+
+
+def check_lecturer_availability(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    working = set(ctx.scenario.calendar.working_weekdays)
+    for i, lecturer in enumerate(ctx.scenario.lecturers):
+        if lecturer.available is None:
+            continue
+        usable = [day for day, periods in lecturer.available.items() if periods and day in working]
+        if not usable:
+            given = [day.value for day, periods in lecturer.available.items() if periods]
+            detail = f"only on non-working days {', '.join(given)}" if given else "no session at all"
+            issues.append(
+                _warning(
+                    f"lecturers[{i}].available",
+                    f"lecturer '{lecturer.id}' is available {detail}, so can never teach or observe",
+                )
+            )
+    return issues
+
+
+def check_lecturer_topics_needed(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    needed = _needed_topics(ctx)
+    for i, lecturer in enumerate(ctx.scenario.lecturers):
+        if lecturer.topics and not needed.intersection(lecturer.topics):
+            issues.append(
+                _warning(
+                    f"lecturers[{i}].topics",
+                    f"no center-taught module needs the topics of lecturer '{lecturer.id}' "
+                    f"({', '.join(lecturer.topics)})",
+                )
+            )
+    return issues
+
+
+# --- observation ---------------------------------------------------------------------------
+
+
+def check_observation(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    policy = ctx.scenario.observation
+    for o, observer in enumerate(policy.observers or []):
+        if observer not in ctx.lecturers:
+            issues.append(_error(f"observation.observers[{o}]", f"unknown observer '{observer}' (no such lecturer)"))
+    for p, program_id in enumerate(policy.programs or []):
+        if program_id not in ctx.programs:
+            issues.append(_error(f"observation.programs[{p}]", f"unknown program '{program_id}'"))
+    if policy.visits_per_lecturer == 0:
+        return issues
+    if policy.observers is None:
+        allowed = {lecturer.id for lecturer in ctx.scenario.lecturers if lecturer.can_observe}
+        source = "no lecturer has can_observe and observation.observers is not set"
+    else:
+        allowed = {o for o in policy.observers if o in ctx.lecturers}
+        source = "observation.observers names no existing lecturer"
+    observed = [(i, lect) for i, lect in enumerate(ctx.scenario.lecturers) if lect.kind in policy.observed_kinds]
+    for k, kind in enumerate(policy.observed_kinds):
+        of_kind = [lect.id for _, lect in observed if lect.kind == kind]
+        if of_kind and not allowed:
+            issues.append(
+                _error(
+                    f"observation.observed_kinds[{k}]",
+                    f"lecturers of kind '{kind.value}' ({', '.join(of_kind)}) must be observed but {source}",
+                )
+            )
+    if len(allowed) == 1:
+        (only,) = allowed
+        for i, lecturer in observed:
+            if lecturer.id == only:
+                issues.append(
+                    _error(
+                        f"lecturers[{i}]",
+                        f"lecturer '{lecturer.id}' must be observed but is the only allowed observer "
+                        "and cannot observe themself",
+                    )
+                )
+    needed = policy.visits_per_lecturer * len(observed)
+    if allowed and policy.max_visits_per_observer is not None:
+        capacity = policy.max_visits_per_observer * len(allowed)
+        if capacity < needed:
+            issues.append(
+                _error(
+                    "observation.max_visits_per_observer",
+                    f"observation needs {needed} visits ({len(observed)} lecturers x {policy.visits_per_lecturer}) "
+                    f"but {len(allowed)} observer(s) x {policy.max_visits_per_observer} visits allow only {capacity}",
+                )
+            )
+    return issues
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+def check_targets(ctx: _Context) -> list[InputIssue]:
+    issues = []
+    for t, target in enumerate(ctx.scenario.targets):
+        matching = [
+            k
+            for k in ctx.scenario.classes
+            if k.program in ctx.programs
+            and ctx.programs[k.program].type == target.program_type
+            and (target.bloc is None or k.bloc == target.bloc)
+        ]
+        cohorts: dict[str, Cohort] = {}
+        learners = 0
+        for klass in matching:
+            cohort = ctx.cohort_of.get(klass.id)
+            if cohort is not None:
+                cohorts.setdefault(cohort.id, cohort)
+            elif klass.learners is not None:
+                learners += klass.learners
+        learners += sum(c.learners for c in cohorts.values())
+        what = target.program_type.value + (f" (bloc {target.bloc.value})" if target.bloc is not None else "")
+        label = f" ({target.label})" if target.label else ""
+        if target.classes is not None and target.classes != len(matching):
+            issues.append(
+                _warning(
+                    f"targets[{t}].classes",
+                    f"target{label} says {target.classes} classes of {what} but the class list has {len(matching)}",
+                )
+            )
+        if target.learners is not None and target.learners != learners:
+            issues.append(
+                _warning(
+                    f"targets[{t}].learners",
+                    f"target{label} says {target.learners} learners of {what} but the class list has {learners}",
+                )
+            )
+    return issues
+
+
+# --- entry points --------------------------------------------------------------------------
+
+Check = Callable[[_Context], list[InputIssue]]
+
+CHECKS: tuple[Check, ...] = (
+    check_duplicate_ids,
+    check_class_references,
+    check_lecturer_references,
+    check_module_precedence,
+    check_cohort_membership,
+    check_delivery,
+    check_class_windows,
+    check_pinned_starts,
+    check_room_sizes,
+    check_cohort_sizes,
+    check_topics_taught,
+    check_lecturer_availability,
+    check_lecturer_topics_needed,
+    check_observation,
+    check_targets,
+)
+
+
+def validate(scenario: Scenario, file: str = "") -> list[InputIssue]:
+    """Every semantic error and warning of the scenario, each located by its path; never raises."""
+    ctx = _Context.build(scenario)
+    issues: list[InputIssue] = []
+    for check in CHECKS:
+        issues.extend(replace(issue, file=file) for issue in check(ctx))
+    return issues
+
+
+def ensure_valid(scenario: Scenario, file: str = "") -> list[InputIssue]:
+    """Raise ScenarioError with all errors if there is any; otherwise return the warnings."""
+    issues = validate(scenario, file)
+    errors = [i for i in issues if i.severity == Severity.error]
+    if errors:
+        raise ScenarioError(errors)
+    return [i for i in issues if i.severity == Severity.warning]
