@@ -1,0 +1,336 @@
+"""The instance: the one place that turns a scenario into integer indices for the model.
+
+Time is a slot axis over working days only: slot t = 2 * day + period (0 morning, 1 afternoon),
+where `day` indexes the calendar's working days. A class is a sequence of blocks; each block
+occupies a fixed pattern of slots relative to its start slot, so every class-level rule (windows,
+blackouts, pinned dates, delivery) becomes a set of allowed start slots.
+
+A block's sessions are split into *segments*: maximal runs of one module inside one block. One
+lecturer teaches a whole segment (a segment of a part-time lecturer's module is usually a single
+half-day session).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from llct_sched.scenario import Lecturer, Period, Program, Scenario, TaughtBy, TrainingClass
+
+PERIODS = (Period.morning, Period.afternoon)
+
+
+@dataclass(frozen=True)
+class SegmentInfo:
+    index: int
+    block: int
+    class_index: int
+    module_index: int
+    first: int  # first session of the segment, counted inside its block
+    length: int
+    lecturers: tuple[int, ...]  # lecturers who list the module's topic
+
+
+@dataclass
+class BlockInfo:
+    index: int
+    class_index: int
+    number: int  # 0-based block number inside its class
+    days: int
+    sessions_per_day: int
+    starts: list[int]  # allowed start slots (after every static rule)
+    # (max_gathering, starts allowed when the class is larger than it): cohort classes only
+    gathering_limits: list[tuple[int, list[int]]] = field(default_factory=list)
+    segments: list[int] = field(default_factory=list)
+
+    @property
+    def sessions(self) -> int:
+        return self.days * self.sessions_per_day
+
+    def slots(self, start: int) -> list[int]:
+        """The slots of the block's sessions, in order, when it starts at `start`."""
+        if self.sessions_per_day == 2:
+            return list(range(start, start + 2 * self.days))
+        return [start + 2 * k for k in range(self.days)]
+
+    def pieces(self, start_offset: int, first: int, length: int) -> list[tuple[int, int]]:
+        """Contiguous (offset, size) pieces of sessions first..first+length-1, offsets from the start slot."""
+        if self.sessions_per_day == 2:
+            return [(start_offset + first, length)]
+        return [(start_offset + 2 * (first + k), 1) for k in range(length)]
+
+
+@dataclass
+class ClassInfo:
+    index: int
+    spec: TrainingClass
+    program: Program
+    module_order: list[int]  # module indices in the order sessions are filled
+    session_module: list[int]  # module index of each session of the class, in order
+    blocks: list[int]
+    learners_min: int
+    learners_max: int
+    cohort: int | None
+    taught_by_center: bool
+    qualifies_for_observation: bool
+
+
+@dataclass
+class Instance:
+    scenario: Scenario
+    days: list[dt.date]
+    classes: list[ClassInfo]
+    blocks: list[BlockInfo]
+    segments: list[SegmentInfo]
+    rooms: list[int]  # seats per room
+    room_unavailable_slots: list[list[int]]
+    lecturer_available: list[list[bool]]  # [lecturer][slot]
+    observed: list[int]  # lecturers who must be observed
+    observers: list[int]
+    group_classes: list[list[int]]
+    cohort_classes: list[list[int]]
+    empty_blocks: list[int] = field(default_factory=list)  # blocks with no allowed start at all
+
+    @property
+    def n_slots(self) -> int:
+        return 2 * len(self.days)
+
+    def slot_date(self, slot: int) -> dt.date:
+        return self.days[slot // 2]
+
+    def slot_period(self, slot: int) -> Period:
+        return PERIODS[slot % 2]
+
+    def day_of(self, when: dt.date) -> int | None:
+        return self._day_index.get(when)
+
+    def __post_init__(self) -> None:
+        self._day_index = {d: i for i, d in enumerate(self.days)}
+
+
+def working_days(scenario: Scenario) -> list[dt.date]:
+    cal = scenario.calendar
+    weekdays = {w.index for w in cal.working_weekdays}
+    days = []
+    day = cal.start
+    while day <= cal.end:
+        if day.weekday() in weekdays and not any(h.contains(day) for h in cal.holidays):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def module_order(program: Program) -> list[int]:
+    """Topological order of the modules; ties keep the list order."""
+    graph = nx.DiGraph()
+    index = {m.id: i for i, m in enumerate(program.modules)}
+    graph.add_nodes_from(range(len(program.modules)))
+    for i, module in enumerate(program.modules):
+        before = module.after if module.after is not None else ([program.modules[i - 1].id] if i else [])
+        graph.add_edges_from((index[b], i) for b in before)
+    return list(nx.lexicographical_topological_sort(graph))
+
+
+def lecturer_availability(scenario: Scenario, lecturer: Lecturer, days: list[dt.date]) -> list[bool]:
+    events = {e.id: e for e in scenario.calendar.events}
+    away = [(r.start, r.last) for r in lecturer.unavailable]
+    away += [(events[e].start, events[e].last) for e in lecturer.unavailable_events if e in events]
+    weekly = {w.index: tuple(p) for w, p in (lecturer.available or {}).items()}
+    available = []
+    for day in days:
+        is_away = any(a <= day <= b for a, b in away)
+        for period in PERIODS:
+            if is_away:
+                available.append(False)
+            elif lecturer.available is None:
+                available.append(True)
+            else:
+                available.append(period in weekly.get(day.weekday(), ()))
+    return available
+
+
+def _class_window(scenario: Scenario, spec: TrainingClass) -> tuple[dt.date, dt.date]:
+    """First and last date the class may meet on (calendar, own bounds and event bounds)."""
+    events = {e.id: e for e in scenario.calendar.events}
+    first, last = scenario.calendar.start, scenario.calendar.end
+    if spec.earliest_start:
+        first = max(first, spec.earliest_start)
+    if spec.latest_end:
+        last = min(last, spec.latest_end)
+    if spec.not_before_event in events:
+        first = max(first, events[spec.not_before_event].last + dt.timedelta(days=1))
+    if spec.not_after_event in events:
+        last = min(last, events[spec.not_after_event].start - dt.timedelta(days=1))
+    return first, last
+
+
+def _open_days(scenario: Scenario, days: list[dt.date], spec: TrainingClass, learners_max: int, learners_min: int):
+    """Per working day: open for the class always, never, or only when small (cohort classes).
+
+    Returns (open, conditional): open[d] is True when the day is open whatever the learners;
+    conditional maps a day to the smallest gathering limit that closes it to larger classes.
+    """
+    first, last = _class_window(scenario, spec)
+    is_open = []
+    conditional: dict[int, int] = {}
+    for d, day in enumerate(days):
+        ok = first <= day <= last
+        for blackout in scenario.calendar.blackouts:
+            if not (blackout.start <= day <= blackout.end) or not ok:
+                continue
+            limit = blackout.max_gathering
+            if limit is None or learners_min > limit:
+                ok = False
+            elif learners_max > limit:
+                conditional[d] = min(limit, conditional.get(d, limit))
+        is_open.append(ok)
+    return is_open, conditional
+
+
+def _block_day_runs(days: list[dt.date], n: int, max_gap: int) -> list[bool]:
+    """valid[s]: days s..s+n-1 form a block (consecutive working days, gaps <= max_gap)."""
+    valid = []
+    for s in range(len(days)):
+        if s + n > len(days):
+            valid.append(False)
+            continue
+        valid.append(all((days[k + 1] - days[k]).days <= max_gap for k in range(s, s + n - 1)))
+    return valid
+
+
+def build_instance(scenario: Scenario) -> Instance:
+    """Precompute indices, calendars and eligibility. The scenario must have passed validation."""
+    days = working_days(scenario)
+    n_slots = 2 * len(days)
+    lecturer_index = {lec.id: i for i, lec in enumerate(scenario.lecturers)}
+    programs = {p.id: p for p in scenario.programs}
+    class_index = {c.id: i for i, c in enumerate(scenario.classes)}
+    available = [lecturer_availability(scenario, lec, days) for lec in scenario.lecturers]
+
+    cohort_of: dict[int, int] = {}
+    for k, cohort in enumerate(scenario.cohorts):
+        for cid in cohort.classes:
+            cohort_of[class_index[cid]] = k
+
+    policy = scenario.observation
+    qualifying = set(policy.programs) if policy.programs is not None else None
+
+    classes: list[ClassInfo] = []
+    blocks: list[BlockInfo] = []
+    segments: list[SegmentInfo] = []
+    empty_blocks: list[int] = []
+    for ci, spec in enumerate(scenario.classes):
+        program = programs[spec.program]
+        order = module_order(program)
+        session_module = [m for m in order for _ in range(program.modules[m].sessions)]
+        if ci in cohort_of:
+            cohort = scenario.cohorts[cohort_of[ci]]
+            lo = cohort.min_per_class
+            hi = min(cohort.max_per_class or cohort.learners, cohort.learners)
+        else:
+            lo = hi = spec.learners or 0
+        center = program.taught_by == TaughtBy.center
+        info = ClassInfo(
+            index=ci,
+            spec=spec,
+            program=program,
+            module_order=order,
+            session_module=session_module,
+            blocks=[],
+            learners_min=lo,
+            learners_max=hi,
+            cohort=cohort_of.get(ci),
+            taught_by_center=center,
+            qualifies_for_observation=center and (qualifying is None or program.id in qualifying),
+        )
+        classes.append(info)
+        delivery = program.delivery
+        per_block = program.total_sessions // delivery.blocks
+        n_days = per_block // delivery.sessions_per_day
+        is_open, conditional = _open_days(scenario, days, spec, hi, lo)
+        runs = _block_day_runs(days, n_days, scenario.calendar.max_block_gap_days)
+        for b in range(delivery.blocks):
+            block = BlockInfo(
+                index=len(blocks), class_index=ci, number=b, days=n_days, sessions_per_day=delivery.sessions_per_day, starts=[]
+            )
+            info.blocks.append(block.index)
+            blocks.append(block)
+            block_sessions = session_module[b * per_block : (b + 1) * per_block]
+            first = 0
+            for k in range(1, per_block + 1):
+                if k == per_block or block_sessions[k] != block_sessions[first]:
+                    module = program.modules[block_sessions[first]]
+                    teachers = (
+                        tuple(i for i, lec in enumerate(scenario.lecturers) if module.topic in lec.topics) if center else ()
+                    )
+                    seg = SegmentInfo(len(segments), block.index, ci, block_sessions[first], first, k - first, teachers)
+                    segments.append(seg)
+                    block.segments.append(seg.index)
+                    first = k
+            pinned = spec.pinned_starts[b] if spec.pinned_starts and b < len(spec.pinned_starts) else None
+            candidates = range(0, n_slots, 2) if delivery.sessions_per_day == 2 else range(n_slots)
+            limits: dict[int, list[int]] = {}
+            for t in candidates:
+                s = t // 2
+                if not runs[s] or not all(is_open[d] for d in range(s, s + n_days)):
+                    continue
+                if pinned is not None and days[s] != pinned:
+                    continue
+                slots = block.slots(t)
+                if center and not all(
+                    any(all(available[lec][slots[seg.first + j]] for j in range(seg.length)) for lec in seg.lecturers)
+                    for seg in (segments[i] for i in block.segments)
+                ):
+                    continue
+                block.starts.append(t)
+                for limit in {conditional[d] for d in range(s, s + n_days) if d in conditional}:
+                    limits.setdefault(limit, [])
+            for limit in limits:
+                block.gathering_limits.append(
+                    (
+                        limit,
+                        [
+                            t
+                            for t in block.starts
+                            if not any(conditional.get(d, limit + 1) <= limit for d in range(t // 2, t // 2 + n_days))
+                        ],
+                    )
+                )
+            if not block.starts:
+                empty_blocks.append(block.index)
+
+    room_unavailable = []
+    for room in scenario.rooms:
+        slots = [2 * d + p for d, day in enumerate(days) for p in (0, 1) if any(r.contains(day) for r in room.unavailable)]
+        room_unavailable.append(slots)
+
+    observed_kinds = set(policy.observed_kinds) if policy.visits_per_lecturer > 0 else set()
+    observed = [i for i, lec in enumerate(scenario.lecturers) if lec.kind in observed_kinds]
+    if policy.observers is not None:
+        observers = [lecturer_index[o] for o in policy.observers if o in lecturer_index]
+    else:
+        observers = [i for i, lec in enumerate(scenario.lecturers) if lec.can_observe]
+
+    group_index = {g.id: k for k, g in enumerate(scenario.groups)}
+    group_classes: list[list[int]] = [[] for _ in scenario.groups]
+    for ci, spec in enumerate(scenario.classes):
+        for g in spec.groups:
+            group_classes[group_index[g]].append(ci)
+
+    return Instance(
+        scenario=scenario,
+        days=days,
+        classes=classes,
+        blocks=blocks,
+        segments=segments,
+        rooms=[r.seats for r in scenario.rooms],
+        room_unavailable_slots=room_unavailable,
+        lecturer_available=available,
+        observed=observed,
+        observers=observers,
+        group_classes=group_classes,
+        cohort_classes=[[class_index[c] for c in cohort.classes] for cohort in scenario.cohorts],
+        empty_blocks=empty_blocks,
+    )

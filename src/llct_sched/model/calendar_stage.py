@@ -1,0 +1,260 @@
+"""Stage 1, the calendar: when every block meets, in which room, and the cohort split.
+
+Lecturers are decided in stage 2 (`staffing_stage`); here they only restrict the start slots a
+block may take (`Instance` keeps a start only when every segment has some lecturer free then).
+Each rule family is one `add_<family>` function over (model, instance, variables).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from llct_sched.instance import BlockInfo, Instance
+from llct_sched.scenario import RoomKind
+
+LinearExpr = cp_model.LinearExprT
+
+
+@dataclass
+class CalendarVars:
+    start: list[cp_model.IntVar]  # per block: start slot
+    room: dict[tuple[int, int], cp_model.IntVar]  # (block, room) -> chosen
+    learners: list[cp_model.IntVar]  # per class
+    block_intervals: list[list[cp_model.IntervalVar]]  # per block: its fixed-presence intervals
+    goals: dict[str, LinearExpr] = field(default_factory=dict)  # goal -> unweighted penalty
+
+
+def block_intervals(
+    model: cp_model.CpModel, block: BlockInfo, start: cp_model.IntVar, name: str, presence: cp_model.IntVar | None = None
+) -> list[cp_model.IntervalVar]:
+    """The intervals a block occupies on the slot axis (one for two-session days, else one per day)."""
+    pieces = block.pieces(0, 0, block.sessions)
+    if presence is None:
+        return [model.new_fixed_size_interval_var(start + off, size, f"{name}_{k}") for k, (off, size) in enumerate(pieces)]
+    return [
+        model.new_optional_fixed_size_interval_var(start + off, size, presence, f"{name}_{k}")
+        for k, (off, size) in enumerate(pieces)
+    ]
+
+
+def create_variables(model: cp_model.CpModel, inst: Instance) -> CalendarVars:
+    starts = []
+    for block in inst.blocks:
+        domain = cp_model.Domain.from_values(block.starts) if block.starts else cp_model.Domain(0, 0)
+        starts.append(model.new_int_var_from_domain(domain, f"start_b{block.index}"))
+        if not block.starts:
+            model.add_bool_or([])  # no allowed start: the scenario is infeasible (explained elsewhere)
+    learners = [model.new_int_var(c.learners_min, c.learners_max, f"learners_c{c.index}") for c in inst.classes]
+    intervals = [block_intervals(model, b, starts[b.index], f"blk{b.index}") for b in inst.blocks]
+    return CalendarVars(start=starts, room={}, learners=learners, block_intervals=intervals)
+
+
+def add_delivery(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
+    """Blocks of a class in order, at least min_gap_days calendar days apart."""
+    n_slots = inst.n_slots
+    ordinals = [inst.days[t // 2].toordinal() for t in range(n_slots)]
+    for c in inst.classes:
+        gap = c.program.delivery.min_gap_days
+        for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
+            b_prev, b_next = inst.blocks[prev], inst.blocks[nxt]
+            last_day = [
+                inst.days[min(t // 2 + b_prev.days - 1, len(inst.days) - 1)].toordinal() for t in range(n_slots)
+            ]
+            first_ord = model.new_int_var(min(ordinals), max(ordinals), f"first_b{nxt}")
+            last_ord = model.new_int_var(min(ordinals), max(ordinals), f"last_b{prev}")
+            model.add_element(v.start[nxt], ordinals, first_ord)
+            model.add_element(v.start[prev], last_day, last_ord)
+            model.add(first_ord - last_ord - 1 >= gap)
+            model.add(v.start[nxt] >= v.start[prev] + 2 * b_prev.days - (1 if b_prev.sessions_per_day == 1 else 0))
+
+
+def add_rooms(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
+    """One room per block, seats for the learners, one block per room per slot, closed dates."""
+    scenario = inst.scenario
+    room_ids = [r.id for r in scenario.rooms]
+    per_room: list[list[cp_model.IntervalVar]] = [[] for _ in inst.rooms]
+    for block in inst.blocks:
+        c = inst.classes[block.class_index]
+        pinned = c.spec.pinned_room
+        choices = []
+        for r, seats in enumerate(inst.rooms):
+            if seats < c.learners_min or (pinned is not None and room_ids[r] != pinned):
+                continue
+            chosen = model.new_bool_var(f"room_b{block.index}_r{r}")
+            v.room[block.index, r] = chosen
+            choices.append(chosen)
+            if seats < c.learners_max:
+                model.add(v.learners[c.index] <= seats).only_enforce_if(chosen)
+            per_room[r] += block_intervals(model, block, v.start[block.index], f"in_r{r}_b{block.index}", chosen)
+        model.add_exactly_one(choices)
+    for r, intervals in enumerate(per_room):
+        closed = [model.new_fixed_size_interval_var(t, 1, f"closed_r{r}_{t}") for t in inst.room_unavailable_slots[r]]
+        if len(intervals) + len(closed) > 1 and intervals:
+            model.add_no_overlap(intervals + closed)
+
+
+def add_groups(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
+    """Classes sharing a learner group never meet in the same slot."""
+    for members in inst.group_classes:
+        intervals = [iv for ci in members for b in inst.classes[ci].blocks for iv in v.block_intervals[b]]
+        if len(members) > 1:
+            model.add_no_overlap(intervals)
+
+
+def add_cohorts(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
+    """The learners of a cohort's classes sum to the cohort."""
+    for k, members in enumerate(inst.cohort_classes):
+        model.add(sum(v.learners[ci] for ci in members) == inst.scenario.cohorts[k].learners)
+
+
+def add_gathering_limits(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
+    """A cohort class larger than a blackout's gathering limit cannot meet in it."""
+    for block in inst.blocks:
+        learners = v.learners[block.class_index]
+        for limit, starts_if_large in block.gathering_limits:
+            large = model.new_bool_var(f"large_b{block.index}_{limit}")
+            model.add(learners >= limit + 1).only_enforce_if(large)
+            model.add(learners <= limit).only_enforce_if(large.Not())
+            domain = cp_model.Domain.from_values(starts_if_large) if starts_if_large else cp_model.Domain(-1, -1)
+            model.add_linear_expression_in_domain(v.start[block.index], domain).only_enforce_if(large)
+
+
+def add_exclusions(model: cp_model.CpModel, v: CalendarVars, nogoods: list[dict[int, int]]) -> None:
+    """Start combinations that stage 2 proved cannot be staffed."""
+    for k, combo in enumerate(nogoods):
+        literals = []
+        for block, start in combo.items():
+            same = model.new_bool_var(f"nogood{k}_b{block}")
+            model.add(v.start[block] == start).only_enforce_if(same)
+            model.add(v.start[block] != start).only_enforce_if(same.Not())
+            literals.append(same.Not())
+        model.add_bool_or(literals)
+
+
+# --- soft goals: each returns the unweighted penalty expression -------------------------------
+
+
+def _bool_for_set(model: cp_model.CpModel, var: cp_model.IntVar, values: list[int], name: str) -> cp_model.IntVar:
+    """A literal that is true exactly when var takes one of values."""
+    lit = model.new_bool_var(name)
+    inside = cp_model.Domain.from_values(values) if values else cp_model.Domain(-1, -1)
+    model.add_linear_expression_in_domain(var, inside).only_enforce_if(lit)
+    model.add_linear_expression_in_domain(var, inside.complement()).only_enforce_if(lit.Not())
+    return lit
+
+
+def goal_preferred_months(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> LinearExpr:
+    terms = []
+    for block in inst.blocks:
+        months = set(inst.classes[block.class_index].spec.preferred_months)
+        if not months:
+            continue
+        bad = [t for t in block.starts if inst.days[t // 2].month not in months]
+        if bad:
+            terms.append(_bool_for_set(model, v.start[block.index], bad, f"offmonth_b{block.index}"))
+    return sum(terms)
+
+
+def goal_month_spread(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> LinearExpr:
+    by_month: dict[int, list[cp_model.IntVar]] = {}
+    for block in inst.blocks:
+        months = sorted({inst.days[t // 2].month for t in block.starts})
+        if len(months) == 1:
+            by_month.setdefault(months[0], []).append(1)  # type: ignore[arg-type]
+            continue
+        lits = []
+        for month in months:
+            values = [t for t in block.starts if inst.days[t // 2].month == month]
+            lit = model.new_bool_var(f"month_b{block.index}_{month}")
+            model.add_linear_expression_in_domain(v.start[block.index], cp_model.Domain.from_values(values)).only_enforce_if(
+                lit
+            )
+            lits.append(lit)
+            by_month.setdefault(month, []).append(lit)
+        model.add_exactly_one(lits)
+    peak = model.new_int_var(0, len(inst.blocks), "peak_month")
+    for members in by_month.values():
+        model.add(peak >= sum(members))
+    return peak
+
+
+def _avoided_days(inst: Instance) -> set[dt.date]:
+    days: set[dt.date] = set()
+    for event in inst.scenario.calendar.events:
+        if event.avoid_classes:
+            day = event.start
+            while day <= event.last:
+                days.add(day)
+                day += dt.timedelta(days=1)
+    return days
+
+
+def goal_avoid_event_days(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> LinearExpr:
+    avoided = _avoided_days(inst)
+    if not avoided:
+        return 0
+    terms = []
+    for block in inst.blocks:
+        table = [0] * inst.n_slots
+        for t in block.starts:
+            table[t] = sum(1 for s in block.slots(t) if inst.days[s // 2] in avoided)
+        if max(table) == 0:
+            continue
+        cost = model.new_int_var(0, max(table), f"eventcost_b{block.index}")
+        model.add_element(v.start[block.index], table, cost)
+        terms.append(cost)
+    return sum(terms)
+
+
+def goal_borrowed_room(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> LinearExpr:
+    borrowed = {r for r, room in enumerate(inst.scenario.rooms) if room.kind == RoomKind.borrowed}
+    return sum(lit * inst.blocks[b].sessions for (b, r), lit in v.room.items() if r in borrowed)
+
+
+def goal_room_stability(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> LinearExpr:
+    terms = []
+    for c in inst.classes:
+        if len(c.blocks) < 2:
+            continue
+        used = []
+        for r in range(len(inst.rooms)):
+            lits = [v.room[b, r] for b in c.blocks if (b, r) in v.room]
+            if lits:
+                u = model.new_bool_var(f"uses_c{c.index}_r{r}")
+                model.add_max_equality(u, lits)
+                used.append(u)
+        terms.append(sum(used) - 1)
+    return sum(terms)
+
+
+GOALS: dict[str, Callable[[cp_model.CpModel, Instance, CalendarVars], LinearExpr]] = {
+    "preferred_months": goal_preferred_months,
+    "month_spread": goal_month_spread,
+    "avoid_event_days": goal_avoid_event_days,
+    "borrowed_room": goal_borrowed_room,
+    "room_stability": goal_room_stability,
+}
+
+RULES = (add_delivery, add_rooms, add_groups, add_cohorts, add_gathering_limits)
+
+
+def build_calendar_model(
+    inst: Instance, nogoods: list[dict[int, int]] | None = None
+) -> tuple[cp_model.CpModel, CalendarVars]:
+    model = cp_model.CpModel()
+    v = create_variables(model, inst)
+    for rule in RULES:
+        rule(model, inst, v)
+    add_exclusions(model, v, nogoods or [])
+    weights = inst.scenario.weights.model_dump()
+    objective = []
+    for goal, build in GOALS.items():
+        if weights[goal] > 0:
+            v.goals[goal] = build(model, inst, v)
+            objective.append(weights[goal] * v.goals[goal])
+    model.minimize(sum(objective))
+    return model, v

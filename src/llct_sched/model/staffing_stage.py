@@ -1,0 +1,212 @@
+"""Stage 2, staffing: with every block's start fixed, who teaches each segment and who observes whom.
+
+Times are fixed, so every rule is linear over booleans: one lecturer per segment, one place per
+lecturer and slot (teaching and observing), weekly / monthly / yearly loads, observation visits.
+With `assumptions=True` each segment's staffing and each lecturer's visits are guarded by an
+assumption literal, so an infeasible calendar yields a core: the blocks whose times clash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from llct_sched.instance import Instance
+from llct_sched.scenario import LecturerKind
+
+LinearExpr = cp_model.LinearExprT
+
+
+@dataclass
+class StaffingVars:
+    slots: list[list[int]]  # per segment: its slots
+    teach: dict[tuple[int, int], cp_model.IntVar]  # (segment, lecturer)
+    visit: dict[tuple[int, int, int], cp_model.IntVar]  # (segment, observed, observer); at its first slot
+    load: list[LinearExpr]  # sessions taught per lecturer
+    segment_guard: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    observed_guard: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    goals: dict[str, LinearExpr] = field(default_factory=dict)
+
+
+def segment_slots(inst: Instance, starts: list[int]) -> list[list[int]]:
+    out = []
+    for seg in inst.segments:
+        block = inst.blocks[seg.block]
+        out.append(block.slots(starts[seg.block])[seg.first : seg.first + seg.length])
+    return out
+
+
+def create_variables(model: cp_model.CpModel, inst: Instance, starts: list[int]) -> StaffingVars:
+    slots = segment_slots(inst, starts)
+    teach = {}
+    for seg in inst.segments:
+        for lec in seg.lecturers:
+            if all(inst.lecturer_available[lec][t] for t in slots[seg.index]):
+                teach[seg.index, lec] = model.new_bool_var(f"teach_s{seg.index}_l{lec}")
+    visit = {}
+    observers = set(inst.observers)
+    for seg in inst.segments:
+        if not inst.classes[seg.class_index].qualifies_for_observation:
+            continue
+        first = slots[seg.index][0]
+        for lec in inst.observed:
+            if (seg.index, lec) not in teach:
+                continue
+            for obs in observers - {lec}:
+                if inst.lecturer_available[obs][first]:
+                    visit[seg.index, lec, obs] = model.new_bool_var(f"visit_s{seg.index}_l{lec}_o{obs}")
+    load: list[LinearExpr] = [0] * len(inst.lecturer_available)
+    for (s, lec), lit in teach.items():
+        load[lec] += inst.segments[s].length * lit
+    return StaffingVars(slots=slots, teach=teach, visit=visit, load=load)
+
+
+def add_one_lecturer_per_segment(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> None:
+    by_segment: dict[int, list[cp_model.IntVar]] = {}
+    for (s, _), lit in v.teach.items():
+        by_segment.setdefault(s, []).append(lit)
+    for seg in inst.segments:
+        if not inst.classes[seg.class_index].taught_by_center:
+            continue
+        constraint = model.add(sum(by_segment.get(seg.index, [])) == 1)
+        if seg.index in v.segment_guard:
+            constraint.only_enforce_if(v.segment_guard[seg.index])
+
+
+def add_one_place_per_slot(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> None:
+    busy: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    for (s, lec), lit in v.teach.items():
+        for t in v.slots[s]:
+            busy.setdefault((lec, t), []).append(lit)
+    for (s, _, obs), lit in v.visit.items():
+        busy.setdefault((obs, v.slots[s][0]), []).append(lit)
+    for lits in busy.values():
+        if len(lits) > 1:
+            model.add_at_most_one(lits)
+
+
+def add_loads(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> None:
+    """Sessions taught per ISO week, calendar month and year within each lecturer's limits."""
+    for lec, spec in enumerate(inst.scenario.lecturers):
+        limits: list[tuple[Callable[[int], object], int | None]] = [
+            (lambda t: inst.slot_date(t).isocalendar()[:2], spec.max_sessions_per_week),
+            (lambda t: (inst.slot_date(t).year, inst.slot_date(t).month), spec.max_sessions_per_month),
+            (lambda t: 0, spec.max_sessions_per_year),
+        ]
+        for bucket_of, limit in limits:
+            if limit is None:
+                continue
+            buckets: dict[object, list[LinearExpr]] = {}
+            for (s, who), lit in v.teach.items():
+                if who != lec:
+                    continue
+                counts: dict[object, int] = {}
+                for t in v.slots[s]:
+                    counts[bucket_of(t)] = counts.get(bucket_of(t), 0) + 1
+                for key, n in counts.items():
+                    buckets.setdefault(key, []).append(n * lit)
+            for terms in buckets.values():
+                model.add(sum(terms) <= limit)
+
+
+def add_observations(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> None:
+    policy = inst.scenario.observation
+    by_observed: dict[int, list[cp_model.IntVar]] = {lec: [] for lec in inst.observed}
+    by_observer: dict[int, list[cp_model.IntVar]] = {}
+    for (s, lec, obs), lit in v.visit.items():
+        model.add_implication(lit, v.teach[s, lec])
+        by_observed[lec].append(lit)
+        by_observer.setdefault(obs, []).append(lit)
+    for lec, lits in by_observed.items():
+        constraint = model.add(sum(lits) == policy.visits_per_lecturer)
+        if lec in v.observed_guard:
+            constraint.only_enforce_if(v.observed_guard[lec])
+    # two visits of one observed lecturer in the same slot count once: forbid them
+    same_slot: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    for (s, lec, _), lit in v.visit.items():
+        same_slot.setdefault((lec, v.slots[s][0]), []).append(lit)
+    for lits in same_slot.values():
+        if len(lits) > 1:
+            model.add_at_most_one(lits)
+    if policy.max_visits_per_observer is not None:
+        for lits in by_observer.values():
+            model.add(sum(lits) <= policy.max_visits_per_observer)
+
+
+def goal_module_lecturer_stability(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr:
+    groups: dict[tuple[int, int], list[int]] = {}
+    for seg in inst.segments:
+        groups.setdefault((seg.class_index, seg.module_index), []).append(seg.index)
+    terms = []
+    for (c, m), segs in groups.items():
+        if len(segs) < 2 or not inst.classes[c].taught_by_center:
+            continue
+        used = []
+        for lec in {lec for s in segs for lec in inst.segments[s].lecturers}:
+            lits = [v.teach[s, lec] for s in segs if (s, lec) in v.teach]
+            if lits:
+                u = model.new_bool_var(f"modlec_c{c}_m{m}_l{lec}")
+                model.add_max_equality(u, lits)
+                used.append(u)
+        if used:
+            terms.append(sum(used) - 1)
+    return sum(terms)
+
+
+def goal_lecturer_balance(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr:
+    full_time = [i for i, lec in enumerate(inst.scenario.lecturers) if lec.kind == LecturerKind.full_time]
+    if len(full_time) < 2:
+        return 0
+    total = sum(s.length for s in inst.segments)
+    high = model.new_int_var(0, total, "load_high")
+    low = model.new_int_var(0, total, "load_low")
+    for lec in full_time:
+        model.add(high >= v.load[lec])
+        model.add(low <= v.load[lec])
+    return high - low
+
+
+def goal_teaching_norm(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr:
+    terms = []
+    for lec, spec in enumerate(inst.scenario.lecturers):
+        if spec.norm_sessions_per_year:
+            short = model.new_int_var(0, spec.norm_sessions_per_year, f"short_l{lec}")
+            model.add(short >= spec.norm_sessions_per_year - v.load[lec])
+            terms.append(short)
+    return sum(terms)
+
+
+GOALS: dict[str, Callable[[cp_model.CpModel, Instance, StaffingVars], LinearExpr]] = {
+    "module_lecturer_stability": goal_module_lecturer_stability,
+    "lecturer_balance": goal_lecturer_balance,
+    "teaching_norm": goal_teaching_norm,
+}
+
+RULES = (add_one_lecturer_per_segment, add_one_place_per_slot, add_loads, add_observations)
+
+
+def build_staffing_model(
+    inst: Instance, starts: list[int], assumptions: bool = False
+) -> tuple[cp_model.CpModel, StaffingVars]:
+    model = cp_model.CpModel()
+    v = create_variables(model, inst, starts)
+    if assumptions:
+        for seg in inst.segments:
+            if inst.classes[seg.class_index].taught_by_center:
+                v.segment_guard[seg.index] = model.new_bool_var(f"staffed_s{seg.index}")
+        for lec in inst.observed:
+            v.observed_guard[lec] = model.new_bool_var(f"observed_l{lec}")
+        model.add_assumptions(list(v.segment_guard.values()) + list(v.observed_guard.values()))
+    for rule in RULES:
+        rule(model, inst, v)
+    if not assumptions:
+        weights = inst.scenario.weights.model_dump()
+        objective = []
+        for goal, build in GOALS.items():
+            if weights[goal] > 0:
+                v.goals[goal] = build(model, inst, v)
+                objective.append(weights[goal] * v.goals[goal])
+        model.minimize(sum(objective))
+    return model, v

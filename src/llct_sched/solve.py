@@ -1,0 +1,368 @@
+"""Solve a scenario: calendar stage, staffing stage, and the loop that ties them (logic-based Benders).
+
+1. Stage 1 places every block (start slot, room, cohort split) under all calendar and room rules.
+2. Stage 2 staffs the fixed calendar (lecturers, observers, loads).
+3. If stage 2 is infeasible, its unsatisfiable core names the blocks whose times clash; stage 1
+   is solved again with that combination of starts excluded.
+Stage 1 is a relaxation and the exclusions only remove unstaffable calendars, so stage 1
+INFEASIBLE proves the scenario infeasible. A first timetable comes from a quick round (stage 1
+stops at its first solution); the remaining time optimises.
+
+The library never raises for an infeasible scenario: `Result.status` says what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from llct_sched.instance import Instance, build_instance
+from llct_sched.model.calendar_stage import CalendarVars, build_calendar_model
+from llct_sched.model.staffing_stage import StaffingVars, build_staffing_model
+from llct_sched.scenario import Scenario
+from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
+
+log = logging.getLogger("llct_sched.solve")
+
+STATUS_NAMES = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.UNKNOWN: "UNKNOWN",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+}
+
+
+@dataclass
+class SolveParams:
+    """Solver settings. `workers` 0 lets CP-SAT use every core."""
+
+    time_limit: float = 60.0
+    workers: int = 0
+    seed: int = 0
+    relative_gap: float = 0.0
+    max_rounds: int = 50
+    log_search: bool = False
+
+
+@dataclass
+class Progress:
+    stage: str
+    objective: float | None
+    bound: float | None
+    elapsed: float
+    message: str = ""
+
+
+@dataclass
+class Result:
+    """What a solve produced. `timetable` is None when no timetable was found."""
+
+    status: str
+    objective: int | None
+    bound: int | None
+    wall_time_s: float
+    first_feasible_s: float | None
+    timetable: Timetable | None
+    params: SolveParams
+    breakdown: dict[str, int] = field(default_factory=dict)
+    model_size: dict[str, int] = field(default_factory=dict)
+    rounds: int = 0
+    interrupted: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def feasible(self) -> bool:
+        return self.timetable is not None
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective == 0:
+            return 0.0
+        return max(0.0, (self.objective - self.bound) / abs(self.objective))
+
+    def summary(self) -> dict[str, Any]:
+        """The facts of summary.json."""
+        return {
+            "status": self.status,
+            "proven_optimal": self.status == "OPTIMAL",
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "first_feasible_s": self.first_feasible_s,
+            "wall_time_s": self.wall_time_s,
+            "rounds": self.rounds,
+            "interrupted": self.interrupted,
+            "breakdown": self.breakdown,
+            "model_size": self.model_size,
+            "messages": self.messages,
+            "params": asdict(self.params),
+        }
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Reports incumbents and lets Ctrl-C stop the search gracefully."""
+
+    def __init__(self, stage: str, clock: Callable[[], float], report: Callable[[Progress], None] | None):
+        super().__init__()
+        self.stage, self.clock, self.report = stage, clock, report
+        self.first_solution_at: float | None = None
+
+    def on_solution_callback(self) -> None:
+        now = self.clock()
+        if self.first_solution_at is None:
+            self.first_solution_at = now
+        obj, bound = self.objective_value, self.best_objective_bound
+        log.info("%s: objective %s, bound %s, %.2fs", self.stage, obj, bound, now)
+        if self.report:
+            self.report(Progress(self.stage, obj, bound, now))
+
+
+class _Session:
+    """One solve call: the clock, the interrupt flag and the solver currently running."""
+
+    def __init__(self, params: SolveParams, report: Callable[[Progress], None] | None):
+        self.params, self.report = params, report
+        self.started = time.perf_counter()
+        self.interrupted = False
+        self.current: cp_model.CpSolver | None = None
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def remaining(self) -> float:
+        return max(0.0, self.params.time_limit - self.elapsed())
+
+    def interrupt(self, *_: object) -> None:
+        self.interrupted = True
+        if self.current is not None:
+            self.current.stop_search()
+
+    def run(
+        self,
+        model: cp_model.CpModel,
+        stage: str,
+        time_limit: float,
+        first_only: bool = False,
+        quiet: bool = False,
+    ) -> tuple[cp_model.CpSolver, int, _Watcher]:
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.max_time_in_seconds = max(0.05, time_limit)
+        p.num_workers = self.params.workers
+        p.random_seed = self.params.seed
+        p.relative_gap_limit = self.params.relative_gap
+        p.log_search_progress = self.params.log_search
+        if first_only:
+            p.stop_after_first_solution = True
+        if self.params.log_search:
+            solver.log_callback = log.info
+        watcher = _Watcher(stage, self.elapsed, None if quiet else self.report)
+        self.current = solver
+        status = solver.solve(model, watcher)
+        self.current = None
+        return solver, status, watcher
+
+
+def _model_size(model: cp_model.CpModel) -> tuple[int, int]:
+    proto = model.proto
+    return len(proto.variables), len(proto.constraints)
+
+
+def _staffing_lower_bound(inst: Instance, session: _Session) -> int:
+    """A bound on stage 2's objective valid for every calendar: staffing with topics only."""
+    from llct_sched.model.staffing_stage import GOALS, StaffingVars, add_loads, add_one_lecturer_per_segment
+
+    model = cp_model.CpModel()
+    teach = {
+        (seg.index, lec): model.new_bool_var(f"t{seg.index}_{lec}") for seg in inst.segments for lec in seg.lecturers
+    }
+    load: list[cp_model.LinearExprT] = [0] * len(inst.lecturer_available)
+    for (s, lec), lit in teach.items():
+        load[lec] += inst.segments[s].length * lit
+    v = StaffingVars(slots=[[0] for _ in inst.segments], teach=teach, visit={}, load=load)
+    add_one_lecturer_per_segment(model, inst, v)
+    del add_loads  # weekly and monthly loads depend on the calendar: left out of the relaxation
+    yearly = inst.scenario.lecturers
+    for lec, spec in enumerate(yearly):
+        if spec.max_sessions_per_year is not None:
+            model.add(load[lec] <= spec.max_sessions_per_year)
+    weights = inst.scenario.weights.model_dump()
+    model.minimize(sum(weights[g] * build(model, inst, v) for g, build in GOALS.items() if weights[g] > 0))
+    solver, status, _ = session.run(model, "bound", min(5.0, max(0.5, session.remaining() * 0.05)), quiet=True)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return int(solver.best_objective_bound)
+    return 0
+
+
+def _core_blocks(inst: Instance, starts: list[int], session: _Session) -> dict[int, int]:
+    """The blocks (with their starts) whose times make staffing impossible."""
+    model, v = build_staffing_model(inst, starts, assumptions=True)
+    solver, status, _ = session.run(model, "core", max(1.0, min(10.0, session.remaining())), quiet=True)
+    blocks: set[int] = set()
+    if status == cp_model.INFEASIBLE:
+        core = set(solver.sufficient_assumptions_for_infeasibility())
+        for seg, lit in v.segment_guard.items():
+            if lit.index in core:
+                blocks.add(inst.segments[seg].block)
+        for lec, lit in v.observed_guard.items():
+            if lit.index in core:
+                blocks.update(seg.block for seg in inst.segments if lec in seg.lecturers)
+    if not blocks:  # no usable core: exclude the whole calendar
+        blocks = set(range(len(inst.blocks)))
+    return {b: starts[b] for b in sorted(blocks)}
+
+
+def _timetable(
+    inst: Instance, cal: cp_model.CpSolver, cv: CalendarVars, staff: cp_model.CpSolver, sv: StaffingVars
+) -> Timetable:
+    starts = [cal.value(x) for x in cv.start]
+    room_of = {b: r for (b, r), lit in cv.room.items() if cal.boolean_value(lit)}
+    lecturer_of = {s: lec for (s, lec), lit in sv.teach.items() if staff.boolean_value(lit)}
+    scenario = inst.scenario
+    sessions = []
+    for seg in inst.segments:
+        block = inst.blocks[seg.block]
+        c = inst.classes[seg.class_index]
+        lecturer = lecturer_of.get(seg.index)
+        for slot in sv.slots[seg.index]:
+            sessions.append(
+                ScheduledSession(
+                    class_id=c.spec.id,
+                    module_id=c.program.modules[seg.module_index].id,
+                    date=inst.slot_date(slot),
+                    period=inst.slot_period(slot),
+                    room_id=scenario.rooms[room_of[block.index]].id,
+                    lecturer_id=scenario.lecturers[lecturer].id if lecturer is not None else None,
+                )
+            )
+    visits = [
+        ObservationVisit(
+            lecturer_id=scenario.lecturers[lec].id,
+            observer_id=scenario.lecturers[obs].id,
+            class_id=inst.classes[inst.segments[s].class_index].spec.id,
+            date=inst.slot_date(sv.slots[s][0]),
+            period=inst.slot_period(sv.slots[s][0]),
+        )
+        for (s, lec, obs), lit in sv.visit.items()
+        if staff.boolean_value(lit)
+    ]
+    learners = {c.spec.id: cal.value(cv.learners[c.index]) for c in inst.classes}
+    _ = starts
+    return Timetable(scenario=scenario.name, class_learners=learners, sessions=sessions, observations=visits)
+
+
+def _values(solver: cp_model.CpSolver, goals: dict[str, cp_model.LinearExprT]) -> dict[str, int]:
+    return {g: int(solver.value(expr)) if not isinstance(expr, int) else expr for g, expr in goals.items()}
+
+
+def solve(
+    scenario: Scenario,
+    params: SolveParams | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> Result:
+    """Build and solve the timetable of a (validated) scenario. Never raises for infeasibility."""
+    params = params or SolveParams()
+    session = _Session(params, progress)
+    inst = build_instance(scenario)
+    result = Result("UNKNOWN", None, None, 0.0, None, None, params)
+    if inst.empty_blocks:
+        for b in inst.empty_blocks:
+            block = inst.blocks[b]
+            cid = inst.classes[block.class_index].spec.id
+            result.messages.append(
+                f"class {cid}: block {block.number + 1} has no possible start (window, blackouts, holidays, "
+                "pinned dates and lecturers' availability leave no day)"
+            )
+        result.status = "INFEASIBLE"
+        result.wall_time_s = session.elapsed()
+        return result
+
+    handler_installed = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, session.interrupt) if handler_installed else None
+    try:
+        _search(inst, session, result)
+    finally:
+        if handler_installed:
+            signal.signal(signal.SIGINT, previous)
+    result.interrupted = session.interrupted
+    result.wall_time_s = round(session.elapsed(), 3)
+    if session.interrupted:
+        result.messages.append("interrupted: the best timetable found so far is returned, not proven optimal")
+    return result
+
+
+def _search(inst: Instance, session: _Session, result: Result) -> None:
+    nogoods: list[dict[int, int]] = []
+    weights = inst.scenario.weights.model_dump()
+    staffing_bound = _staffing_lower_bound(inst, session)
+    best_starts: list[int] | None = None
+    quick = True
+    while result.rounds < session.params.max_rounds and not session.interrupted:
+        if session.remaining() <= 0.05:
+            break
+        result.rounds += 1
+        model, cv = build_calendar_model(inst, nogoods)
+        if best_starts is not None:
+            for var, value in zip(cv.start, best_starts, strict=True):
+                model.add_hint(var, value)
+        n_vars, n_cons = _model_size(model)
+        result.model_size = {"calendar_variables": n_vars, "calendar_constraints": n_cons, **result.model_size}
+        budget = session.remaining() * (0.3 if quick else 0.75)
+        cal, status, _ = session.run(model, "calendar", budget, first_only=quick)
+        if status == cp_model.INFEASIBLE:
+            if result.timetable is None:
+                result.status = "INFEASIBLE"
+                result.messages.append(
+                    "no calendar satisfies the rooms, windows, groups and delivery rules"
+                    + (f" once {len(nogoods)} unstaffable calendars are excluded" if nogoods else "")
+                )
+            return
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            result.messages.append(f"round {result.rounds}: no calendar found in {budget:.1f}s")
+            if quick:
+                continue
+            return
+        starts = [cal.value(x) for x in cv.start]
+        staff_model, sv = build_staffing_model(inst, starts)
+        s_vars, s_cons = _model_size(staff_model)
+        result.model_size.update(staffing_variables=s_vars, staffing_constraints=s_cons)
+        staff, s_status, watcher = session.run(staff_model, "staffing", max(1.0, session.remaining()))
+        if s_status == cp_model.INFEASIBLE:
+            nogoods.append(_core_blocks(inst, starts, session))
+            result.messages.append(f"round {result.rounds}: calendar could not be staffed; excluded {len(nogoods[-1])} block starts")
+            continue
+        if s_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            result.messages.append(f"round {result.rounds}: staffing found no answer in time")
+            continue
+        breakdown = {**_values(cal, cv.goals), **_values(staff, sv.goals)}
+        objective = sum(weights[g] * value for g, value in breakdown.items())
+        if result.objective is None or objective < result.objective:
+            result.objective = objective
+            result.breakdown = breakdown
+            result.timetable = _timetable(inst, cal, cv, staff, sv)
+            best_starts = starts
+            if result.first_feasible_s is None:
+                result.first_feasible_s = round(session.elapsed(), 3)
+        if quick:
+            quick = False
+            result.status = "FEASIBLE"
+            continue
+        calendar_bound = int(cal.best_objective_bound + 1e-6 // 1)
+        result.bound = min(result.objective, int(round(cal.best_objective_bound)) + staffing_bound)
+        _ = calendar_bound, watcher
+        proven = status == cp_model.OPTIMAL and s_status == cp_model.OPTIMAL
+        if proven and result.objective is not None and result.objective <= result.bound:
+            result.status = "OPTIMAL"
+        else:
+            result.status = "FEASIBLE"
+        return
