@@ -1,0 +1,3 @@
+from llct_sched.cli import main
+
+main()

@@ -1,0 +1,206 @@
+"""The llct-sched command line. It only calls the public library API.
+
+Exit codes: 0 success (feasible or optimal), 1 infeasible / no timetable in time / check failed,
+2 bad input (every problem is printed, nothing is written).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from llct_sched.errors import ScenarioError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Yearly training timetables for district political centers (Trung tâm chính trị cấp huyện).",
+)
+console = Console()
+err = Console(stderr=True)
+
+DEFAULT_SCENARIO = "hoang_mai_2020"
+ScenarioArg = Annotated[
+    str, typer.Argument(help="Scenario file (YAML, JSON or Excel) or a built-in name: hoang_mai_2020, tutorial.")
+]
+
+
+def _fail_input(error: ScenarioError) -> None:
+    err.print(f"[bold red]Bad input[/]: {len(error.issues)} problem(s)")
+    for issue in error.issues:
+        err.print(f"  [red]{issue.severity.value}[/] {issue}", markup=True, highlight=False)
+    raise typer.Exit(2)
+
+
+def _load_valid(source: str):
+    """Load and validate a scenario; print problems and exit 2 on bad input; show warnings."""
+    from llct_sched.io import load_scenario
+    from llct_sched.validate import ensure_valid
+
+    try:
+        scenario = load_scenario(source)
+        file = source if Path(source).exists() else f"<builtin {source}>"
+        warnings = ensure_valid(scenario, file=file)
+    except ScenarioError as error:
+        _fail_input(error)
+        raise  # unreachable: _fail_input exits
+    for warning in warnings:
+        err.print(f"[yellow]warning[/] {warning}", highlight=False)
+    return scenario
+
+
+@app.command()
+def validate(scenario: ScenarioArg) -> None:
+    """Check a scenario file and print every error and warning."""
+    loaded = _load_valid(scenario)
+    console.print(
+        f"[green]valid[/]: {loaded.name}: {len(loaded.classes)} classes, {len(loaded.rooms)} rooms, "
+        f"{len(loaded.lecturers)} lecturers, {len(loaded.programs)} programs"
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files (for editor completion and checking)."""
+    from llct_sched.scenario import Scenario
+
+    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def example(
+    name: Annotated[str, typer.Argument(help="hoang_mai_2020 or tutorial")] = DEFAULT_SCENARIO,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="File to write (default: print)")] = None,
+) -> None:
+    """Write a built-in scenario out for editing."""
+    from llct_sched.io import builtin_scenario_text, write_text_atomic
+
+    try:
+        text = builtin_scenario_text(name)
+    except ScenarioError as error:
+        _fail_input(error)
+        return
+    if out is None:
+        typer.echo(text)
+    else:
+        write_text_atomic(out, text)
+        console.print(f"wrote {out}")
+
+
+@app.command()
+def solve(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("out"),
+    time_limit: Annotated[float, typer.Option(help="Seconds")] = 60.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT workers (0: all cores)")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    gap: Annotated[float, typer.Option(help="Stop at this relative gap")] = 0.0,
+    quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
+) -> None:
+    """Solve a scenario (the embedded Hoàng Mai 2020 plan by default) and write the timetable."""
+    from llct_sched import check as checker
+    from llct_sched.outputs import write_outputs
+    from llct_sched.solve import Progress, SolveParams
+    from llct_sched.solve import solve as run_solve
+
+    loaded = _load_valid(scenario)
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, relative_gap=gap)
+
+    status_line = console.status("building the model", spinner="dots")
+
+    def show(p: Progress) -> None:
+        bound = "-" if p.bound is None else f"{p.bound:g}"
+        status_line.update(f"{p.stage}: objective {p.objective:g}, bound {bound}, {p.elapsed:.1f}s")
+
+    if quiet:
+        result = run_solve(loaded, params)
+    else:
+        with status_line:
+            result = run_solve(loaded, params, progress=show)
+
+    summary = result.summary()
+    summary["scenario"] = loaded.name
+    report = checker.check(loaded, result.timetable) if result.timetable is not None else None
+    if report is not None:
+        summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
+    write_outputs(out, loaded, result.timetable, summary)
+    _print_result(result, report, out)
+    if result.timetable is None:
+        raise typer.Exit(1)
+    if report is not None and not report.ok:
+        err.print("[bold red]the independent checker found violations[/] (see above)")
+        raise typer.Exit(1)
+
+
+def _print_result(result, report, out: Path) -> None:
+    table = Table(title="llct-sched solve", show_header=False)
+    table.add_row("status", result.status + ("" if result.status == "OPTIMAL" or not result.feasible else " (not proven optimal)"))
+    table.add_row("objective", str(result.objective))
+    table.add_row("bound", str(result.bound))
+    table.add_row("gap", "-" if result.gap is None else f"{result.gap:.2%}")
+    table.add_row("first feasible", "-" if result.first_feasible_s is None else f"{result.first_feasible_s:.2f}s")
+    table.add_row("wall time", f"{result.wall_time_s:.2f}s")
+    if report is not None:
+        table.add_row("check", "all hard rules hold" if report.ok else f"{len(report.violations)} violation(s)")
+    console.print(table)
+    for message in result.messages:
+        console.print(f"  {message}", highlight=False)
+    if report is not None:
+        for violation in report.violations[:20]:
+            err.print(f"  [red]{violation.rule}[/] {violation.message}", highlight=False)
+    console.print(f"outputs in {out}/")
+
+
+@app.command()
+def check(
+    scenario: ScenarioArg,
+    timetable: Annotated[Path, typer.Argument(help="timetable.json, or a directory with it or with sessions.csv")],
+) -> None:
+    """Check a timetable (solver output or hand-made) against a scenario: exit 0 only when every hard rule holds."""
+    from pydantic import ValidationError
+
+    from llct_sched import check as checker
+    from llct_sched.errors import InputIssue
+    from llct_sched.io import pydantic_issues
+    from llct_sched.timetable import read_timetable
+
+    loaded = _load_valid(scenario)
+    try:
+        table = read_timetable(timetable)
+    except ValidationError as error:
+        _fail_input(ScenarioError(pydantic_issues(error, str(timetable))))
+        return
+    except (OSError, ValueError, KeyError) as error:
+        _fail_input(ScenarioError([InputIssue(path="", message=str(error), file=str(timetable))]))
+        return
+    report = checker.check(loaded, table)
+    for violation in report.violations:
+        console.print(f"[red]{violation.rule}[/] {violation.message}", highlight=False)
+    console.print(report.summary(), highlight=False)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def generate(
+    scale: Annotated[int, typer.Option(min=1, help="How many times the default scenario")] = 4,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    out: Annotated[Path, typer.Option("-o", "--out", help="YAML file to write")] = Path("generated.yaml"),
+) -> None:
+    """Write a scenario shaped like the default, `scale` times larger (deterministic for a seed)."""
+    from llct_sched.generate import generate_scenario
+    from llct_sched.io import scenario_to_yaml, write_text_atomic
+
+    scenario = generate_scenario(scale, seed)
+    write_text_atomic(out, scenario_to_yaml(scenario))
+    console.print(f"wrote {out}: {len(scenario.classes)} classes, {len(scenario.rooms)} rooms, {len(scenario.lecturers)} lecturers")
+
+
+def main() -> None:
+    app()
+
+

@@ -1,0 +1,141 @@
+"""The solve command's output files: timetable.json, the CSVs and summary.json (written atomically)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from llct_sched.io import atomic_directory
+from llct_sched.scenario import Scenario
+from llct_sched.timetable import Timetable
+
+SESSIONS_COLUMNS = [
+    "class_id",
+    "program",
+    "program_id",
+    "bloc",
+    "module_id",
+    "date",
+    "period",
+    "room_id",
+    "room_capacity",
+    "learners",
+    "lecturer_id",
+]
+CLASSES_COLUMNS = [
+    "class_id",
+    "program",
+    "program_id",
+    "bloc",
+    "learners",
+    "room_id",
+    "start_date",
+    "end_date",
+    "iso_week_start",
+    "n_sessions",
+]
+OBSERVATIONS_COLUMNS = ["lecturer_id", "observer_id", "class_id", "date", "period"]
+LECTURERS_COLUMNS = ["lecturer_id", "kind", "n_sessions", "n_observed"]
+
+
+def sessions_frame(scenario: Scenario, timetable: Timetable) -> pd.DataFrame:
+    classes = {c.id: c for c in scenario.classes}
+    programs = {p.id: p for p in scenario.programs}
+    seats = {r.id: r.seats for r in scenario.rooms}
+    rows = []
+    for s in timetable.sorted().sessions:
+        spec = classes.get(s.class_id)
+        program = programs.get(spec.program) if spec else None
+        rows.append(
+            {
+                "class_id": s.class_id,
+                "program": program.type.value if program else "",
+                "program_id": program.id if program else "",
+                "bloc": spec.bloc.value if spec and spec.bloc else "",
+                "module_id": s.module_id,
+                "date": s.date.isoformat(),
+                "period": s.period.value,
+                "room_id": s.room_id,
+                "room_capacity": seats.get(s.room_id, ""),
+                "learners": timetable.class_learners.get(s.class_id, ""),
+                "lecturer_id": s.lecturer_id or "",
+            }
+        )
+    return pd.DataFrame(rows, columns=SESSIONS_COLUMNS)
+
+
+def classes_frame(scenario: Scenario, timetable: Timetable) -> pd.DataFrame:
+    programs = {p.id: p for p in scenario.programs}
+    rows = []
+    for spec in scenario.classes:
+        sessions = timetable.sessions_of(spec.id)
+        if not sessions:
+            continue
+        room = Counter(s.room_id for s in sessions).most_common(1)[0][0]
+        iso = sessions[0].date.isocalendar()
+        rows.append(
+            {
+                "class_id": spec.id,
+                "program": programs[spec.program].type.value,
+                "program_id": spec.program,
+                "bloc": spec.bloc.value if spec.bloc else "",
+                "learners": timetable.class_learners.get(spec.id, ""),
+                "room_id": room,
+                "start_date": sessions[0].date.isoformat(),
+                "end_date": sessions[-1].date.isoformat(),
+                "iso_week_start": f"{iso[0]}-W{iso[1]:02d}",
+                "n_sessions": len(sessions),
+            }
+        )
+    return pd.DataFrame(rows, columns=CLASSES_COLUMNS)
+
+
+def observations_frame(timetable: Timetable) -> pd.DataFrame:
+    rows = [
+        {
+            "lecturer_id": o.lecturer_id,
+            "observer_id": o.observer_id,
+            "class_id": o.class_id,
+            "date": o.date.isoformat(),
+            "period": o.period.value,
+        }
+        for o in timetable.sorted().observations
+    ]
+    return pd.DataFrame(rows, columns=OBSERVATIONS_COLUMNS)
+
+
+def lecturers_frame(scenario: Scenario, timetable: Timetable) -> pd.DataFrame:
+    taught = Counter(s.lecturer_id for s in timetable.sessions if s.lecturer_id)
+    observed = Counter(o.lecturer_id for o in timetable.observations)
+    rows = [
+        {"lecturer_id": lec.id, "kind": lec.kind.value, "n_sessions": taught[lec.id], "n_observed": observed[lec.id]}
+        for lec in scenario.lecturers
+    ]
+    return pd.DataFrame(rows, columns=LECTURERS_COLUMNS)
+
+
+def write_solution_files(folder: Path, scenario: Scenario, timetable: Timetable | None, summary: dict[str, Any]) -> None:
+    """Write the files of one solve into `folder` (a staging directory or the final one)."""
+    folder = Path(folder)
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    if timetable is None:
+        return
+    (folder / "timetable.json").write_text(timetable.to_json(), encoding="utf-8")
+    frames = {
+        "sessions.csv": sessions_frame(scenario, timetable),
+        "classes.csv": classes_frame(scenario, timetable),
+        "observations.csv": observations_frame(timetable),
+        "lecturers.csv": lecturers_frame(scenario, timetable),
+    }
+    for name, frame in frames.items():
+        frame.to_csv(folder / name, index=False, encoding="utf-8")
+
+
+def write_outputs(out: Path, scenario: Scenario, timetable: Timetable | None, summary: dict[str, Any]) -> None:
+    """Write every output file atomically: on failure `out` keeps its previous content."""
+    with atomic_directory(Path(out)) as staging:
+        write_solution_files(staging, scenario, timetable, summary)
