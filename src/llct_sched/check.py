@@ -1,0 +1,793 @@
+"""The independent checker: does a timetable keep every rule of docs/rules.md, and what does it cost?
+
+This module is the test oracle of the solver. It shares no code with `llct_sched.model`: it reads
+the scenario and the timetable only and recomputes every calendar fact itself. It never raises on
+a malformed timetable; each problem becomes a `Violation`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from llct_sched.scenario import (
+    Lecturer,
+    LecturerKind,
+    Module,
+    Period,
+    Program,
+    RoomKind,
+    Scenario,
+    TaughtBy,
+    Weekday,
+)
+from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
+
+RULES = (
+    "reference",
+    "calendar",
+    "window",
+    "delivery",
+    "modules",
+    "rooms",
+    "groups",
+    "cohorts",
+    "lecturers",
+    "observations",
+)
+GOALS = (
+    "preferred_months",
+    "month_spread",
+    "avoid_event_days",
+    "borrowed_room",
+    "room_stability",
+    "module_lecturer_stability",
+    "lecturer_balance",
+    "teaching_norm",
+)
+
+Slot = tuple[dt.date, Period]
+_WEEKDAYS = list(Weekday)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: its family (`rule`), a plain-English message and the entities involved."""
+
+    rule: str
+    message: str
+    class_id: str | None = None
+    lecturer_id: str | None = None
+    room_id: str | None = None
+    date: dt.date | None = None
+    period: str | None = None
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+@dataclass
+class CheckReport:
+    """Violations found and the objective: `breakdown` (goal -> weighted), `details` (goal -> entity -> raw)."""
+
+    violations: list[Violation]
+    objective: int
+    breakdown: dict[str, int]
+    details: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when the timetable keeps every rule."""
+        return not self.violations
+
+    def by_rule(self, rule: str) -> list[Violation]:
+        """The violations of one rule family."""
+        return [v for v in self.violations if v.rule == rule]
+
+    def summary(self, limit: int = 10) -> str:
+        """A short human-readable text: verdict, objective by goal, the first violations."""
+        verdict = "OK" if self.ok else f"{len(self.violations)} violation(s)"
+        lines = [f"{verdict}; objective {self.objective}"]
+        parts = [f"{goal} {value}" for goal, value in self.breakdown.items() if value]
+        if parts:
+            lines.append("  " + ", ".join(parts))
+        if self.violations:
+            counts = Counter(v.rule for v in self.violations)
+            lines.append("  by rule: " + ", ".join(f"{r} {n}" for r, n in counts.items()))
+            lines.extend(f"  - {v}" for v in self.violations[:limit])
+            if len(self.violations) > limit:
+                lines.append(f"  ... and {len(self.violations) - limit} more")
+        return "\n".join(lines)
+
+
+def _slot_key(day: dt.date, period: Period) -> tuple[dt.date, int]:
+    return (day, 0 if period == Period.morning else 1)
+
+
+def _slot_text(day: dt.date, period: Period | str) -> str:
+    return f"{day.isoformat()} {Period(period).value}"
+
+
+def _ids(items: Iterable[str]) -> str:
+    return ", ".join(sorted(set(items)))
+
+
+def _at(
+    rule: str, message: str, s: ScheduledSession, lecturer_id: str | None = None, room_id: str | None = None
+) -> Violation:
+    """A violation located at one session."""
+    return Violation(
+        rule, message, s.class_id, lecturer_id=lecturer_id, room_id=room_id, date=s.date, period=s.period.value
+    )
+
+
+class CheckContext:
+    """Indexes over one scenario and one timetable, computed once and shared by the rule checks."""
+
+    def __init__(self, scenario: Scenario, timetable: Timetable) -> None:
+        self.scenario = scenario
+        self.timetable = timetable
+        cal = scenario.calendar
+        self.classes = {c.id: c for c in scenario.classes}
+        self.programs = {p.id: p for p in scenario.programs}
+        self.rooms = {r.id: r for r in scenario.rooms}
+        self.lecturers = {lec.id: lec for lec in scenario.lecturers}
+        self.events = {e.id: e for e in cal.events}
+        weekdays = {w.index for w in cal.working_weekdays}
+        days = []
+        day = cal.start
+        while day <= cal.end:
+            if day.weekday() in weekdays and not any(h.contains(day) for h in cal.holidays):
+                days.append(day)
+            day += dt.timedelta(days=1)
+        self.working_days = days
+        self.working_set = set(days)
+        self.cohort_of: dict[str, str] = {}
+        for cohort in scenario.cohorts:
+            for cid in cohort.classes:
+                self.cohort_of.setdefault(cid, cohort.id)
+        self.sessions: dict[str, list[ScheduledSession]] = defaultdict(list)
+        for s in timetable.sessions:
+            if s.class_id in self.classes:
+                self.sessions[s.class_id].append(s)
+        for rows in self.sessions.values():
+            rows.sort(key=lambda s: _slot_key(s.date, s.period))
+        self.known_sessions = [s for rows in self.sessions.values() for s in rows]
+        self.blocks = {cid: self._derive_blocks(cid) for cid in self.classes}
+
+    def program_of(self, class_id: str) -> Program | None:
+        klass = self.classes.get(class_id)
+        return self.programs.get(klass.program) if klass else None
+
+    def module_of(self, session: ScheduledSession) -> Module | None:
+        program = self.program_of(session.class_id)
+        if program is None:
+            return None
+        return next((m for m in program.modules if m.id == session.module_id), None)
+
+    def learners(self, class_id: str) -> int | None:
+        """The class's learners: the timetable's figure, else the scenario's."""
+        if class_id in self.timetable.class_learners:
+            return self.timetable.class_learners[class_id]
+        klass = self.classes.get(class_id)
+        return klass.learners if klass else None
+
+    def block_days(self, program: Program) -> int | None:
+        """n = S / (k d), or None when not a positive whole number."""
+        d = program.delivery
+        per = d.blocks * d.sessions_per_day
+        total = program.total_sessions
+        return total // per if total % per == 0 and total >= per else None
+
+    def working_between(self, a: dt.date, b: dt.date) -> int:
+        """Working days strictly between a and b (a < b)."""
+        return bisect.bisect_left(self.working_days, b) - bisect.bisect_right(self.working_days, a)
+
+    def same_block(self, a: dt.date, b: dt.date) -> bool:
+        """Two meeting days a < b may follow each other inside one block."""
+        return (b - a).days <= self.scenario.calendar.max_block_gap_days and self.working_between(a, b) == 0
+
+    def _derive_blocks(self, class_id: str) -> list[list[dt.date]]:
+        """Runs of meeting days (consecutive working days within the gap), each cut into n-day blocks."""
+        runs: list[list[dt.date]] = []
+        for day in sorted({s.date for s in self.sessions.get(class_id, [])}):
+            if runs and self.same_block(runs[-1][-1], day):
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+        program = self.program_of(class_id)
+        n = self.block_days(program) if program else None
+        if not n:
+            return runs
+        return [run[i : i + n] for run in runs for i in range(0, len(run), n)]
+
+    def closed_by_blackout(self, class_id: str, day: dt.date) -> str | None:
+        learners = self.learners(class_id)
+        for b in self.scenario.calendar.blackouts:
+            if b.start <= day <= b.end and (b.max_gathering is None or learners is None or learners > b.max_gathering):
+                return b.id
+        return None
+
+    def lecturer_away(self, lecturer: Lecturer, day: dt.date, period: Period) -> str | None:
+        """Why the lecturer cannot be present in this slot, or None when free."""
+        if lecturer.available is not None:
+            weekday = _WEEKDAYS[day.weekday()]
+            if period not in lecturer.available.get(weekday, []):
+                return f"not available on {weekday.value} {period.value}"
+        for r in lecturer.unavailable:
+            if r.contains(day):
+                return "unavailable that day" + (f" ({r.reason})" if r.reason else "")
+        for eid in lecturer.unavailable_events:
+            event = self.events.get(eid)
+            if event is not None and event.start <= day <= event.last:
+                return f"away for event {eid}"
+        return None
+
+
+def check_reference(ctx: CheckContext) -> list[Violation]:
+    """Unknown ids in the timetable; scenario classes with no session; unknown program/event ids."""
+    out: list[Violation] = []
+    unknown = Counter(s.class_id for s in ctx.timetable.sessions if s.class_id not in ctx.classes)
+    for cid, n in sorted(unknown.items()):
+        out.append(Violation("reference", f"{n} session(s) of unknown class {cid}", class_id=cid))
+    for cid in ctx.timetable.class_learners:
+        if cid not in ctx.classes:
+            out.append(Violation("reference", f"learners given for unknown class {cid}", class_id=cid))
+    for klass in ctx.scenario.classes:
+        if klass.program not in ctx.programs:
+            out.append(Violation("reference", f"class {klass.id}: unknown program {klass.program}", class_id=klass.id))
+        elif not ctx.sessions.get(klass.id):
+            out.append(Violation("reference", f"class {klass.id} is not scheduled (no sessions)", class_id=klass.id))
+        for eid in (klass.not_before_event, klass.not_after_event):
+            if eid is not None and eid not in ctx.events:
+                out.append(Violation("reference", f"class {klass.id}: unknown event {eid}", class_id=klass.id))
+    for s in ctx.known_sessions:
+        where = f"class {s.class_id} on {_slot_text(s.date, s.period)}"
+        if s.room_id not in ctx.rooms:
+            out.append(_at("reference", f"{where}: unknown room {s.room_id}", s, room_id=s.room_id))
+        if s.lecturer_id is not None and s.lecturer_id not in ctx.lecturers:
+            msg = f"{where}: unknown lecturer {s.lecturer_id}"
+            out.append(_at("reference", msg, s, lecturer_id=s.lecturer_id))
+        if ctx.program_of(s.class_id) is not None and ctx.module_of(s) is None:
+            out.append(_at("reference", f"{where}: module {s.module_id} is not in its program", s))
+    for v in ctx.timetable.observations:
+        for role, lid in (("lecturer", v.lecturer_id), ("observer", v.observer_id)):
+            if lid not in ctx.lecturers:
+                msg = f"visit on {_slot_text(v.date, v.period)}: unknown {role} {lid}"
+                out.append(Violation("reference", msg, lecturer_id=lid, date=v.date, period=v.period.value))
+        if v.class_id not in ctx.classes:
+            msg = f"visit on {_slot_text(v.date, v.period)}: unknown class {v.class_id}"
+            out.append(Violation("reference", msg, class_id=v.class_id, date=v.date, period=v.period.value))
+    return out
+
+
+def check_calendar(ctx: CheckContext) -> list[Violation]:
+    """Classes meet only on working days not closed to them by a blackout."""
+    out: list[Violation] = []
+    for cid, rows in ctx.sessions.items():
+        for day in sorted({s.date for s in rows}):
+            if day not in ctx.working_set:
+                if not ctx.scenario.calendar.start <= day <= ctx.scenario.calendar.end:
+                    why = "outside the calendar"
+                elif any(h.contains(day) for h in ctx.scenario.calendar.holidays):
+                    why = "a holiday"
+                else:
+                    why = f"not a working weekday ({_WEEKDAYS[day.weekday()].value})"
+                out.append(Violation("calendar", f"class {cid} meets on {day}, {why}", class_id=cid, date=day))
+            blackout = ctx.closed_by_blackout(cid, day)
+            if blackout is not None:
+                msg = f"class {cid} ({ctx.learners(cid)} learners) meets on {day}, closed by blackout {blackout}"
+                out.append(Violation("calendar", msg, class_id=cid, date=day))
+    return out
+
+
+def check_window(ctx: CheckContext) -> list[Violation]:
+    """Sessions lie within the class's window: earliest start, latest end, after/before events."""
+    out: list[Violation] = []
+    for cid, rows in ctx.sessions.items():
+        klass = ctx.classes[cid]
+        days = [s.date for s in rows]
+        bounds: list[tuple[str, list[dt.date]]] = []
+        if klass.earliest_start is not None:
+            lo = klass.earliest_start
+            bounds.append((f"before its earliest start {lo}", [d for d in days if d < lo]))
+        if klass.latest_end is not None:
+            hi = klass.latest_end
+            bounds.append((f"after its latest end {hi}", [d for d in days if d > hi]))
+        before = ctx.events.get(klass.not_before_event or "")
+        if before is not None:
+            end = before.last
+            bounds.append((f"not after the end of event {before.id} ({end})", [d for d in days if d <= end]))
+        after = ctx.events.get(klass.not_after_event or "")
+        if after is not None:
+            start = after.start
+            bounds.append((f"not before the start of event {after.id} ({start})", [d for d in days if d >= start]))
+        for text, hits in bounds:
+            if hits:
+                msg = f"class {cid}: {len(hits)} session(s) {text}, first on {hits[0]}"
+                out.append(Violation("window", msg, class_id=cid, date=hits[0]))
+    return out
+
+
+def check_delivery(ctx: CheckContext) -> list[Violation]:
+    """Blocks of n whole days, d sessions a day (one period per block when d = 1), gaps, pinned starts."""
+    out: list[Violation] = []
+    for cid, rows in ctx.sessions.items():
+        program = ctx.program_of(cid)
+        if program is None:
+            continue
+        klass = ctx.classes[cid]
+        d = program.delivery
+        n = ctx.block_days(program)
+
+        def bad(msg: str, day: dt.date | None = None, period: str | None = None, _cid: str = cid) -> None:
+            out.append(Violation("delivery", msg, class_id=_cid, date=day, period=period))
+
+        if n is None:
+            bad(
+                f"class {cid}: program {program.id} has {program.total_sessions} sessions, "
+                f"not {d.blocks} blocks x whole days x {d.sessions_per_day}"
+            )
+        if len(rows) != program.total_sessions:
+            bad(f"class {cid} has {len(rows)} sessions, program {program.id} needs {program.total_sessions}")
+        per_slot = Counter((s.date, s.period) for s in rows)
+        for (day, period), count in sorted(per_slot.items(), key=lambda kv: _slot_key(*kv[0])):
+            if count > 1:
+                bad(f"class {cid} has {count} sessions on {_slot_text(day, period)}", day, period.value)
+        periods_by_day: dict[dt.date, set[Period]] = defaultdict(set)
+        for s in rows:
+            periods_by_day[s.date].add(s.period)
+        for day, periods in sorted(periods_by_day.items()):
+            if d.sessions_per_day == 2 and len(periods) != 2:
+                only = next(iter(periods)).value
+                bad(f"class {cid} meets only in the {only} on {day}; its program meets both sessions a day", day)
+            if d.sessions_per_day == 1 and len(periods) != 1:
+                bad(f"class {cid} meets both sessions on {day}; its program meets one session a day", day)
+        blocks = ctx.blocks[cid]
+        if len(blocks) != d.blocks:
+            starts = ", ".join(str(b[0]) for b in blocks)
+            bad(f"class {cid} meets in {len(blocks)} block(s) (starting {starts}), expected {d.blocks}")
+        for block in blocks:
+            if n is not None and len(block) != n:
+                bad(
+                    f"class {cid}: block from {block[0]} to {block[-1]} has {len(block)} day(s), expected {n}", block[0]
+                )
+            if d.sessions_per_day == 1:
+                periods = {p for day in block for p in periods_by_day[day]}
+                if len(periods) > 1:
+                    bad(f"class {cid}: block starting {block[0]} mixes morning and afternoon sessions", block[0])
+        gap_min = max(d.min_gap_days, 0)
+        for prev, nxt in zip(blocks, blocks[1:], strict=False):
+            gap = (nxt[0] - prev[-1]).days - 1
+            if gap < gap_min:
+                bad(
+                    f"class {cid}: only {gap} day(s) between blocks ending {prev[-1]} "
+                    f"and starting {nxt[0]}, need {gap_min}",
+                    nxt[0],
+                )
+        if klass.pinned_starts is not None:
+            starts_list = [b[0] for b in blocks]
+            for i, pinned in enumerate(klass.pinned_starts):
+                actual = starts_list[i] if i < len(starts_list) else None
+                if actual != pinned:
+                    bad(f"class {cid}: block {i + 1} must start on {pinned}, starts on {actual or 'no day'}", pinned)
+    return out
+
+
+def check_modules(ctx: CheckContext) -> list[Violation]:
+    """Each module has exactly its sessions; precedence a -> b: a's last session before b's first."""
+    out: list[Violation] = []
+    for cid, rows in ctx.sessions.items():
+        program = ctx.program_of(cid)
+        if program is None:
+            continue
+        slots: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
+        for s in rows:
+            slots[s.module_id].append(_slot_key(s.date, s.period))
+        ids = [m.id for m in program.modules]
+        for i, m in enumerate(program.modules):
+            have = len(slots.get(m.id, []))
+            if have != m.sessions:
+                msg = f"class {cid}: module {m.id} has {have} session(s), needs {m.sessions}"
+                out.append(Violation("modules", msg, class_id=cid))
+            preds = m.after if m.after is not None else ids[i - 1 : i]
+            for a in preds:
+                if a not in ids:
+                    out.append(Violation("modules", f"program {program.id}: module {m.id} follows unknown module {a}"))
+                    continue
+                if not slots.get(a) or not slots.get(m.id):
+                    continue
+                last_a, first_b = max(slots[a]), min(slots[m.id])
+                if not last_a < first_b:
+                    msg = (
+                        f"class {cid}: module {m.id} starts on {_slot_text(first_b[0], _period(first_b[1]))} "
+                        f"before module {a} ends on {_slot_text(last_a[0], _period(last_a[1]))}"
+                    )
+                    out.append(Violation("modules", msg, class_id=cid, date=first_b[0]))
+    return out
+
+
+def _period(index: int) -> Period:
+    return Period.morning if index == 0 else Period.afternoon
+
+
+def check_rooms(ctx: CheckContext) -> list[Violation]:
+    """One room per block, enough seats, one session per room and slot, room open, pinned room."""
+    out: list[Violation] = []
+    for cid, rows in ctx.sessions.items():
+        klass = ctx.classes[cid]
+        room_of_day: dict[dt.date, set[str]] = defaultdict(set)
+        for s in rows:
+            room_of_day[s.date].add(s.room_id)
+        for block in ctx.blocks[cid]:
+            used = set().union(*(room_of_day[d] for d in block))
+            if len(used) > 1:
+                msg = f"class {cid}: block starting {block[0]} uses {len(used)} rooms ({_ids(used)})"
+                out.append(Violation("rooms", msg, class_id=cid, date=block[0]))
+        learners = ctx.learners(cid)
+        for rid in sorted({s.room_id for s in rows}):
+            room = ctx.rooms.get(rid)
+            if room is not None and learners is not None and learners > room.seats:
+                msg = f"class {cid} has {learners} learners, room {rid} seats {room.seats}"
+                out.append(Violation("rooms", msg, class_id=cid, room_id=rid))
+            if klass.pinned_room is not None and rid != klass.pinned_room:
+                msg = f"class {cid} uses room {rid}, but is pinned to room {klass.pinned_room}"
+                out.append(Violation("rooms", msg, class_id=cid, room_id=rid))
+    by_slot: dict[tuple[str, dt.date, Period], list[str]] = defaultdict(list)
+    for s in ctx.known_sessions:
+        by_slot[(s.room_id, s.date, s.period)].append(s.class_id)
+    for (rid, day, period), cids in sorted(by_slot.items(), key=lambda kv: (kv[0][0], _slot_key(*kv[0][1:]))):
+        if len(cids) > 1:
+            msg = f"room {rid}: {len(cids)} sessions on {_slot_text(day, period)} (classes {', '.join(sorted(cids))})"
+            out.append(Violation("rooms", msg, room_id=rid, date=day, period=period.value))
+        room = ctx.rooms.get(rid)
+        if room is not None and any(r.contains(day) for r in room.unavailable):
+            msg = f"room {rid} is unavailable on {day} but holds classes {_ids(cids)}"
+            out.append(Violation("rooms", msg, room_id=rid, date=day, period=period.value))
+    return out
+
+
+def check_groups(ctx: CheckContext) -> list[Violation]:
+    """Two classes sharing a learner group never meet in the same slot."""
+    out: list[Violation] = []
+    slots = {cid: {(s.date, s.period) for s in rows} for cid, rows in ctx.sessions.items()}
+    cids = sorted(slots)
+    for i, a in enumerate(cids):
+        for b in cids[i + 1 :]:
+            shared = set(ctx.classes[a].groups) & set(ctx.classes[b].groups)
+            if not shared:
+                continue
+            common = sorted(slots[a] & slots[b], key=lambda x: _slot_key(*x))
+            if common:
+                day, period = common[0]
+                msg = (
+                    f"classes {a} and {b} share group {_ids(shared)} but meet together in {len(common)} slot(s), "
+                    f"first {_slot_text(day, period)}"
+                )
+                out.append(Violation("groups", msg, class_id=a, date=day, period=period.value))
+    return out
+
+
+def check_cohorts(ctx: CheckContext) -> list[Violation]:
+    """Learners: a lone class has its `learners`; a cohort's classes sum to it, each within bounds."""
+    out: list[Violation] = []
+    given = ctx.timetable.class_learners
+    for klass in ctx.scenario.classes:
+        if klass.id in ctx.cohort_of:
+            continue
+        if klass.id not in given:
+            out.append(
+                Violation("cohorts", f"class {klass.id}: learners missing from the timetable", class_id=klass.id)
+            )
+        elif klass.learners is not None and given[klass.id] != klass.learners:
+            msg = f"class {klass.id} has {given[klass.id]} learners, the scenario says {klass.learners}"
+            out.append(Violation("cohorts", msg, class_id=klass.id))
+    for cohort in ctx.scenario.cohorts:
+        total = 0
+        for cid in cohort.classes:
+            if cid not in given:
+                out.append(Violation("cohorts", f"cohort {cohort.id}: learners of class {cid} missing", class_id=cid))
+                continue
+            total += given[cid]
+            hi = cohort.max_per_class
+            if given[cid] < cohort.min_per_class or (hi is not None and given[cid] > hi):
+                bounds = f"{cohort.min_per_class}..{hi if hi is not None else 'any'}"
+                msg = f"cohort {cohort.id}: class {cid} has {given[cid]} learners, allowed {bounds}"
+                out.append(Violation("cohorts", msg, class_id=cid))
+        if total != cohort.learners:
+            classes = ", ".join(cohort.classes)
+            msg = f"cohort {cohort.id}: classes {classes} hold {total} learners, the cohort has {cohort.learners}"
+            out.append(Violation("cohorts", msg))
+    return out
+
+
+def _taught_slots(ctx: CheckContext) -> dict[str, list[tuple[dt.date, Period]]]:
+    """Lecturer -> slots where they teach a known session."""
+    taught: dict[str, list[tuple[dt.date, Period]]] = defaultdict(list)
+    for s in ctx.known_sessions:
+        if s.lecturer_id is not None:
+            taught[s.lecturer_id].append((s.date, s.period))
+    return taught
+
+
+def check_lecturers(ctx: CheckContext) -> list[Violation]:
+    """Lecturer per session, topic, availability, one place per slot, weekly/monthly/yearly load."""
+    out: list[Violation] = []
+    for s in ctx.known_sessions:
+        program = ctx.program_of(s.class_id)
+        if program is None:
+            continue
+        where = f"class {s.class_id} on {_slot_text(s.date, s.period)}"
+        if program.taught_by == TaughtBy.center and s.lecturer_id is None:
+            out.append(
+                _at(
+                    "lecturers",
+                    f"{where}: no lecturer (program {program.id} is taught by the center)",
+                    s,
+                    lecturer_id=s.lecturer_id,
+                )
+            )
+        if program.taught_by == TaughtBy.external and s.lecturer_id is not None:
+            msg = f"{where}: lecturer {s.lecturer_id} given, but program {program.id} is taught externally"
+            out.append(_at("lecturers", msg, s, lecturer_id=s.lecturer_id))
+        lecturer = ctx.lecturers.get(s.lecturer_id or "")
+        if lecturer is None:
+            continue
+        module = ctx.module_of(s)
+        if module is not None and module.topic not in lecturer.topics:
+            msg = f"{where}: lecturer {lecturer.id} does not teach topic {module.topic} (module {module.id})"
+            out.append(_at("lecturers", msg, s, lecturer_id=s.lecturer_id))
+        away = ctx.lecturer_away(lecturer, s.date, s.period)
+        if away is not None:
+            out.append(_at("lecturers", f"{where}: lecturer {lecturer.id} is {away}", s, lecturer_id=s.lecturer_id))
+    teach: dict[tuple[str, dt.date, Period], list[str]] = defaultdict(list)
+    for s in ctx.known_sessions:
+        if s.lecturer_id is not None:
+            teach[(s.lecturer_id, s.date, s.period)].append(s.class_id)
+    watch: dict[tuple[str, dt.date, Period], list[str]] = defaultdict(list)
+    for v in ctx.timetable.observations:
+        watch[(v.observer_id, v.date, v.period)].append(v.class_id)
+    for key in sorted(set(teach) | set(watch), key=lambda k: (k[0], _slot_key(k[1], k[2]))):
+        lid, day, period = key
+        t, w = teach.get(key, []), watch.get(key, [])
+        if len(t) + len(w) > 1:
+            parts = ([f"teaches {', '.join(t)}"] if t else []) + ([f"observes {', '.join(w)}"] if w else [])
+            msg = f"lecturer {lid} is in {len(t) + len(w)} places on {_slot_text(day, period)}: {'; '.join(parts)}"
+            out.append(Violation("lecturers", msg, lecturer_id=lid, date=day, period=period.value))
+    taught = _taught_slots(ctx)
+    for lecturer in ctx.scenario.lecturers:
+        days = [d for d, _ in taught.get(lecturer.id, [])]
+        loads: list[tuple[int | None, str, Counter[str]]] = [
+            (
+                lecturer.max_sessions_per_week,
+                "week",
+                Counter(f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in days),
+            ),
+            (lecturer.max_sessions_per_month, "month", Counter(f"{d.year}-{d.month:02d}" for d in days)),
+            (lecturer.max_sessions_per_year, "year", Counter("the calendar" for _ in days)),
+        ]
+        for limit, unit, counts in loads:
+            if limit is None:
+                continue
+            for when, n in sorted(counts.items()):
+                if n > limit:
+                    msg = f"lecturer {lecturer.id} teaches {n} sessions in {unit} {when}, at most {limit}"
+                    if unit == "year":
+                        msg = f"lecturer {lecturer.id} teaches {n} sessions in the calendar, at most {limit} a year"
+                    out.append(Violation("lecturers", msg, lecturer_id=lecturer.id))
+    return out
+
+
+def check_observations(ctx: CheckContext) -> list[Violation]:
+    """Each observed lecturer gets enough valid visits in distinct slots; observer limits."""
+    out: list[Violation] = []
+    policy = ctx.scenario.observation
+    if policy.observers is not None:
+        allowed = set(policy.observers)
+    else:
+        allowed = {lec.id for lec in ctx.scenario.lecturers if lec.can_observe}
+    busy = Counter((s.lecturer_id, s.date, s.period) for s in ctx.known_sessions if s.lecturer_id is not None)
+    busy.update((v.observer_id, v.date, v.period) for v in ctx.timetable.observations)
+    good: dict[str, set[tuple[dt.date, Period]]] = defaultdict(set)
+    for v in ctx.timetable.observations:
+        problems = _visit_problems(ctx, v, allowed)
+        where = f"visit of {v.observer_id} to {v.lecturer_id} in class {v.class_id} on {_slot_text(v.date, v.period)}"
+        for problem in problems:
+            out.append(
+                Violation(
+                    "observations",
+                    f"{where}: {problem}",
+                    class_id=v.class_id,
+                    lecturer_id=v.lecturer_id,
+                    date=v.date,
+                    period=v.period.value,
+                )
+            )
+        if not problems and busy[(v.observer_id, v.date, v.period)] == 1:
+            good[v.lecturer_id].add((v.date, v.period))
+    for lecturer in ctx.scenario.lecturers:
+        if lecturer.kind in policy.observed_kinds and len(good[lecturer.id]) < policy.visits_per_lecturer:
+            msg = (
+                f"lecturer {lecturer.id} ({lecturer.kind.value}) receives {len(good[lecturer.id])} valid visit(s) "
+                f"in distinct slots, needs {policy.visits_per_lecturer}"
+            )
+            out.append(Violation("observations", msg, lecturer_id=lecturer.id))
+    if policy.max_visits_per_observer is not None:
+        made = Counter(v.observer_id for v in ctx.timetable.observations)
+        for oid, n in sorted(made.items()):
+            if n > policy.max_visits_per_observer:
+                msg = f"observer {oid} makes {n} visits, at most {policy.max_visits_per_observer}"
+                out.append(Violation("observations", msg, lecturer_id=oid))
+    return out
+
+
+def _visit_problems(
+    ctx: CheckContext,
+    v: ObservationVisit,
+    allowed: set[str],
+) -> list[str]:
+    """Why a visit is invalid (slot conflicts of the observer are reported under `lecturers`)."""
+    if v.lecturer_id not in ctx.lecturers or v.observer_id not in ctx.lecturers or v.class_id not in ctx.classes:
+        return ["names an unknown lecturer, observer or class"]
+    problems = []
+    if not any(
+        s.lecturer_id == v.lecturer_id and s.date == v.date and s.period == v.period for s in ctx.sessions[v.class_id]
+    ):
+        problems.append(f"{v.lecturer_id} does not teach class {v.class_id} in that slot")
+    program = ctx.program_of(v.class_id)
+    programs = ctx.scenario.observation.programs
+    if program is not None:
+        counts = program.id in programs if programs is not None else program.taught_by == TaughtBy.center
+        if not counts:
+            problems.append(f"program {program.id} does not count for observation")
+    if v.observer_id not in allowed:
+        problems.append(f"{v.observer_id} is not an allowed observer")
+    if v.observer_id == v.lecturer_id:
+        problems.append("a lecturer cannot observe themself")
+    away = ctx.lecturer_away(ctx.lecturers[v.observer_id], v.date, v.period)
+    if away is not None:
+        problems.append(f"observer {v.observer_id} is {away}")
+    return problems
+
+
+# --- soft goals: each returns (unweighted penalty, unweighted penalty per entity) ---------------
+
+GoalResult = tuple[int, dict[str, int]]
+
+
+def _nonzero(counts: dict[str, int]) -> dict[str, int]:
+    return {k: v for k, v in sorted(counts.items()) if v}
+
+
+def goal_preferred_months(ctx: CheckContext) -> GoalResult:
+    """Blocks starting in a month outside the class's non-empty preferred months."""
+    per = {
+        cid: sum(1 for b in blocks if b[0].month not in ctx.classes[cid].preferred_months)
+        for cid, blocks in ctx.blocks.items()
+        if ctx.classes[cid].preferred_months
+    }
+    return sum(per.values()), _nonzero(per)
+
+
+def goal_month_spread(ctx: CheckContext) -> GoalResult:
+    """The most blocks (of all classes) starting in one calendar month; details: blocks per month."""
+    per = Counter(f"{b[0].year}-{b[0].month:02d}" for blocks in ctx.blocks.values() for b in blocks)
+    return max(per.values(), default=0), _nonzero(dict(per))
+
+
+def goal_avoid_event_days(ctx: CheckContext) -> GoalResult:
+    """Sessions on a day of an event with avoid_classes."""
+    events = [e for e in ctx.scenario.calendar.events if e.avoid_classes]
+    per = Counter(s.class_id for s in ctx.known_sessions if any(e.start <= s.date <= e.last for e in events))
+    return sum(per.values()), _nonzero(dict(per))
+
+
+def goal_borrowed_room(ctx: CheckContext) -> GoalResult:
+    """Sessions held in a borrowed room."""
+    borrowed = {r.id for r in ctx.scenario.rooms if r.kind == RoomKind.borrowed}
+    per = Counter(s.class_id for s in ctx.known_sessions if s.room_id in borrowed)
+    return sum(per.values()), _nonzero(dict(per))
+
+
+def goal_room_stability(ctx: CheckContext) -> GoalResult:
+    """Per class: distinct rooms used - 1."""
+    per = {cid: len({s.room_id for s in rows}) - 1 for cid, rows in ctx.sessions.items() if rows}
+    return sum(per.values()), _nonzero(per)
+
+
+def goal_module_lecturer_stability(ctx: CheckContext) -> GoalResult:
+    """Per (class, module) of a center-taught program: distinct lecturers - 1 (key 'class/module')."""
+    lecturers: dict[str, set[str]] = defaultdict(set)
+    for s in ctx.known_sessions:
+        program = ctx.program_of(s.class_id)
+        if program is not None and program.taught_by == TaughtBy.center and s.lecturer_id is not None:
+            lecturers[f"{s.class_id}/{s.module_id}"].add(s.lecturer_id)
+    per = {key: len(ids) - 1 for key, ids in lecturers.items()}
+    return sum(per.values()), _nonzero(per)
+
+
+def _taught(ctx: CheckContext) -> Counter[str]:
+    return Counter(s.lecturer_id for s in ctx.known_sessions if s.lecturer_id is not None)
+
+
+def goal_lecturer_balance(ctx: CheckContext) -> GoalResult:
+    """Most minus fewest sessions among full-time lecturers; details: each one's excess over the fewest."""
+    taught = _taught(ctx)
+    full = {lec.id: taught[lec.id] for lec in ctx.scenario.lecturers if lec.kind == LecturerKind.full_time}
+    if len(full) < 2:
+        return 0, {}
+    low = min(full.values())
+    return max(full.values()) - low, _nonzero({lid: n - low for lid, n in full.items()})
+
+
+def goal_teaching_norm(ctx: CheckContext) -> GoalResult:
+    """Per lecturer with a norm: sessions short of it."""
+    taught = _taught(ctx)
+    per = {
+        lec.id: max(0, lec.norm_sessions_per_year - taught[lec.id])
+        for lec in ctx.scenario.lecturers
+        if lec.norm_sessions_per_year is not None
+    }
+    return sum(per.values()), _nonzero(per)
+
+
+CHECKS: list[Callable[[CheckContext], list[Violation]]] = [
+    check_reference,
+    check_calendar,
+    check_window,
+    check_delivery,
+    check_modules,
+    check_rooms,
+    check_groups,
+    check_cohorts,
+    check_lecturers,
+    check_observations,
+]
+GOAL_FUNCTIONS: dict[str, Callable[[CheckContext], GoalResult]] = {
+    "preferred_months": goal_preferred_months,
+    "month_spread": goal_month_spread,
+    "avoid_event_days": goal_avoid_event_days,
+    "borrowed_room": goal_borrowed_room,
+    "room_stability": goal_room_stability,
+    "module_lecturer_stability": goal_module_lecturer_stability,
+    "lecturer_balance": goal_lecturer_balance,
+    "teaching_norm": goal_teaching_norm,
+}
+
+
+def check(scenario: Scenario, timetable: Timetable) -> CheckReport:
+    """Check a timetable against every rule of docs/rules.md and compute its objective."""
+    ctx = CheckContext(scenario, timetable)
+    violations = [v for fn in CHECKS for v in fn(ctx)]
+    breakdown: dict[str, int] = {}
+    details: dict[str, dict[str, int]] = {}
+    for goal in GOALS:
+        penalty, per = GOAL_FUNCTIONS[goal](ctx)
+        breakdown[goal] = getattr(scenario.weights, goal) * penalty
+        details[goal] = per
+    return CheckReport(violations, sum(breakdown.values()), breakdown, details)
+
+
+__all__ = [
+    "CHECKS",
+    "GOALS",
+    "GOAL_FUNCTIONS",
+    "RULES",
+    "CheckContext",
+    "CheckReport",
+    "Violation",
+    "check",
+    "check_calendar",
+    "check_cohorts",
+    "check_delivery",
+    "check_groups",
+    "check_lecturers",
+    "check_modules",
+    "check_observations",
+    "check_reference",
+    "check_rooms",
+    "check_window",
+]
