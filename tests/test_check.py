@@ -103,7 +103,7 @@ def make_timetable() -> Timetable:
             ses("C1", "M1", "2020-03-03", AM, "R1", "GV01"),
             ses("C1", "M1", "2020-03-03", PM, "R1", "GV01"),
             ses("C1", "M2", "2020-03-04", AM, "R1", "GV03"),
-            ses("C1", "M2", "2020-03-04", PM, "R1", "GV02"),
+            ses("C1", "M2", "2020-03-04", PM, "R1", "GV03"),
             ses("C2", "A", "2020-03-05", AM, "R1", "GV01"),
             ses("C2", "A", "2020-03-06", AM, "R1", "GV01"),
             ses("C2", "B", "2020-03-09", PM, "R2", "GV02"),
@@ -121,8 +121,8 @@ def make_timetable() -> Timetable:
 #   avoid_event_days   C2 meets on 10 March (E1):                1 x 5  = 5
 #   borrowed_room      C2 has 2 sessions in R2:                  2 x 3  = 6
 #   room_stability     C2 uses R1 and R2:                        1 x 5  = 5
-#   module_lecturer    C1/M2 taught by GV03 and GV02:            1 x 2  = 2
-#   lecturer_balance   full-time GV01 4, GV02 3:                 1 x 1  = 1
+#   module_lecturer    no module has two lecturers:              0 x 2  = 0
+#   lecturer_balance   full-time GV01 4, GV02 2:                 2 x 1  = 2
 #   teaching_norm      GV01: 10 - 4:                             6 x 1  = 6
 EXPECTED_BREAKDOWN = {
     "preferred_months": 10,
@@ -130,8 +130,8 @@ EXPECTED_BREAKDOWN = {
     "avoid_event_days": 5,
     "borrowed_room": 6,
     "room_stability": 5,
-    "module_lecturer_stability": 2,
-    "lecturer_balance": 1,
+    "module_lecturer_stability": 0,
+    "lecturer_balance": 2,
     "teaching_norm": 6,
 }
 
@@ -165,7 +165,7 @@ def test_valid_timetable_has_no_violations_and_hand_counted_objective() -> None:
     assert report.violations == []
     assert list(report.breakdown) == list(GOALS)
     assert report.breakdown == EXPECTED_BREAKDOWN
-    assert report.objective == 38 == sum(report.breakdown.values())
+    assert report.objective == 37 == sum(report.breakdown.values())
 
 
 def test_details_are_unweighted_per_entity() -> None:
@@ -175,8 +175,8 @@ def test_details_are_unweighted_per_entity() -> None:
     assert report.details["avoid_event_days"] == {"C2": 1}
     assert report.details["borrowed_room"] == {"C2": 2}
     assert report.details["room_stability"] == {"C2": 1}
-    assert report.details["module_lecturer_stability"] == {"C1/M2": 1}
-    assert report.details["lecturer_balance"] == {"GV01": 1}
+    assert report.details["module_lecturer_stability"] == {}
+    assert report.details["lecturer_balance"] == {"GV01": 2}
     assert report.details["teaching_norm"] == {"GV01": 6}
 
 
@@ -187,7 +187,7 @@ def test_weights_scale_the_breakdown_and_zero_goals_stay_present() -> None:
     report = check(scenario, make_timetable())
     assert report.breakdown["teaching_norm"] == 18
     assert "borrowed_room" in report.breakdown and report.breakdown["borrowed_room"] == 0
-    assert report.objective == 38 - 6 - 6 + 18
+    assert report.objective == 37 - 6 - 6 + 18
 
 
 def test_lecturer_balance_zero_with_one_full_time_lecturer() -> None:
@@ -200,7 +200,7 @@ def test_lecturer_balance_zero_with_one_full_time_lecturer() -> None:
 def test_summary_and_ok() -> None:
     good = check(make_scenario(), make_timetable())
     assert good.summary().startswith("OK")
-    assert "objective 38" in good.summary()
+    assert "objective 37" in good.summary()
     bad = check(make_scenario(), replace_session(make_timetable(), 0, room_id="R9"))
     assert not bad.ok
     assert "violation" in bad.summary() and "R9" in bad.summary()
@@ -513,7 +513,7 @@ def test_invalid_visits() -> None:
     visit = make_timetable().observations[0]
     cases: list[tuple[Callable[[Scenario], None], dict[str, object], str]] = [
         (lambda s: None, {"observer_id": "GV01"}, "not an allowed observer"),
-        (lambda s: None, {"period": PM}, "does not teach class C1"),
+        (lambda s: None, {"date": D(2020, 3, 3)}, "does not teach class C1"),
         (lambda s: setattr(s.observation, "programs", ["P2"]), {}, "program P1 does not count"),
         (lambda s: setattr(s.lecturers[1], "unavailable", [DateRange(start=D(2020, 3, 4))]), {}, "observer GV02"),
     ]
@@ -586,3 +586,31 @@ def test_checker_does_not_import_the_solver() -> None:
             imported.add(node.module)
     forbidden = {"ortools", "llct_sched.model", "llct_sched.instance", "llct_sched.solve"}
     assert not {m for m in imported if m.split(".")[0] == "ortools" or m in forbidden}
+
+
+def test_one_lecturer_per_module_within_a_block() -> None:
+    tt = replace_session(make_timetable(), 3, lecturer_id="GV02")  # C1/M2: GV03 then GV02 in one block
+    found = only(check(make_scenario(), tt), "lecturers")
+    assert mentions(found, "C1", "block 1", "M2", "GV02, GV03")
+
+
+def test_sessions_follow_module_order() -> None:
+    tt = make_timetable()
+    sessions = list(tt.sessions)
+    # swap the modules of C1's second and third sessions: M1 M2 M1 M2 breaks the order M1 M1 M2 M2
+    sessions[1] = sessions[1].model_copy(update={"module_id": "M2", "lecturer_id": "GV03"})
+    sessions[2] = sessions[2].model_copy(update={"module_id": "M1", "lecturer_id": "GV01"})
+    found = only(check(make_scenario(), tt.model_copy(update={"sessions": sessions})), "modules")
+    assert mentions(found, "class C1", "session 2", "module order says M1")
+
+
+def test_module_lecturer_stability_counts_lecturers_across_blocks() -> None:
+    scenario = make_scenario()
+    scenario.programs[1].modules[0].sessions = 1  # P2: A (1 session), then B (3 sessions) over both blocks
+    scenario.programs[1].modules[1].sessions = 3
+    tt = make_timetable()
+    sessions = list(tt.sessions)
+    sessions[5] = sessions[5].model_copy(update={"module_id": "B", "lecturer_id": "GV02"})
+    report = check(scenario, tt.model_copy(update={"sessions": sessions}))
+    assert report.ok, report.summary()
+    assert report.details["module_lecturer_stability"] == {}

@@ -27,7 +27,12 @@ def tiny_data(**overrides: Any) -> dict[str, Any]:
         "lecturers": [
             {"id": "FT1", "kind": "full_time", "topics": ["pol", "law"], "can_observe": True},
             {"id": "FT2", "kind": "full_time", "topics": ["pol", "law"], "can_observe": True},
-            {"id": "PT1", "kind": "part_time", "topics": ["local"], "available": {"tue": ["morning"], "thu": ["afternoon"]}},
+            {
+                "id": "PT1",
+                "kind": "part_time",
+                "topics": ["local"],
+                "available": {"tue": ["morning"], "thu": ["afternoon"]},
+            },
         ],
         "programs": [
             {

@@ -13,6 +13,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import networkx as nx
+
 from llct_sched.scenario import (
     Lecturer,
     LecturerKind,
@@ -136,7 +138,7 @@ class CheckContext:
         self.rooms = {r.id: r for r in scenario.rooms}
         self.lecturers = {lec.id: lec for lec in scenario.lecturers}
         self.events = {e.id: e for e in cal.events}
-        weekdays = {w.index for w in cal.working_weekdays}
+        weekdays = {w.number for w in cal.working_weekdays}
         days = []
         day = cal.start
         while day <= cal.end:
@@ -407,6 +409,58 @@ def check_modules(ctx: CheckContext) -> list[Violation]:
                         f"before module {a} ends on {_slot_text(last_a[0], _period(last_a[1]))}"
                     )
                     out.append(Violation("modules", msg, class_id=cid, date=first_b[0]))
+    return out
+
+
+def _module_order(program: Program) -> list[str]:
+    """Topological order of the program's modules, ties broken by list order."""
+    ids = [m.id for m in program.modules]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(ids)))
+    for i, m in enumerate(program.modules):
+        preds = m.after if m.after is not None else ids[i - 1 : i]
+        graph.add_edges_from((ids.index(a), i) for a in preds if a in ids)
+    try:
+        return [ids[i] for i in nx.lexicographical_topological_sort(graph)]
+    except nx.NetworkXUnfeasible:
+        return ids
+
+
+def check_module_order(ctx: CheckContext) -> list[Violation]:
+    """The class's sessions, in chronological order, take the modules in module order."""
+    out: list[Violation] = []
+    for cid, rows in ctx.sessions.items():
+        program = ctx.program_of(cid)
+        if program is None or len(rows) != program.total_sessions:
+            continue
+        expected = [
+            mid for mid in _module_order(program) for m in program.modules if m.id == mid for _ in range(m.sessions)
+        ]
+        for k, (s, want) in enumerate(zip(rows, expected, strict=True)):
+            if s.module_id != want:
+                when = _slot_text(s.date, s.period)
+                msg = f"class {cid}: session {k + 1} on {when} is module {s.module_id}, module order says {want}"
+                out.append(_at("modules", msg, s))
+                break
+    return out
+
+
+def check_block_module_lecturer(ctx: CheckContext) -> list[Violation]:
+    """Within one block, all sessions of one module have the same lecturer."""
+    out: list[Violation] = []
+    for cid, blocks in ctx.blocks.items():
+        for number, days in enumerate(blocks):
+            in_block = set(days)
+            lecturers: dict[str, set[str]] = defaultdict(set)
+            for s in ctx.sessions.get(cid, []):
+                if s.date in in_block and s.lecturer_id:
+                    lecturers[s.module_id].add(s.lecturer_id)
+            for module_id, who in sorted(lecturers.items()):
+                if len(who) > 1:
+                    msg = (
+                        f"class {cid}: block {number + 1} module {module_id} has lecturers {_ids(who)}; one is required"
+                    )
+                    out.append(Violation("lecturers", msg, class_id=cid, date=days[0]))
     return out
 
 
@@ -740,10 +794,12 @@ CHECKS: list[Callable[[CheckContext], list[Violation]]] = [
     check_window,
     check_delivery,
     check_modules,
+    check_module_order,
     check_rooms,
     check_groups,
     check_cohorts,
     check_lecturers,
+    check_block_module_lecturer,
     check_observations,
 ]
 GOAL_FUNCTIONS: dict[str, Callable[[CheckContext], GoalResult]] = {

@@ -139,7 +139,9 @@ def solve(
 
 def _print_result(result, report, out: Path) -> None:
     table = Table(title="llct-sched solve", show_header=False)
-    table.add_row("status", result.status + ("" if result.status == "OPTIMAL" or not result.feasible else " (not proven optimal)"))
+    table.add_row(
+        "status", result.status + ("" if result.status == "OPTIMAL" or not result.feasible else " (not proven optimal)")
+    )
     table.add_row("objective", str(result.objective))
     table.add_row("bound", str(result.bound))
     table.add_row("gap", "-" if result.gap is None else f"{result.gap:.2%}")
@@ -197,10 +199,11 @@ def generate(
 
     scenario = generate_scenario(scale, seed)
     write_text_atomic(out, scenario_to_yaml(scenario))
-    console.print(f"wrote {out}: {len(scenario.classes)} classes, {len(scenario.rooms)} rooms, {len(scenario.lecturers)} lecturers")
+    console.print(
+        f"wrote {out}: {len(scenario.classes)} classes, {len(scenario.rooms)} rooms, "
+        f"{len(scenario.lecturers)} lecturers"
+    )
 
 
 def main() -> None:
     app()
-
-

@@ -112,7 +112,7 @@ class Instance:
 
 def working_days(scenario: Scenario) -> list[dt.date]:
     cal = scenario.calendar
-    weekdays = {w.index for w in cal.working_weekdays}
+    weekdays = {w.number for w in cal.working_weekdays}
     days = []
     day = cal.start
     while day <= cal.end:
@@ -137,7 +137,7 @@ def lecturer_availability(scenario: Scenario, lecturer: Lecturer, days: list[dt.
     events = {e.id: e for e in scenario.calendar.events}
     away = [(r.start, r.last) for r in lecturer.unavailable]
     away += [(events[e].start, events[e].last) for e in lecturer.unavailable_events if e in events]
-    weekly = {w.index: tuple(p) for w, p in (lecturer.available or {}).items()}
+    weekly = {w.number: tuple(p) for w, p in (lecturer.available or {}).items()}
     available = []
     for day in days:
         is_away = any(a <= day <= b for a, b in away)
@@ -253,7 +253,12 @@ def build_instance(scenario: Scenario) -> Instance:
         runs = _block_day_runs(days, n_days, scenario.calendar.max_block_gap_days)
         for b in range(delivery.blocks):
             block = BlockInfo(
-                index=len(blocks), class_index=ci, number=b, days=n_days, sessions_per_day=delivery.sessions_per_day, starts=[]
+                index=len(blocks),
+                class_index=ci,
+                number=b,
+                days=n_days,
+                sessions_per_day=delivery.sessions_per_day,
+                starts=[],
             )
             info.blocks.append(block.index)
             blocks.append(block)
@@ -263,7 +268,9 @@ def build_instance(scenario: Scenario) -> Instance:
                 if k == per_block or block_sessions[k] != block_sessions[first]:
                     module = program.modules[block_sessions[first]]
                     teachers = (
-                        tuple(i for i, lec in enumerate(scenario.lecturers) if module.topic in lec.topics) if center else ()
+                        tuple(i for i, lec in enumerate(scenario.lecturers) if module.topic in lec.topics)
+                        if center
+                        else ()
                     )
                     seg = SegmentInfo(len(segments), block.index, ci, block_sessions[first], first, k - first, teachers)
                     segments.append(seg)
@@ -303,7 +310,9 @@ def build_instance(scenario: Scenario) -> Instance:
 
     room_unavailable = []
     for room in scenario.rooms:
-        slots = [2 * d + p for d, day in enumerate(days) for p in (0, 1) if any(r.contains(day) for r in room.unavailable)]
+        slots = [
+            2 * d + p for d, day in enumerate(days) for p in (0, 1) if any(r.contains(day) for r in room.unavailable)
+        ]
         room_unavailable.append(slots)
 
     observed_kinds = set(policy.observed_kinds) if policy.visits_per_lecturer > 0 else set()

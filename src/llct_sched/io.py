@@ -78,7 +78,9 @@ def load_scenario(source: str | Path) -> Scenario:
 def builtin_scenario_text(name: str) -> str:
     """The YAML text of a scenario shipped inside the package."""
     if name not in BUILTIN_SCENARIOS:
-        raise ScenarioError([InputIssue(path="", message=f"no built-in scenario '{name}' (have: {', '.join(BUILTIN_SCENARIOS)})")])
+        raise ScenarioError(
+            [InputIssue(path="", message=f"no built-in scenario '{name}' (have: {', '.join(BUILTIN_SCENARIOS)})")]
+        )
     return resources.files("llct_sched.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
 
 

@@ -118,10 +118,14 @@ def lecturers_frame(scenario: Scenario, timetable: Timetable) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=LECTURERS_COLUMNS)
 
 
-def write_solution_files(folder: Path, scenario: Scenario, timetable: Timetable | None, summary: dict[str, Any]) -> None:
+def write_solution_files(
+    folder: Path, scenario: Scenario, timetable: Timetable | None, summary: dict[str, Any]
+) -> None:
     """Write the files of one solve into `folder` (a staging directory or the final one)."""
     folder = Path(folder)
-    (folder / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    (folder / "summary.json").write_text(
+        json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )
     if timetable is None:
         return
     (folder / "timetable.json").write_text(timetable.to_json(), encoding="utf-8")

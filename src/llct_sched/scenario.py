@@ -32,7 +32,7 @@ class Weekday(StrEnum):
     sun = "sun"
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
         """Monday is 0, as in `datetime.date.weekday()`."""
         return list(Weekday).index(self)
 
@@ -69,7 +69,7 @@ class LecturerKind(StrEnum):
 
 
 class TaughtBy(StrEnum):
-    center = "center"
+    center = "center"  # type: ignore[assignment]  # shadows str.center, harmless
     external = "external"
 
 
@@ -224,7 +224,9 @@ class Delivery(StrictModel):
 
     blocks: int = Field(default=1, ge=1)
     sessions_per_day: int = Field(default=2, ge=1, le=2)
-    min_gap_days: int = Field(default=0, ge=0, description="Calendar days between the end of a block and the next start.")
+    min_gap_days: int = Field(
+        default=0, ge=0, description="Calendar days between the end of a block and the next start."
+    )
 
 
 class Program(StrictModel):
@@ -279,9 +281,7 @@ class Cohort(StrictModel):
 class ObservationPolicy(StrictModel):
     """Lesson observation (dự giờ): who must be observed, how often, by whom."""
 
-    observed_kinds: list[LecturerKind] = Field(
-        default_factory=lambda: [LecturerKind.full_time, LecturerKind.part_time]
-    )
+    observed_kinds: list[LecturerKind] = Field(default_factory=lambda: [LecturerKind.full_time, LecturerKind.part_time])
     visits_per_lecturer: int = Field(default=1, ge=0)
     observers: list[Id] | None = Field(default=None, description="None: every lecturer with can_observe.")
     max_visits_per_observer: int | None = Field(default=None, ge=1)

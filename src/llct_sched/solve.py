@@ -14,6 +14,7 @@ The library never raises for an infeasible scenario: `Result.status` says what h
 from __future__ import annotations
 
 import logging
+import math
 import signal
 import threading
 import time
@@ -154,7 +155,7 @@ class _Session:
         time_limit: float,
         first_only: bool = False,
         quiet: bool = False,
-    ) -> tuple[cp_model.CpSolver, int, _Watcher]:
+    ) -> tuple[cp_model.CpSolver, Any, _Watcher]:
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = max(0.05, time_limit)
@@ -186,7 +187,7 @@ def _staffing_lower_bound(inst: Instance, session: _Session) -> int:
     teach = {
         (seg.index, lec): model.new_bool_var(f"t{seg.index}_{lec}") for seg in inst.segments for lec in seg.lecturers
     }
-    load: list[cp_model.LinearExprT] = [0] * len(inst.lecturer_available)
+    load: list[Any] = [0] * len(inst.lecturer_available)
     for (s, lec), lit in teach.items():
         load[lec] += inst.segments[s].length * lit
     v = StaffingVars(slots=[[0] for _ in inst.segments], teach=teach, visit={}, load=load)
@@ -225,7 +226,6 @@ def _core_blocks(inst: Instance, starts: list[int], session: _Session) -> dict[i
 def _timetable(
     inst: Instance, cal: cp_model.CpSolver, cv: CalendarVars, staff: cp_model.CpSolver, sv: StaffingVars
 ) -> Timetable:
-    starts = [cal.value(x) for x in cv.start]
     room_of = {b: r for (b, r), lit in cv.room.items() if cal.boolean_value(lit)}
     lecturer_of = {s: lec for (s, lec), lit in sv.teach.items() if staff.boolean_value(lit)}
     scenario = inst.scenario
@@ -250,14 +250,13 @@ def _timetable(
             lecturer_id=scenario.lecturers[lec].id,
             observer_id=scenario.lecturers[obs].id,
             class_id=inst.classes[inst.segments[s].class_index].spec.id,
-            date=inst.slot_date(sv.slots[s][0]),
-            period=inst.slot_period(sv.slots[s][0]),
+            date=inst.slot_date(sv.slots[s][k]),
+            period=inst.slot_period(sv.slots[s][k]),
         )
-        for (s, lec, obs), lit in sv.visit.items()
+        for (s, k, lec, obs), lit in sv.visit.items()
         if staff.boolean_value(lit)
     ]
     learners = {c.spec.id: cal.value(cv.learners[c.index]) for c in inst.classes}
-    _ = starts
     return Timetable(scenario=scenario.name, class_learners=learners, sessions=sessions, observations=visits)
 
 
@@ -336,10 +335,12 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
         staff_model, sv = build_staffing_model(inst, starts)
         s_vars, s_cons = _model_size(staff_model)
         result.model_size.update(staffing_variables=s_vars, staffing_constraints=s_cons)
-        staff, s_status, watcher = session.run(staff_model, "staffing", max(1.0, session.remaining()))
+        staff, s_status, _ = session.run(staff_model, "staffing", max(1.0, session.remaining()))
         if s_status == cp_model.INFEASIBLE:
             nogoods.append(_core_blocks(inst, starts, session))
-            result.messages.append(f"round {result.rounds}: calendar could not be staffed; excluded {len(nogoods[-1])} block starts")
+            result.messages.append(
+                f"round {result.rounds}: calendar could not be staffed; excluded {len(nogoods[-1])} block starts"
+            )
             continue
         if s_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             result.messages.append(f"round {result.rounds}: staffing found no answer in time")
@@ -357,9 +358,7 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
             quick = False
             result.status = "FEASIBLE"
             continue
-        calendar_bound = int(cal.best_objective_bound + 1e-6 // 1)
-        result.bound = min(result.objective, int(round(cal.best_objective_bound)) + staffing_bound)
-        _ = calendar_bound, watcher
+        result.bound = min(result.objective, math.ceil(cal.best_objective_bound - 1e-6) + staffing_bound)
         proven = status == cp_model.OPTIMAL and s_status == cp_model.OPTIMAL
         if proven and result.objective is not None and result.objective <= result.bound:
             result.status = "OPTIMAL"

@@ -91,7 +91,7 @@ class _Context:
 def _working_days(scenario: Scenario) -> list[dt.date]:
     """Sorted working days (rules.md): in the calendar, on a working weekday, not a holiday."""
     cal = scenario.calendar
-    weekdays = {w.index for w in cal.working_weekdays}
+    weekdays = {w.number for w in cal.working_weekdays}
     days = []
     day = cal.start
     while day <= cal.end:

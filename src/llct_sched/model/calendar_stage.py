@@ -29,12 +29,18 @@ class CalendarVars:
 
 
 def block_intervals(
-    model: cp_model.CpModel, block: BlockInfo, start: cp_model.IntVar, name: str, presence: cp_model.IntVar | None = None
+    model: cp_model.CpModel,
+    block: BlockInfo,
+    start: cp_model.IntVar,
+    name: str,
+    presence: cp_model.IntVar | None = None,
 ) -> list[cp_model.IntervalVar]:
     """The intervals a block occupies on the slot axis (one for two-session days, else one per day)."""
     pieces = block.pieces(0, 0, block.sessions)
     if presence is None:
-        return [model.new_fixed_size_interval_var(start + off, size, f"{name}_{k}") for k, (off, size) in enumerate(pieces)]
+        return [
+            model.new_fixed_size_interval_var(start + off, size, f"{name}_{k}") for k, (off, size) in enumerate(pieces)
+        ]
     return [
         model.new_optional_fixed_size_interval_var(start + off, size, presence, f"{name}_{k}")
         for k, (off, size) in enumerate(pieces)
@@ -60,7 +66,7 @@ def add_delivery(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> No
     for c in inst.classes:
         gap = c.program.delivery.min_gap_days
         for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
-            b_prev, b_next = inst.blocks[prev], inst.blocks[nxt]
+            b_prev = inst.blocks[prev]
             last_day = [
                 inst.days[min(t // 2 + b_prev.days - 1, len(inst.days) - 1)].toordinal() for t in range(n_slots)
             ]
@@ -170,9 +176,9 @@ def goal_month_spread(model: cp_model.CpModel, inst: Instance, v: CalendarVars) 
         for month in months:
             values = [t for t in block.starts if inst.days[t // 2].month == month]
             lit = model.new_bool_var(f"month_b{block.index}_{month}")
-            model.add_linear_expression_in_domain(v.start[block.index], cp_model.Domain.from_values(values)).only_enforce_if(
-                lit
-            )
+            model.add_linear_expression_in_domain(
+                v.start[block.index], cp_model.Domain.from_values(values)
+            ).only_enforce_if(lit)
             lits.append(lit)
             by_month.setdefault(month, []).append(lit)
         model.add_exactly_one(lits)

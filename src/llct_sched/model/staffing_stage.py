@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -23,7 +24,7 @@ LinearExpr = cp_model.LinearExprT
 class StaffingVars:
     slots: list[list[int]]  # per segment: its slots
     teach: dict[tuple[int, int], cp_model.IntVar]  # (segment, lecturer)
-    visit: dict[tuple[int, int, int], cp_model.IntVar]  # (segment, observed, observer); at its first slot
+    visit: dict[tuple[int, int, int, int], cp_model.IntVar]  # (segment, slot in segment, observed, observer)
     load: list[LinearExpr]  # sessions taught per lecturer
     segment_guard: dict[int, cp_model.IntVar] = field(default_factory=dict)
     observed_guard: dict[int, cp_model.IntVar] = field(default_factory=dict)
@@ -50,14 +51,14 @@ def create_variables(model: cp_model.CpModel, inst: Instance, starts: list[int])
     for seg in inst.segments:
         if not inst.classes[seg.class_index].qualifies_for_observation:
             continue
-        first = slots[seg.index][0]
-        for lec in inst.observed:
-            if (seg.index, lec) not in teach:
-                continue
-            for obs in observers - {lec}:
-                if inst.lecturer_available[obs][first]:
-                    visit[seg.index, lec, obs] = model.new_bool_var(f"visit_s{seg.index}_l{lec}_o{obs}")
-    load: list[LinearExpr] = [0] * len(inst.lecturer_available)
+        for k, slot in enumerate(slots[seg.index]):
+            for lec in inst.observed:
+                if (seg.index, lec) not in teach:
+                    continue
+                for obs in sorted(observers - {lec}):
+                    if inst.lecturer_available[obs][slot]:
+                        visit[seg.index, k, lec, obs] = model.new_bool_var(f"visit_s{seg.index}_{k}_l{lec}_o{obs}")
+    load: list[Any] = [0] * len(inst.lecturer_available)
     for (s, lec), lit in teach.items():
         load[lec] += inst.segments[s].length * lit
     return StaffingVars(slots=slots, teach=teach, visit=visit, load=load)
@@ -80,8 +81,8 @@ def add_one_place_per_slot(model: cp_model.CpModel, inst: Instance, v: StaffingV
     for (s, lec), lit in v.teach.items():
         for t in v.slots[s]:
             busy.setdefault((lec, t), []).append(lit)
-    for (s, _, obs), lit in v.visit.items():
-        busy.setdefault((obs, v.slots[s][0]), []).append(lit)
+    for (s, k, _, obs), lit in v.visit.items():
+        busy.setdefault((obs, v.slots[s][k]), []).append(lit)
     for lits in busy.values():
         if len(lits) > 1:
             model.add_at_most_one(lits)
@@ -115,7 +116,7 @@ def add_observations(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -
     policy = inst.scenario.observation
     by_observed: dict[int, list[cp_model.IntVar]] = {lec: [] for lec in inst.observed}
     by_observer: dict[int, list[cp_model.IntVar]] = {}
-    for (s, lec, obs), lit in v.visit.items():
+    for (s, _, lec, obs), lit in v.visit.items():
         model.add_implication(lit, v.teach[s, lec])
         by_observed[lec].append(lit)
         by_observer.setdefault(obs, []).append(lit)
@@ -125,8 +126,8 @@ def add_observations(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -
             constraint.only_enforce_if(v.observed_guard[lec])
     # two visits of one observed lecturer in the same slot count once: forbid them
     same_slot: dict[tuple[int, int], list[cp_model.IntVar]] = {}
-    for (s, lec, _), lit in v.visit.items():
-        same_slot.setdefault((lec, v.slots[s][0]), []).append(lit)
+    for (s, k, lec, _), lit in v.visit.items():
+        same_slot.setdefault((lec, v.slots[s][k]), []).append(lit)
     for lits in same_slot.values():
         if len(lits) > 1:
             model.add_at_most_one(lits)
