@@ -9,7 +9,7 @@ import pytest
 
 from llct_sched.generate import generate_scenario
 from llct_sched.io import load_scenario
-from llct_sched.scenario import LecturerKind, ProgramType, Scenario, TaughtBy
+from llct_sched.scenario import Lecturer, LecturerKind, Period, Program, ProgramType, Scenario, TaughtBy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,6 +63,37 @@ def assert_references_resolve(s: Scenario) -> None:
             assert {m.topic for m in program.modules} <= offered
 
 
+def teachable_in_one_day(lecturer: Lecturer, program: Program) -> bool:
+    """Whether the lecturer can give a whole module of the program within one block on one day.
+
+    Sessions take the modules in list order, both sessions of a day when sessions_per_day is 2,
+    and one lecturer gives a module within a block (docs/rules.md).
+    """
+    assert all(m.after is None for m in program.modules)
+    per_block = program.total_sessions // program.delivery.blocks
+    d = program.delivery.sessions_per_day
+    position = 0
+    for module in program.modules:
+        if module.topic in lecturer.topics:
+            by_block_day: dict[tuple[int, int], set[Period]] = {}
+            for i in range(position, position + module.sessions):
+                block, j = divmod(i, per_block)
+                period = (Period.morning, Period.afternoon)[j % 2] if d == 2 else None
+                by_block_day.setdefault((block, j // d), set()).update([period] if period else [])
+            if len(by_block_day) == 1 and d == 2:
+                (needed,) = by_block_day.values()
+                if lecturer.available is None or any(needed <= set(p) for p in lecturer.available.values()):
+                    return True
+        position += module.sessions
+    return False
+
+
+def assert_every_part_timer_can_teach(s: Scenario) -> None:
+    center = [p for p in s.programs if p.taught_by == TaughtBy.center]
+    for lecturer in s.lecturers:
+        assert any(teachable_in_one_day(lecturer, p) for p in center), lecturer.id
+
+
 # --- the default scenario ------------------------------------------------------------------
 
 
@@ -110,6 +141,7 @@ def test_default_staff(default: Scenario) -> None:
     part = [lect for lect in default.lecturers if lect.kind == LecturerKind.part_time]
     full = [lect for lect in default.lecturers if lect.kind == LecturerKind.full_time]
     assert all(lect.innovation_report for lect in full)
+    assert_every_part_timer_can_teach(default)
     assert 2 * sum(lect.innovation_report for lect in part) >= len(part)
 
 
@@ -131,6 +163,7 @@ def test_tutorial_loads_and_example_copy_is_identical() -> None:
     packaged = ROOT / "src" / "llct_sched" / "data" / "tutorial.yaml"
     assert (ROOT / "examples" / "tutorial.yaml").read_bytes() == packaged.read_bytes()
     assert_references_resolve(tutorial)
+    assert_every_part_timer_can_teach(tutorial)
 
 
 # --- the generator -------------------------------------------------------------------------
