@@ -205,22 +205,26 @@ def _staffing_lower_bound(inst: Instance, session: _Session) -> int:
     return 0
 
 
-def _core_blocks(inst: Instance, starts: list[int], session: _Session) -> dict[int, int]:
-    """The blocks (with their starts) whose times make staffing impossible."""
+def _staffing_core(inst: Instance, starts: list[int], session: _Session) -> tuple[dict[int, int], frozenset[str]]:
+    """Why a calendar cannot be staffed: the blocks (with their starts) in the unsatisfiable core,
+    and the topics of the core's segments."""
     model, v = build_staffing_model(inst, starts, assumptions=True)
     solver, status, _ = session.run(model, "core", max(1.0, min(10.0, session.remaining())), quiet=True)
     blocks: set[int] = set()
+    topics: set[str] = set()
     if status == cp_model.INFEASIBLE:
         core = set(solver.sufficient_assumptions_for_infeasibility())
-        for seg, lit in v.segment_guard.items():
+        for s, lit in v.segment_guard.items():
             if lit.index in core:
-                blocks.add(inst.segments[seg].block)
+                seg = inst.segments[s]
+                blocks.add(seg.block)
+                topics.add(inst.classes[seg.class_index].program.modules[seg.module_index].topic)
         for lec, lit in v.observed_guard.items():
             if lit.index in core:
                 blocks.update(seg.block for seg in inst.segments if lec in seg.lecturers)
     if not blocks:  # no usable core: exclude the whole calendar
         blocks = set(range(len(inst.blocks)))
-    return {b: starts[b] for b in sorted(blocks)}
+    return {b: starts[b] for b in sorted(blocks)}, frozenset(topics)
 
 
 def _timetable(
@@ -302,6 +306,7 @@ def solve(
 
 def _search(inst: Instance, session: _Session, result: Result) -> None:
     nogoods: list[dict[int, int]] = []
+    pools: list[frozenset[str]] = []
     weights = inst.scenario.weights.model_dump()
     staffing_bound = _staffing_lower_bound(inst, session)
     best_starts: list[int] | None = None
@@ -310,7 +315,7 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
         if session.remaining() <= 0.05:
             break
         result.rounds += 1
-        model, cv = build_calendar_model(inst, nogoods)
+        model, cv = build_calendar_model(inst, nogoods, pools)
         if best_starts is not None:
             for var, value in zip(cv.start, best_starts, strict=True):
                 model.add_hint(var, value)
@@ -337,10 +342,14 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
         result.model_size.update(staffing_variables=s_vars, staffing_constraints=s_cons)
         staff, s_status, _ = session.run(staff_model, "staffing", max(1.0, session.remaining()))
         if s_status == cp_model.INFEASIBLE:
-            nogoods.append(_core_blocks(inst, starts, session))
-            result.messages.append(
-                f"round {result.rounds}: calendar could not be staffed; excluded {len(nogoods[-1])} block starts"
-            )
+            blocks, topics = _staffing_core(inst, starts, session)
+            if len(topics) > 1 and topics not in pools:
+                pools.append(topics)
+                learned = f"learned the lecturer capacity of topics {', '.join(sorted(topics))}"
+            else:
+                nogoods.append(blocks)
+                learned = f"excluded {len(blocks)} block starts"
+            log.info("round %d: calendar could not be staffed; %s", result.rounds, learned)
             continue
         if s_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             result.messages.append(f"round {result.rounds}: staffing found no answer in time")

@@ -60,22 +60,30 @@ def create_variables(model: cp_model.CpModel, inst: Instance) -> CalendarVars:
 
 
 def add_delivery(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
-    """Blocks of a class in order, at least min_gap_days calendar days apart."""
-    n_slots = inst.n_slots
-    ordinals = [inst.days[t // 2].toordinal() for t in range(n_slots)]
+    """Blocks of a class in order, at least min_gap_days calendar days apart.
+
+    A table links each block's start slot to the calendar ordinals of its first and last day, so
+    the gap is one linear inequality (an element over the whole slot axis propagates far worse).
+    """
     for c in inst.classes:
         gap = c.program.delivery.min_gap_days
-        for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
-            b_prev = inst.blocks[prev]
-            last_day = [
-                inst.days[min(t // 2 + b_prev.days - 1, len(inst.days) - 1)].toordinal() for t in range(n_slots)
+        if len(c.blocks) < 2:
+            continue
+        first_ord, last_ord = {}, {}
+        for b in c.blocks:
+            block = inst.blocks[b]
+            rows = [
+                (t, inst.days[t // 2].toordinal(), inst.days[t // 2 + block.days - 1].toordinal()) for t in block.starts
             ]
-            first_ord = model.new_int_var(min(ordinals), max(ordinals), f"first_b{nxt}")
-            last_ord = model.new_int_var(min(ordinals), max(ordinals), f"last_b{prev}")
-            model.add_element(v.start[nxt], ordinals, first_ord)
-            model.add_element(v.start[prev], last_day, last_ord)
-            model.add(first_ord - last_ord - 1 >= gap)
-            model.add(v.start[nxt] >= v.start[prev] + 2 * b_prev.days - (1 if b_prev.sessions_per_day == 1 else 0))
+            if not rows:
+                continue
+            first_ord[b] = model.new_int_var(min(r[1] for r in rows), max(r[1] for r in rows), f"first_b{b}")
+            last_ord[b] = model.new_int_var(min(r[2] for r in rows), max(r[2] for r in rows), f"last_b{b}")
+            model.add_allowed_assignments([v.start[b], first_ord[b], last_ord[b]], rows)
+        for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
+            if prev in last_ord and nxt in first_ord:
+                model.add(first_ord[nxt] - last_ord[prev] - 1 >= gap)
+                model.add(v.start[nxt] > v.start[prev])
 
 
 def add_rooms(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
@@ -127,6 +135,90 @@ def add_gathering_limits(model: cp_model.CpModel, inst: Instance, v: CalendarVar
             model.add(learners <= limit).only_enforce_if(large.Not())
             domain = cp_model.Domain.from_values(starts_if_large) if starts_if_large else cp_model.Domain(-1, -1)
             model.add_linear_expression_in_domain(v.start[block.index], domain).only_enforce_if(large)
+
+
+def topic_pool_capacity(
+    model: cp_model.CpModel, inst: Instance, v: CalendarVars, topics: frozenset[str], name: str
+) -> None:
+    """Relaxation of stage 2: in every slot, the segments on `topics` <= the lecturers of those topics free then.
+
+    One cumulative per pool of topics; the time-varying capacity is made by fixed blocker intervals.
+    """
+    intervals = []
+    for seg in inst.segments:
+        topic = inst.classes[seg.class_index].program.modules[seg.module_index].topic
+        if not seg.lecturers or topic not in topics:
+            continue
+        block = inst.blocks[seg.block]
+        for k, (off, size) in enumerate(block.pieces(0, seg.first, seg.length)):
+            intervals.append(
+                model.new_fixed_size_interval_var(v.start[block.index] + off, size, f"{name}_s{seg.index}_{k}")
+            )
+    teachers = [i for i, lec in enumerate(inst.scenario.lecturers) if topics & set(lec.topics)]
+    free = [sum(inst.lecturer_available[i][t] for i in teachers) for t in range(inst.n_slots)]
+    capacity = max(free, default=0)
+    if capacity >= len(intervals):
+        return
+    blockers, demands = [], []
+    t = 0
+    while t < inst.n_slots:
+        end = t
+        while end + 1 < inst.n_slots and free[end + 1] == free[t]:
+            end += 1
+        if free[t] < capacity:
+            blockers.append(model.new_fixed_size_interval_var(t, end - t + 1, f"{name}_busy{t}"))
+            demands.append(capacity - free[t])
+        t = end + 1
+    model.add_cumulative(intervals + blockers, [1] * len(intervals) + demands, capacity)
+
+
+def add_topic_capacity(model: cp_model.CpModel, inst: Instance, v: CalendarVars, pools: list[frozenset[str]]) -> None:
+    """Lecturer capacity per topic, for all topics together, and for every learned pool of topics."""
+    topics = {m.topic for c in inst.classes if c.taught_by_center for m in c.program.modules}
+    for k, pool in enumerate([*(frozenset([t]) for t in sorted(topics)), frozenset(topics), *pools]):
+        topic_pool_capacity(model, inst, v, pool, f"pool{k}")
+
+
+def add_observation_opportunities(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
+    """Relaxation of stage 2: each observed lecturer gets enough segments placed where they can teach
+    and some observer is free; a segment serves one lecturer only.
+
+    Part-time lecturers are free one or two half-days a week: without this, stage 1 happily places
+    every class where none of them can be observed, and stage 2 keeps rejecting the calendar.
+    """
+    needed = inst.scenario.observation.visits_per_lecturer
+    if needed == 0 or not inst.observed:
+        return
+    observers = set(inst.observers)
+    by_segment: dict[int, list[cp_model.IntVar]] = {}
+    for lec in inst.observed:
+        chances = []
+        for seg in inst.segments:
+            block = inst.blocks[seg.block]
+            if lec not in seg.lecturers or not inst.classes[seg.class_index].qualifies_for_observation:
+                continue
+            good = []
+            for t in block.starts:
+                slots = block.slots(t)[seg.first : seg.first + seg.length]
+                if all(inst.lecturer_available[lec][s] for s in slots) and any(
+                    inst.lecturer_available[o][s] for s in slots for o in observers - {lec}
+                ):
+                    good.append(t)
+            if not good:
+                continue
+            lit = model.new_bool_var(f"chance_s{seg.index}_l{lec}")
+            model.add_linear_expression_in_domain(v.start[block.index], cp_model.Domain.from_values(good)).only_enforce_if(
+                lit
+            )
+            chances.append(lit)
+            by_segment.setdefault(seg.index, []).append(lit)
+        if not chances:
+            model.add_bool_or([])  # this lecturer can never be observed: infeasible
+        else:
+            model.add(sum(chances) >= needed)
+    for lits in by_segment.values():
+        if len(lits) > 1:
+            model.add_at_most_one(lits)
 
 
 def add_exclusions(model: cp_model.CpModel, v: CalendarVars, nogoods: list[dict[int, int]]) -> None:
@@ -245,16 +337,25 @@ GOALS: dict[str, Callable[[cp_model.CpModel, Instance, CalendarVars], LinearExpr
     "room_stability": goal_room_stability,
 }
 
-RULES = (add_delivery, add_rooms, add_groups, add_cohorts, add_gathering_limits)
+RULES = (
+    add_delivery,
+    add_rooms,
+    add_groups,
+    add_cohorts,
+    add_gathering_limits,
+    add_observation_opportunities,
+)
 
 
 def build_calendar_model(
-    inst: Instance, nogoods: list[dict[int, int]] | None = None
+    inst: Instance, nogoods: list[dict[int, int]] | None = None, pools: list[frozenset[str]] | None = None
 ) -> tuple[cp_model.CpModel, CalendarVars]:
+    """Stage 1 with every rule, the learned topic pools and the excluded start combinations."""
     model = cp_model.CpModel()
     v = create_variables(model, inst)
     for rule in RULES:
         rule(model, inst, v)
+    add_topic_capacity(model, inst, v, pools or [])
     add_exclusions(model, v, nogoods or [])
     weights = inst.scenario.weights.model_dump()
     objective = []
