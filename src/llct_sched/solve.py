@@ -25,8 +25,9 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from llct_sched.instance import Instance, build_instance
-from llct_sched.model.calendar_stage import CalendarVars, build_calendar_model
-from llct_sched.model.staffing_stage import StaffingVars, build_staffing_model
+from llct_sched.model.calendar_stage import CalendarVars, build_calendar_model, calendar_goal_values
+from llct_sched.model.greedy import greedy_plan
+from llct_sched.model.staffing_stage import build_staffing_model, build_staffing_relaxation
 from llct_sched.scenario import Scenario
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 
@@ -155,6 +156,7 @@ class _Session:
         time_limit: float,
         first_only: bool = False,
         quiet: bool = False,
+        **overrides: Any,
     ) -> tuple[cp_model.CpSolver, Any, _Watcher]:
         solver = cp_model.CpSolver()
         p = solver.parameters
@@ -165,6 +167,9 @@ class _Session:
         p.log_search_progress = self.params.log_search
         if first_only:
             p.stop_after_first_solution = True
+            p.cp_model_probing_level = 0
+        for key, value in overrides.items():
+            setattr(p, key, value)
         if self.params.log_search:
             solver.log_callback = log.info
         watcher = _Watcher(stage, self.elapsed, None if quiet else self.report)
@@ -180,28 +185,13 @@ def _model_size(model: cp_model.CpModel) -> tuple[int, int]:
 
 
 def _staffing_lower_bound(inst: Instance, session: _Session) -> int:
-    """A bound on stage 2's objective valid for every calendar: staffing with topics only."""
-    from llct_sched.model.staffing_stage import GOALS, StaffingVars, add_loads, add_one_lecturer_per_segment
-
-    model = cp_model.CpModel()
-    teach = {
-        (seg.index, lec): model.new_bool_var(f"t{seg.index}_{lec}") for seg in inst.segments for lec in seg.lecturers
-    }
-    load: list[Any] = [0] * len(inst.lecturer_available)
-    for (s, lec), lit in teach.items():
-        load[lec] += inst.segments[s].length * lit
-    v = StaffingVars(slots=[[0] for _ in inst.segments], teach=teach, visit={}, load=load)
-    add_one_lecturer_per_segment(model, inst, v)
-    del add_loads  # weekly and monthly loads depend on the calendar: left out of the relaxation
-    yearly = inst.scenario.lecturers
-    for lec, spec in enumerate(yearly):
-        if spec.max_sessions_per_year is not None:
-            model.add(load[lec] <= spec.max_sessions_per_year)
-    weights = inst.scenario.weights.model_dump()
-    model.minimize(sum(weights[g] * build(model, inst, v) for g, build in GOALS.items() if weights[g] > 0))
-    solver, status, _ = session.run(model, "bound", min(5.0, max(0.5, session.remaining() * 0.05)), quiet=True)
+    """A lower bound on stage 2's objective that holds for every calendar."""
+    model = build_staffing_relaxation(inst)
+    budget = min(5.0, max(0.5, session.remaining() * 0.1))
+    # one worker with the full LP proves this bound at once; the default portfolio may not
+    solver, status, _ = session.run(model, "bound", budget, quiet=True, num_workers=1, linearization_level=2)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return int(solver.best_objective_bound)
+        return max(0, math.ceil(solver.best_objective_bound - 1e-6))
     return 0
 
 
@@ -227,25 +217,22 @@ def _staffing_core(inst: Instance, starts: list[int], session: _Session) -> tupl
     return {b: starts[b] for b in sorted(blocks)}, frozenset(topics)
 
 
-def _timetable(
-    inst: Instance, cal: cp_model.CpSolver, cv: CalendarVars, staff: cp_model.CpSolver, sv: StaffingVars
-) -> Timetable:
-    room_of = {b: r for (b, r), lit in cv.room.items() if cal.boolean_value(lit)}
-    lecturer_of = {s: lec for (s, lec), lit in sv.teach.items() if staff.boolean_value(lit)}
+def _timetable(inst: Instance, a: _Assignment) -> Timetable:
+    """The timetable, by scenario ids, of a complete assignment."""
     scenario = inst.scenario
     sessions = []
     for seg in inst.segments:
         block = inst.blocks[seg.block]
         c = inst.classes[seg.class_index]
-        lecturer = lecturer_of.get(seg.index)
-        for slot in sv.slots[seg.index]:
+        lecturer = a.teach.get(seg.index)
+        for slot in block.slots(a.starts[block.index])[seg.first : seg.first + seg.length]:
             sessions.append(
                 ScheduledSession(
                     class_id=c.spec.id,
                     module_id=c.program.modules[seg.module_index].id,
                     date=inst.slot_date(slot),
                     period=inst.slot_period(slot),
-                    room_id=scenario.rooms[room_of[block.index]].id,
+                    room_id=scenario.rooms[a.rooms[block.index]].id,
                     lecturer_id=scenario.lecturers[lecturer].id if lecturer is not None else None,
                 )
             )
@@ -254,13 +241,12 @@ def _timetable(
             lecturer_id=scenario.lecturers[lec].id,
             observer_id=scenario.lecturers[obs].id,
             class_id=inst.classes[inst.segments[s].class_index].spec.id,
-            date=inst.slot_date(sv.slots[s][k]),
-            period=inst.slot_period(sv.slots[s][k]),
+            date=inst.slot_date(slot),
+            period=inst.slot_period(slot),
         )
-        for (s, k, lec, obs), lit in sv.visit.items()
-        if staff.boolean_value(lit)
+        for s, slot, lec, obs in a.visits
     ]
-    learners = {c.spec.id: cal.value(cv.learners[c.index]) for c in inst.classes}
+    learners = {c.spec.id: a.learners[c.index] for c in inst.classes}
     return Timetable(scenario=scenario.name, class_learners=learners, sessions=sessions, observations=visits)
 
 
@@ -304,73 +290,156 @@ def solve(
     return result
 
 
+@dataclass
+class _Assignment:
+    """A calendar (and, when complete, its staffing) as plain data: a hint, or a solution."""
+
+    starts: dict[int, int]
+    rooms: dict[int, int]
+    learners: dict[int, int]
+    teach: dict[int, int] = field(default_factory=dict)
+    visits: list[tuple[int, int, int, int]] = field(default_factory=list)  # segment, slot, observed, observer
+
+
+@dataclass
+class _Search:
+    """The state of one search: what failed staffing attempts taught stage 1, and the best assignment."""
+
+    weights: dict[str, int]
+    nogoods: list[dict[int, int]] = field(default_factory=list)
+    pools: list[frozenset[str]] = field(default_factory=list)
+    best: _Assignment | None = None
+
+
 def _search(inst: Instance, session: _Session, result: Result) -> None:
-    nogoods: list[dict[int, int]] = []
-    pools: list[frozenset[str]] = []
-    weights = inst.scenario.weights.model_dump()
-    staffing_bound = _staffing_lower_bound(inst, session)
-    best_starts: list[int] | None = None
-    quick = True
-    while result.rounds < session.params.max_rounds and not session.interrupted:
-        if session.remaining() <= 0.05:
-            break
+    """Greedy calendar first, quick rounds until a first timetable, then one optimising round."""
+    search = _Search(inst.scenario.weights.model_dump())
+    plan = greedy_plan(inst, session.params.seed)
+    greedy: _Assignment | None = None
+    if plan.complete:
+        greedy = _Assignment(plan.starts, plan.rooms, plan.learners, plan.teach)
         result.rounds += 1
-        model, cv = build_calendar_model(inst, nogoods, pools)
-        if best_starts is not None:
-            for var, value in zip(cv.start, best_starts, strict=True):
-                model.add_hint(var, value)
-        n_vars, n_cons = _model_size(model)
-        result.model_size = {"calendar_variables": n_vars, "calendar_constraints": n_cons, **result.model_size}
-        budget = session.remaining() * (0.3 if quick else 0.75)
-        cal, status, _ = session.run(model, "calendar", budget, first_only=quick)
-        if status == cp_model.INFEASIBLE:
-            if result.timetable is None:
-                result.status = "INFEASIBLE"
-                result.messages.append(
-                    "no calendar satisfies the rooms, windows, groups and delivery rules"
-                    + (f" once {len(nogoods)} unstaffable calendars are excluded" if nogoods else "")
-                )
-            return
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            result.messages.append(f"round {result.rounds}: no calendar found in {budget:.1f}s")
-            if quick:
-                continue
-            return
-        starts = [cal.value(x) for x in cv.start]
-        staff_model, sv = build_staffing_model(inst, starts)
-        s_vars, s_cons = _model_size(staff_model)
-        result.model_size.update(staffing_variables=s_vars, staffing_constraints=s_cons)
-        staff, s_status, _ = session.run(staff_model, "staffing", max(1.0, session.remaining()))
-        if s_status == cp_model.INFEASIBLE:
-            blocks, topics = _staffing_core(inst, starts, session)
-            if len(topics) > 1 and topics not in pools:
-                pools.append(topics)
-                learned = f"learned the lecturer capacity of topics {', '.join(sorted(topics))}"
-            else:
-                nogoods.append(blocks)
-                learned = f"excluded {len(blocks)} block starts"
-            log.info("round %d: calendar could not be staffed; %s", result.rounds, learned)
-            continue
-        if s_status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            result.messages.append(f"round {result.rounds}: staffing found no answer in time")
-            continue
-        breakdown = {**_values(cal, cv.goals), **_values(staff, sv.goals)}
-        objective = sum(weights[g] * value for g, value in breakdown.items())
-        if result.objective is None or objective < result.objective:
-            result.objective = objective
-            result.breakdown = breakdown
-            result.timetable = _timetable(inst, cal, cv, staff, sv)
-            best_starts = starts
-            if result.first_feasible_s is None:
-                result.first_feasible_s = round(session.elapsed(), 3)
-        if quick:
-            quick = False
-            result.status = "FEASIBLE"
-            continue
-        result.bound = min(result.objective, math.ceil(cal.best_objective_bound - 1e-6) + staffing_bound)
-        proven = status == cp_model.OPTIMAL and s_status == cp_model.OPTIMAL
-        if proven and result.objective is not None and result.objective <= result.bound:
+        _staff_calendar(
+            inst, session, result, search, greedy, calendar_goal_values(inst, greedy.starts, greedy.rooms), greedy
+        )
+    else:
+        log.info("greedy construction left %d classes unplaced", len(plan.unplaced))
+    while result.rounds < session.params.max_rounds and not session.interrupted and session.remaining() > 0.05:
+        mode = "quick" if result.timetable is None else "optimise"
+        if _round(inst, session, result, search, search.best or greedy, mode) == "stop":
+            break
+    if search.pools or search.nogoods:
+        result.messages.append(
+            f"{result.rounds} rounds: learned {len(search.pools)} lecturer-capacity pools and excluded "
+            f"{len(search.nogoods)} unstaffable start combinations"
+        )
+
+
+def _apply_hint(model: cp_model.CpModel, cv: CalendarVars, hint: _Assignment) -> None:
+    for b, t in hint.starts.items():
+        model.add_hint(cv.start[b], t)
+    for (b, r), lit in cv.room.items():
+        if b in hint.rooms:
+            model.add_hint(lit, hint.rooms[b] == r)
+    for c, n in hint.learners.items():
+        model.add_hint(cv.learners[c], n)
+
+
+def _round(
+    inst: Instance, session: _Session, result: Result, search: _Search, hint: _Assignment | None, mode: str
+) -> str:
+    """One calendar + staffing attempt. Returns "stop" when the search is over, else "again"."""
+    result.rounds += 1
+    model, cv = build_calendar_model(inst, search.nogoods, search.pools)
+    if hint is not None:
+        _apply_hint(model, cv, hint)
+    n_vars, n_cons = _model_size(model)
+    result.model_size.update(calendar_variables=n_vars, calendar_constraints=n_cons)
+    budget = session.remaining() * (0.3 if mode == "quick" else 0.7)
+    cal, status, _ = session.run(model, "calendar", budget, first_only=mode == "quick")
+    if status == cp_model.INFEASIBLE:
+        if result.timetable is None:
+            result.status = "INFEASIBLE"
+            result.messages.append(
+                "no calendar satisfies the rooms, windows, groups and delivery rules"
+                + (" together with the staffing limits learned" if search.nogoods or search.pools else "")
+            )
+        return "stop"
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        result.messages.append(f"round {result.rounds}: no calendar found in {budget:.1f}s")
+        return "stop" if mode == "optimise" else "again"
+    calendar = _Assignment(
+        starts={b: cal.value(x) for b, x in enumerate(cv.start)},
+        rooms={b: r for (b, r), lit in cv.room.items() if cal.boolean_value(lit)},
+        learners={c.index: cal.value(cv.learners[c.index]) for c in inst.classes},
+    )
+    staffed = _staff_calendar(
+        inst, session, result, search, calendar, _values(cal, cv.goals), hint, final=mode == "optimise"
+    )
+    if staffed is None or mode != "optimise":
+        return "again"
+    if status == cp_model.OPTIMAL:
+        bound = math.ceil(cal.best_objective_bound - 1e-6) + _staffing_lower_bound(inst, session)
+        result.bound = min(result.objective or bound, bound)
+        if staffed == cp_model.OPTIMAL and result.objective is not None and result.objective <= result.bound:
             result.status = "OPTIMAL"
+    return "stop"
+
+
+def _staff_calendar(
+    inst: Instance,
+    session: _Session,
+    result: Result,
+    search: _Search,
+    calendar: _Assignment,
+    calendar_goals: dict[str, int],
+    hint: _Assignment | None,
+    final: bool = False,
+) -> Any:
+    """Stage 2 on a fixed calendar; keeps the timetable when it is the best so far.
+
+    Returns the CP-SAT status of the staffing solve when staffed, else None (after learning why).
+    """
+    starts = [calendar.starts[b] for b in range(len(inst.blocks))]
+    model, sv = build_staffing_model(inst, starts)
+    if hint is not None:
+        for (seg, lec), lit in sv.teach.items():
+            if seg in hint.teach:
+                model.add_hint(lit, hint.teach[seg] == lec)
+    s_vars, s_cons = _model_size(model)
+    result.model_size.update(staffing_variables=s_vars, staffing_constraints=s_cons)
+    budget = max(1.0, session.remaining() if final else min(session.remaining(), 5.0))
+    staff, status, _ = session.run(model, "staffing", budget, first_only=not final)
+    if status == cp_model.INFEASIBLE:
+        blocks, topics = _staffing_core(inst, starts, session)
+        if len(topics) > 1 and topics not in search.pools:
+            search.pools.append(topics)
+            what = f"learned the lecturer capacity of topics {', '.join(sorted(topics))}"
         else:
-            result.status = "FEASIBLE"
-        return
+            search.nogoods.append(blocks)
+            what = f"excluded {len(blocks)} block starts"
+        log.info("round %d: calendar could not be staffed; %s", result.rounds, what)
+        return None
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        result.messages.append(f"round {result.rounds}: staffing found no answer in time")
+        return None
+    breakdown = {**calendar_goals, **_values(staff, sv.goals)}
+    objective = sum(search.weights[g] * value for g, value in breakdown.items())
+    result.status = "FEASIBLE"
+    if result.objective is None or objective < result.objective:
+        solution = _Assignment(
+            calendar.starts,
+            calendar.rooms,
+            calendar.learners,
+            teach={s: lec for (s, lec), lit in sv.teach.items() if staff.boolean_value(lit)},
+            visits=[
+                (s, sv.slots[s][k], lec, obs) for (s, k, lec, obs), lit in sv.visit.items() if staff.boolean_value(lit)
+            ],
+        )
+        result.objective, result.breakdown, search.best = objective, breakdown, solution
+        result.timetable = _timetable(inst, solution)
+        if result.first_feasible_s is None:
+            result.first_feasible_s = round(session.elapsed(), 3)
+        if session.report:
+            session.report(Progress("timetable", objective, result.bound, session.elapsed()))
+    return status

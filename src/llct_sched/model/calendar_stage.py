@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -207,9 +208,9 @@ def add_observation_opportunities(model: cp_model.CpModel, inst: Instance, v: Ca
             if not good:
                 continue
             lit = model.new_bool_var(f"chance_s{seg.index}_l{lec}")
-            model.add_linear_expression_in_domain(v.start[block.index], cp_model.Domain.from_values(good)).only_enforce_if(
-                lit
-            )
+            model.add_linear_expression_in_domain(
+                v.start[block.index], cp_model.Domain.from_values(good)
+            ).only_enforce_if(lit)
             chances.append(lit)
             by_segment.setdefault(seg.index, []).append(lit)
         if not chances:
@@ -257,20 +258,25 @@ def goal_preferred_months(model: cp_model.CpModel, inst: Instance, v: CalendarVa
     return sum(terms)
 
 
+def _month(inst: Instance, start: int) -> tuple[int, int]:
+    day = inst.days[start // 2]
+    return day.year, day.month
+
+
 def goal_month_spread(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> LinearExpr:
-    by_month: dict[int, list[cp_model.IntVar]] = {}
+    """The largest number of blocks starting in one calendar month."""
+    by_month: dict[tuple[int, int], list[Any]] = {}
     for block in inst.blocks:
-        months = sorted({inst.days[t // 2].month for t in block.starts})
+        months = sorted({_month(inst, t) for t in block.starts})
         if len(months) == 1:
-            by_month.setdefault(months[0], []).append(1)  # type: ignore[arg-type]
+            by_month.setdefault(months[0], []).append(1)
             continue
         lits = []
         for month in months:
-            values = [t for t in block.starts if inst.days[t // 2].month == month]
-            lit = model.new_bool_var(f"month_b{block.index}_{month}")
-            model.add_linear_expression_in_domain(
-                v.start[block.index], cp_model.Domain.from_values(values)
-            ).only_enforce_if(lit)
+            values = [t for t in block.starts if _month(inst, t) == month]
+            lit = model.new_bool_var(f"month_b{block.index}_{month[0]}_{month[1]}")
+            domain = cp_model.Domain.from_values(values)
+            model.add_linear_expression_in_domain(v.start[block.index], domain).only_enforce_if(lit)
             lits.append(lit)
             by_month.setdefault(month, []).append(lit)
         model.add_exactly_one(lits)
@@ -327,6 +333,27 @@ def goal_room_stability(model: cp_model.CpModel, inst: Instance, v: CalendarVars
                 used.append(u)
         terms.append(sum(used) - 1)
     return sum(terms)
+
+
+def calendar_goal_values(inst: Instance, starts: dict[int, int], rooms: dict[int, int]) -> dict[str, int]:
+    """The stage-1 goals of a given calendar, as the goal functions above define them."""
+    weights = inst.scenario.weights.model_dump()
+    avoided = _avoided_days(inst)
+    borrowed = {r for r, room in enumerate(inst.scenario.rooms) if room.kind == RoomKind.borrowed}
+    month_count: dict[tuple[int, int], int] = {}
+    values = dict.fromkeys(GOALS, 0)
+    for block in inst.blocks:
+        c = inst.classes[block.class_index]
+        month = _month(inst, starts[block.index])
+        month_count[month] = month_count.get(month, 0) + 1
+        if c.spec.preferred_months and month[1] not in c.spec.preferred_months:
+            values["preferred_months"] += 1
+        values["avoid_event_days"] += sum(1 for s in block.slots(starts[block.index]) if inst.days[s // 2] in avoided)
+        if rooms[block.index] in borrowed:
+            values["borrowed_room"] += block.sessions
+    values["month_spread"] = max(month_count.values(), default=0)
+    values["room_stability"] = sum(len({rooms[b] for b in c.blocks}) - 1 for c in inst.classes)
+    return {goal: value for goal, value in values.items() if weights[goal] > 0}
 
 
 GOALS: dict[str, Callable[[cp_model.CpModel, Instance, CalendarVars], LinearExpr]] = {

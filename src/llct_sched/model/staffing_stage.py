@@ -211,3 +211,42 @@ def build_staffing_model(
                 objective.append(weights[goal] * v.goals[goal])
         model.minimize(sum(objective))
     return model, v
+
+
+def build_staffing_relaxation(inst: Instance) -> cp_model.CpModel:
+    """Stage 2 without times, for a lower bound valid for every calendar.
+
+    A lecturer may take a segment when the topic fits and some allowed start of its block finds
+    them free; yearly loads hold; every observed lecturer teaches enough observable segments.
+    Weekly and monthly loads and clashes depend on the calendar and are left out.
+    """
+    model = cp_model.CpModel()
+    teach = {}
+    for seg in inst.segments:
+        block = inst.blocks[seg.block]
+        for lec in seg.lecturers:
+            free = inst.lecturer_available[lec]
+            if any(
+                all(free[t] for t in block.slots(start)[seg.first : seg.first + seg.length]) for start in block.starts
+            ):
+                teach[seg.index, lec] = model.new_bool_var(f"t{seg.index}_{lec}")
+    load: list[Any] = [0] * len(inst.lecturer_available)
+    for (s, lec), lit in teach.items():
+        load[lec] += inst.segments[s].length * lit
+    v = StaffingVars(slots=[[0] for _ in inst.segments], teach=teach, visit={}, load=load)
+    add_one_lecturer_per_segment(model, inst, v)
+    for lec, spec in enumerate(inst.scenario.lecturers):
+        if spec.max_sessions_per_year is not None:
+            model.add(load[lec] <= spec.max_sessions_per_year)
+    needed = inst.scenario.observation.visits_per_lecturer
+    for lec in inst.observed:
+        observable = [
+            lit
+            for (s, who), lit in teach.items()
+            if who == lec and inst.classes[inst.segments[s].class_index].qualifies_for_observation
+        ]
+        if needed > 0 and observable:
+            model.add(sum(observable) >= 1)
+    weights = inst.scenario.weights.model_dump()
+    model.minimize(sum(weights[g] * build(model, inst, v) for g, build in GOALS.items() if weights[g] > 0))
+    return model
