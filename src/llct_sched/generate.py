@@ -61,10 +61,19 @@ def _seat_band(learners: int, seats: list[int]) -> tuple[int, int]:
 def _reshuffled_availability(
     rng: random.Random, available: dict[Weekday, list[Period]], weekdays: list[Weekday]
 ) -> dict[Weekday, list[Period]]:
-    """As many weekly half-days as before, drawn afresh among the working weekdays."""
-    count = sum(len(set(periods)) for periods in available.values())
-    slots = [(day, period) for day in weekdays for period in Period]
-    chosen = set(rng.sample(slots, min(count, len(slots))))
+    """The same free half-days moved to other working weekdays, each keeping its period.
+
+    The period is kept because a program's one-session modules sit at fixed periods of a class
+    day (a morning module stays a morning module whatever the weekday): a part-timer free only
+    on afternoons where every module of their topic is a morning one could never teach, never
+    be observed, and the generated scenario would be infeasible.
+    """
+    periods = [p for ps in available.values() for p in set(ps)]
+    chosen: set[tuple[Weekday, Period]] = set()
+    for period in periods:
+        free = [(day, period) for day in weekdays if (day, period) not in chosen]
+        if free:
+            chosen.add(rng.choice(free))
     return {
         day: [p for p in Period if (day, p) in chosen] for day in weekdays if any((day, p) in chosen for p in Period)
     }

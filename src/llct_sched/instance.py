@@ -92,6 +92,16 @@ class Instance:
     group_classes: list[list[int]]
     cohort_classes: list[list[int]]
     empty_blocks: list[int] = field(default_factory=list)  # blocks with no allowed start at all
+    # (segment, observed lecturer) -> starts of its block where the lecturer can teach it observed
+    visit_chances: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+
+    @property
+    def unobservable(self) -> list[int]:
+        """Observed lecturers who can never teach a session while an observer is free."""
+        if self.scenario.observation.visits_per_lecturer == 0:
+            return []
+        can = {lec for (_, lec) in self.visit_chances}
+        return [lec for lec in self.observed if lec not in can]
 
     @property
     def n_slots(self) -> int:
@@ -322,6 +332,8 @@ def build_instance(scenario: Scenario) -> Instance:
     else:
         observers = [i for i, lec in enumerate(scenario.lecturers) if lec.can_observe]
 
+    chances = _visit_chances(classes, blocks, segments, available, observed, observers)
+
     group_index = {g.id: k for k, g in enumerate(scenario.groups)}
     group_classes: list[list[int]] = [[] for _ in scenario.groups]
     for ci, spec in enumerate(scenario.classes):
@@ -342,4 +354,32 @@ def build_instance(scenario: Scenario) -> Instance:
         group_classes=group_classes,
         cohort_classes=[[class_index[c] for c in cohort.classes] for cohort in scenario.cohorts],
         empty_blocks=empty_blocks,
+        visit_chances=chances,
     )
+
+
+def _visit_chances(
+    classes: list[ClassInfo],
+    blocks: list[BlockInfo],
+    segments: list[SegmentInfo],
+    available: list[list[bool]],
+    observed: list[int],
+    observers: list[int],
+) -> dict[tuple[int, int], list[int]]:
+    """For each observable segment and observed lecturer: the block starts where the lecturer is
+    free for the whole segment and some other observer is free during one of its sessions."""
+    chances: dict[tuple[int, int], list[int]] = {}
+    for lec in observed:
+        others = [o for o in observers if o != lec]
+        for seg in segments:
+            if lec not in seg.lecturers or not classes[seg.class_index].qualifies_for_observation:
+                continue
+            block = blocks[seg.block]
+            good = []
+            for t in block.starts:
+                slots = block.slots(t)[seg.first : seg.first + seg.length]
+                if all(available[lec][s] for s in slots) and any(available[o][s] for s in slots for o in others):
+                    good.append(t)
+            if good:
+                chances[seg.index, lec] = good
+    return chances

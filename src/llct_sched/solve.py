@@ -264,7 +264,13 @@ def solve(
     session = _Session(params, progress)
     inst = build_instance(scenario)
     result = Result("UNKNOWN", None, None, 0.0, None, None, params)
-    if inst.empty_blocks:
+    for lec in inst.unobservable:
+        spec = scenario.lecturers[lec]
+        result.messages.append(
+            f"lecturer {spec.id} must be observed but can teach no session while an observer is free "
+            f"(topics {', '.join(spec.topics) or 'none'}; check their free half-days and the observers')"
+        )
+    if inst.empty_blocks or inst.unobservable:
         for b in inst.empty_blocks:
             block = inst.blocks[b]
             cid = inst.classes[block.class_index].spec.id

@@ -190,33 +190,16 @@ def add_observation_opportunities(model: cp_model.CpModel, inst: Instance, v: Ca
     needed = inst.scenario.observation.visits_per_lecturer
     if needed == 0 or not inst.observed:
         return
-    observers = set(inst.observers)
+    by_lecturer: dict[int, list[cp_model.IntVar]] = {lec: [] for lec in inst.observed}
     by_segment: dict[int, list[cp_model.IntVar]] = {}
-    for lec in inst.observed:
-        chances = []
-        for seg in inst.segments:
-            block = inst.blocks[seg.block]
-            if lec not in seg.lecturers or not inst.classes[seg.class_index].qualifies_for_observation:
-                continue
-            good = []
-            for t in block.starts:
-                slots = block.slots(t)[seg.first : seg.first + seg.length]
-                if all(inst.lecturer_available[lec][s] for s in slots) and any(
-                    inst.lecturer_available[o][s] for s in slots for o in observers - {lec}
-                ):
-                    good.append(t)
-            if not good:
-                continue
-            lit = model.new_bool_var(f"chance_s{seg.index}_l{lec}")
-            model.add_linear_expression_in_domain(
-                v.start[block.index], cp_model.Domain.from_values(good)
-            ).only_enforce_if(lit)
-            chances.append(lit)
-            by_segment.setdefault(seg.index, []).append(lit)
-        if not chances:
-            model.add_bool_or([])  # this lecturer can never be observed: infeasible
-        else:
-            model.add(sum(chances) >= needed)
+    for (s, lec), good in inst.visit_chances.items():
+        block = inst.segments[s].block
+        lit = model.new_bool_var(f"chance_s{s}_l{lec}")
+        model.add_linear_expression_in_domain(v.start[block], cp_model.Domain.from_values(good)).only_enforce_if(lit)
+        by_lecturer[lec].append(lit)
+        by_segment.setdefault(s, []).append(lit)
+    for lits in by_lecturer.values():
+        model.add(sum(lits) >= needed)
     for lits in by_segment.values():
         if len(lits) > 1:
             model.add_at_most_one(lits)
