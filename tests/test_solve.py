@@ -11,12 +11,12 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from tiny import tiny, tiny_data
 
 from llct_sched.check import check
 from llct_sched.scenario import Period, Scenario
 from llct_sched.solve import Result, SolveParams, solve
 from llct_sched.timetable import Timetable
+from tiny import tiny, tiny_data
 
 D = dt.date
 PARAMS = SolveParams(time_limit=20, workers=2, seed=1)
@@ -180,7 +180,9 @@ def test_cohort_learners_are_split_within_bounds() -> None:
     data = tiny_data()
     data["classes"][0].pop("learners")
     data["classes"][1].pop("learners")
-    data["cohorts"] = [{"id": "K", "learners": 150, "classes": ["BD-A", "BD-B"], "min_per_class": 55, "max_per_class": 100}]
+    data["cohorts"] = [
+        {"id": "K", "learners": 150, "classes": ["BD-A", "BD-B"], "min_per_class": 55, "max_per_class": 100}
+    ]
     data["rooms"] = [{"id": "HALL", "seats": 120, "kind": "hall"}, {"id": "R1", "seats": 95}]
     tt = solved(Scenario.model_validate(data))
     a, b = tt.class_learners["BD-A"], tt.class_learners["BD-B"]
