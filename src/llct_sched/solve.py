@@ -407,15 +407,18 @@ def _staff_calendar(
     Returns the CP-SAT status of the staffing solve when staffed, else None (after learning why).
     """
     starts = [calendar.starts[b] for b in range(len(inst.blocks))]
-    model, sv = build_staffing_model(inst, starts)
-    if hint is not None:
-        for (seg, lec), lit in sv.teach.items():
-            if seg in hint.teach:
-                model.add_hint(lit, hint.teach[seg] == lec)
-    s_vars, s_cons = _model_size(model)
-    result.model_size.update(staffing_variables=s_vars, staffing_constraints=s_cons)
-    budget = max(1.0, session.remaining() if final else min(session.remaining(), 5.0))
-    staff, status, _ = session.run(model, "staffing", budget, first_only=not final)
+    for first_free_slot_only in (True, False):  # the small model first; the full one only if it fails
+        model, sv = build_staffing_model(inst, starts, first_free_slot_only=first_free_slot_only)
+        if hint is not None:
+            for (seg, lec), lit in sv.teach.items():
+                if seg in hint.teach:
+                    model.add_hint(lit, hint.teach[seg] == lec)
+        s_vars, s_cons = _model_size(model)
+        result.model_size.update(staffing_variables=s_vars, staffing_constraints=s_cons)
+        budget = max(1.0, session.remaining() if final else min(session.remaining(), 10.0))
+        staff, status, _ = session.run(model, "staffing", budget, first_only=not final)
+        if status != cp_model.INFEASIBLE:
+            break
     if status == cp_model.INFEASIBLE:
         blocks, topics = _staffing_core(inst, starts, session)
         if len(topics) > 1 and topics not in search.pools:
@@ -438,10 +441,12 @@ def _staff_calendar(
             calendar.rooms,
             calendar.learners,
             teach={s: lec for (s, lec), lit in sv.teach.items() if staff.boolean_value(lit)},
-            visits=[
-                (s, sv.slots[s][k], lec, obs) for (s, k, lec, obs), lit in sv.visit.items() if staff.boolean_value(lit)
-            ],
         )
+        solution.visits = [
+            (s, sv.slots[s][k], solution.teach[s], obs)
+            for (s, k, obs), lit in sv.attend.items()
+            if staff.boolean_value(lit)
+        ]
         result.objective, result.breakdown, search.best = objective, breakdown, solution
         result.timetable = _timetable(inst, solution)
         if result.first_feasible_s is None:

@@ -24,7 +24,8 @@ LinearExpr = cp_model.LinearExprT
 class StaffingVars:
     slots: list[list[int]]  # per segment: its slots
     teach: dict[tuple[int, int], cp_model.IntVar]  # (segment, lecturer)
-    visit: dict[tuple[int, int, int, int], cp_model.IntVar]  # (segment, slot in segment, observed, observer)
+    attend: dict[tuple[int, int, int], cp_model.IntVar]  # (segment, slot in segment, observer) observes it
+    visits: dict[tuple[int, int], cp_model.IntVar]  # (segment, observed lecturer) -> visits counted
     load: list[LinearExpr]  # sessions taught per lecturer
     segment_guard: dict[int, cp_model.IntVar] = field(default_factory=dict)
     observed_guard: dict[int, cp_model.IntVar] = field(default_factory=dict)
@@ -39,29 +40,40 @@ def segment_slots(inst: Instance, starts: list[int]) -> list[list[int]]:
     return out
 
 
-def create_variables(model: cp_model.CpModel, inst: Instance, starts: list[int]) -> StaffingVars:
+def create_variables(
+    model: cp_model.CpModel, inst: Instance, starts: list[int], first_free_slot_only: bool = False
+) -> StaffingVars:
+    """Teaching and observation variables for a fixed calendar.
+
+    An observer attends one slot of a segment; the visit counts for whoever teaches the segment.
+    With `first_free_slot_only` an observer may attend only the first slot of each segment it is
+    free for: a much smaller model, exact whenever it finds an answer (the caller falls back to
+    the full model when it does not).
+    """
     slots = segment_slots(inst, starts)
     teach = {}
     for seg in inst.segments:
         for lec in seg.lecturers:
             if all(inst.lecturer_available[lec][t] for t in slots[seg.index]):
                 teach[seg.index, lec] = model.new_bool_var(f"teach_s{seg.index}_l{lec}")
-    visit = {}
-    observers = set(inst.observers)
+    attend, visits = {}, {}
+    observed = set(inst.observed)
     for seg in inst.segments:
         if not inst.classes[seg.class_index].qualifies_for_observation:
             continue
-        for k, slot in enumerate(slots[seg.index]):
-            for lec in inst.observed:
-                if (seg.index, lec) not in teach:
-                    continue
-                for obs in sorted(observers - {lec}):
-                    if inst.lecturer_available[obs][slot]:
-                        visit[seg.index, k, lec, obs] = model.new_bool_var(f"visit_s{seg.index}_{k}_l{lec}_o{obs}")
+        candidates = [lec for lec in seg.lecturers if lec in observed and (seg.index, lec) in teach]
+        if not candidates:
+            continue
+        for lec in candidates:
+            visits[seg.index, lec] = model.new_int_var(0, seg.length, f"visits_s{seg.index}_l{lec}")
+        for obs in inst.observers:
+            free = [k for k, slot in enumerate(slots[seg.index]) if inst.lecturer_available[obs][slot]]
+            for k in free[:1] if first_free_slot_only else free:
+                attend[seg.index, k, obs] = model.new_bool_var(f"attend_s{seg.index}_{k}_o{obs}")
     load: list[Any] = [0] * len(inst.lecturer_available)
     for (s, lec), lit in teach.items():
         load[lec] += inst.segments[s].length * lit
-    return StaffingVars(slots=slots, teach=teach, visit=visit, load=load)
+    return StaffingVars(slots=slots, teach=teach, attend=attend, visits=visits, load=load)
 
 
 def add_one_lecturer_per_segment(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> None:
@@ -81,7 +93,7 @@ def add_one_place_per_slot(model: cp_model.CpModel, inst: Instance, v: StaffingV
     for (s, lec), lit in v.teach.items():
         for t in v.slots[s]:
             busy.setdefault((lec, t), []).append(lit)
-    for (s, k, _, obs), lit in v.visit.items():
+    for (s, k, obs), lit in v.attend.items():
         busy.setdefault((obs, v.slots[s][k]), []).append(lit)
     for lits in busy.values():
         if len(lits) > 1:
@@ -113,24 +125,31 @@ def add_loads(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> None:
 
 
 def add_observations(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> None:
+    """Visits: observers attend slots of segments, counted for the segment's lecturer."""
     policy = inst.scenario.observation
-    by_observed: dict[int, list[cp_model.IntVar]] = {lec: [] for lec in inst.observed}
+    attending: dict[int, list[cp_model.IntVar]] = {}
+    per_slot: dict[tuple[int, int], list[cp_model.IntVar]] = {}
     by_observer: dict[int, list[cp_model.IntVar]] = {}
-    for (s, _, lec, obs), lit in v.visit.items():
-        model.add_implication(lit, v.teach[s, lec])
-        by_observed[lec].append(lit)
+    for (s, k, obs), lit in v.attend.items():
+        attending.setdefault(s, []).append(lit)
+        per_slot.setdefault((s, k), []).append(lit)
         by_observer.setdefault(obs, []).append(lit)
-    for lec, lits in by_observed.items():
-        constraint = model.add(sum(lits) == policy.visits_per_lecturer)
-        if lec in v.observed_guard:
-            constraint.only_enforce_if(v.observed_guard[lec])
-    # two visits of one observed lecturer in the same slot count once: forbid them
-    same_slot: dict[tuple[int, int], list[cp_model.IntVar]] = {}
-    for (s, k, lec, _), lit in v.visit.items():
-        same_slot.setdefault((lec, v.slots[s][k]), []).append(lit)
-    for lits in same_slot.values():
+    counted: dict[int, list[cp_model.IntVar]] = {}
+    by_observed: dict[int, list[cp_model.IntVar]] = {lec: [] for lec in inst.observed}
+    for (s, lec), n in v.visits.items():
+        model.add(n == 0).only_enforce_if(v.teach[s, lec].Not())
+        counted.setdefault(s, []).append(n)
+        by_observed[lec].append(n)
+    for s in set(attending) | set(counted):
+        # an observer may not watch himself: attending a slot he teaches is a one-place clash
+        model.add(sum(attending.get(s, [])) == sum(counted.get(s, [])))
+    for lits in per_slot.values():  # visits of one lecturer are in distinct slots
         if len(lits) > 1:
             model.add_at_most_one(lits)
+    for lec, counts in by_observed.items():
+        constraint = model.add(sum(counts) == policy.visits_per_lecturer)
+        if lec in v.observed_guard:
+            constraint.only_enforce_if(v.observed_guard[lec])
     if policy.max_visits_per_observer is not None:
         for lits in by_observer.values():
             model.add(sum(lits) <= policy.max_visits_per_observer)
@@ -189,10 +208,11 @@ RULES = (add_one_lecturer_per_segment, add_one_place_per_slot, add_loads, add_ob
 
 
 def build_staffing_model(
-    inst: Instance, starts: list[int], assumptions: bool = False
+    inst: Instance, starts: list[int], assumptions: bool = False, first_free_slot_only: bool = False
 ) -> tuple[cp_model.CpModel, StaffingVars]:
+    """Stage 2 on fixed block starts. See `create_variables` for `first_free_slot_only`."""
     model = cp_model.CpModel()
-    v = create_variables(model, inst, starts)
+    v = create_variables(model, inst, starts, first_free_slot_only)
     if assumptions:
         for seg in inst.segments:
             if inst.classes[seg.class_index].taught_by_center:
@@ -233,7 +253,7 @@ def build_staffing_relaxation(inst: Instance) -> cp_model.CpModel:
     load: list[Any] = [0] * len(inst.lecturer_available)
     for (s, lec), lit in teach.items():
         load[lec] += inst.segments[s].length * lit
-    v = StaffingVars(slots=[[0] for _ in inst.segments], teach=teach, visit={}, load=load)
+    v = StaffingVars(slots=[[0] for _ in inst.segments], teach=teach, attend={}, visits={}, load=load)
     add_one_lecturer_per_segment(model, inst, v)
     for lec, spec in enumerate(inst.scenario.lecturers):
         if spec.max_sessions_per_year is not None:
