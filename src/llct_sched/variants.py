@@ -23,6 +23,7 @@ their place in the variant file (`patches[2].change.id: no class 'X' in the base
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -57,6 +58,7 @@ __all__ = [
     "Variant",
     "apply_patches",
     "load_variant",
+    "load_variants",
     "parse_variant",
     "variant_scenario",
 ]
@@ -384,3 +386,31 @@ def load_variant(path: str | Path) -> LoadedVariant:
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError([InputIssue(path="", message=f"cannot be read: {error}", file=str(path))]) from None
     return variant_scenario(parse_variant(text, str(path)), path)
+
+
+def load_variants(paths: Sequence[str | Path], reserved: tuple[str, ...] = ("base",)) -> list[LoadedVariant]:
+    """Load several variant files; raise one ScenarioError with the issues of all of them.
+
+    Variant names must be unique and not in `reserved` (the comparison's label of the base).
+    """
+    issues: list[InputIssue] = []
+    loaded: list[LoadedVariant] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        try:
+            variant = load_variant(path)
+        except ScenarioError as error:
+            issues.extend(error.issues)
+            continue
+        if variant.name in reserved:
+            message = f"the variant name '{variant.name}' is reserved (it labels the base scenario); choose another"
+            issues.append(InputIssue(path="name", message=message, file=variant.file))
+        elif variant.name in seen:
+            message = f"variant name '{variant.name}' is already used by {seen[variant.name]}; names must be unique"
+            issues.append(InputIssue(path="name", message=message, file=variant.file))
+        else:
+            seen[variant.name] = variant.file
+            loaded.append(variant)
+    if issues:
+        raise ScenarioError(issues)
+    return loaded
