@@ -205,5 +205,52 @@ def generate(
     )
 
 
+@app.command()
+def compare(
+    base: ScenarioArg,
+    variants: Annotated[list[Path], typer.Argument(help="Variant files (YAML): a base scenario and patches")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("comparison"),
+    seeds: Annotated[int, typer.Option(min=1, help="Solve with seeds 0..N-1")] = 3,
+    time_limit: Annotated[float, typer.Option(help="Seconds per solve")] = 60.0,
+    workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers per solve (pool size: cores // workers)")] = 1,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a process pool)")] = None,
+) -> None:
+    """Solve a base scenario and what-if variants and write comparison.csv, .xlsx and .html."""
+    from llct_sched.batch import compare as run_compare
+    from llct_sched.batch import write_comparison
+    from llct_sched.variants import load_variants
+
+    loaded_base = _load_valid(base)
+    try:
+        loaded = load_variants(variants)
+    except ScenarioError as error:
+        _fail_input(error)
+        return
+    for variant in loaded:
+        for warning in variant.warnings:
+            err.print(f"[yellow]warning[/] {warning}", highlight=False)
+
+    def show(row: dict) -> None:
+        status = f"{row['status']} {'' if row['objective'] is None else row['objective']}"
+        console.print(f"  {row['variant']} seed {row['seed']}: {status} ({row['wall_time_s']}s)", highlight=False)
+
+    console.print(f"solving {len(loaded) + 1} scenario(s) x {seeds} seed(s), {time_limit:g}s each")
+    try:
+        rows = run_compare(
+            loaded_base, [(v.name, v.scenario) for v in loaded], seeds, time_limit, workers, scheduler, on_row=show
+        )
+    except (OSError, TimeoutError) as error:
+        err.print(f"[bold red]cannot run on the Dask scheduler {scheduler}[/]: {error}", highlight=False)
+        raise typer.Exit(2) from None
+    write_comparison(rows, out)
+    shown = {"variant": "variant", "seed": "seed", "status": "status", "objective": "objective"}
+    shown |= {"classes_moved": "moved", "learners_served": "learners", "wall_time_s": "time (s)"}
+    table = Table(*shown.values(), title="llct-sched compare")
+    for row in rows:
+        table.add_row(*("-" if row[c] is None else str(row[c]) for c in shown))
+    console.print(table)
+    console.print(f"wrote {out}/comparison.csv, comparison.xlsx, comparison.html")
+
+
 def main() -> None:
     app()
