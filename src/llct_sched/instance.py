@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 
 from llct_sched.scenario import Lecturer, Period, Program, Scenario, TaughtBy, TrainingClass
 
@@ -218,6 +219,7 @@ def build_instance(scenario: Scenario) -> Instance:
     programs = {p.id: p for p in scenario.programs}
     class_index = {c.id: i for i, c in enumerate(scenario.classes)}
     available = [lecturer_availability(scenario, lec, days) for lec in scenario.lecturers]
+    avail = np.array(available, dtype=bool).reshape(len(available), n_slots)
 
     cohort_of: dict[int, int] = {}
     for k, cohort in enumerate(scenario.cohorts):
@@ -260,7 +262,8 @@ def build_instance(scenario: Scenario) -> Instance:
         per_block = program.total_sessions // delivery.blocks
         n_days = per_block // delivery.sessions_per_day
         is_open, conditional = _open_days(scenario, days, spec, hi, lo)
-        runs = _block_day_runs(days, n_days, scenario.calendar.max_block_gap_days)
+        open_count = np.concatenate([[0], np.cumsum(is_open)])
+        runs = np.array(_block_day_runs(days, n_days, scenario.calendar.max_block_gap_days), dtype=bool)
         for b in range(delivery.blocks):
             block = BlockInfo(
                 index=len(blocks),
@@ -287,23 +290,10 @@ def build_instance(scenario: Scenario) -> Instance:
                     block.segments.append(seg.index)
                     first = k
             pinned = spec.pinned_starts[b] if spec.pinned_starts and b < len(spec.pinned_starts) else None
-            candidates = range(0, n_slots, 2) if delivery.sessions_per_day == 2 else range(n_slots)
-            limits: dict[int, list[int]] = {}
-            for t in candidates:
-                s = t // 2
-                if not runs[s] or not all(is_open[d] for d in range(s, s + n_days)):
-                    continue
-                if pinned is not None and days[s] != pinned:
-                    continue
-                slots = block.slots(t)
-                if center and not all(
-                    any(all(available[lec][slots[seg.first + j]] for j in range(seg.length)) for lec in seg.lecturers)
-                    for seg in (segments[i] for i in block.segments)
-                ):
-                    continue
-                block.starts.append(t)
-                for limit in {conditional[d] for d in range(s, s + n_days) if d in conditional}:
-                    limits.setdefault(limit, [])
+            block.starts = _allowed_starts(block, segments, avail, days, runs, open_count, pinned, center)
+            limits = sorted(
+                {conditional[d] for t in block.starts for d in range(t // 2, t // 2 + n_days) if d in conditional}
+            )
             for limit in limits:
                 block.gathering_limits.append(
                     (
@@ -332,7 +322,7 @@ def build_instance(scenario: Scenario) -> Instance:
     else:
         observers = [i for i, lec in enumerate(scenario.lecturers) if lec.can_observe]
 
-    chances = _visit_chances(classes, blocks, segments, available, observed, observers)
+    chances = _visit_chances(classes, blocks, segments, avail, observed, observers)
 
     group_index = {g.id: k for k, g in enumerate(scenario.groups)}
     group_classes: list[list[int]] = [[] for _ in scenario.groups]
@@ -358,28 +348,72 @@ def build_instance(scenario: Scenario) -> Instance:
     )
 
 
+def _offsets(block: BlockInfo, first: int, length: int) -> np.ndarray:
+    """Slot offsets, from the block's start slot, of sessions first..first+length-1."""
+    return np.array([off + k for off, size in block.pieces(0, first, length) for k in range(size)], dtype=np.int64)
+
+
+def _allowed_starts(
+    block: BlockInfo,
+    segments: list[SegmentInfo],
+    avail: np.ndarray,
+    days: list[dt.date],
+    runs: np.ndarray,
+    open_count: np.ndarray,
+    pinned: dt.date | None,
+    center: bool,
+) -> list[int]:
+    """Start slots where the block's days form a block, are open to the class, match a pinned date,
+    and (center-taught) every segment has some lecturer free for all its sessions."""
+    n_slots = avail.shape[1]
+    step = 2 if block.sessions_per_day == 2 else 1
+    starts = np.arange(0, n_slots, step)
+    day = starts // 2
+    n = block.days
+    ok = day + n <= len(days)
+    starts, day = starts[ok], day[ok]
+    ok = runs[day] & (open_count[day + n] - open_count[day] == n)
+    if pinned is not None:
+        ok &= np.array([days[d] == pinned for d in day], dtype=bool)
+    starts = starts[ok]
+    if center:
+        for s in block.segments:
+            seg = segments[s]
+            if not seg.lecturers:
+                return []
+            idx = starts[:, None] + _offsets(block, seg.first, seg.length)[None, :]
+            free = avail[np.array(seg.lecturers)][:, idx].all(axis=2).any(axis=0)
+            starts = starts[free]
+    return [int(t) for t in starts]
+
+
 def _visit_chances(
     classes: list[ClassInfo],
     blocks: list[BlockInfo],
     segments: list[SegmentInfo],
-    available: list[list[bool]],
+    avail: np.ndarray,
     observed: list[int],
     observers: list[int],
 ) -> dict[tuple[int, int], list[int]]:
     """For each observable segment and observed lecturer: the block starts where the lecturer is
     free for the whole segment and some other observer is free during one of its sessions."""
     chances: dict[tuple[int, int], list[int]] = {}
-    for lec in observed:
-        others = [o for o in observers if o != lec]
-        for seg in segments:
-            if lec not in seg.lecturers or not classes[seg.class_index].qualifies_for_observation:
+    observer_count = avail[observers].sum(axis=0) if observers else np.zeros(avail.shape[1], dtype=int)
+    is_observer = set(observers)
+    observed_set = set(observed)
+    for seg in segments:
+        if not classes[seg.class_index].qualifies_for_observation:
+            continue
+        block = blocks[seg.block]
+        if not block.starts:
+            continue
+        starts = np.array(block.starts, dtype=np.int64)
+        idx = starts[:, None] + _offsets(block, seg.first, seg.length)[None, :]
+        for lec in seg.lecturers:
+            if lec not in observed_set:
                 continue
-            block = blocks[seg.block]
-            good = []
-            for t in block.starts:
-                slots = block.slots(t)[seg.first : seg.first + seg.length]
-                if all(available[lec][s] for s in slots) and any(available[o][s] for s in slots for o in others):
-                    good.append(t)
-            if good:
-                chances[seg.index, lec] = good
+            others = observer_count - (avail[lec] if lec in is_observer else 0)
+            good = avail[lec][idx].all(axis=1) & (others[idx] > 0).any(axis=1)
+            if good.any():
+                chances[seg.index, lec] = [int(t) for t in starts[good]]
     return chances

@@ -38,11 +38,17 @@ class _State:
         self.month_blocks: Counter[int] = Counter()
         self.visits: Counter[int] = Counter()  # observed lecturer -> visits reserved
         self.observer_visits: Counter[int] = Counter()
+        self.observed = set(inst.observed)
+        self.visits_needed = inst.scenario.observation.visits_per_lecturer
+        self.bucket_of = [self._buckets(t) for t in range(inst.n_slots)]
         self.groups_of = [
             [g for g, members in enumerate(inst.group_classes) if c in members] for c in range(len(inst.classes))
         ]
 
     def buckets(self, slot: int) -> list[tuple[str, object]]:
+        return self.bucket_of[slot]
+
+    def _buckets(self, slot: int) -> list[tuple[str, object]]:
         day = self.inst.slot_date(slot)
         return [("week", day.isocalendar()[:2]), ("month", (day.year, day.month)), ("year", 0)]
 
@@ -60,7 +66,7 @@ class _State:
         return all(limits[b[0]] is None or self.load[lec][b] + n <= limits[b[0]] for b, n in extra.items())  # type: ignore[operator]
 
     def needs_visit(self, lec: int) -> bool:
-        return lec in self.inst.observed and self.visits[lec] < self.inst.scenario.observation.visits_per_lecturer
+        return lec in self.observed and self.visits[lec] < self.visits_needed
 
     def free_observer(self, lec: int, slots: list[int]) -> tuple[int, int] | None:
         """An observer (other than lec) free at one of the slots, within its visit limit: (observer, slot)."""
@@ -197,25 +203,32 @@ def _by_cost(state: _State, block: BlockInfo, starts: list[int], rng: random.Ran
     inst = state.inst
     months = set(inst.classes[block.class_index].spec.preferred_months)
 
+    needing = (
+        [[lec for lec in inst.segments[s].lecturers if state.needs_visit(lec)] for s in block.segments]
+        if inst.classes[block.class_index].qualifies_for_observation
+        else []
+    )
+    wanted = any(needing)
+
     def cost(t: int) -> tuple[int, int, int, float]:
         month = inst.days[t // 2].month
         off = 1 if months and month not in months else 0
-        return (off, -_visit_gain(state, block, t), state.month_blocks[month], rng.random())
+        gain = _visit_gain(state, block, t, needing) if wanted else 0
+        return (off, -gain, state.month_blocks[month], rng.random())
 
     return sorted(starts, key=cost)
 
 
-def _visit_gain(state: _State, block: BlockInfo, start: int) -> int:
+def _visit_gain(state: _State, block: BlockInfo, start: int, needing: list[list[int]]) -> int:
     """How many lecturers still needing a visit could teach, observed, in this block at this start."""
     inst = state.inst
-    if not inst.classes[block.class_index].qualifies_for_observation:
-        return 0
     gain = set()
-    for s in block.segments:
+    all_slots = block.slots(start)
+    for s, candidates in zip(block.segments, needing, strict=True):
         seg = inst.segments[s]
-        slots = block.slots(start)[seg.first : seg.first + seg.length]
-        for lec in seg.lecturers:
-            if state.needs_visit(lec) and state.can_teach(lec, slots) and state.free_observer(lec, slots):
+        slots = all_slots[seg.first : seg.first + seg.length]
+        for lec in candidates:
+            if state.can_teach(lec, slots) and state.free_observer(lec, slots):
                 gain.add(lec)
                 break
     return len(gain)
