@@ -1,0 +1,697 @@
+"""Scenarios in Excel: an input workbook with one sheet per entity, and its reader.
+
+`write_template(path, scenario)` writes a workbook holding `scenario` (the default's data serves as
+an example); `load_scenario_workbook(path)` reads one back into a Scenario. Every problem is
+reported with its sheet, row and column, in the same plain words as the YAML errors, e.g.
+"Sheet 'classes', row 12, column 'program': unknown program 'BD9'".
+
+Conventions (also written in the workbook's README sheet):
+- row 1 holds the column names (the scenario's field names); one row per item from row 2;
+  empty rows are skipped; an empty cell means the default;
+- lists are written in one cell, separated by commas ("mln, tthcm"); for a list that may be
+  absent ("after", "observers", "programs", "pinned_starts") an empty cell means absent and "-"
+  an explicit empty list;
+- dates as Excel dates, "2020-01-06" or "06/01/2020"; times as "07:30";
+- a lecturer's weekly availability is one column per weekday ("available_mon" ...) holding
+  "morning", "afternoon" or both; all of them empty means always available;
+- key / value sheets (scenario, calendar, observation, weights) hold one setting per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from llct_sched.errors import InputIssue, ScenarioError
+from llct_sched.scenario import Scenario, Weekday
+
+Loc = tuple[int | str, ...]
+
+# column kinds
+STR, INT, BOOL, DATE, TIME, LIST, INTS, DATES, OPT_LIST, OPT_DATES, ANY = (
+    "str",
+    "int",
+    "bool",
+    "date",
+    "time",
+    "list",
+    "ints",
+    "dates",
+    "opt_list",
+    "opt_dates",
+    "any",
+)
+EMPTY_LIST = "-"
+WEEKDAY_COLUMNS = [f"available_{w.value}" for w in Weekday]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the column's header
+    field: tuple[str, ...]  # where the value goes inside the item
+    kind: str = STR
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """One item per row; items go to `target` (a path of the scenario), or into a parent's list."""
+
+    name: str
+    target: tuple[str, ...]
+    columns: tuple[Column, ...]
+    parent: tuple[str, str, str] | None = None  # (parent sheet, parent id column, list field)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class KeyValueSheet:
+    name: str
+    target: tuple[str, ...]
+    keys: tuple[Column, ...]
+    note: str = ""
+
+
+def _c(name: str, kind: str = STR, path: tuple[str, ...] | None = None) -> Column:
+    return Column(name, path if path is not None else (name,), kind)
+
+
+_RANGE = (_c("start", DATE), _c("end", DATE), _c("reason"))
+
+SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
+    KeyValueSheet(
+        "scenario", (), (_c("name"), _c("title"), _c("description")), note="The scenario's id, title and description."
+    ),
+    KeyValueSheet(
+        "calendar",
+        ("calendar",),
+        (
+            _c("start", DATE),
+            _c("end", DATE),
+            _c("working_weekdays", LIST),
+            _c("max_block_gap_days", INT),
+            _c("morning_start", TIME, ("hours", "morning_start")),
+            _c("morning_end", TIME, ("hours", "morning_end")),
+            _c("afternoon_start", TIME, ("hours", "afternoon_start")),
+            _c("afternoon_end", TIME, ("hours", "afternoon_end")),
+        ),
+        note="The plan year, working weekdays and session hours.",
+    ),
+    TableSheet("holidays", ("calendar", "holidays"), (_c("start", DATE), _c("end", DATE), _c("name"), _c("reason"))),
+    TableSheet(
+        "blackouts",
+        ("calendar", "blackouts"),
+        (_c("id"), _c("name"), _c("start", DATE), _c("end", DATE), _c("max_gathering", INT)),
+        note="max_gathering empty: no class at all; N: no class of more than N learners.",
+    ),
+    TableSheet(
+        "events",
+        ("calendar", "events"),
+        (_c("id"), _c("name"), _c("kind"), _c("start", DATE), _c("end", DATE), _c("avoid_classes", BOOL)),
+    ),
+    TableSheet("rooms", ("rooms",), (_c("id"), _c("name"), _c("seats", INT), _c("kind"))),
+    TableSheet(
+        "room_unavailable",
+        ("rooms",),
+        (_c("room"), *_RANGE),
+        parent=("rooms", "room", "unavailable"),
+        note="Dates a room cannot be used; 'room' is a room id.",
+    ),
+    TableSheet(
+        "lecturers",
+        ("lecturers",),
+        (
+            _c("id"),
+            _c("name"),
+            _c("kind"),
+            _c("topics", LIST),
+            *(Column(col, ("available", w.value), ANY) for col, w in zip(WEEKDAY_COLUMNS, Weekday, strict=True)),
+            _c("unavailable_events", LIST),
+            _c("max_sessions_per_week", INT),
+            _c("max_sessions_per_month", INT),
+            _c("max_sessions_per_year", INT),
+            _c("norm_sessions_per_year", INT),
+            _c("can_observe", BOOL),
+            _c("innovation_report", BOOL),
+        ),
+        note="available_<day>: morning, afternoon or both; all empty: always available.",
+    ),
+    TableSheet(
+        "lecturer_unavailable",
+        ("lecturers",),
+        (_c("lecturer"), *_RANGE),
+        parent=("lecturers", "lecturer", "unavailable"),
+        note="Dates a lecturer is away; 'lecturer' is a lecturer id.",
+    ),
+    TableSheet(
+        "programs",
+        ("programs",),
+        (
+            _c("id"),
+            _c("name"),
+            _c("type"),
+            _c("taught_by"),
+            _c("blocks", INT, ("delivery", "blocks")),
+            _c("sessions_per_day", INT, ("delivery", "sessions_per_day")),
+            _c("min_gap_days", INT, ("delivery", "min_gap_days")),
+        ),
+    ),
+    TableSheet(
+        "modules",
+        ("programs",),
+        (_c("program"), _c("id"), _c("name"), _c("sessions", INT), _c("topic"), _c("after", OPT_LIST)),
+        parent=("programs", "program", "modules"),
+        note="Modules in order; 'program' is a program id; after empty: the previous module.",
+    ),
+    TableSheet(
+        "classes",
+        ("classes",),
+        (
+            _c("id"),
+            _c("name"),
+            _c("program"),
+            _c("bloc"),
+            _c("learners", INT),
+            _c("earliest_start", DATE),
+            _c("latest_end", DATE),
+            _c("not_before_event"),
+            _c("not_after_event"),
+            _c("preferred_months", INTS),
+            _c("pinned_starts", OPT_DATES),
+            _c("pinned_room"),
+            _c("groups", LIST),
+        ),
+    ),
+    TableSheet("groups", ("groups",), (_c("id"), _c("name"))),
+    TableSheet(
+        "cohorts",
+        ("cohorts",),
+        (
+            _c("id"),
+            _c("name"),
+            _c("learners", INT),
+            _c("classes", LIST),
+            _c("min_per_class", INT),
+            _c("max_per_class", INT),
+        ),
+    ),
+    KeyValueSheet(
+        "observation",
+        ("observation",),
+        (
+            _c("observed_kinds", LIST),
+            _c("visits_per_lecturer", INT),
+            _c("observers", OPT_LIST),
+            _c("max_visits_per_observer", INT),
+            _c("programs", OPT_LIST),
+        ),
+        note="observers / programs empty: every lecturer with can_observe / every center-taught program.",
+    ),
+    KeyValueSheet(
+        "weights",
+        ("weights",),
+        tuple(
+            _c(name, INT)
+            for name in (
+                "preferred_months",
+                "month_spread",
+                "avoid_event_days",
+                "borrowed_room",
+                "room_stability",
+                "module_lecturer_stability",
+                "lecturer_balance",
+                "teaching_norm",
+            )
+        ),
+    ),
+    TableSheet(
+        "targets",
+        ("targets",),
+        (_c("program_type"), _c("bloc"), _c("classes", INT), _c("learners", INT), _c("label")),
+    ),
+)
+SHEET_NAMES = [s.name for s in SHEETS]
+REQUIRED_SHEETS = ("scenario", "calendar", "rooms", "programs", "modules", "classes")
+README = "README"
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _get(data: Any, path: Iterable[str]) -> Any:
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _cell_value(value: Any, kind: str) -> Any:
+    """A scenario value (JSON mode) as a cell value."""
+    if value is None:
+        return None
+    if kind in (DATE,):
+        return dt.date.fromisoformat(value)
+    if kind == TIME:
+        return str(value)[:5]
+    if kind in (LIST, INTS, DATES, OPT_LIST, OPT_DATES):
+        return ", ".join(str(v) for v in value) if value else (EMPTY_LIST if kind in (OPT_LIST, OPT_DATES) else None)
+    if kind == ANY and isinstance(value, list):
+        return ", ".join(value) if value else EMPTY_LIST
+    return value
+
+
+def _readme_rows() -> list[tuple[str, str]]:
+    rows = [
+        ("llct-sched scenario workbook", ""),
+        ("", ""),
+        ("Row 1", "column names (the scenario's field names); one item per row from row 2; empty rows are skipped"),
+        ("Empty cell", "the default value"),
+        ("Lists", "in one cell, separated by commas, e.g. 'mln, tthcm'"),
+        (
+            EMPTY_LIST,
+            "an explicit empty list, for lists that may be absent (after, observers, programs, pinned_starts)",
+        ),
+        ("Dates", "Excel dates, 2020-01-06 or 06/01/2020"),
+        ("Times", "07:30"),
+        ("Yes / no", "TRUE / FALSE (also yes, no, có, không, 1, 0)"),
+        ("", ""),
+    ]
+    for sheet in SHEETS:
+        rows.append((f"Sheet '{sheet.name}'", sheet.note or ""))
+    return rows
+
+
+def build_template(scenario: Scenario):
+    """The input workbook holding `scenario`."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    data = scenario.model_dump(mode="json")
+    wb = Workbook()
+    readme = wb.active
+    assert readme is not None
+    readme.title = README
+    for row in _readme_rows():
+        readme.append(list(row))
+    readme["A1"].font = Font(bold=True, size=13)
+    readme.column_dimensions["A"].width = 28
+    readme.column_dimensions["B"].width = 100
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    for sheet in SHEETS:
+        ws = wb.create_sheet(sheet.name)
+        rows: list[list[Any]]
+        if isinstance(sheet, KeyValueSheet):
+            headers = ["key", "value"]
+            section = _get(data, sheet.target)
+            rows = [[col.name, _cell_value(_get(section, col.field), col.kind)] for col in sheet.keys]
+        else:
+            headers = [col.name for col in sheet.columns]
+            rows = []
+            if sheet.parent is None:
+                for item in _get(data, sheet.target) or []:
+                    rows.append([_cell_value(_get(item, col.field), col.kind) for col in sheet.columns])
+            else:
+                _, id_column, list_field = sheet.parent
+                for owner in _get(data, sheet.target) or []:
+                    for item in owner.get(list_field) or []:
+                        values = [owner["id"]]
+                        values += [_cell_value(_get(item, col.field), col.kind) for col in sheet.columns[1:]]
+                        rows.append(values)
+        ws.append(headers)
+        for values in rows:
+            ws.append(values)
+        for c, col_name in enumerate(headers, start=1):
+            cell = ws.cell(row=1, column=c)
+            cell.font, cell.fill = bold, fill
+            width = max([len(col_name)] + [len(str(r[c - 1])) for r in rows if r[c - 1] is not None])
+            ws.column_dimensions[get_column_letter(c)].width = min(60, max(10, width + 2))
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+        ws.freeze_panes = "A2"
+        if isinstance(sheet, TableSheet) and headers:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
+    return wb
+
+
+def write_template(path: Path, scenario: Scenario) -> None:
+    """Write the input workbook of `scenario` atomically."""
+    from llct_sched.reports._files import save_atomic
+
+    wb = build_template(scenario)
+    save_atomic(Path(path), lambda tmp: wb.save(tmp))
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+class _CellError(Exception):
+    pass
+
+
+_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_TRUE = {"true", "yes", "y", "x", "1", "có", "co", "đúng"}
+_FALSE = {"false", "no", "n", "0", "không", "khong", "sai"}
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0):
+            raise _CellError(f"expected a date, got a date and time {value}")
+        return value.date()
+    if isinstance(value, str):
+        match = _DMY.match(value)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                raise _CellError(f"'{value}' is not a valid date") from None
+        return value.strip()
+    return value
+
+
+def _split(value: Any) -> list[Any]:
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"[,;\n]", value) if part.strip()]
+    return [value]
+
+
+def _convert(value: Any, kind: str) -> Any:
+    """A cell value for pydantic; raises _CellError with a plain message."""
+    if kind == STR:
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return value if isinstance(value, str) else str(value)
+    if kind == INT:
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str):
+            return value.strip()
+        return value
+    if kind == BOOL:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise _CellError(f"expected yes or no (TRUE / FALSE), got '{value}'")
+    if kind == DATE:
+        return _date(value)
+    if kind == TIME:
+        if isinstance(value, dt.datetime):
+            return value.time()
+        return value.strip() if isinstance(value, str) else value
+    if kind in (OPT_LIST, OPT_DATES) and isinstance(value, str) and value.strip() == EMPTY_LIST:
+        return []
+    if kind in (LIST, OPT_LIST):
+        return [str(v) for v in _split(value)]
+    if kind == INTS:
+        return [int(v) if isinstance(v, str) and v.isdigit() else _convert(v, INT) for v in _split(value)]
+    if kind in (DATES, OPT_DATES):
+        return [_date(v) for v in _split(value)]
+    if kind == ANY:
+        if isinstance(value, str) and value.strip() == EMPTY_LIST:
+            return []
+        return _split(value)
+    return value
+
+
+@dataclass
+class _Origin:
+    sheet: str
+    row: int | None
+    columns: dict[tuple[str, ...], str] = field(default_factory=dict)
+    default_column: str | None = None
+
+
+def _where(sheet: str, row: int | None = None, column: str | None = None) -> str:
+    text = f"Sheet '{sheet}'"
+    if row is not None:
+        text += f", row {row}"
+    if column is not None:
+        text += f", column '{column}'"
+    return text
+
+
+@dataclass
+class _Reader:
+    file: str
+    data: dict[str, Any] = field(default_factory=dict)
+    origins: dict[Loc, _Origin] = field(default_factory=dict)
+    issues: list[InputIssue] = field(default_factory=list)
+
+    def error(self, where: str, message: str) -> None:
+        self.issues.append(InputIssue(path=where, message=message, file=self.file))
+
+    def container(self, path: tuple[str, ...]) -> dict[str, Any]:
+        node = self.data
+        for part in path:
+            node = node.setdefault(part, {})
+        return node
+
+    def put(self, item: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+        node = item
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+
+    def cell(self, sheet: str, row: int, col: Column, raw: Any) -> tuple[bool, Any]:
+        try:
+            return True, _convert(raw, col.kind)
+        except _CellError as error:
+            self.error(_where(sheet, row, col.name), str(error))
+            return False, None
+
+
+def _rows(ws) -> list[tuple[int, list[Any]]]:
+    rows = []
+    for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        cleaned = [v.strip() if isinstance(v, str) else v for v in values]
+        cleaned = [None if v == "" else v for v in cleaned]
+        rows.append((r, cleaned))
+    return rows
+
+
+def _read_key_value(reader: _Reader, sheet: KeyValueSheet, ws) -> None:
+    section = reader.container(sheet.target) if sheet.target else reader.data
+    keys = {col.name: col for col in sheet.keys}
+    rows = _rows(ws)
+    header = [str(v).strip().lower() if v is not None else "" for v in (rows[0][1] if rows else [])]
+    if header[:2] != ["key", "value"]:
+        reader.error(_where(sheet.name, 1), "the first row must hold the column names 'key' and 'value'")
+        return
+    seen: dict[str, int] = {}
+    for r, values in rows[1:]:
+        key, value = (values + [None, None])[:2]
+        if key is None and value is None:
+            continue
+        if key is None:
+            reader.error(_where(sheet.name, r, "key"), "a value without a key")
+            continue
+        key = str(key).strip()
+        col = keys.get(key)
+        if col is None:
+            reader.error(_where(sheet.name, r, "key"), f"unknown key '{key}' (expected one of: {', '.join(keys)})")
+            continue
+        if key in seen:
+            reader.error(_where(sheet.name, r, "key"), f"'{key}' is also given in row {seen[key]}")
+            continue
+        seen[key] = r
+        reader.origins[(*sheet.target, *col.field)] = _Origin(sheet.name, r, default_column="value")
+        if value is None:
+            continue
+        ok, converted = reader.cell(sheet.name, r, Column("value", col.field, col.kind), value)
+        if ok:
+            reader.put(section, col.field, converted)
+
+
+def _read_table(reader: _Reader, sheet: TableSheet, ws) -> None:
+    rows = _rows(ws)
+    if not rows:
+        return
+    header_row = rows[0][1]
+    known = {col.name: col for col in sheet.columns}
+    columns: list[Column | None] = []
+    for c, name in enumerate(header_row, start=1):
+        if name is None:
+            columns.append(None)
+            continue
+        col = known.get(str(name).strip())
+        if col is None:
+            from openpyxl.utils import get_column_letter
+
+            reader.error(
+                _where(sheet.name, 1, str(name)),
+                f"unknown column '{name}' (column {get_column_letter(c)}; expected: {', '.join(known)})",
+            )
+        columns.append(col)
+    column_map = {col.field: col.name for col in sheet.columns}
+    if sheet.parent is None:
+        items = reader.container(sheet.target[:-1]).setdefault(sheet.target[-1], [])
+    for r, values in rows[1:]:
+        if all(v is None for v in values):
+            continue
+        item: dict[str, Any] = {}
+        for col, value in zip(columns, values, strict=False):
+            if col is None:
+                if value is not None:
+                    reader.error(_where(sheet.name, r), f"a value ('{value}') in a column without a name")
+                continue
+            if value is None:
+                continue
+            ok, converted = reader.cell(sheet.name, r, col, value)
+            if ok:
+                reader.put(item, col.field, converted)
+        if sheet.parent is None:
+            reader.origins[(*sheet.target, len(items))] = _Origin(sheet.name, r, column_map)
+            items.append(item)
+            continue
+        parent_sheet, id_column, list_field = sheet.parent
+        owner_id = item.pop(id_column, None)
+        owners = _get(reader.data, sheet.target) or []
+        index = next((i for i, o in enumerate(owners) if o.get("id") == owner_id), None)
+        if owner_id is None:
+            reader.error(_where(sheet.name, r, id_column), "required but missing")
+            continue
+        if index is None:
+            reader.error(
+                _where(sheet.name, r, id_column), f"unknown {id_column} '{owner_id}' (not in sheet '{parent_sheet}')"
+            )
+            continue
+        children = owners[index].setdefault(list_field, [])
+        reader.origins[(*sheet.target, index, list_field, len(children))] = _Origin(sheet.name, r, column_map)
+        children.append(item)
+
+
+def _locate(reader: _Reader, loc: Loc) -> str:
+    """'Sheet 'classes', row 12, column 'program'' for a scenario path such as ('classes', 10, 'program')."""
+    for cut in range(len(loc), -1, -1):
+        origin = reader.origins.get(loc[:cut])
+        if origin is None:
+            continue
+        rest = tuple(str(p) for p in loc[cut:])
+        column = origin.default_column
+        for n in range(len(rest), 0, -1):
+            if rest[:n] in origin.columns:
+                column = origin.columns[rest[:n]]
+                break
+        else:
+            if rest and column is None:
+                column = rest[0]
+        return _where(origin.sheet, origin.row, column)
+    # a whole list or section: name the sheet that holds it
+    for sheet in SHEETS:
+        if isinstance(sheet, TableSheet) and sheet.parent is None and tuple(loc[: len(sheet.target)]) == sheet.target:
+            return _where(sheet.name)
+        if isinstance(sheet, KeyValueSheet) and sheet.target and tuple(loc[: len(sheet.target)]) == sheet.target:
+            key = str(loc[len(sheet.target)]) if len(loc) > len(sheet.target) else None
+            return _where(sheet.name) + (f", key '{key}'" if key else "")
+    if loc and isinstance(loc[0], str):
+        return _where("scenario") + f", key '{loc[0]}'"
+    return ""
+
+
+def _message(item: dict[str, Any], loc: Loc) -> str:
+    if item["type"] == "extra_forbidden":
+        return f"unknown key '{loc[-1]}'" if loc else "unknown key"
+    if item["type"] == "missing":
+        return "required but missing"
+    return str(item["msg"])
+
+
+def _read(path: Path) -> tuple[_Reader, Scenario | None]:
+    from openpyxl import load_workbook
+
+    reader = _Reader(file=str(path))
+    try:
+        wb = load_workbook(path, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds (zip, xml, key errors) for a bad file
+        raise ScenarioError(
+            [InputIssue(path="", message=f"cannot be read as an Excel workbook: {error}", file=str(path))]
+        ) from None
+    for name in wb.sheetnames:
+        if name not in SHEET_NAMES and name != README:
+            reader.error(_where(name), f"unknown sheet (expected: {', '.join(SHEET_NAMES)})")
+    for name in REQUIRED_SHEETS:
+        if name not in wb.sheetnames:
+            reader.error(_where(name), "required sheet is missing")
+    for sheet in SHEETS:
+        if sheet.name not in wb.sheetnames:
+            continue
+        if isinstance(sheet, KeyValueSheet):
+            _read_key_value(reader, sheet, wb[sheet.name])
+        else:
+            _read_table(reader, sheet, wb[sheet.name])
+    _fix_availability(reader.data)
+    if reader.issues:
+        return reader, None
+    try:
+        return reader, Scenario.model_validate(reader.data)
+    except ValidationError as error:
+        for item in error.errors():
+            loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            reader.error(_locate(reader, loc), _message(dict(item), loc))
+        return reader, None
+
+
+def _fix_availability(data: dict[str, Any]) -> None:
+    """Weekday cells hold period lists; a weekday marked '-' is present with no period."""
+    for lecturer in data.get("lecturers", []) or []:
+        available = lecturer.get("available")
+        if isinstance(available, dict):
+            lecturer["available"] = {day: [str(p) for p in periods] for day, periods in available.items()}
+
+
+def load_scenario_workbook(path: str | Path) -> Scenario:
+    """Read a scenario from an input workbook; raises ScenarioError with every located problem."""
+    reader, scenario = _read(Path(path))
+    if scenario is None:
+        raise ScenarioError(reader.issues)
+    return scenario
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_path(path: str) -> Loc:
+    """'classes[12].program' -> ('classes', 12, 'program')."""
+    parts: list[int | str] = []
+    for name, index in _PATH_PART.findall(path):
+        parts.append(int(index) if index else name)
+    return tuple(parts)
+
+
+def locate_issues(path: str | Path, issues: list[InputIssue]) -> list[InputIssue]:
+    """Re-locate issues found on a workbook's scenario (e.g. by validation) to sheet, row and column."""
+    try:
+        reader, _ = _read(Path(path))
+    except ScenarioError:
+        return issues
+    located = []
+    for issue in issues:
+        where = _locate(reader, parse_path(issue.path)) if issue.path else ""
+        located.append(
+            InputIssue(path=where or issue.path, message=issue.message, severity=issue.severity, file=str(path))
+        )
+    return located
+
+
+__all__ = [
+    "SHEET_NAMES",
+    "build_template",
+    "load_scenario_workbook",
+    "locate_issues",
+    "parse_path",
+    "write_template",
+]

@@ -1,0 +1,64 @@
+"""Outputs people use: timetable.xlsx, the printable annex (.docx), iCalendar files and report.html.
+
+`write_reports(out_dir, scenario, timetable, summary, lang)` writes them all into `out_dir`
+(the solve command calls it on its staging directory, so they appear atomically with the rest):
+
+- `timetable.xlsx`: the year by month (the annex), classes, sessions, lecturers (load by month),
+  lecturer sessions, rooms, room sessions, observation visits, the plan against its targets;
+- `ke_hoach_chi_tiet.docx` (in either language): the printable annex, with the header block of
+  an administrative plan;
+- `calendars/lecturer_<id>.ics`, `calendars/room_<id>.ics`: one calendar per lecturer and per
+  room (Asia/Ho_Chi_Minh), observation visits included;
+- `report.html`: one self-contained page with charts (plotly.js inline, works offline).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from llct_sched.reports.data import ReportData, build
+from llct_sched.reports.labels import LANGS, Labels, labels
+from llct_sched.scenario import Scenario
+from llct_sched.timetable import Timetable
+
+__all__ = [
+    "ANNEX",
+    "CALENDARS",
+    "LANGS",
+    "REPORT",
+    "WORKBOOK",
+    "Labels",
+    "ReportData",
+    "build",
+    "labels",
+    "write_reports",
+]
+
+WORKBOOK = "timetable.xlsx"
+REPORT = "report.html"
+CALENDARS = "calendars"
+
+
+ANNEX = "ke_hoach_chi_tiet.docx"
+
+
+def write_reports(
+    out_dir: Path, scenario: Scenario, timetable: Timetable, summary: dict[str, Any], lang: str = "vi"
+) -> list[Path]:
+    """Write every report into `out_dir`; returns the paths written."""
+    from llct_sched.reports.annex import write_annex
+    from llct_sched.reports.calendars import write_calendars
+    from llct_sched.reports.excel import write_workbook
+    from llct_sched.reports.html import write_html
+
+    lab = labels(lang)
+    data = build(scenario, timetable, summary)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [out_dir / WORKBOOK, out_dir / ANNEX, out_dir / REPORT]
+    write_workbook(written[0], data, lab)
+    write_annex(written[1], data, lab)
+    write_html(written[2], data, lab)
+    written.extend(write_calendars(out_dir / CALENDARS, data, lab))
+    return written

@@ -1,0 +1,536 @@
+"""timetable.xlsx: the year by month (the annex), one sheet per view, and the plan against its targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from llct_sched.reports._files import save_atomic
+from llct_sched.reports.data import ReportData
+from llct_sched.reports.labels import Labels
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+MONTH_FILL = PatternFill("solid", fgColor="FCE4D6")
+SECTION_FONT = Font(bold=True, size=12)
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _text_width(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, dt.date):
+        return 10
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _table(
+    ws: Worksheet,
+    header_row: int,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    lab: Labels,
+    *,
+    filters: bool = True,
+    freeze: bool = True,
+    max_width: int = 50,
+) -> int:
+    """Write a header and rows from `header_row`; date cells get the language's format. Returns the next free row."""
+    for c, title in enumerate(headers, start=1):
+        cell = ws.cell(row=header_row, column=c, value=title)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for r, values in enumerate(rows, start=header_row + 1):
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.border = BORDER
+            if isinstance(value, dt.date):
+                cell.number_format = lab.date_format
+            elif isinstance(value, float):
+                cell.number_format = "0.0%" if 0 <= value <= 1.5 else "0.00"
+            elif isinstance(value, str) and len(value) > max_width:
+                cell.alignment = WRAP
+    last_row = header_row + len(rows)
+    for c, title in enumerate(headers, start=1):
+        letter = get_column_letter(c)
+        width = max([_text_width(title) // 2 + 2] + [_text_width(row[c - 1]) for row in rows if len(row) >= c])
+        current = ws.column_dimensions[letter].width or 0
+        ws.column_dimensions[letter].width = max(current, min(max_width, width + 2), 8)
+    if filters and headers:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{max(last_row, header_row)}"
+    if freeze:
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    return last_row + 1
+
+
+def _title(ws: Worksheet, text: str, width: int) -> None:
+    ws.cell(row=1, column=1, value=text).font = Font(bold=True, size=13)
+    if width > 1:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.row_dimensions[1].height = 22
+
+
+def _plan_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
+    headers = [
+        lab("col.no"),
+        lab("col.class"),
+        lab("col.program"),
+        lab("col.program_type"),
+        lab("col.bloc"),
+        lab("col.learners"),
+        lab("col.start"),
+        lab("col.end"),
+        lab("col.days"),
+        lab("col.blocks"),
+        lab("col.room"),
+        lab("col.lecturers"),
+        lab("col.class_id"),
+    ]
+    _title(ws, lab("title.annex", year=data.year), len(headers))
+    by_month = data.classes_by_month()
+    rows: list[list[Any]] = []
+    month_rows: list[int] = []
+    n = 0
+    for month in data.months:
+        month_rows.append(len(rows))
+        classes = by_month.get(month, [])
+        learners = sum(row.learners for row in classes)
+        heading = (
+            lab("month_heading", n=month, classes=len(classes), learners=learners)
+            if classes
+            else f"{lab.month(month)}: {lab('no_class_this_month')}"
+        )
+        rows.append([heading] + [None] * (len(headers) - 1))
+        for row in classes:
+            n += 1
+            rows.append(
+                [
+                    n,
+                    row.spec.name or row.spec.id,
+                    row.program.name or row.program.id,
+                    lab.enum("program_type", row.program.type),
+                    lab.enum("bloc", row.spec.bloc),
+                    row.learners,
+                    row.start,
+                    row.end,
+                    row.days,
+                    row.blocks_text(lab.short_date),
+                    ", ".join(data.room_name(r) for r in row.rooms),
+                    ", ".join(data.lecturer_name(i) for i in row.lecturers) or lab("taught_by.external"),
+                    row.spec.id,
+                ]
+            )
+    header_row = 3
+    _table(ws, header_row, headers, rows, lab)
+    for index in month_rows:
+        r = header_row + 1 + index
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(headers))
+        cell = ws.cell(row=r, column=1)
+        cell.font = Font(bold=True)
+        cell.fill = MONTH_FILL
+    total_row = header_row + len(rows) + 1
+    ws.cell(row=total_row, column=2, value=lab("total")).font = Font(bold=True)
+    ws.cell(row=total_row, column=6, value=sum(row.learners for row in data.classes)).font = Font(bold=True)
+    ws.column_dimensions["A"].width = 6
+
+
+def _classes_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
+    headers = [
+        lab("col.class_id"),
+        lab("col.class"),
+        lab("col.program_type"),
+        lab("col.program"),
+        lab("col.bloc"),
+        lab("col.learners"),
+        lab("col.start"),
+        lab("col.end"),
+        lab("col.days"),
+        lab("col.sessions"),
+        lab("col.rooms"),
+        lab("col.lecturers"),
+    ]
+    rows = [
+        [
+            row.spec.id,
+            row.spec.name,
+            lab.enum("program_type", row.program.type),
+            row.program.name or row.program.id,
+            lab.enum("bloc", row.spec.bloc),
+            row.learners,
+            row.start,
+            row.end,
+            row.days,
+            len(row.sessions),
+            ", ".join(data.room_name(r) for r in row.rooms),
+            ", ".join(data.lecturer_name(i) for i in row.lecturers),
+        ]
+        for row in data.classes
+    ]
+    _table(ws, 1, headers, rows, lab)
+
+
+def _sessions_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
+    headers = [
+        lab("col.date"),
+        lab("col.weekday"),
+        lab("col.period"),
+        lab("col.class_id"),
+        lab("col.class"),
+        lab("col.module"),
+        lab("col.room"),
+        lab("col.lecturer"),
+        lab("col.learners"),
+    ]
+    rows = []
+    for row in data.classes:
+        for s in row.sessions:
+            rows.append(
+                [
+                    s.date,
+                    lab.weekday(s.date),
+                    lab.enum("period", s.period),
+                    s.class_id,
+                    row.spec.name,
+                    data.module_name(s.class_id, s.module_id),
+                    data.room_name(s.room_id),
+                    data.lecturer_name(s.lecturer_id),
+                    row.learners,
+                ]
+            )
+    rows.sort(key=lambda r: (r[0], r[2] != lab.enum("period", "morning"), r[3]))
+    _table(ws, 1, headers, rows, lab)
+
+
+def _lecturers_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
+    months = data.months
+    headers = (
+        [lab("col.lecturer_id"), lab("col.lecturer"), lab("col.kind")]
+        + [lab.month(m) for m in months]
+        + [lab("total"), lab("col.norm"), lab("html.received"), lab("col.observer"), lab("col.innovation")]
+    )
+    rows: list[list[Any]] = []
+    for lec in data.scenario.lecturers:
+        load = data.load.get(lec.id)
+        monthly: list[Any] = [load[m] if load else 0 for m in months]
+        rows.append(
+            [lec.id, lec.name, lab.enum("lecturer_kind", lec.kind)]
+            + monthly
+            + [
+                sum(monthly),
+                lec.norm_sessions_per_year,
+                data.visits_received[lec.id],
+                data.visits_made[lec.id],
+                lab("yes") if lec.innovation_report else lab("no"),
+            ]
+        )
+    _table(ws, 1, headers, rows, lab)
+    ws.freeze_panes = "C2"
+
+
+def _lecturer_sessions_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
+    headers = [
+        lab("col.lecturer_id"),
+        lab("col.lecturer"),
+        lab("col.date"),
+        lab("col.weekday"),
+        lab("col.period"),
+        lab("col.item"),
+        lab("col.class"),
+        lab("col.module"),
+        lab("col.room"),
+    ]
+    teach, observe = ("Giảng dạy", "Dự giờ") if lab.lang == "vi" else ("Teaching", "Observation")
+    room_of = {(s.class_id, s.date, s.period): s for s in data.timetable.sessions}
+    rows: list[list[Any]] = []
+    for lec in data.scenario.lecturers:
+        items: list[tuple[dt.date, bool, list[Any]]] = []
+        for s in data.sessions_by_lecturer.get(lec.id, []):
+            items.append(
+                (
+                    s.date,
+                    s.period == "afternoon",
+                    [
+                        lec.id,
+                        lec.name,
+                        s.date,
+                        lab.weekday(s.date),
+                        lab.enum("period", s.period),
+                        teach,
+                        data.class_name(s.class_id),
+                        data.module_name(s.class_id, s.module_id),
+                        data.room_name(s.room_id),
+                    ],
+                )
+            )
+        for o in data.timetable.observations:
+            if o.observer_id != lec.id:
+                continue
+            taught = room_of.get((o.class_id, o.date, o.period))
+            items.append(
+                (
+                    o.date,
+                    o.period == "afternoon",
+                    [
+                        lec.id,
+                        lec.name,
+                        o.date,
+                        lab.weekday(o.date),
+                        lab.enum("period", o.period),
+                        f"{observe}: {data.lecturer_name(o.lecturer_id)}",
+                        data.class_name(o.class_id),
+                        data.module_name(o.class_id, taught.module_id) if taught else "",
+                        data.room_name(taught.room_id) if taught else "",
+                    ],
+                )
+            )
+        rows.extend(values for _, _, values in sorted(items, key=lambda item: (item[0], item[1])))
+    _table(ws, 1, headers, rows, lab)
+
+
+def _rooms_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
+    months = data.months
+    headers = (
+        [lab("col.room"), lab("col.kind"), lab("col.seats")]
+        + [lab.month(m) for m in months]
+        + [lab("col.used_sessions"), lab("col.open_sessions"), lab("col.occupancy")]
+    )
+    rows = []
+    for room in data.scenario.rooms:
+        used = data.room_used.get(room.id)
+        monthly = [used[m] if used else 0 for m in months]
+        open_total = sum(data.room_open[room.id].values())
+        rows.append(
+            [room.name or room.id, lab.enum("room_kind", room.kind), room.seats]
+            + monthly
+            + [sum(monthly), open_total, (sum(monthly) / open_total) if open_total else 0.0]
+        )
+    _table(ws, 1, headers, rows, lab)
+
+
+def _room_sessions_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
+    headers = [
+        lab("col.room"),
+        lab("col.date"),
+        lab("col.weekday"),
+        lab("col.period"),
+        lab("col.class"),
+        lab("col.learners"),
+        lab("col.lecturer"),
+    ]
+    rows = []
+    for room in data.scenario.rooms:
+        for s in data.sessions_by_room.get(room.id, []):
+            rows.append(
+                [
+                    room.name or room.id,
+                    s.date,
+                    lab.weekday(s.date),
+                    lab.enum("period", s.period),
+                    data.class_name(s.class_id),
+                    data.timetable.class_learners.get(s.class_id),
+                    data.lecturer_name(s.lecturer_id),
+                ]
+            )
+    _table(ws, 1, headers, rows, lab)
+
+
+def _observations_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
+    headers = [
+        lab("col.date"),
+        lab("col.weekday"),
+        lab("col.period"),
+        lab("col.observed"),
+        lab("col.kind"),
+        lab("col.observer"),
+        lab("col.class"),
+        lab("col.module"),
+        lab("col.room"),
+    ]
+    by_slot = {(s.class_id, s.date, s.period): s for s in data.timetable.sessions}
+    rows = []
+    for o in data.timetable.sorted().observations:
+        taught = by_slot.get((o.class_id, o.date, o.period))
+        lec = data.lecturers.get(o.lecturer_id)
+        rows.append(
+            [
+                o.date,
+                lab.weekday(o.date),
+                lab.enum("period", o.period),
+                data.lecturer_name(o.lecturer_id),
+                lab.enum("lecturer_kind", lec.kind) if lec else "",
+                data.lecturer_name(o.observer_id),
+                data.class_name(o.class_id),
+                data.module_name(o.class_id, taught.module_id) if taught else "",
+                data.room_name(taught.room_id) if taught else "",
+            ]
+        )
+    _table(ws, 1, headers, rows, lab)
+
+
+def _section(ws: Worksheet, row: int, text: str) -> int:
+    ws.cell(row=row, column=1, value=text).font = SECTION_FONT
+    return row + 1
+
+
+def _targets_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
+    """Classes and learners per program and bloc, observation coverage, quality targets, inconsistencies."""
+    row = _section(ws, 1, lab("title.classes_targets"))
+    headers = [
+        lab("col.target"),
+        lab("col.program_type"),
+        lab("col.bloc"),
+        lab("col.target_classes"),
+        lab("col.planned_classes"),
+        lab("col.scheduled_classes"),
+        lab("col.target_learners"),
+        lab("col.planned_learners"),
+        lab("col.scheduled_learners"),
+    ]
+    rows: list[list[Any]] = [
+        [
+            t.label,
+            lab.enum("program_type", t.program_type),
+            lab.enum("bloc", t.bloc),
+            t.target_classes,
+            t.planned_classes,
+            t.scheduled_classes,
+            t.target_learners,
+            t.planned_learners,
+            t.scheduled_learners,
+        ]
+        for t in data.targets
+    ]
+    # every program type and bloc actually planned, whether or not a target names it
+    seen: dict[tuple[str, str], list[int]] = {}
+    planned_specs = {k.id for k in data.scenario.classes}
+    for klass in data.scenario.classes:
+        program = data.programs.get(klass.program)
+        if program is None:
+            continue
+        key = (program.type.value, klass.bloc.value if klass.bloc else "")
+        seen.setdefault(key, [0, 0])[0] += 1
+    for class_row in data.classes:
+        key = (class_row.program.type.value, class_row.spec.bloc.value if class_row.spec.bloc else "")
+        seen.setdefault(key, [0, 0])[1] += 1
+    for (ptype, bloc), (planned, scheduled) in sorted(seen.items()):
+        learners = sum(
+            r.learners
+            for r in data.classes
+            if r.program.type.value == ptype and (r.spec.bloc.value if r.spec.bloc else "") == bloc
+        )
+        rows.append(
+            [
+                "",
+                lab.enum("program_type", ptype),
+                lab.enum("bloc", bloc or None),
+                None,
+                planned,
+                scheduled,
+                None,
+                sum(
+                    data.planned_learners.get(k.id, 0)
+                    for k in data.scenario.classes
+                    if k.program in data.programs
+                    and data.programs[k.program].type.value == ptype
+                    and (k.bloc.value if k.bloc else "") == bloc
+                ),
+                learners,
+            ]
+        )
+    rows.append(
+        [
+            lab("target.all_classes"),
+            "",
+            "",
+            None,
+            len(planned_specs),
+            len(data.classes),
+            None,
+            sum(data.planned_learners.values()),
+            sum(r.learners for r in data.classes),
+        ]
+    )
+    row = _table(ws, row, headers, rows, lab, freeze=False)
+
+    row = _section(ws, row + 1, lab("title.observation"))
+    headers = [lab("col.kind"), lab("target.observed_lecturers"), lab("total"), "%", lab("col.result")]
+    obs_rows: list[list[Any]] = []
+    policy = data.scenario.observation
+    for kind in policy.observed_kinds:
+        ids = [i for i, lec in data.lecturers.items() if lec.kind == kind and i in data.required_visits]
+        covered = sum(data.visits_received[i] >= data.required_visits[i] for i in ids)
+        obs_rows.append(
+            [
+                lab.enum("lecturer_kind", kind),
+                covered,
+                len(ids),
+                covered / len(ids) if ids else 1.0,
+                lab("target.met") if covered == len(ids) else lab("target.not_met"),
+            ]
+        )
+    ws.cell(row=row, column=1, value=lab("target.observation_all", n=policy.visits_per_lecturer))
+    row = _table(ws, row + 1, headers, obs_rows, lab, filters=False, freeze=False)
+
+    row = _section(ws, row + 1, lab("title.quality"))
+    headers = [lab("col.target"), lab("col.kind"), lab("col.with_report"), lab("total"), "%", lab("col.result")]
+    quality_rows = [
+        [
+            lab(q.key),
+            lab.enum("lecturer_kind", q.kind),
+            q.count,
+            q.total,
+            q.share,
+            lab("target.met") if q.met else lab("target.not_met"),
+        ]
+        for q in data.quality
+    ]
+    row = _table(ws, row, headers, quality_rows, lab, filters=False, freeze=False)
+
+    row = _section(ws, row + 1, lab("title.inconsistencies"))
+    if data.inconsistencies:
+        issue_rows = [[issue.path, issue.message] for issue in data.inconsistencies]
+        _table(ws, row, [lab("col.where"), lab("col.message")], issue_rows, lab, filters=False, freeze=False)
+    else:
+        ws.cell(row=row, column=1, value=lab("title.no_inconsistency"))
+    ws.freeze_panes = "A2"
+    ws.column_dimensions["A"].width = 50
+
+
+SHEETS = (
+    ("sheet.plan", _plan_sheet),
+    ("sheet.classes", _classes_sheet),
+    ("sheet.sessions", _sessions_sheet),
+    ("sheet.lecturers", _lecturers_sheet),
+    ("sheet.lecturer_sessions", _lecturer_sessions_sheet),
+    ("sheet.rooms", _rooms_sheet),
+    ("sheet.room_sessions", _room_sessions_sheet),
+    ("sheet.observations", _observations_sheet),
+    ("sheet.targets", _targets_sheet),
+)
+
+
+def build_workbook(data: ReportData, lab: Labels) -> Workbook:
+    wb = Workbook()
+    default = wb.active
+    for key, fill in SHEETS:
+        fill(wb.create_sheet(lab(key)), data, lab)
+    if default is not None:
+        wb.remove(default)
+    wb.properties.title = lab("title.annex", year=data.year)
+    wb.properties.creator = "llct-sched"
+    return wb
+
+
+def write_workbook(path: Path, data: ReportData, lab: Labels) -> None:
+    wb = build_workbook(data, lab)
+    save_atomic(path, lambda tmp: wb.save(tmp))
