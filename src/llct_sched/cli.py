@@ -7,6 +7,7 @@ Exit codes: 0 success (feasible or optimal), 1 infeasible / no timetable in time
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,14 @@ ScenarioArg = Annotated[
 ]
 
 
+class Lang(StrEnum):
+    vi = "vi"
+    en = "en"
+
+
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the reports (Vietnamese or English)")]
+
+
 def _fail_input(error: ScenarioError) -> None:
     err.print(f"[bold red]Bad input[/]: {len(error.issues)} problem(s)")
     for issue in error.issues:
@@ -42,13 +51,22 @@ def _load_valid(source: str):
     from llct_sched.io import load_scenario
     from llct_sched.validate import ensure_valid
 
+    excel = Path(source).suffix.lower() in (".xlsx", ".xlsm") and Path(source).exists()
     try:
         scenario = load_scenario(source)
         file = source if Path(source).exists() else f"<builtin {source}>"
         warnings = ensure_valid(scenario, file=file)
     except ScenarioError as error:
+        if excel and error.issues and not error.issues[0].path.startswith("Sheet "):
+            from llct_sched.excel_in import locate_issues
+
+            error = ScenarioError(locate_issues(source, error.issues))
         _fail_input(error)
         raise  # unreachable: _fail_input exits
+    if excel and warnings:
+        from llct_sched.excel_in import locate_issues
+
+        warnings = locate_issues(source, warnings)
     for warning in warnings:
         err.print(f"[yellow]warning[/] {warning}", highlight=False)
     return scenario
@@ -101,9 +119,10 @@ def solve(
     seed: Annotated[int, typer.Option(help="Random seed")] = 0,
     gap: Annotated[float, typer.Option(help="Stop at this relative gap")] = 0.0,
     quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
+    lang: LangOption = Lang.vi,
 ) -> None:
     """Solve a scenario (the embedded Hoàng Mai 2020 plan by default) and write the timetable."""
-    from llct_sched import check as checker
+    from llct_sched.check import check as run_check
     from llct_sched.outputs import write_outputs
     from llct_sched.solve import Progress, SolveParams
     from llct_sched.solve import solve as run_solve
@@ -125,10 +144,10 @@ def solve(
 
     summary = result.summary()
     summary["scenario"] = loaded.name
-    report = checker.check(loaded, result.timetable) if result.timetable is not None else None
+    report = run_check(loaded, result.timetable) if result.timetable is not None else None
     if report is not None:
         summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
-    write_outputs(out, loaded, result.timetable, summary)
+    write_outputs(out, loaded, result.timetable, summary, lang=lang.value)
     _print_result(result, report, out)
     if result.timetable is None:
         raise typer.Exit(1)
@@ -166,7 +185,7 @@ def check(
     """Check a timetable (solver output or hand-made) against a scenario: exit 0 only when every hard rule holds."""
     from pydantic import ValidationError
 
-    from llct_sched import check as checker
+    from llct_sched.check import check as run_check
     from llct_sched.errors import InputIssue
     from llct_sched.io import pydantic_issues
     from llct_sched.timetable import read_timetable
@@ -180,11 +199,85 @@ def check(
     except (OSError, ValueError, KeyError) as error:
         _fail_input(ScenarioError([InputIssue(path="", message=str(error), file=str(timetable))]))
         return
-    report = checker.check(loaded, table)
+    report = run_check(loaded, table)
     for violation in report.violations:
         console.print(f"[red]{violation.rule}[/] {violation.message}", highlight=False)
     console.print(report.summary(), highlight=False)
     raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def report(
+    folder: Annotated[Path, typer.Argument(help="A solve output directory (with timetable.json and summary.json)")],
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario", "-s", help="Scenario file or built-in name (default: the one named in summary.json)"
+        ),
+    ] = None,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Write the reports (timetable.xlsx, the annex .docx, calendars, report.html) of an existing result."""
+    from pydantic import ValidationError
+
+    from llct_sched.errors import InputIssue
+    from llct_sched.io import BUILTIN_SCENARIOS, atomic_directory, pydantic_issues
+    from llct_sched.reports import write_reports
+    from llct_sched.timetable import Timetable
+
+    timetable_file, summary_file = folder / "timetable.json", folder / "summary.json"
+    try:
+        summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
+        if not isinstance(summary, dict):
+            raise ValueError("summary.json must hold a mapping")
+        table = Timetable.from_json(timetable_file.read_text(encoding="utf-8"))
+    except ValidationError as error:
+        _fail_input(ScenarioError(pydantic_issues(error, str(timetable_file))))
+        return
+    except (OSError, ValueError) as error:
+        where = timetable_file if not isinstance(error, ValueError) or summary_file.exists() else summary_file
+        message = "no such file" if isinstance(error, FileNotFoundError) else str(error)
+        _fail_input(ScenarioError([InputIssue(path="", message=message, file=str(where))]))
+        return
+    if scenario is None:
+        named = str(summary.get("scenario") or table.scenario)
+        if named not in BUILTIN_SCENARIOS:
+            _fail_input(
+                ScenarioError(
+                    [
+                        InputIssue(
+                            path="scenario",
+                            message=f"'{named}' is not a built-in scenario: give the scenario file with --scenario",
+                            file=str(summary_file),
+                        )
+                    ]
+                )
+            )
+        scenario = named
+    loaded = _load_valid(scenario)
+    if table.scenario != loaded.name:
+        err.print(f"[yellow]warning[/] the timetable is of scenario '{table.scenario}', not '{loaded.name}'")
+    with atomic_directory(folder) as staging:
+        written = write_reports(staging, loaded, table, summary, lang=lang.value)
+    console.print(f"wrote {len(written)} report files in {folder}/")
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Excel workbook to write (.xlsx)")] = Path("scenario.xlsx"),
+    scenario: Annotated[str, typer.Option("--scenario", "-s", help="Scenario to fill it with")] = DEFAULT_SCENARIO,
+) -> None:
+    """Write an input workbook (one sheet per entity) holding a scenario, to edit and load back."""
+    from llct_sched.errors import InputIssue
+    from llct_sched.excel_in import write_template
+
+    if out.suffix.lower() != ".xlsx":
+        _fail_input(
+            ScenarioError([InputIssue(path="", message="the workbook's name must end with .xlsx", file=str(out))])
+        )
+    loaded = _load_valid(scenario)
+    write_template(out, loaded)
+    console.print(f"wrote {out}")
 
 
 @app.command()

@@ -119,9 +119,12 @@ def lecturers_frame(scenario: Scenario, timetable: Timetable) -> pd.DataFrame:
 
 
 def write_solution_files(
-    folder: Path, scenario: Scenario, timetable: Timetable | None, summary: dict[str, Any]
+    folder: Path, scenario: Scenario, timetable: Timetable | None, summary: dict[str, Any], lang: str | None = "vi"
 ) -> None:
-    """Write the files of one solve into `folder` (a staging directory or the final one)."""
+    """Write the files of one solve into `folder` (a staging directory or the final one).
+
+    With a timetable and a `lang` ("vi" or "en"; None: none), the reports too (llct_sched.reports).
+    """
     folder = Path(folder)
     (folder / "summary.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
@@ -137,9 +140,15 @@ def write_solution_files(
     }
     for name, frame in frames.items():
         frame.to_csv(folder / name, index=False, encoding="utf-8")
+    if lang is not None:
+        from llct_sched.reports import write_reports
+
+        write_reports(folder, scenario, timetable, summary, lang=lang)
 
 
-def write_outputs(out: Path, scenario: Scenario, timetable: Timetable | None, summary: dict[str, Any]) -> None:
+def write_outputs(
+    out: Path, scenario: Scenario, timetable: Timetable | None, summary: dict[str, Any], lang: str | None = "vi"
+) -> None:
     """Write every output file atomically: on failure `out` keeps its previous content."""
     with atomic_directory(Path(out)) as staging:
-        write_solution_files(staging, scenario, timetable, summary)
+        write_solution_files(staging, scenario, timetable, summary, lang=lang)
