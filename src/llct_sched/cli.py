@@ -311,6 +311,7 @@ def compare(
     """Solve a base scenario and what-if variants and write comparison.csv, .xlsx and .html."""
     from llct_sched.batch import compare as run_compare
     from llct_sched.batch import write_comparison
+    from llct_sched.validate import validate as validate_scenario
     from llct_sched.variants import load_variants
 
     loaded_base = _load_valid(base)
@@ -319,9 +320,11 @@ def compare(
     except ScenarioError as error:
         _fail_input(error)
         return
+    known = {(w.path, w.message) for w in validate_scenario(loaded_base)}  # already shown for the base
     for variant in loaded:
         for warning in variant.warnings:
-            err.print(f"[yellow]warning[/] {warning}", highlight=False)
+            if (warning.path, warning.message) not in known:
+                err.print(f"[yellow]warning[/] {warning}", highlight=False)
 
     def show(row: dict) -> None:
         status = f"{row['status']} {'' if row['objective'] is None else row['objective']}"
