@@ -79,8 +79,14 @@ def gantt(data: ReportData, lab: Labels) -> go.Figure:
             )
             shown.add(legend)
     fig.update_layout(barmode="overlay", bargap=0.25)
-    year = data.year
-    fig.update_xaxes(type="date", range=[f"{year}-01-01", f"{year}-12-31"], dtick="M1", tickformat="%m/%Y")
+    cal = data.scenario.calendar
+    months = len(data.months)
+    fig.update_xaxes(
+        type="date",
+        range=[cal.start.isoformat(), (cal.end + dt.timedelta(days=1)).isoformat()],
+        dtick="M1" if months > 2 else 7 * 86_400_000,
+        tickformat="%m/%Y" if months > 2 else "%d/%m",
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(rooms)))
     return _layout(fig, "", 120 + 60 * len(rooms))
 
