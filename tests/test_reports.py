@@ -342,6 +342,7 @@ def test_excel_errors_name_sheet_row_and_column(tmp_path: Path) -> None:
     def edit2(wb) -> None:
         wb["rooms"].cell(row=3, column=_column(wb["rooms"], "seats"), value="many")
         wb["holidays"].cell(row=3, column=2, value=dt.date(2019, 1, 1))
+        wb["calendar"]["B2"] = "soon"
 
     path = _broken(tmp_path, edit2)
     with pytest.raises(ScenarioError) as caught:
@@ -349,6 +350,7 @@ def test_excel_errors_name_sheet_row_and_column(tmp_path: Path) -> None:
     text = "\n".join(str(i) for i in caught.value.issues)
     assert re.search(r"Sheet 'rooms', row 3, column 'seats': .*integer", text), text
     assert "Sheet 'holidays', row 3: " in text and "before start" in text
+    assert "Sheet 'calendar', row 2, column 'value' (start): " in text
 
 
 def test_cli_locates_semantic_errors_in_workbook(tmp_path: Path) -> None:

@@ -433,14 +433,17 @@ class _Origin:
     row: int | None
     columns: dict[tuple[str, ...], str] = field(default_factory=dict)
     default_column: str | None = None
+    key: str | None = None  # the setting of a key / value row
 
 
-def _where(sheet: str, row: int | None = None, column: str | None = None) -> str:
+def _where(sheet: str, row: int | None = None, column: str | None = None, key: str | None = None) -> str:
     text = f"Sheet '{sheet}'"
     if row is not None:
         text += f", row {row}"
     if column is not None:
         text += f", column '{column}'"
+    if key is not None:
+        text += f" ({key})"
     return text
 
 
@@ -508,12 +511,13 @@ def _read_key_value(reader: _Reader, sheet: KeyValueSheet, ws) -> None:
             reader.error(_where(sheet.name, r, "key"), f"'{key}' is also given in row {seen[key]}")
             continue
         seen[key] = r
-        reader.origins[(*sheet.target, *col.field)] = _Origin(sheet.name, r, default_column="value")
+        reader.origins[(*sheet.target, *col.field)] = _Origin(sheet.name, r, default_column="value", key=key)
         if value is None:
             continue
-        ok, converted = reader.cell(sheet.name, r, Column("value", col.field, col.kind), value)
-        if ok:
-            reader.put(section, col.field, converted)
+        try:
+            reader.put(section, col.field, _convert(value, col.kind))
+        except _CellError as error:
+            reader.error(_where(sheet.name, r, "value", key), str(error))
 
 
 def _read_table(reader: _Reader, sheet: TableSheet, ws) -> None:
@@ -589,7 +593,7 @@ def _locate(reader: _Reader, loc: Loc) -> str:
         else:
             if rest and column is None:
                 column = rest[0]
-        return _where(origin.sheet, origin.row, column)
+        return _where(origin.sheet, origin.row, column, origin.key)
     # a whole list or section: name the sheet that holds it
     for sheet in SHEETS:
         if isinstance(sheet, TableSheet) and sheet.parent is None and tuple(loc[: len(sheet.target)]) == sheet.target:
