@@ -266,6 +266,8 @@ def goal_month_spread(model: cp_model.CpModel, inst: Instance, v: CalendarVars) 
     peak = model.new_int_var(0, len(inst.blocks), "peak_month")
     for members in by_month.values():
         model.add(peak >= sum(members))
+    # pigeonhole, redundant: every block starts in one of these months (tightens the LP bound)
+    model.add(peak * len(by_month) >= sum(1 for b in inst.blocks if b.starts))
     return peak
 
 
