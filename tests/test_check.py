@@ -124,6 +124,7 @@ def make_timetable() -> Timetable:
 #   module_lecturer    no module has two lecturers:              0 x 2  = 0
 #   lecturer_balance   full-time GV01 4, GV02 2:                 2 x 1  = 2
 #   teaching_norm      GV01: 10 - 4:                             6 x 1  = 6
+#   observation_spread one visit, in March:                      1 x 1  = 1
 EXPECTED_BREAKDOWN = {
     "preferred_months": 10,
     "month_spread": 3,
@@ -133,6 +134,7 @@ EXPECTED_BREAKDOWN = {
     "module_lecturer_stability": 0,
     "lecturer_balance": 2,
     "teaching_norm": 6,
+    "observation_spread": 1,
 }
 
 
@@ -165,7 +167,7 @@ def test_valid_timetable_has_no_violations_and_hand_counted_objective() -> None:
     assert report.violations == []
     assert list(report.breakdown) == list(GOALS)
     assert report.breakdown == EXPECTED_BREAKDOWN
-    assert report.objective == 37 == sum(report.breakdown.values())
+    assert report.objective == 38 == sum(report.breakdown.values())
 
 
 def test_details_are_unweighted_per_entity() -> None:
@@ -178,6 +180,7 @@ def test_details_are_unweighted_per_entity() -> None:
     assert report.details["module_lecturer_stability"] == {}
     assert report.details["lecturer_balance"] == {"GV01": 2}
     assert report.details["teaching_norm"] == {"GV01": 6}
+    assert report.details["observation_spread"] == {"2020-03": 1}
 
 
 def test_weights_scale_the_breakdown_and_zero_goals_stay_present() -> None:
@@ -187,7 +190,7 @@ def test_weights_scale_the_breakdown_and_zero_goals_stay_present() -> None:
     report = check(scenario, make_timetable())
     assert report.breakdown["teaching_norm"] == 18
     assert "borrowed_room" in report.breakdown and report.breakdown["borrowed_room"] == 0
-    assert report.objective == 37 - 6 - 6 + 18
+    assert report.objective == 38 - 6 - 6 + 18
 
 
 def test_lecturer_balance_zero_with_one_full_time_lecturer() -> None:
@@ -200,7 +203,7 @@ def test_lecturer_balance_zero_with_one_full_time_lecturer() -> None:
 def test_summary_and_ok() -> None:
     good = check(make_scenario(), make_timetable())
     assert good.summary().startswith("OK")
-    assert "objective 37" in good.summary()
+    assert "objective 38" in good.summary()
     bad = check(make_scenario(), replace_session(make_timetable(), 0, room_id="R9"))
     assert not bad.ok
     assert "violation" in bad.summary() and "R9" in bad.summary()

@@ -49,6 +49,7 @@ GOALS = (
     "module_lecturer_stability",
     "lecturer_balance",
     "teaching_norm",
+    "observation_spread",
 )
 
 Slot = tuple[dt.date, Period]
@@ -788,6 +789,12 @@ def goal_teaching_norm(ctx: CheckContext) -> GoalResult:
     return sum(per.values()), _nonzero(per)
 
 
+def goal_observation_spread(ctx: CheckContext) -> GoalResult:
+    """The largest number of observation visits in one calendar month (details: visits per month)."""
+    per = Counter(f"{o.date.year}-{o.date.month:02d}" for o in ctx.timetable.observations)
+    return max(per.values(), default=0), dict(per)
+
+
 CHECKS: list[Callable[[CheckContext], list[Violation]]] = [
     check_reference,
     check_calendar,
@@ -811,6 +818,7 @@ GOAL_FUNCTIONS: dict[str, Callable[[CheckContext], GoalResult]] = {
     "module_lecturer_stability": goal_module_lecturer_stability,
     "lecturer_balance": goal_lecturer_balance,
     "teaching_norm": goal_teaching_norm,
+    "observation_spread": goal_observation_spread,
 }
 
 

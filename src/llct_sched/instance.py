@@ -19,6 +19,7 @@ import networkx as nx
 import numpy as np
 
 from llct_sched.scenario import Lecturer, Period, Program, Scenario, TaughtBy, TrainingClass
+from llct_sched.timetable import Timetable
 
 PERIODS = (Period.morning, Period.afternoon)
 
@@ -79,6 +80,26 @@ class ClassInfo:
 
 
 @dataclass
+class Baseline:
+    """A previous timetable mapped onto this instance's blocks and segments, for re-planning.
+
+    Blocks that started before `freeze_before` are frozen: start, room and the lecturers of their
+    sessions before that date stay as they were. Classes absent from the baseline, or whose number
+    of sessions changed, have no baseline entry (they are placed freely).
+    """
+
+    start: dict[int, int]  # block -> baseline start slot
+    room: dict[int, int]  # block -> baseline room
+    lecturer: dict[int, int]  # segment -> baseline lecturer
+    frozen_blocks: set[int]
+    frozen_segments: set[int]  # segments whose sessions lie before freeze_before
+    visits: list[tuple[int, int, int, int]]  # frozen visits: segment, session in segment, observed, observer
+    freeze_before: dt.date | None
+    learners: dict[int, int] = field(default_factory=dict)  # class -> baseline learners
+    max_moves: int | None = None  # at most this many unfrozen blocks may move
+
+
+@dataclass
 class Instance:
     scenario: Scenario
     days: list[dt.date]
@@ -95,6 +116,7 @@ class Instance:
     empty_blocks: list[int] = field(default_factory=list)  # blocks with no allowed start at all
     # (segment, observed lecturer) -> starts of its block where the lecturer can teach it observed
     visit_chances: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    baseline: Baseline | None = None  # the plan being re-planned, if any
 
     @property
     def unobservable(self) -> list[int]:
@@ -211,8 +233,17 @@ def _block_day_runs(days: list[dt.date], n: int, max_gap: int) -> list[bool]:
     return valid
 
 
-def build_instance(scenario: Scenario) -> Instance:
-    """Precompute indices, calendars and eligibility. The scenario must have passed validation."""
+def build_instance(
+    scenario: Scenario,
+    baseline: Timetable | None = None,
+    freeze_before: dt.date | None = None,
+    max_moves: int | None = None,
+) -> Instance:
+    """Precompute indices, calendars and eligibility. The scenario must have passed validation.
+
+    With a baseline timetable (re-planning), its placement is mapped onto the blocks, and blocks
+    that started before `freeze_before` may only keep their start.
+    """
     days = working_days(scenario)
     n_slots = 2 * len(days)
     lecturer_index = {lec.id: i for i, lec in enumerate(scenario.lecturers)}
@@ -330,7 +361,7 @@ def build_instance(scenario: Scenario) -> Instance:
         for g in spec.groups:
             group_classes[group_index[g]].append(ci)
 
-    return Instance(
+    inst = Instance(
         scenario=scenario,
         days=days,
         classes=classes,
@@ -346,6 +377,59 @@ def build_instance(scenario: Scenario) -> Instance:
         empty_blocks=empty_blocks,
         visit_chances=chances,
     )
+    if baseline is not None:
+        inst.baseline = _map_baseline(inst, baseline, freeze_before)
+        inst.baseline.max_moves = max_moves
+    return inst
+
+
+def _map_baseline(inst: Instance, timetable: Timetable, freeze_before: dt.date | None) -> Baseline:
+    scenario = inst.scenario
+    room_index = {r.id: i for i, r in enumerate(scenario.rooms)}
+    lecturer_index = {lec.id: i for i, lec in enumerate(scenario.lecturers)}
+    out = Baseline({}, {}, {}, set(), set(), [], freeze_before)
+    where: dict[tuple[str, dt.date, Period], tuple[int, int]] = {}
+    for c in inst.classes:
+        sessions = timetable.sessions_of(c.spec.id)
+        if len(sessions) != c.program.total_sessions:
+            continue
+        slots = []
+        for session in sessions:
+            day = inst.day_of(session.date)
+            slots.append(None if day is None else 2 * day + PERIODS.index(session.period))
+        if c.spec.id in timetable.class_learners:
+            out.learners[c.index] = timetable.class_learners[c.spec.id]
+        per_block = c.program.total_sessions // len(c.blocks)
+        for number, b in enumerate(c.blocks):
+            block = inst.blocks[b]
+            chunk = sessions[number * per_block : (number + 1) * per_block]
+            start = slots[number * per_block]
+            if start is None or chunk[0].room_id not in room_index:
+                continue
+            out.start[b] = start
+            out.room[b] = room_index[chunk[0].room_id]
+            frozen = freeze_before is not None and chunk[0].date < freeze_before
+            if frozen:
+                out.frozen_blocks.add(b)
+                block.starts = [start] if start in block.starts else []
+                if not block.starts:
+                    inst.empty_blocks.append(b)
+            for seg_index in block.segments:
+                seg = inst.segments[seg_index]
+                first = chunk[seg.first]
+                if first.lecturer_id in lecturer_index:
+                    out.lecturer[seg_index] = lecturer_index[first.lecturer_id]
+                if frozen and first.date < freeze_before:  # type: ignore[operator]
+                    out.frozen_segments.add(seg_index)
+                for k, session in enumerate(chunk[seg.first : seg.first + seg.length]):
+                    where[c.spec.id, session.date, session.period] = (seg_index, k)
+    for visit in timetable.observations:
+        place = where.get((visit.class_id, visit.date, visit.period))
+        if place is None or freeze_before is None or visit.date >= freeze_before:
+            continue
+        if visit.lecturer_id in lecturer_index and visit.observer_id in lecturer_index:
+            out.visits.append((*place, lecturer_index[visit.lecturer_id], lecturer_index[visit.observer_id]))
+    return out
 
 
 def _offsets(block: BlockInfo, first: int, length: int) -> np.ndarray:

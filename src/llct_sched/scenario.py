@@ -299,6 +299,9 @@ class Weights(StrictModel):
     module_lecturer_stability: int = Field(default=2, ge=0)
     lecturer_balance: int = Field(default=1, ge=0)
     teaching_norm: int = Field(default=1, ge=0)
+    observation_spread: int = Field(default=1, ge=0)
+    moves: int = Field(default=1, ge=0, description="Re-planning only: the cost of moving blocks of the baseline.")
+    lecturer_changes: int = Field(default=2, ge=0, description="Re-planning only: per segment given another lecturer.")
 
 
 class Target(StrictModel):

@@ -13,6 +13,7 @@ The library never raises for an infeasible scenario: `Result.status` says what h
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import signal
@@ -257,11 +258,20 @@ def solve(
     scenario: Scenario,
     params: SolveParams | None = None,
     progress: Callable[[Progress], None] | None = None,
+    *,
+    baseline: Timetable | None = None,
+    freeze_before: dt.date | None = None,
+    max_moves: int | None = None,
 ) -> Result:
-    """Build and solve the timetable of a (validated) scenario. Never raises for infeasibility."""
+    """Build and solve the timetable of a (validated) scenario. Never raises for infeasibility.
+
+    With a `baseline` timetable this is a re-plan: blocks that started before `freeze_before` stay
+    as they were, the rest moves as little as possible (goals `moves`, `lecturer_changes`), and at
+    most `max_moves` blocks move.
+    """
     params = params or SolveParams()
     session = _Session(params, progress)
-    inst = build_instance(scenario)
+    inst = build_instance(scenario, baseline, freeze_before, max_moves)
     result = Result("UNKNOWN", None, None, 0.0, None, None, params)
     for lec in inst.unobservable:
         spec = scenario.lecturers[lec]
@@ -273,6 +283,12 @@ def solve(
         for b in inst.empty_blocks:
             block = inst.blocks[b]
             cid = inst.classes[block.class_index].spec.id
+            if inst.baseline is not None and b in inst.baseline.frozen_blocks:
+                result.messages.append(
+                    f"class {cid}: block {block.number + 1} started before the freeze date and must stay, "
+                    "but the changes no longer allow its dates (room, lecturers or calendar)"
+                )
+                continue
             result.messages.append(
                 f"class {cid}: block {block.number + 1} has no possible start (window, blackouts, holidays, "
                 "pinned dates and lecturers' availability leave no day)"
@@ -320,15 +336,21 @@ class _Search:
 def _search(inst: Instance, session: _Session, result: Result) -> None:
     """Greedy calendar first, quick rounds until a first timetable, then one optimising round."""
     search = _Search(inst.scenario.weights.model_dump())
-    plan = greedy_plan(inst, session.params.seed)
     greedy: _Assignment | None = None
-    if plan.complete:
+    base = inst.baseline
+    if base is not None:  # a re-plan starts from the baseline, not from a greedy calendar
+        learners = {c.index: base.learners.get(c.index, c.learners_min) for c in inst.classes}
+        greedy = _Assignment(dict(base.start), dict(base.room), learners, dict(base.lecturer))
+        plan = None
+    else:
+        plan = greedy_plan(inst, session.params.seed)
+    if plan is not None and plan.complete:
         greedy = _Assignment(plan.starts, plan.rooms, plan.learners, plan.teach)
         result.rounds += 1
         _staff_calendar(
             inst, session, result, search, greedy, calendar_goal_values(inst, greedy.starts, greedy.rooms), greedy
         )
-    else:
+    elif plan is not None:
         log.info("greedy construction left %d classes unplaced", len(plan.unplaced))
     while result.rounds < session.params.max_rounds and not session.interrupted and session.remaining() > 0.05:
         mode = "quick" if result.timetable is None else "optimise"

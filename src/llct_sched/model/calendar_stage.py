@@ -205,6 +205,22 @@ def add_observation_opportunities(model: cp_model.CpModel, inst: Instance, v: Ca
             model.add_at_most_one(lits)
 
 
+def add_baseline(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
+    """Re-planning: frozen blocks keep their room (their start is already fixed by the instance),
+    frozen cohort classes their learners; at most `max_moves` other blocks move (see goal_moves)."""
+    base = inst.baseline
+    if base is None:
+        return
+    for b in base.frozen_blocks:
+        if (b, base.room[b]) in v.room:
+            model.add(v.room[b, base.room[b]] == 1)
+        else:
+            model.add_bool_or([])  # the frozen room can no longer take the class
+        c = inst.classes[inst.blocks[b].class_index]
+        if c.cohort is not None and c.index in base.learners:
+            model.add(v.learners[c.index] == base.learners[c.index])
+
+
 def add_exclusions(model: cp_model.CpModel, v: CalendarVars, nogoods: list[dict[int, int]]) -> None:
     """Start combinations that stage 2 proved cannot be staffed."""
     for k, combo in enumerate(nogoods):
@@ -320,6 +336,37 @@ def goal_room_stability(model: cp_model.CpModel, inst: Instance, v: CalendarVars
     return sum(terms)
 
 
+MOVED_BLOCK, ROOM_CHANGE = 10, 3  # re-planning penalty units, see docs/rules.md
+
+
+def goal_moves(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> LinearExpr | None:
+    """Re-planning: 10 per block that moves plus the working days it moves, 3 per room change.
+    None (no goal) without a baseline."""
+    base = inst.baseline
+    if base is None:
+        return None
+    terms: list[Any] = []
+    moved_flags = []
+    for b, old in base.start.items():
+        if b in base.frozen_blocks:
+            continue
+        moved = model.new_bool_var(f"moved_b{b}")
+        model.add(v.start[b] == old).only_enforce_if(moved.Not())
+        shift = model.new_int_var(0, len(inst.days), f"shift_b{b}")
+        model.add_abs_equality(shift, v.start[b] - old)
+        day_shift = model.new_int_var(0, len(inst.days), f"dayshift_b{b}")
+        model.add_division_equality(day_shift, shift, 2)
+        terms += [MOVED_BLOCK * moved, day_shift]
+        moved_flags.append(moved)
+        if (b, base.room[b]) in v.room:
+            terms.append(ROOM_CHANGE * (1 - v.room[b, base.room[b]]))
+        else:
+            terms.append(ROOM_CHANGE)
+    if base.max_moves is not None:
+        model.add(sum(moved_flags) <= base.max_moves)
+    return sum(terms)
+
+
 def calendar_goal_values(inst: Instance, starts: dict[int, int], rooms: dict[int, int]) -> dict[str, int]:
     """The stage-1 goals of a given calendar, as the goal functions above define them."""
     weights = inst.scenario.weights.model_dump()
@@ -338,15 +385,17 @@ def calendar_goal_values(inst: Instance, starts: dict[int, int], rooms: dict[int
             values["borrowed_room"] += block.sessions
     values["month_spread"] = max(month_count.values(), default=0)
     values["room_stability"] = sum(len({rooms[b] for b in c.blocks}) - 1 for c in inst.classes)
+    del values["moves"]  # the greedy calendar is never a re-plan
     return {goal: value for goal, value in values.items() if weights[goal] > 0}
 
 
-GOALS: dict[str, Callable[[cp_model.CpModel, Instance, CalendarVars], LinearExpr]] = {
+GOALS: dict[str, Callable[[cp_model.CpModel, Instance, CalendarVars], LinearExpr | None]] = {
     "preferred_months": goal_preferred_months,
     "month_spread": goal_month_spread,
     "avoid_event_days": goal_avoid_event_days,
     "borrowed_room": goal_borrowed_room,
     "room_stability": goal_room_stability,
+    "moves": goal_moves,
 }
 
 RULES = (
@@ -356,6 +405,7 @@ RULES = (
     add_cohorts,
     add_gathering_limits,
     add_observation_opportunities,
+    add_baseline,
 )
 
 
@@ -372,8 +422,9 @@ def build_calendar_model(
     weights = inst.scenario.weights.model_dump()
     objective = []
     for goal, build in GOALS.items():
-        if weights[goal] > 0:
-            v.goals[goal] = build(model, inst, v)
-            objective.append(weights[goal] * v.goals[goal])
+        expr = build(model, inst, v) if weights[goal] > 0 else None
+        if expr is not None:
+            v.goals[goal] = expr
+            objective.append(weights[goal] * expr)
     model.minimize(sum(objective))
     return model, v

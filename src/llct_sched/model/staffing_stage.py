@@ -70,6 +70,10 @@ def create_variables(
             free = [k for k, slot in enumerate(slots[seg.index]) if inst.lecturer_available[obs][slot]]
             for k in free[:1] if first_free_slot_only else free:
                 attend[seg.index, k, obs] = model.new_bool_var(f"attend_s{seg.index}_{k}_o{obs}")
+    if inst.baseline is not None:  # visits already made stay, whatever the restriction
+        for s, k, _, obs in inst.baseline.visits:
+            if (s, k, obs) not in attend:
+                attend[s, k, obs] = model.new_bool_var(f"attend_s{s}_{k}_o{obs}")
     load: list[Any] = [0] * len(inst.lecturer_available)
     for (s, lec), lit in teach.items():
         load[lec] += inst.segments[s].length * lit
@@ -155,6 +159,49 @@ def add_observations(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -
             model.add(sum(lits) <= policy.max_visits_per_observer)
 
 
+def add_baseline(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> None:
+    """Re-planning: sessions before the freeze date keep their lecturer, visits made stay made."""
+    base = inst.baseline
+    if base is None:
+        return
+    for s in base.frozen_segments:
+        if s in base.lecturer:
+            if (s, base.lecturer[s]) in v.teach:
+                model.add(v.teach[s, base.lecturer[s]] == 1)
+            else:
+                model.add_bool_or([])  # the lecturer of a past session can no longer teach it
+    for s, k, _, obs in base.visits:
+        model.add(v.attend[s, k, obs] == 1)
+
+
+def goal_observation_spread(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr:
+    """The largest number of observation visits in one calendar month."""
+    by_month: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    for (s, k, _), lit in v.attend.items():
+        day = inst.slot_date(v.slots[s][k])
+        by_month.setdefault((day.year, day.month), []).append(lit)
+    if not by_month:
+        return 0
+    peak = model.new_int_var(0, len(v.attend), "peak_visits")
+    for lits in by_month.values():
+        model.add(peak >= sum(lits))
+    needed = inst.scenario.observation.visits_per_lecturer * len(inst.observed)
+    model.add(peak * len(by_month) >= needed)  # pigeonhole, redundant
+    return peak
+
+
+def goal_lecturer_changes(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr | None:
+    """Re-planning: segments (not frozen) given another lecturer than in the baseline."""
+    base = inst.baseline
+    if base is None:
+        return None
+    terms: list[Any] = []
+    for s, lec in base.lecturer.items():
+        if s not in base.frozen_segments:
+            terms.append(1 - v.teach[s, lec] if (s, lec) in v.teach else 1)
+    return sum(terms)
+
+
 def goal_module_lecturer_stability(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr:
     groups: dict[tuple[int, int], list[int]] = {}
     for seg in inst.segments:
@@ -198,13 +245,15 @@ def goal_teaching_norm(model: cp_model.CpModel, inst: Instance, v: StaffingVars)
     return sum(terms)
 
 
-GOALS: dict[str, Callable[[cp_model.CpModel, Instance, StaffingVars], LinearExpr]] = {
+GOALS: dict[str, Callable[[cp_model.CpModel, Instance, StaffingVars], LinearExpr | None]] = {
     "module_lecturer_stability": goal_module_lecturer_stability,
     "lecturer_balance": goal_lecturer_balance,
     "teaching_norm": goal_teaching_norm,
+    "observation_spread": goal_observation_spread,
+    "lecturer_changes": goal_lecturer_changes,
 }
 
-RULES = (add_one_lecturer_per_segment, add_one_place_per_slot, add_loads, add_observations)
+RULES = (add_one_lecturer_per_segment, add_one_place_per_slot, add_loads, add_observations, add_baseline)
 
 
 def build_staffing_model(
@@ -226,9 +275,10 @@ def build_staffing_model(
         weights = inst.scenario.weights.model_dump()
         objective = []
         for goal, build in GOALS.items():
-            if weights[goal] > 0:
-                v.goals[goal] = build(model, inst, v)
-                objective.append(weights[goal] * v.goals[goal])
+            expr = build(model, inst, v) if weights[goal] > 0 else None
+            if expr is not None:
+                v.goals[goal] = expr
+                objective.append(weights[goal] * expr)
         model.minimize(sum(objective))
     return model, v
 
@@ -268,5 +318,10 @@ def build_staffing_relaxation(inst: Instance) -> cp_model.CpModel:
         if needed > 0 and observable:
             model.add(sum(observable) >= 1)
     weights = inst.scenario.weights.model_dump()
-    model.minimize(sum(weights[g] * build(model, inst, v) for g, build in GOALS.items() if weights[g] > 0))
+    terms = [(weights[g], build(model, inst, v)) for g, build in GOALS.items() if weights[g] > 0]
+    if weights["observation_spread"] > 0 and inst.observed:  # no visit variables here: the pigeonhole bound
+        months = len({(d.year, d.month) for d in inst.days})
+        needed = inst.scenario.observation.visits_per_lecturer * len(inst.observed)
+        terms.append((weights["observation_spread"], -(-needed // months)))
+    model.minimize(sum(w * expr for w, expr in terms if expr is not None))
     return model
