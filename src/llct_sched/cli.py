@@ -348,5 +348,77 @@ def compare(
     console.print(f"wrote {out}/comparison.csv, comparison.xlsx, comparison.html")
 
 
+def _read_timetable_or_exit(path: Path):
+    """read_timetable, or the located problem and exit 2."""
+    from pydantic import ValidationError
+
+    from llct_sched.errors import InputIssue
+    from llct_sched.io import pydantic_issues
+    from llct_sched.timetable import read_timetable
+
+    try:
+        return read_timetable(path)
+    except ValidationError as error:
+        _fail_input(ScenarioError(pydantic_issues(error, str(path))))
+    except (OSError, ValueError, KeyError) as error:
+        message = "no such file or directory" if isinstance(error, FileNotFoundError) else str(error)
+        _fail_input(ScenarioError([InputIssue(path="", message=message, file=str(path))]))
+
+
+@app.command()
+def explain(
+    scenario: ScenarioArg,
+    timetable: Annotated[
+        Path | None, typer.Option(help="timetable.json, or a directory with it or sessions.csv (default: solve)")
+    ] = None,
+    against: Annotated[Path | None, typer.Option(help="A second timetable: compare goal by goal")] = None,
+    lang: LangOption = Lang.vi,
+    time_limit: Annotated[float, typer.Option(help="Seconds, when solving")] = 60.0,
+    top: Annotated[int, typer.Option(min=1, help="Entities shown per goal")] = 5,
+) -> None:
+    """Explain a timetable's objective by goal and by entity (solving first when no timetable is given)."""
+    from llct_sched.explain import compare_timetables, comparison_table, explanation_tables
+    from llct_sched.explain import explain as run_explain
+    from llct_sched.solve import SolveParams
+    from llct_sched.solve import solve as run_solve
+
+    loaded = _load_valid(scenario)
+    table = _read_timetable_or_exit(timetable) if timetable is not None else None
+    other = _read_timetable_or_exit(against) if against is not None else None
+    if table is None:
+        with console.status(f"solving {loaded.name} ({time_limit:g}s at most)", spinner="dots"):
+            result = run_solve(loaded, SolveParams(time_limit=time_limit))
+        console.print(f"{result.status}, objective {result.objective}", highlight=False)
+        if result.timetable is None:
+            for message in result.messages:
+                err.print(f"  {message}", highlight=False)
+            raise typer.Exit(1)
+        table = result.timetable
+    for shown in (table, other):
+        if shown is not None and shown.scenario != loaded.name:
+            err.print(f"[yellow]warning[/] a timetable is of scenario '{shown.scenario}', not '{loaded.name}'")
+    explanation = run_explain(loaded, table, lang=lang.value)
+    if explanation.violations:
+        err.print(f"[yellow]warning[/] {explanation.lines()[1]}", highlight=False)
+    for rich_table in explanation_tables(explanation, top):
+        console.print(rich_table)
+    if other is not None:
+        console.print(comparison_table(compare_timetables(loaded, table, other), lang.value, top))
+
+
+@app.command()
+def diagnose(scenario: ScenarioArg) -> None:
+    """Cheap pre-solve checks that prove a scenario infeasible: exit 1 when one fires, 0 when none does."""
+    from llct_sched.diagnose import diagnose as run_diagnose
+
+    found = run_diagnose(_load_valid(scenario))
+    for diagnosis in found:
+        console.print(f"[red]{diagnosis.kind}[/] {diagnosis.message}", highlight=False)
+    if found:
+        console.print(f"{len(found)} certain reason(s) why no timetable exists")
+        raise typer.Exit(1)
+    console.print("no diagnosis (this does not prove that a timetable exists)")
+
+
 def main() -> None:
     app()
