@@ -124,24 +124,13 @@ def solve(
     """Solve a scenario (the embedded Hoàng Mai 2020 plan by default) and write the timetable."""
     from llct_sched.check import check as run_check
     from llct_sched.outputs import write_outputs
-    from llct_sched.solve import Progress, SolveParams
+    from llct_sched.solve import SolveParams
     from llct_sched.solve import solve as run_solve
 
     loaded = _load_valid(scenario)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, relative_gap=gap)
 
-    status_line = console.status("building the model", spinner="dots")
-
-    def show(p: Progress) -> None:
-        bound = "-" if p.bound is None else f"{p.bound:g}"
-        status_line.update(f"{p.stage}: objective {p.objective:g}, bound {bound}, {p.elapsed:.1f}s")
-
-    if quiet:
-        result = run_solve(loaded, params)
-    else:
-        with status_line:
-            result = run_solve(loaded, params, progress=show)
-
+    result = _with_progress(lambda show: run_solve(loaded, params, progress=show), quiet)
     summary = result.summary()
     summary["scenario"] = loaded.name
     report = run_check(loaded, result.timetable) if result.timetable is not None else None
@@ -156,8 +145,103 @@ def solve(
         raise typer.Exit(1)
 
 
-def _print_result(result, report, out: Path) -> None:
-    table = Table(title="llct-sched solve", show_header=False)
+def _with_progress(run, quiet: bool):
+    """Run a solve, showing incumbent, bound and elapsed time unless quiet."""
+    from llct_sched.solve import Progress
+
+    if quiet:
+        return run(None)
+    status_line = console.status("building the model", spinner="dots")
+
+    def show(p: Progress) -> None:
+        bound = "-" if p.bound is None else f"{p.bound:g}"
+        objective = "-" if p.objective is None else f"{p.objective:g}"
+        status_line.update(f"{p.stage}: objective {objective}, bound {bound}, {p.elapsed:.1f}s")
+
+    with status_line:
+        return run(show)
+
+
+@app.command()
+def replan(
+    scenario: ScenarioArg,
+    baseline: Annotated[Path, typer.Option(help="The previous result: a folder with timetable.json (or sessions.csv)")],
+    changes: Annotated[Path, typer.Option(help="YAML file listing what happened")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("replan"),
+    from_date: Annotated[
+        str | None, typer.Option("--from", help="Keep everything that started before this date (YYYY-MM-DD)")
+    ] = None,
+    max_moves: Annotated[int | None, typer.Option(help="Move at most this many blocks")] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds")] = 60.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT workers (0: all cores)")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
+    lang: LangOption = Lang.vi,
+) -> None:
+    """Re-plan after changes (a lecturer away, a room closed, a blackout, a class added or cancelled,
+    learners changed), moving as little as possible; writes the new plan and changes.csv."""
+    import datetime as dt
+
+    import pandas as pd
+    from pydantic import ValidationError
+
+    from llct_sched.check import check as run_check
+    from llct_sched.errors import InputIssue
+    from llct_sched.io import pydantic_issues
+    from llct_sched.outputs import write_outputs
+    from llct_sched.replan import load_changes
+    from llct_sched.replan import replan as run_replan
+    from llct_sched.solve import SolveParams
+    from llct_sched.timetable import read_timetable
+
+    loaded = _load_valid(scenario)
+    try:
+        freeze = dt.date.fromisoformat(from_date) if from_date else None
+    except ValueError:
+        _fail_input(ScenarioError([InputIssue(path="--from", message=f"'{from_date}' is not a date (YYYY-MM-DD)")]))
+        return
+    try:
+        base = read_timetable(baseline)
+        change_list = load_changes(changes)
+        from llct_sched.replan import apply_changes
+
+        apply_changes(loaded, change_list, str(changes))  # bad input fails here, before any solving
+    except ScenarioError as error:
+        _fail_input(error)
+        return
+    except ValidationError as error:
+        _fail_input(ScenarioError(pydantic_issues(error, str(baseline))))
+        return
+    except (OSError, ValueError, KeyError) as error:
+        _fail_input(ScenarioError([InputIssue(path="", message=str(error), file=str(baseline))]))
+        return
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+    done = _with_progress(
+        lambda show: run_replan(loaded, base, change_list, params, freeze, max_moves, show, str(changes)), quiet
+    )
+    result = done.result
+    summary = result.summary() | {"scenario": loaded.name, "replan": {"from": from_date, "max_moves": max_moves}}
+    report = run_check(done.scenario, result.timetable) if result.timetable is not None else None
+    if report is not None:
+        summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
+    log = pd.DataFrame([c.row() for c in done.log], columns=["class_id", "change", "before", "after", "reason"])
+    write_outputs(out, done.scenario, result.timetable, summary, lang=lang.value, extra={"changes.csv": log})
+    _print_result(result, report, out, title="llct-sched replan")
+    if done.log:
+        table = Table(title="what changed")
+        for column in ("class", "change", "before", "after", "reason"):
+            table.add_column(column)
+        for change in done.log:
+            table.add_row(change.class_id, change.what, change.before, change.after, change.reason)
+        console.print(table)
+    else:
+        console.print("nothing had to move")
+    if result.timetable is None or (report is not None and not report.ok):
+        raise typer.Exit(1)
+
+
+def _print_result(result, report, out: Path, title: str = "llct-sched solve") -> None:
+    table = Table(title=title, show_header=False)
     table.add_row(
         "status", result.status + ("" if result.status == "OPTIMAL" or not result.feasible else " (not proven optimal)")
     )

@@ -53,7 +53,8 @@ def parse_scenario_text(text: str, file: str = "", fmt: str = "yaml") -> Scenari
 
 
 def load_scenario(source: str | Path) -> Scenario:
-    """Load a scenario from a YAML, JSON or Excel file, or a built-in name such as 'hoang_mai_2020'.
+    """Load a scenario from a YAML, JSON or Excel file, a variant file (base + patches), or a built-in
+    name such as 'hoang_mai_2020'.
 
     Raises ScenarioError (never a traceback-worthy exception) when the input is unusable.
     """
@@ -72,7 +73,20 @@ def load_scenario(source: str | Path) -> Scenario:
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError([InputIssue(path="", message=f"cannot be read: {error}", file=str(path))]) from None
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
+    if fmt == "yaml" and _is_variant(text):
+        from llct_sched.variants import load_variant
+
+        return load_variant(path).scenario
     return parse_scenario_text(text, file=str(path), fmt=fmt)
+
+
+def _is_variant(text: str) -> bool:
+    """A variant file (a base scenario plus patches) can stand wherever a scenario file can."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict) and "base" in data and "calendar" not in data
 
 
 def builtin_scenario_text(name: str) -> str:

@@ -147,8 +147,18 @@ def write_solution_files(
 
 
 def write_outputs(
-    out: Path, scenario: Scenario, timetable: Timetable | None, summary: dict[str, Any], lang: str | None = "vi"
+    out: Path,
+    scenario: Scenario,
+    timetable: Timetable | None,
+    summary: dict[str, Any],
+    lang: str | None = "vi",
+    extra: dict[str, pd.DataFrame] | None = None,
 ) -> None:
-    """Write every output file atomically: on failure `out` keeps its previous content."""
+    """Write every output file atomically: on failure `out` keeps its previous content.
+
+    `extra` adds CSV files (name -> table), such as a re-plan's changes.csv.
+    """
     with atomic_directory(Path(out)) as staging:
         write_solution_files(staging, scenario, timetable, summary, lang=lang)
+        for name, frame in (extra or {}).items():
+            frame.to_csv(staging / name, index=False, encoding="utf-8")
