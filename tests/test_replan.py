@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tiny import tiny
 from typer.testing import CliRunner
 
 from llct_sched.check import check
@@ -16,6 +15,7 @@ from llct_sched.errors import ScenarioError
 from llct_sched.replan import Changes, apply_changes, replan
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import Timetable
+from tiny import tiny
 
 PARAMS = SolveParams(time_limit=20, workers=2, seed=0)
 CHANGE_GOALS = ("moves", "lecturer_changes")
