@@ -1,0 +1,334 @@
+"""Pre-solve diagnostics: each kind fires on a scenario built to trigger it, with the entities and numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from llct_sched.cli import app
+from llct_sched.diagnose import KINDS, Diagnosis, diagnose
+from llct_sched.io import load_scenario, scenario_to_yaml
+from llct_sched.scenario import Scenario
+from llct_sched.solve import SolveParams, solve
+from tiny import tiny, tiny_data
+
+D = dt.date
+runner = CliRunner()
+
+# tiny(): 2-27/03/2020 Mon-Fri, 9/03 a holiday: 19 working days. HALL 120 seats, R1 50.
+# BD-A (BD3: 6 sessions = 3 days, 100 learners), BD-B (BD3, 45), SC-1 (SC: 2 blocks x 2 days, 40).
+# PT1 alone teaches topic local (module m2 of BD3), free Tuesday mornings and Thursday afternoons.
+
+
+def build(change: Callable[[dict[str, Any]], None]) -> Scenario:
+    data = tiny_data()
+    change(data)
+    return Scenario.model_validate(data)
+
+
+def classes(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["id"]: c for c in data["classes"]}
+
+
+def lecturers(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {lec["id"]: lec for lec in data["lecturers"]}
+
+
+def of_kind(found: list[Diagnosis], kind: str) -> list[Diagnosis]:
+    return [d for d in found if d.kind == kind]
+
+
+def only(found: list[Diagnosis], kind: str) -> Diagnosis:
+    """The single diagnosis of that kind, and no diagnosis of any other kind."""
+    assert [d.kind for d in found] == [kind], [str(d) for d in found]
+    return found[0]
+
+
+# --- no diagnosis on sound scenarios ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["hoang_mai_2020", "tutorial"])
+def test_builtin_scenarios_have_no_diagnosis(name: str) -> None:
+    assert diagnose(load_scenario(name)) == []
+
+
+def test_tiny_has_no_diagnosis() -> None:
+    assert diagnose(tiny()) == []
+
+
+# --- (a) room capacity by size band -------------------------------------------------------------
+
+
+def hall_crowded(data: dict[str, Any]) -> None:
+    """The hall is closed 16-27/03 (9 working days left); four 100-learner classes need 12 hall days."""
+    data["rooms"][0]["unavailable"] = [{"start": D(2020, 3, 16), "end": D(2020, 3, 27), "reason": "repairs"}]
+    for i in range(3):
+        data["classes"].append({"id": f"BIG-{i}", "program": "BD3", "bloc": "dang", "learners": 100})
+
+
+def test_room_capacity_band() -> None:
+    d = only(diagnose(build(hall_crowded)), "room_capacity")
+    assert d.message.startswith("classes needing >= 120 seats (BD-A, BIG-0, BIG-1, BIG-2) need 24 room sessions")
+    assert "(12 room-days) but rooms with >= 120 seats (HALL) are open 9 room-days (18 sessions)" in d.message
+    assert set(d.entities) == {"BD-A", "BIG-0", "BIG-1", "BIG-2", "HALL"}
+
+
+def test_room_capacity_fits_when_the_hall_is_open() -> None:
+    def change(data: dict[str, Any]) -> None:
+        hall_crowded(data)
+        data["rooms"][0]["unavailable"] = []
+
+    assert diagnose(build(change)) == []
+
+
+def test_room_capacity_counts_classes_pinned_to_a_large_room() -> None:
+    def small(pinned: bool) -> Callable[[dict[str, Any]], None]:
+        def change(data: dict[str, Any]) -> None:
+            hall_crowded(data)
+            for klass in data["classes"][-3:]:
+                klass["learners"] = 30  # they fit R1 ...
+                if pinned:
+                    klass["pinned_room"] = "HALL"  # ... unless pinned to the hall
+
+        return change
+
+    assert diagnose(build(small(pinned=False))) == []
+    d = only(diagnose(build(small(pinned=True))), "room_capacity")
+    assert "(BD-A, BIG-0, BIG-1, BIG-2) need 24 room sessions" in d.message
+
+
+# --- (b) a module nobody can teach in the class's window ----------------------------------------
+
+
+def pt1_away_in_the_first_week(data: dict[str, Any]) -> None:
+    classes(data)["BD-B"]["latest_end"] = D(2020, 3, 6)
+    lecturers(data)["PT1"]["unavailable"] = [{"start": D(2020, 3, 2), "end": D(2020, 3, 6), "reason": "training"}]
+
+
+def test_no_lecturer_free_in_the_window() -> None:
+    d = only(diagnose(build(pt1_away_in_the_first_week)), "no_lecturer_free")
+    assert d.message == (
+        "class BD-B: module m2 (topic local): its lecturers (PT1) are never free on any of the "
+        "5 open working days of its window 2020-03-02..2020-03-06"
+    )
+    assert d.entities == ("BD-B", "m2", "PT1")
+
+
+def test_no_lecturer_free_counts_weekly_availability_and_events() -> None:
+    def change(data: dict[str, Any]) -> None:
+        # BD-B may meet only on Wednesday 4/03 and Thursday 5/03; PT1 is free Tuesday mornings and
+        # Thursday afternoons, and away for an event on 5/03
+        classes(data)["BD-B"].update(earliest_start=D(2020, 3, 4), latest_end=D(2020, 3, 5))
+        data["programs"][0]["modules"] = [{"id": "m2", "sessions": 2, "topic": "local"}]
+        data["calendar"]["events"] = [{"id": "hn", "start": D(2020, 3, 5)}]
+        lecturers(data)["PT1"]["unavailable_events"] = ["hn"]
+
+    found = of_kind(diagnose(build(change)), "no_lecturer_free")
+    assert [d.entities[0] for d in found] == ["BD-B"]
+    assert "2 open working days of its window 2020-03-04..2020-03-05" in found[0].message
+
+
+# --- (c) class or cohort larger than every room -------------------------------------------------
+
+
+def test_class_larger_than_every_room() -> None:
+    found = diagnose(build(lambda data: classes(data)["BD-A"].update(learners=130)))
+    d = only(found, "room_size")
+    assert d.message == "class BD-A has 130 learners but the largest room seats 120"
+    assert d.entities == ("BD-A",)
+
+
+def test_class_larger_than_its_pinned_room() -> None:
+    found = diagnose(build(lambda data: classes(data)["BD-B"].update(learners=60, pinned_room="R1")))
+    d = only(found, "room_size")
+    assert d.message == "class BD-B has 60 learners but its pinned room R1 seats 50"
+
+
+def test_cohort_min_share_larger_than_every_room() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["classes"] += [{"id": f"X{i}", "program": "BD3"} for i in (1, 2)]
+        data["cohorts"] = [{"id": "K", "learners": 300, "classes": ["X1", "X2"], "min_per_class": 150}]
+
+    found = of_kind(diagnose(build(change)), "room_size")
+    messages = [d.message for d in found]
+    assert "class X1 has 150 learners (at least, as its cohort's minimum share) but the largest room seats 120" in (
+        messages
+    )
+    assert "cohort K has 300 learners but its 2 classes (X1, X2) can seat at most 240" in messages
+
+
+# --- (d) a window too short ---------------------------------------------------------------------
+
+
+def test_class_window_too_short() -> None:
+    d = only(
+        diagnose(
+            build(lambda data: classes(data)["SC-1"].update(earliest_start=D(2020, 3, 23), latest_end=D(2020, 3, 25)))
+        ),
+        "class_window",
+    )
+    assert d.message == (
+        "class SC-1 needs 4 working days (2 block(s) of 2 day(s)) but its window 2020-03-23..2020-03-25 "
+        "holds only 3 open to its 40 learners"
+    )
+    assert d.entities == ("SC-1",)
+
+
+def test_class_window_counts_gathering_limits_for_its_size() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["calendar"]["blackouts"] = [
+            {"id": "covid", "start": D(2020, 3, 2), "end": D(2020, 3, 25), "max_gathering": 50}
+        ]
+
+    found = diagnose(build(change))
+    windows = of_kind(found, "class_window")
+    assert [d.entities for d in windows] == [("BD-A",)]  # 100 learners; BD-B (45) and SC-1 (40) may meet
+    assert "holds only 2 open to its 100 learners" in windows[0].message
+    # the same 2 days are all the hall has for BD-A
+    assert [d.kind for d in found] == ["room_capacity", "class_window"]
+
+
+# --- (e) observation ----------------------------------------------------------------------------
+
+
+def test_observed_lecturer_teaching_no_counted_topic() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["lecturers"].append({"id": "PT2", "kind": "part_time", "topics": ["history"]})
+
+    d = only(diagnose(build(change)), "observation")
+    assert d.message == (
+        "lecturer PT2 (part_time) must be observed but teaches no topic of a module that counts for observation "
+        "(topics: history)"
+    )
+    assert d.entities == ("PT2",)
+
+
+def test_observed_lecturer_never_free_with_an_observer() -> None:
+    def change(data: dict[str, Any]) -> None:
+        week = {day: ["morning", "afternoon"] for day in ("mon", "wed", "thu", "fri")}
+        for lid in ("FT1", "FT2"):
+            lecturers(data)[lid]["available"] = week
+        lecturers(data)["PT1"]["available"] = {"tue": ["morning"]}
+
+    d = only(diagnose(build(change)), "observation")
+    assert d.message == (
+        "lecturer PT1 (part_time) must be observed but their 4 free half-day(s) in the windows of the classes "
+        "they can teach never coincide with a free half-day of an allowed observer (FT1, FT2)"
+    )
+    assert d.entities == ("PT1", "FT1", "FT2")
+
+
+def test_observation_policy_that_does_not_count_the_lecturers_programs() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["observation"] = {"programs": ["SC"]}  # PT1 teaches only BD3's module m2
+
+    d = only(diagnose(build(change)), "observation")
+    assert d.entities == ("PT1",)
+
+
+# --- (f) learner groups -------------------------------------------------------------------------
+
+
+def group_in_one_week(data: dict[str, Any]) -> None:
+    for klass in data["classes"]:
+        klass["groups"] = ["ward1"]
+        klass["latest_end"] = D(2020, 3, 6)
+
+
+def test_group_days() -> None:
+    d = only(diagnose(build(group_in_one_week)), "group_days")
+    assert d.message == (
+        "group ward1: its 3 classes (BD-A, BD-B, SC-1) need 20 sessions (10 days), never two at once, "
+        "but the union of their windows holds 5 open working days (10 sessions)"
+    )
+    assert d.entities == ("ward1", "BD-A", "BD-B", "SC-1")
+
+
+def test_group_days_union_of_windows() -> None:
+    def change(data: dict[str, Any]) -> None:
+        group_in_one_week(data)
+        classes(data)["SC-1"]["latest_end"] = None
+        classes(data)["SC-1"]["earliest_start"] = D(2020, 3, 10)  # its own days: no diagnosis
+
+    assert diagnose(build(change)) == []
+
+
+# --- (g) yearly limit ---------------------------------------------------------------------------
+
+
+def pt1_limited(data: dict[str, Any]) -> None:
+    lecturers(data)["PT1"]["max_sessions_per_year"] = 1
+
+
+def test_yearly_limit() -> None:
+    d = only(diagnose(build(pt1_limited)), "yearly_limit")
+    assert d.message == (
+        "lecturer PT1 is the only one who teaches local 2 (2 sessions in all) but may teach at most 1 sessions a year"
+    )
+    assert d.entities == ("PT1", "local")
+
+
+def test_yearly_limit_not_when_someone_else_teaches_the_topic() -> None:
+    def change(data: dict[str, Any]) -> None:
+        pt1_limited(data)
+        lecturers(data)["FT1"]["topics"].append("local")
+
+    assert diagnose(build(change)) == []
+
+
+# --- every kind is covered, and a diagnosis means the solver finds nothing ----------------------
+
+TRIGGERS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "room_capacity": hall_crowded,
+    "no_lecturer_free": pt1_away_in_the_first_week,
+    "group_days": group_in_one_week,
+    "yearly_limit": pt1_limited,
+}
+
+
+def test_every_kind_has_a_test() -> None:
+    assert set(KINDS) == {
+        "room_capacity",
+        "no_lecturer_free",
+        "room_size",
+        "class_window",
+        "observation",
+        "group_days",
+        "yearly_limit",
+    }
+    assert str(Diagnosis("group_days", "msg", ("g",))) == "[group_days] msg"
+
+
+@pytest.mark.parametrize("kind", sorted(TRIGGERS))
+def test_a_diagnosed_scenario_is_infeasible(kind: str) -> None:
+    scenario = build(TRIGGERS[kind])
+    assert of_kind(diagnose(scenario), kind)
+    result = solve(scenario, SolveParams(time_limit=20, workers=2))
+    assert result.timetable is None, result.status
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def test_cli_diagnose(tmp_path) -> None:
+    bad = tmp_path / "limited.yaml"
+    bad.write_text(scenario_to_yaml(build(pt1_limited)), encoding="utf-8")
+    result = runner.invoke(app, ["diagnose", str(bad)], terminal_width=200)
+    assert result.exit_code == 1, result.output
+    assert "yearly_limit" in result.output
+    assert "lecturer PT1 is the only one who teaches local 2" in result.output
+
+    result = runner.invoke(app, ["diagnose", "tutorial"])
+    assert result.exit_code == 0, result.output
+    assert "no diagnosis" in result.output
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: x\ncalendar: 3\n", encoding="utf-8")
+    result = runner.invoke(app, ["diagnose", str(broken)])
+    assert result.exit_code == 2
+    assert "broken.yaml" in result.output
+    assert isinstance(result.exception, SystemExit)
