@@ -294,3 +294,21 @@ def test_cli_bad_timetable_exits_2_with_a_located_message(tmp_path, bad: str) ->
     assert str(path) in result.output
     assert "Traceback" not in result.output
     assert isinstance(result.exception, SystemExit)
+
+
+def test_cli_reads_a_sessions_csv_folder(tmp_path) -> None:
+    scenario_file, _, _ = write_case(tmp_path)
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    tt = timetable()
+    rows = ["class_id,module_id,date,period,room_id,lecturer_id,learners"]
+    rows += [
+        f"{x.class_id},{x.module_id},{x.date},{x.period.value},{x.room_id},{x.lecturer_id or ''},"
+        f"{tt.class_learners[x.class_id]}"
+        for x in tt.sessions
+    ]
+    (folder / "sessions.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["explain", str(scenario_file), "--timetable", str(folder), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    expected = check(scenario(), tt.model_copy(update={"observations": []})).objective  # the CSV holds no visits
+    assert f"Objective {expected} by goal" in result.output
