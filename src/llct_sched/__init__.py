@@ -10,9 +10,11 @@ from llct_sched.scenario import Scenario
 from llct_sched.solve import Progress, Result, SolveParams, solve
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable, read_timetable
 from llct_sched.validate import ensure_valid, validate
+from llct_sched.why import Infeasibility, explain_infeasibility
 
 __all__ = [
     "CheckReport",
+    "Infeasibility",
     "InputIssue",
     "ObservationVisit",
     "Progress",
@@ -26,6 +28,7 @@ __all__ = [
     "Violation",
     "check",
     "ensure_valid",
+    "explain_infeasibility",
     "load_scenario",
     "read_timetable",
     "solve",

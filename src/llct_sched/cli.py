@@ -136,8 +136,15 @@ def solve(
     report = run_check(loaded, result.timetable) if result.timetable is not None else None
     if report is not None:
         summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
+    if result.status == "INFEASIBLE":
+        from llct_sched.why import explain_infeasibility
+
+        why = explain_infeasibility(loaded, time_limit=max(10.0, time_limit / 2), workers=max(1, workers))
+        summary["why"] = why.lines()
     write_outputs(out, loaded, result.timetable, summary, lang=lang.value)
     _print_result(result, report, out)
+    for line in summary.get("why", []):
+        console.print(line, highlight=False)
     if result.timetable is None:
         raise typer.Exit(1)
     if report is not None and not report.ok:

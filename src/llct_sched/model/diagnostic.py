@@ -1,0 +1,207 @@
+"""The diagnostic model: stage 1 with every rule instance behind an assumption literal.
+
+When a scenario is infeasible, CP-SAT's sufficient assumptions for infeasibility, minimised,
+name the few rule instances that clash ("class SC-1: window ..." + "room P3 closed ..."). The
+solving model filters start slots in the instance; here each filter is a separate, switchable rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from llct_sched.instance import BlockInfo, Instance, _block_day_runs, _class_window
+from llct_sched.model.calendar_stage import block_intervals
+
+
+@dataclass(frozen=True)
+class RuleInstance:
+    """One switchable rule: its family, the entities it concerns, and a plain-words description."""
+
+    family: str
+    entities: tuple[str, ...]
+    text: str
+
+
+@dataclass
+class DiagnosticModel:
+    model: cp_model.CpModel
+    literals: dict[RuleInstance, cp_model.IntVar] = field(default_factory=dict)
+
+    def switch(self, rule: RuleInstance) -> cp_model.IntVar:
+        if rule not in self.literals:
+            self.literals[rule] = self.model.new_bool_var(f"{rule.family}:{'/'.join(rule.entities)}")
+        return self.literals[rule]
+
+
+def _dm(day) -> str:  # type: ignore[no-untyped-def]
+    return day.strftime("%d/%m/%Y")
+
+
+def _structural_starts(inst: Instance, block: BlockInfo) -> list[int]:
+    """Starts where the block's days form a block of consecutive working days, ignoring every other rule."""
+    runs = _block_day_runs(inst.days, block.days, inst.scenario.calendar.max_block_gap_days)
+    step = 2 if block.sessions_per_day == 2 else 1
+    return [t for t in range(0, inst.n_slots, step) if runs[t // 2]]
+
+
+def _restrict(dm: DiagnosticModel, var: cp_model.IntVar, allowed: list[int], rule: RuleInstance) -> None:
+    domain = cp_model.Domain.from_values(allowed) if allowed else cp_model.Domain(-1, -1)
+    dm.model.add_linear_expression_in_domain(var, domain).only_enforce_if(dm.switch(rule))
+
+
+def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
+    model = cp_model.CpModel()
+    dm = DiagnosticModel(model)
+    scenario = inst.scenario
+    starts = {}
+    for block in inst.blocks:
+        structural = _structural_starts(inst, block)
+        domain = cp_model.Domain.from_values(structural) if structural else cp_model.Domain(0, 0)
+        starts[block.index] = model.new_int_var_from_domain(domain, f"start_b{block.index}")
+    learners = [model.new_int_var(c.learners_min, c.learners_max, f"learners_c{c.index}") for c in inst.classes]
+
+    for c in inst.classes:
+        cid = c.spec.id
+        first, last = _class_window(scenario, c.spec)
+        window = RuleInstance("window", (cid,), f"class {cid} must meet between {_dm(first)} and {_dm(last)}")
+        for b in c.blocks:
+            block = inst.blocks[b]
+            days_of = {t: inst.days[t // 2 : t // 2 + block.days] for t in _structural_starts(inst, block)}
+            _restrict(dm, starts[b], [t for t, ds in days_of.items() if first <= ds[0] and ds[-1] <= last], window)
+            for blackout in scenario.calendar.blackouts:
+                if blackout.max_gathering is not None and c.learners_max <= blackout.max_gathering:
+                    continue
+                limit = (
+                    "closes all classes"
+                    if blackout.max_gathering is None
+                    else f"allows at most {blackout.max_gathering}"
+                )
+                rule = RuleInstance(
+                    "blackout",
+                    (blackout.id, cid),
+                    f"blackout {blackout.id} ({_dm(blackout.start)}-{_dm(blackout.end)}) {limit}: class {cid}",
+                )
+                ok = [t for t, ds in days_of.items() if not any(blackout.start <= d <= blackout.end for d in ds)]
+                _restrict(dm, starts[b], ok, rule)
+            if c.spec.pinned_starts and block.number < len(c.spec.pinned_starts):
+                pin = c.spec.pinned_starts[block.number]
+                rule = RuleInstance("pinned", (cid,), f"class {cid}: block {block.number + 1} pinned to {_dm(pin)}")
+                _restrict(dm, starts[b], [t for t, ds in days_of.items() if ds[0] == pin], rule)
+            for s in block.segments:
+                seg = inst.segments[s]
+                if not c.taught_by_center:
+                    continue
+                module = c.program.modules[seg.module_index]
+                names = ", ".join(scenario.lecturers[i].id for i in seg.lecturers) or "nobody"
+                rule = RuleInstance(
+                    "lecturers",
+                    (cid, module.id),
+                    f"class {cid} module {module.id} (topic {module.topic}): only {names} can teach it, "
+                    f"and they are free only at some times",
+                )
+                ok = [
+                    t
+                    for t in days_of
+                    if any(
+                        all(inst.lecturer_available[lec][x] for x in block.slots(t)[seg.first : seg.first + seg.length])
+                        for lec in seg.lecturers
+                    )
+                ]
+                _restrict(dm, starts[b], ok, rule)
+        if len(c.blocks) > 1:
+            gap = c.program.delivery.min_gap_days
+            rule = RuleInstance("delivery", (cid,), f"class {cid}: its blocks at least {gap} days apart")
+            lit = dm.switch(rule)
+            for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
+                bp = inst.blocks[prev]
+                ords = [inst.days[t // 2].toordinal() for t in range(inst.n_slots)]
+                last_day = [
+                    inst.days[min(t // 2 + bp.days - 1, len(inst.days) - 1)].toordinal() for t in range(inst.n_slots)
+                ]
+                f = model.new_int_var(min(ords), max(ords), f"f{nxt}")
+                lo = model.new_int_var(min(ords), max(ords), f"l{prev}")
+                model.add_element(starts[nxt], ords, f)
+                model.add_element(starts[prev], last_day, lo)
+                model.add(f - lo - 1 >= gap).only_enforce_if(lit)
+
+    # rooms: seats (switchable per class), closures (switchable per room), one class per room and slot
+    per_room: list[list[cp_model.IntervalVar]] = [[] for _ in inst.rooms]
+    for block in inst.blocks:
+        c = inst.classes[block.class_index]
+        cid = c.spec.id
+        seats_rule = RuleInstance(
+            "seats", (cid,), f"class {cid}: {c.learners_min} learners need a room that seats them"
+        )
+        choices = []
+        for r, seats in enumerate(inst.rooms):
+            room_id = scenario.rooms[r].id
+            if c.spec.pinned_room is not None and room_id != c.spec.pinned_room:
+                pin_rule = RuleInstance("pinned", (cid, "room"), f"class {cid}: pinned to room {c.spec.pinned_room}")
+                choice = model.new_bool_var(f"r{block.index}_{r}")
+                model.add_implication(dm.switch(pin_rule), choice.Not())
+            else:
+                choice = model.new_bool_var(f"r{block.index}_{r}")
+            if seats < c.learners_max:
+                model.add(learners[c.index] <= seats).only_enforce_if([choice, dm.switch(seats_rule)])
+            choices.append(choice)
+            per_room[r] += block_intervals(model, block, starts[block.index], f"in{r}_{block.index}", choice)
+        model.add_exactly_one(choices)
+    for r, room_intervals in enumerate(per_room):
+        room = scenario.rooms[r]
+        closed = []
+        for k, span in enumerate(room.unavailable):
+            rule = RuleInstance("room_closed", (room.id,), f"room {room.id} closed {_dm(span.start)}-{_dm(span.last)}")
+            lit = dm.switch(rule)
+            for d, day in enumerate(inst.days):
+                if span.contains(day):
+                    closed.append(model.new_optional_fixed_size_interval_var(2 * d, 2, lit, f"closed{r}_{k}_{d}"))
+        if len(room_intervals) + len(closed) > 1:
+            model.add_no_overlap(room_intervals + closed)
+
+    for g, members in enumerate(inst.group_classes):
+        if len(members) < 2:
+            continue
+        group = scenario.groups[g]
+        names = ", ".join(inst.classes[ci].spec.id for ci in members)
+        rule = RuleInstance("group", (group.id,), f"learner group {group.id}: classes {names} may not meet together")
+        lit = dm.switch(rule)
+        copies = [
+            iv
+            for ci in members
+            for b in inst.classes[ci].blocks
+            for iv in block_intervals(model, inst.blocks[b], starts[b], f"g{g}_b{b}", lit)
+        ]
+        model.add_no_overlap(copies)
+
+    for k, members in enumerate(inst.cohort_classes):
+        cohort = scenario.cohorts[k]
+        rule = RuleInstance(
+            "cohort",
+            (cohort.id,),
+            f"cohort {cohort.id}: {cohort.learners} learners split over {len(members)} classes "
+            f"of {cohort.min_per_class}-{cohort.max_per_class or cohort.learners}",
+        )
+        model.add(sum(learners[ci] for ci in members) == cohort.learners).only_enforce_if(dm.switch(rule))
+
+    needed = scenario.observation.visits_per_lecturer
+    if needed:
+        for lec in inst.observed:
+            spec = scenario.lecturers[lec]
+            rule = RuleInstance(
+                "observation",
+                (spec.id,),
+                f"lecturer {spec.id} must be observed teaching while an observer is free",
+            )
+            chances = []
+            for (s, who), good in inst.visit_chances.items():
+                if who == lec:
+                    lit = model.new_bool_var(f"chance{s}_{lec}")
+                    model.add_linear_expression_in_domain(
+                        starts[inst.segments[s].block], cp_model.Domain.from_values(good)
+                    ).only_enforce_if(lit)
+                    chances.append(lit)
+            model.add(sum(chances) >= needed).only_enforce_if(dm.switch(rule))
+    model.add_assumptions(list(dm.literals.values()))
+    return dm

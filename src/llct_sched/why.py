@@ -1,0 +1,95 @@
+"""Why is a scenario impossible? A short list of named rules that cannot hold together, and the
+cheapest ways out.
+
+1. Every rule instance of the calendar (a class's window, a blackout on a class, a pinned date, the
+   lecturers able to teach a module, a room's closure, a learner group, a cohort, an observation)
+   gets an assumption literal in the diagnostic model.
+2. CP-SAT's sufficient assumptions for infeasibility give a core; dropping each rule in turn and
+   solving again shrinks it to a minimal one (no rule can be left out).
+3. Each rule of the core is then relaxed alone: those whose relaxation makes the calendar possible
+   are the ways out.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from llct_sched.instance import build_instance
+from llct_sched.model.diagnostic import DiagnosticModel, RuleInstance, build_diagnostic_model
+from llct_sched.scenario import Scenario
+
+
+@dataclass
+class Infeasibility:
+    """The explanation: `conflict` is a minimal set of rules that cannot all hold."""
+
+    status: str  # "conflict", "calendar_feasible" (the clash is in staffing), or "unknown" (out of time)
+    conflict: list[RuleInstance] = field(default_factory=list)
+    ways_out: list[RuleInstance] = field(default_factory=list)  # rules whose relaxation alone suffices
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        if self.status == "calendar_feasible":
+            return [
+                "every calendar rule can hold together: the clash is in staffing (lecturers' loads, "
+                "sessions at the same time, observers); try more lecturers or looser load limits"
+            ]
+        if self.status == "unknown":
+            return ["no explanation found in the time given"]
+        out = ["these rules cannot all hold together:"]
+        out += [f"  - {rule.text}" for rule in self.conflict]
+        if self.ways_out:
+            out.append("relaxing any one of these alone would make a calendar possible:")
+            out += [f"  - {rule.text}" for rule in self.ways_out]
+        return out
+
+
+def _solve(dm: DiagnosticModel, active: list[RuleInstance], seconds: float, workers: int) -> tuple[Any, set[int]]:
+    model = dm.model
+    model.clear_assumptions()
+    model.add_assumptions([dm.literals[r] for r in active])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.5, seconds)
+    solver.parameters.num_workers = workers
+    status = solver.solve(model)
+    core = set(solver.sufficient_assumptions_for_infeasibility()) if status == cp_model.INFEASIBLE else set()
+    return status, core
+
+
+def explain_infeasibility(scenario: Scenario, time_limit: float = 30.0, workers: int = 1) -> Infeasibility:
+    """Explain why the scenario's calendar is impossible, in the planner's terms. Never raises."""
+    started = time.perf_counter()
+    inst = build_instance(scenario)
+    dm = build_diagnostic_model(inst)
+    rules = list(dm.literals)
+    by_index = {lit.index: rule for rule, lit in dm.literals.items()}
+
+    def left() -> float:
+        return time_limit - (time.perf_counter() - started)
+
+    status, core_indices = _solve(dm, rules, left() / 2, workers)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Infeasibility("calendar_feasible", seconds=time.perf_counter() - started)
+    if status != cp_model.INFEASIBLE:
+        return Infeasibility("unknown", seconds=time.perf_counter() - started)
+    core = [by_index[i] for i in core_indices if i in by_index] or rules
+    # deletion filter: leave each rule out; if still impossible, it was not needed
+    for rule in list(core):
+        if rule not in core or left() <= 0:
+            continue
+        trial = [r for r in core if r != rule]
+        status, smaller = _solve(dm, trial, min(5.0, left()), workers)
+        if status == cp_model.INFEASIBLE:
+            core = [r for r in trial if dm.literals[r].index in smaller] or trial
+    ways_out = []
+    for rule in core:
+        if left() <= 0:
+            break
+        status, _ = _solve(dm, [r for r in rules if r != rule], min(5.0, left()), workers)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            ways_out.append(rule)
+    return Infeasibility("conflict", core, ways_out, time.perf_counter() - started)
