@@ -25,6 +25,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from llct_sched.diagnose import diagnose
 from llct_sched.instance import Instance, build_instance
 from llct_sched.model.calendar_stage import CalendarVars, build_calendar_model, calendar_goal_values
 from llct_sched.model.greedy import greedy_plan
@@ -271,6 +272,10 @@ def solve(
     """
     params = params or SolveParams()
     session = _Session(params, progress)
+    found = diagnose(scenario)  # cheap counting checks: each one proves the scenario impossible
+    if found:
+        messages = [f"{d.kind}: {d.message}" for d in found]
+        return Result("INFEASIBLE", None, None, round(session.elapsed(), 3), None, None, params, messages=messages)
     inst = build_instance(scenario, baseline, freeze_before, max_moves)
     result = Result("UNKNOWN", None, None, 0.0, None, None, params)
     for lec in inst.unobservable:
