@@ -304,6 +304,25 @@ class Weights(StrictModel):
     lecturer_changes: int = Field(default=2, ge=0, description="Re-planning only: per segment given another lecturer.")
 
 
+GOAL_NAMES = tuple(Weights.model_fields)
+
+
+class Priorities(StrictModel):
+    """Goals in priority order (lexicographic): optimise the first level, keep it within the
+    tolerance, then the next. Goals not listed come last, together. Within a level, weights apply."""
+
+    levels: list[list[str]] = Field(min_length=1)
+    tolerance: float = Field(default=0.0, ge=0.0, description="Relative slack kept on each level, e.g. 0.05.")
+
+    @model_validator(mode="after")
+    def _known_goals(self) -> Priorities:
+        for k, level in enumerate(self.levels):
+            for goal in level:
+                if goal not in GOAL_NAMES:
+                    raise ValueError(f"levels[{k}]: unknown goal '{goal}' (goals: {', '.join(GOAL_NAMES)})")
+        return self
+
+
 class Target(StrictModel):
     """A target of the plan: classes and learners for a program type and bloc."""
 
@@ -327,4 +346,5 @@ class Scenario(StrictModel):
     cohorts: list[Cohort] = Field(default_factory=list)
     observation: ObservationPolicy = Field(default_factory=ObservationPolicy)
     weights: Weights = Field(default_factory=Weights)
+    priorities: Priorities | None = None
     targets: list[Target] = Field(default_factory=list)

@@ -30,7 +30,7 @@ from llct_sched.instance import Instance, build_instance
 from llct_sched.model.calendar_stage import CalendarVars, build_calendar_model, calendar_goal_values
 from llct_sched.model.greedy import greedy_plan
 from llct_sched.model.staffing_stage import build_staffing_model, build_staffing_relaxation
-from llct_sched.scenario import Scenario
+from llct_sched.scenario import Priorities, Scenario
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 
 log = logging.getLogger("llct_sched.solve")
@@ -81,6 +81,7 @@ class Result:
     rounds: int = 0
     interrupted: bool = False
     messages: list[str] = field(default_factory=list)
+    levels: list[dict[str, Any]] = field(default_factory=list)  # with priorities: goals, value, bound per level
 
     @property
     def feasible(self) -> bool:
@@ -109,6 +110,7 @@ class Result:
             "breakdown": self.breakdown,
             "model_size": self.model_size,
             "messages": self.messages,
+            "priority_levels": self.levels,
             "params": asdict(self.params),
         }
 
@@ -178,6 +180,47 @@ class _Session:
         status = solver.solve(model, watcher)
         self.current = None
         return solver, status, watcher
+
+    def run_lexicographic(
+        self,
+        model: cp_model.CpModel,
+        goals: dict[str, Any],
+        weights: dict[str, int],
+        priorities: Priorities,
+        stage: str,
+        time_limit: float,
+        **overrides: Any,
+    ) -> tuple[cp_model.CpSolver | None, Any, list[dict[str, Any]]]:
+        """Optimise the goals level by level; each level is then kept within the tolerance.
+
+        Returns the last successful solve and, per level, its goals, value and bound.
+        """
+        levels = [[g for g in level if g in goals] for level in priorities.levels]
+        listed = {g for level in levels for g in level}
+        levels = [level for level in levels if level] + [[g for g in goals if g not in listed]]
+        levels = [level for level in levels if level]
+        deadline = self.elapsed() + time_limit
+        best: tuple[cp_model.CpSolver | None, Any] = (None, cp_model.UNKNOWN)
+        report: list[dict[str, Any]] = []
+        for k, level in enumerate(levels):
+            expr = sum(weights[g] * goals[g] for g in level)
+            if isinstance(expr, int):
+                continue
+            model.minimize(expr)
+            share = max(0.1, (deadline - self.elapsed()) / (len(levels) - k))
+            solver, status, _ = self.run(model, f"{stage} level {k + 1}", share, **overrides)
+            if status == cp_model.INFEASIBLE and k == 0:
+                return solver, status, report
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                break
+            best = (solver, status)
+            value = round(solver.objective_value)
+            report.append({"goals": level, "value": value, "bound": math.ceil(solver.best_objective_bound - 1e-6)})
+            model.add(expr <= math.floor(value * (1 + priorities.tolerance) + 1e-9))
+            model.clear_hints()
+            model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
+            model.proto.solution_hint.values.extend(solver.response_proto.solution)
+        return best[0], best[1], report
 
 
 def _model_size(model: cp_model.CpModel) -> tuple[int, int]:
@@ -390,7 +433,18 @@ def _round(
     result.model_size.update(calendar_variables=n_vars, calendar_constraints=n_cons)
     budget = session.remaining() * (0.3 if mode == "quick" else 0.7)
     # probing costs more than it saves on this model (default scenario: optimum in 7 s instead of 12 s)
-    cal, status, _ = session.run(model, "calendar", budget, first_only=mode == "quick", cp_model_probing_level=0)
+    priorities = inst.scenario.priorities
+    if mode == "optimise" and priorities is not None:
+        solved, status, levels = session.run_lexicographic(
+            model, cv.goals, search.weights, priorities, "calendar", budget, cp_model_probing_level=0
+        )
+        result.levels = levels
+        if solved is None:
+            result.messages.append(f"round {result.rounds}: no calendar found in {budget:.1f}s")
+            return "stop"
+        cal = solved
+    else:
+        cal, status, _ = session.run(model, "calendar", budget, first_only=mode == "quick", cp_model_probing_level=0)
     if status == cp_model.INFEASIBLE:
         if result.timetable is None:
             result.status = "INFEASIBLE"
@@ -412,6 +466,8 @@ def _round(
     )
     if staffed is None or mode != "optimise":
         return "again"
+    if inst.scenario.priorities is not None:
+        return "stop"  # no bound on the weighted sum under priorities: each level reports its own
     if search.staffing_bound is None:
         search.staffing_bound = _staffing_lower_bound(inst, session)
     bound = math.ceil(cal.best_objective_bound - 1e-6) + search.staffing_bound
@@ -446,7 +502,17 @@ def _staff_calendar(
         s_vars, s_cons = _model_size(model)
         result.model_size.update(staffing_variables=s_vars, staffing_constraints=s_cons)
         budget = max(1.0, session.remaining() if final else min(session.remaining(), 10.0))
-        staff, status, _ = session.run(model, "staffing", budget, first_only=not final)
+        priorities = inst.scenario.priorities
+        if final and priorities is not None:
+            solved, status, levels = session.run_lexicographic(
+                model, sv.goals, search.weights, priorities, "staffing", budget
+            )
+            result.levels = result.levels + levels
+            if solved is None:
+                return None
+            staff = solved
+        else:
+            staff, status, _ = session.run(model, "staffing", budget, first_only=not final)
         if status != cp_model.INFEASIBLE:
             break
     if status == cp_model.INFEASIBLE:
