@@ -116,6 +116,8 @@ class Instance:
     empty_blocks: list[int] = field(default_factory=list)  # blocks with no allowed start at all
     # (segment, observed lecturer) -> starts of its block where the lecturer can teach it observed
     visit_chances: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+    observable_elsewhere: set[int] = field(default_factory=set)  # observable, with too many chances to list
+    teachable: set[tuple[int, int]] = field(default_factory=set)  # (segment, lecturer) free at some allowed start
     baseline: Baseline | None = None  # the plan being re-planned, if any
 
     @property
@@ -123,7 +125,7 @@ class Instance:
         """Observed lecturers who can never teach a session while an observer is free."""
         if self.scenario.observation.visits_per_lecturer == 0:
             return []
-        can = {lec for (_, lec) in self.visit_chances}
+        can = {lec for (_, lec) in self.visit_chances} | self.observable_elsewhere
         return [lec for lec in self.observed if lec not in can]
 
     @property
@@ -353,7 +355,8 @@ def build_instance(
     else:
         observers = [i for i, lec in enumerate(scenario.lecturers) if lec.can_observe]
 
-    chances = _visit_chances(classes, blocks, segments, avail, observed, observers)
+    chances, plenty = _visit_chances(classes, blocks, segments, avail, observed, observers)
+    teachable = _teachable(blocks, segments, avail)
 
     group_index = {g.id: k for k, g in enumerate(scenario.groups)}
     group_classes: list[list[int]] = [[] for _ in scenario.groups]
@@ -376,6 +379,8 @@ def build_instance(
         cohort_classes=[[class_index[c] for c in cohort.classes] for cohort in scenario.cohorts],
         empty_blocks=empty_blocks,
         visit_chances=chances,
+        observable_elsewhere=plenty,
+        teachable=teachable,
     )
     if baseline is not None:
         inst.baseline = _map_baseline(inst, baseline, freeze_before)
@@ -471,6 +476,22 @@ def _allowed_starts(
     return [int(t) for t in starts]
 
 
+def _teachable(blocks: list[BlockInfo], segments: list[SegmentInfo], avail: np.ndarray) -> set[tuple[int, int]]:
+    """(segment, lecturer) pairs where the lecturer is free for the whole segment at some allowed start."""
+    pairs: set[tuple[int, int]] = set()
+    for seg in segments:
+        block = blocks[seg.block]
+        if not seg.lecturers or not block.starts:
+            continue
+        idx = np.array(block.starts, dtype=np.int64)[:, None] + _offsets(block, seg.first, seg.length)[None, :]
+        free = avail[np.array(seg.lecturers)][:, idx].all(axis=2).any(axis=1)
+        pairs.update((seg.index, lec) for lec, ok in zip(seg.lecturers, free, strict=True) if ok)
+    return pairs
+
+
+MAX_CHANCE_SEGMENTS = 40  # a lecturer with more observable segments than this is not tracked per segment
+
+
 def _visit_chances(
     classes: list[ClassInfo],
     blocks: list[BlockInfo],
@@ -478,26 +499,37 @@ def _visit_chances(
     avail: np.ndarray,
     observed: list[int],
     observers: list[int],
-) -> dict[tuple[int, int], list[int]]:
+) -> tuple[dict[tuple[int, int], list[int]], set[int]]:
     """For each observable segment and observed lecturer: the block starts where the lecturer is
-    free for the whole segment and some other observer is free during one of its sessions."""
+    free for the whole segment and some other observer is free during one of its sessions.
+
+    Only lecturers with at most MAX_CHANCE_SEGMENTS such segments are listed (the constraint built
+    from them binds only for them; for a province-wide pool it would be tens of thousands of
+    literals); the others (the returned set) have plenty of chances.
+    """
     chances: dict[tuple[int, int], list[int]] = {}
+    plenty: set[int] = set()
     observer_count = avail[observers].sum(axis=0) if observers else np.zeros(avail.shape[1], dtype=int)
     is_observer = set(observers)
-    observed_set = set(observed)
+    candidates: dict[int, list[SegmentInfo]] = {lec: [] for lec in observed}
     for seg in segments:
-        if not classes[seg.class_index].qualifies_for_observation:
-            continue
-        block = blocks[seg.block]
-        if not block.starts:
-            continue
-        starts = np.array(block.starts, dtype=np.int64)
-        idx = starts[:, None] + _offsets(block, seg.first, seg.length)[None, :]
-        for lec in seg.lecturers:
-            if lec not in observed_set:
-                continue
-            others = observer_count - (avail[lec] if lec in is_observer else 0)
+        if classes[seg.class_index].qualifies_for_observation and blocks[seg.block].starts:
+            for lec in seg.lecturers:
+                if lec in candidates:
+                    candidates[lec].append(seg)
+    for lec, segs in candidates.items():
+        others = observer_count - (avail[lec] if lec in is_observer else 0)
+        found: dict[tuple[int, int], list[int]] = {}
+        for seg in segs:
+            block = blocks[seg.block]
+            starts = np.array(block.starts, dtype=np.int64)
+            idx = starts[:, None] + _offsets(block, seg.first, seg.length)[None, :]
             good = avail[lec][idx].all(axis=1) & (others[idx] > 0).any(axis=1)
             if good.any():
-                chances[seg.index, lec] = [int(t) for t in starts[good]]
-    return chances
+                found[seg.index, lec] = [int(t) for t in starts[good]]
+                if len(found) > MAX_CHANCE_SEGMENTS:
+                    plenty.add(lec)
+                    break
+        if lec not in plenty:
+            chances.update(found)
+    return chances, plenty

@@ -198,8 +198,9 @@ def add_observation_opportunities(model: cp_model.CpModel, inst: Instance, v: Ca
         model.add_linear_expression_in_domain(v.start[block], cp_model.Domain.from_values(good)).only_enforce_if(lit)
         by_lecturer[lec].append(lit)
         by_segment.setdefault(s, []).append(lit)
-    for lits in by_lecturer.values():
-        model.add(sum(lits) >= needed)
+    for lec, lits in by_lecturer.items():
+        if lec not in inst.observable_elsewhere:  # those have too many chances for this to bind
+            model.add(sum(lits) >= needed)
     for lits in by_segment.values():
         if len(lits) > 1:
             model.add_at_most_one(lits)

@@ -188,6 +188,8 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
     needed = scenario.observation.visits_per_lecturer
     if needed:
         for lec in inst.observed:
+            if lec in inst.observable_elsewhere:
+                continue
             spec = scenario.lecturers[lec]
             rule = RuleInstance(
                 "observation",

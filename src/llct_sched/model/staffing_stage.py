@@ -291,15 +291,7 @@ def build_staffing_relaxation(inst: Instance) -> cp_model.CpModel:
     Weekly and monthly loads and clashes depend on the calendar and are left out.
     """
     model = cp_model.CpModel()
-    teach = {}
-    for seg in inst.segments:
-        block = inst.blocks[seg.block]
-        for lec in seg.lecturers:
-            free = inst.lecturer_available[lec]
-            if any(
-                all(free[t] for t in block.slots(start)[seg.first : seg.first + seg.length]) for start in block.starts
-            ):
-                teach[seg.index, lec] = model.new_bool_var(f"t{seg.index}_{lec}")
+    teach = {pair: model.new_bool_var(f"t{pair[0]}_{pair[1]}") for pair in sorted(inst.teachable)}
     load: list[Any] = [0] * len(inst.lecturer_available)
     for (s, lec), lit in teach.items():
         load[lec] += inst.segments[s].length * lit
@@ -309,14 +301,13 @@ def build_staffing_relaxation(inst: Instance) -> cp_model.CpModel:
         if spec.max_sessions_per_year is not None:
             model.add(load[lec] <= spec.max_sessions_per_year)
     needed = inst.scenario.observation.visits_per_lecturer
-    for lec in inst.observed:
-        observable = [
-            lit
-            for (s, who), lit in teach.items()
-            if who == lec and inst.classes[inst.segments[s].class_index].qualifies_for_observation
-        ]
-        if needed > 0 and observable:
-            model.add(sum(observable) >= 1)
+    observable: dict[int, list[cp_model.IntVar]] = {lec: [] for lec in inst.observed}
+    for (s, lec), lit in teach.items():
+        if lec in observable and inst.classes[inst.segments[s].class_index].qualifies_for_observation:
+            observable[lec].append(lit)
+    for lits in observable.values():
+        if needed > 0 and lits:
+            model.add(sum(lits) >= 1)
     weights = inst.scenario.weights.model_dump()
     terms = [(weights[g], build(model, inst, v)) for g, build in GOALS.items() if weights[g] > 0]
     if weights["observation_spread"] > 0 and inst.observed:  # no visit variables here: the pigeonhole bound
