@@ -29,7 +29,7 @@ from llct_sched.diagnose import diagnose
 from llct_sched.instance import Instance, build_instance
 from llct_sched.model.calendar_stage import CalendarVars, build_calendar_model, calendar_goal_values
 from llct_sched.model.greedy import greedy_plan
-from llct_sched.model.staffing_stage import build_staffing_model, build_staffing_relaxation
+from llct_sched.model.staffing_stage import build_staffing_model, build_staffing_relaxation, segment_slots
 from llct_sched.scenario import Priorities, Scenario
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 
@@ -393,7 +393,7 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
     else:
         plan = greedy_plan(inst, session.params.seed)
     if plan is not None and plan.complete:
-        greedy = _Assignment(plan.starts, plan.rooms, plan.learners, plan.teach)
+        greedy = _Assignment(plan.starts, plan.rooms, plan.learners, plan.teach, plan.visits)
         result.rounds += 1
         _staff_calendar(
             inst, session, result, search, greedy, calendar_goal_values(inst, greedy.starts, greedy.rooms), greedy
@@ -478,6 +478,21 @@ def _round(
     return "stop"
 
 
+def _hint_staffing(model: cp_model.CpModel, sv: Any, hint: _Assignment) -> None:
+    """Hint lecturers and, where they fit this model, the visits of a previous assignment."""
+    for (seg, lec), lit in sv.teach.items():
+        if seg in hint.teach:
+            model.add_hint(lit, hint.teach[seg] == lec)
+    attended = {(s, slot, obs) for s, slot, _, obs in hint.visits}
+    counted: dict[tuple[int, int], int] = {}
+    for s, _slot, lec, _ in hint.visits:
+        counted[s, lec] = counted.get((s, lec), 0) + 1
+    for (s, k, obs), lit in sv.attend.items():
+        model.add_hint(lit, (s, sv.slots[s][k], obs) in attended)
+    for (s, lec), n in sv.visits.items():
+        model.add_hint(n, counted.get((s, lec), 0))
+
+
 def _staff_calendar(
     inst: Instance,
     session: _Session,
@@ -493,12 +508,14 @@ def _staff_calendar(
     Returns the CP-SAT status of the staffing solve when staffed, else None (after learning why).
     """
     starts = [calendar.starts[b] for b in range(len(inst.blocks))]
+    extra = []  # the hint's visits, where they still fit this calendar
+    if hint is not None:
+        now = segment_slots(inst, starts)
+        extra = [(seg, now[seg].index(slot), obs) for seg, slot, _, obs in hint.visits if slot in now[seg]]
     for first_free_slot_only in (True, False):  # the small model first; the full one only if it fails
-        model, sv = build_staffing_model(inst, starts, first_free_slot_only=first_free_slot_only)
+        model, sv = build_staffing_model(inst, starts, first_free_slot_only=first_free_slot_only, extra_visits=extra)
         if hint is not None:
-            for (seg, lec), lit in sv.teach.items():
-                if seg in hint.teach:
-                    model.add_hint(lit, hint.teach[seg] == lec)
+            _hint_staffing(model, sv, hint)
         s_vars, s_cons = _model_size(model)
         result.model_size.update(staffing_variables=s_vars, staffing_constraints=s_cons)
         budget = max(1.0, session.remaining() if final else min(session.remaining(), 10.0))
@@ -512,7 +529,9 @@ def _staff_calendar(
                 return None
             staff = solved
         else:
-            staff, status, _ = session.run(model, "staffing", budget, first_only=not final)
+            # a first answer from a hint: presolve on a province-sized model costs more than the search
+            quick_hint = {"cp_model_presolve": False} if hint is not None and not final else {}
+            staff, status, _ = session.run(model, "staffing", budget, first_only=not final, **quick_hint)
         if status != cp_model.INFEASIBLE:
             break
     if status == cp_model.INFEASIBLE:

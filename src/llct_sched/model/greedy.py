@@ -21,6 +21,7 @@ class GreedyPlan:
     rooms: dict[int, int] = field(default_factory=dict)  # block -> room
     learners: dict[int, int] = field(default_factory=dict)  # class -> learners
     teach: dict[int, int] = field(default_factory=dict)  # segment -> lecturer
+    visits: list[tuple[int, int, int, int]] = field(default_factory=list)  # segment, slot, observed, observer
     unplaced: list[int] = field(default_factory=list)  # classes it could not place
 
     @property
@@ -52,7 +53,9 @@ class _State:
         day = self.inst.slot_date(slot)
         return [("week", day.isocalendar()[:2]), ("month", (day.year, day.month)), ("year", 0)]
 
-    def can_teach(self, lec: int, slots: list[int]) -> bool:
+    def can_teach(self, lec: int, slots: list[int], pending: Counter[tuple[str, object]] | None = None) -> bool:
+        """Free in these slots and within every load limit, counting `pending` (this block's other
+        segments already given to the lecturer)."""
         inst = self.inst
         if not all(inst.lecturer_available[lec][t] and t not in self.lecturer_busy[lec] for t in slots):
             return False
@@ -63,6 +66,8 @@ class _State:
             "year": spec.max_sessions_per_year,
         }
         extra: Counter[tuple[str, object]] = Counter(b for t in slots for b in self.buckets(t))
+        if pending:
+            extra.update(pending)
         return all(limits[b[0]] is None or self.load[lec][b] + n <= limits[b[0]] for b, n in extra.items())  # type: ignore[operator]
 
     def needs_visit(self, lec: int) -> bool:
@@ -109,6 +114,7 @@ def _staff(state: _State, block: BlockInfo, start: int) -> dict[int, int] | None
     inst = state.inst
     chosen: dict[int, int] = {}
     taken: set[tuple[int, int]] = set()
+    pending: dict[int, Counter[tuple[str, object]]] = {}
     for s in block.segments:
         seg = inst.segments[s]
         if not inst.classes[seg.class_index].taught_by_center:
@@ -117,9 +123,10 @@ def _staff(state: _State, block: BlockInfo, start: int) -> dict[int, int] | None
 
         observable = inst.classes[seg.class_index].qualifies_for_observation
         for lec in _rank_lecturers(state, seg.lecturers, slots, observable):
-            if all((lec, t) not in taken for t in slots) and state.can_teach(lec, slots):
+            if all((lec, t) not in taken for t in slots) and state.can_teach(lec, slots, pending.get(lec)):
                 chosen[s] = lec
                 taken.update((lec, t) for t in slots)
+                pending.setdefault(lec, Counter()).update(b for t in slots for b in state.buckets(t))
                 break
         else:
             return None
@@ -142,6 +149,7 @@ def greedy_plan(inst: Instance, seed: int = 0) -> GreedyPlan:
         learners = plan.learners[ci]
         earliest_ordinal = -1
         placed: dict[int, tuple[int, int, dict[int, int]]] = {}
+        visits: list[tuple[int, int, int, int]] = []
         for b in c.blocks:
             block = inst.blocks[b]
             too_large = [set(block.starts) - set(ok) for limit, ok in block.gathering_limits if learners > limit]
@@ -182,6 +190,7 @@ def greedy_plan(inst: Instance, seed: int = 0) -> GreedyPlan:
                 if c.qualifies_for_observation and state.needs_visit(lec):
                     visit = state.free_observer(lec, slots[seg.first : seg.first + seg.length])
                     if visit is not None:
+                        visits.append((s, visit[1], lec, visit[0]))
                         state.visits[lec] += 1
                         state.observer_visits[visit[0]] += 1
                         state.lecturer_busy[visit[0]].add(visit[1])
@@ -195,6 +204,7 @@ def greedy_plan(inst: Instance, seed: int = 0) -> GreedyPlan:
             plan.starts[b] = t
             plan.rooms[b] = room
             plan.teach.update(staff)
+        plan.visits += visits
     return plan
 
 

@@ -40,15 +40,24 @@ def segment_slots(inst: Instance, starts: list[int]) -> list[list[int]]:
     return out
 
 
+OBSERVERS_PER_SEGMENT = 4  # in the small model: observers considered for each segment
+
+
 def create_variables(
-    model: cp_model.CpModel, inst: Instance, starts: list[int], first_free_slot_only: bool = False
+    model: cp_model.CpModel,
+    inst: Instance,
+    starts: list[int],
+    first_free_slot_only: bool = False,
+    extra_visits: list[tuple[int, int, int]] | None = None,
 ) -> StaffingVars:
     """Teaching and observation variables for a fixed calendar.
 
     An observer attends one slot of a segment; the visit counts for whoever teaches the segment.
-    With `first_free_slot_only` an observer may attend only the first slot of each segment it is
-    free for: a much smaller model, exact whenever it finds an answer (the caller falls back to
-    the full model when it does not).
+    With `first_free_slot_only` the model is much smaller: each segment is offered to a few
+    observers (rotating, so that every observer is offered some), each at the first slot it is
+    free. It is exact whenever it finds an answer; the caller falls back to the full model when it
+    does not. `extra_visits` (segment, session in segment, observer) are always offered (visits
+    already made, or those of a hint).
     """
     slots = segment_slots(inst, starts)
     teach = {}
@@ -58,6 +67,7 @@ def create_variables(
                 teach[seg.index, lec] = model.new_bool_var(f"teach_s{seg.index}_l{lec}")
     attend, visits = {}, {}
     observed = set(inst.observed)
+    observers = list(inst.observers)
     for seg in inst.segments:
         if not inst.classes[seg.class_index].qualifies_for_observation:
             continue
@@ -66,14 +76,24 @@ def create_variables(
             continue
         for lec in candidates:
             visits[seg.index, lec] = model.new_int_var(0, seg.length, f"visits_s{seg.index}_l{lec}")
-        for obs in inst.observers:
+        offered = []
+        for obs in observers:
             free = [k for k, slot in enumerate(slots[seg.index]) if inst.lecturer_available[obs][slot]]
-            for k in free[:1] if first_free_slot_only else free:
+            if free:
+                offered.append((obs, free[:1] if first_free_slot_only else free))
+        if first_free_slot_only and len(offered) > OBSERVERS_PER_SEGMENT:
+            shift = seg.index % len(offered)
+            offered = (offered[shift:] + offered[:shift])[:OBSERVERS_PER_SEGMENT]
+        for obs, ks in offered:
+            for k in ks:
                 attend[seg.index, k, obs] = model.new_bool_var(f"attend_s{seg.index}_{k}_o{obs}")
+    wanted = list(extra_visits or [])
     if inst.baseline is not None:  # visits already made stay, whatever the restriction
-        for s, k, _, obs in inst.baseline.visits:
-            if (s, k, obs) not in attend:
-                attend[s, k, obs] = model.new_bool_var(f"attend_s{s}_{k}_o{obs}")
+        wanted += [(s, k, obs) for s, k, _, obs in inst.baseline.visits]
+    observable = {s for (s, _) in visits}
+    for s, k, obs in wanted:
+        if (s, k, obs) not in attend and s in observable and k < len(slots[s]):
+            attend[s, k, obs] = model.new_bool_var(f"attend_s{s}_{k}_o{obs}")
     load: list[Any] = [0] * len(inst.lecturer_available)
     for (s, lec), lit in teach.items():
         load[lec] += inst.segments[s].length * lit
@@ -257,11 +277,15 @@ RULES = (add_one_lecturer_per_segment, add_one_place_per_slot, add_loads, add_ob
 
 
 def build_staffing_model(
-    inst: Instance, starts: list[int], assumptions: bool = False, first_free_slot_only: bool = False
+    inst: Instance,
+    starts: list[int],
+    assumptions: bool = False,
+    first_free_slot_only: bool = False,
+    extra_visits: list[tuple[int, int, int]] | None = None,
 ) -> tuple[cp_model.CpModel, StaffingVars]:
-    """Stage 2 on fixed block starts. See `create_variables` for `first_free_slot_only`."""
+    """Stage 2 on fixed block starts. See `create_variables` for the last two arguments."""
     model = cp_model.CpModel()
-    v = create_variables(model, inst, starts, first_free_slot_only)
+    v = create_variables(model, inst, starts, first_free_slot_only, extra_visits)
     if assumptions:
         for seg in inst.segments:
             if inst.classes[seg.class_index].taught_by_center:
