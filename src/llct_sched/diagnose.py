@@ -91,14 +91,7 @@ class _Facts:
         for cohort in scenario.cohorts:
             for cid in cohort.classes:
                 self.cohort_of.setdefault(cid, cohort)
-        weekdays = {w.number for w in cal.working_weekdays}
-        days = []
-        day = cal.start
-        while day <= cal.end:
-            if day.weekday() in weekdays and not any(h.contains(day) for h in cal.holidays):
-                days.append(day)
-            day += ONE_DAY
-        self.working_days = days
+        self.working_days = cal.working_days()
         self._windows: dict[tuple[dt.date, dt.date, int], list[dt.date]] = {}
 
     @cached_property

@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError
-from llct_sched.scenario import Scenario, Weekday
+from llct_sched.scenario import Scenario, Weekday, Weights
 
 Loc = tuple[int | str, ...]
 
@@ -215,19 +215,7 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
     KeyValueSheet(
         "weights",
         ("weights",),
-        tuple(
-            _c(name, INT)
-            for name in (
-                "preferred_months",
-                "month_spread",
-                "avoid_event_days",
-                "borrowed_room",
-                "room_stability",
-                "module_lecturer_stability",
-                "lecturer_balance",
-                "teaching_norm",
-            )
-        ),
+        tuple(_c(name, INT) for name in Weights.model_fields),
     ),
     TableSheet(
         "targets",

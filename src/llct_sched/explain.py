@@ -36,19 +36,7 @@ __all__ = [
 ]
 
 LANGS = ("vi", "en")
-_KNOWN_GOALS = frozenset(
-    {
-        "preferred_months",
-        "month_spread",
-        "avoid_event_days",
-        "borrowed_room",
-        "room_stability",
-        "module_lecturer_stability",
-        "lecturer_balance",
-        "teaching_norm",
-        "observation_spread",
-    }
-)
+_KNOWN_GOALS = frozenset(GOALS)
 
 _TEXT: dict[str, dict[str, str]] = {
     "en": {

@@ -146,15 +146,7 @@ class Instance:
 
 
 def working_days(scenario: Scenario) -> list[dt.date]:
-    cal = scenario.calendar
-    weekdays = {w.number for w in cal.working_weekdays}
-    days = []
-    day = cal.start
-    while day <= cal.end:
-        if day.weekday() in weekdays and not any(h.contains(day) for h in cal.holidays):
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
+    return scenario.calendar.working_days()
 
 
 def module_order(program: Program) -> list[int]:

@@ -170,6 +170,20 @@ class Calendar(StrictModel):
             raise ValueError(f"calendar end {self.end} is before start {self.start}")
         return self
 
+    def working_days(self) -> list[dt.date]:
+        """Sorted working days (docs/rules.md): in the range, on a working weekday, not a holiday.
+
+        The independent checker computes this itself; everything else uses this method.
+        """
+        weekdays = {w.number for w in self.working_weekdays}
+        days = []
+        day = self.start
+        while day <= self.end:
+            if day.weekday() in weekdays and not any(h.contains(day) for h in self.holidays):
+                days.append(day)
+            day += dt.timedelta(days=1)
+        return days
+
 
 class Room(StrictModel):
     id: Id

@@ -90,15 +90,7 @@ class _Context:
 
 def _working_days(scenario: Scenario) -> list[dt.date]:
     """Sorted working days (rules.md): in the calendar, on a working weekday, not a holiday."""
-    cal = scenario.calendar
-    weekdays = {w.number for w in cal.working_weekdays}
-    days = []
-    day = cal.start
-    while day <= cal.end:
-        if day.weekday() in weekdays and not any(h.contains(day) for h in cal.holidays):
-            days.append(day)
-        day += ONE_DAY
-    return days
+    return scenario.calendar.working_days()
 
 
 def _closed_by_blackout(scenario: Scenario, day: dt.date, learners: int) -> str | None:

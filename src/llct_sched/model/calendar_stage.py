@@ -15,6 +15,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from llct_sched.instance import BlockInfo, Instance
+from llct_sched.model import minimize_weighted_goals
 from llct_sched.scenario import RoomKind
 
 LinearExpr = cp_model.LinearExprT
@@ -420,12 +421,5 @@ def build_calendar_model(
         rule(model, inst, v)
     add_topic_capacity(model, inst, v, pools or [])
     add_exclusions(model, v, nogoods or [])
-    weights = inst.scenario.weights.model_dump()
-    objective = []
-    for goal, build in GOALS.items():
-        expr = build(model, inst, v) if weights[goal] > 0 else None
-        if expr is not None:
-            v.goals[goal] = expr
-            objective.append(weights[goal] * expr)
-    model.minimize(sum(objective))
+    minimize_weighted_goals(model, inst, v, GOALS)
     return model, v

@@ -15,6 +15,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from llct_sched.instance import Instance
+from llct_sched.model import minimize_weighted_goals
 from llct_sched.scenario import LecturerKind
 
 LinearExpr = cp_model.LinearExprT
@@ -296,14 +297,7 @@ def build_staffing_model(
     for rule in RULES:
         rule(model, inst, v)
     if not assumptions:
-        weights = inst.scenario.weights.model_dump()
-        objective = []
-        for goal, build in GOALS.items():
-            expr = build(model, inst, v) if weights[goal] > 0 else None
-            if expr is not None:
-                v.goals[goal] = expr
-                objective.append(weights[goal] * expr)
-        model.minimize(sum(objective))
+        minimize_weighted_goals(model, inst, v, GOALS)
     return model, v
 
 
