@@ -511,5 +511,38 @@ def diagnose(scenario: ScenarioArg) -> None:
     console.print("no diagnosis (this does not prove that a timetable exists)")
 
 
+@app.command("itc2007")
+def itc2007(
+    instance: Annotated[Path, typer.Argument(help="ITC-2007 track 3 instance (.ectt)")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Solution file to write (competition format)")],
+    time_limit: Annotated[float, typer.Option(help="Seconds")] = 60.0,
+    workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers (0: all cores)")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+) -> None:
+    """Solve an ITC-2007 curriculum-based timetabling instance (UD2) and print its validator-style cost."""
+    from llct_sched.io import write_text_atomic
+    from llct_sched.itc2007 import read_ectt, write_solution
+    from llct_sched.itc2007_solver import solve_itc
+
+    try:
+        loaded = read_ectt(instance)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        message = f"{instance}: no such file" if isinstance(error, FileNotFoundError) else str(error)
+        typer.echo(f"Bad input: {message}", err=True)
+        raise typer.Exit(2) from None
+    result = solve_itc(loaded, time_limit=time_limit, workers=workers, seed=seed)
+    if result.cost is None:
+        typer.echo(f"no timetable found ({result.status}, {result.wall_time_s:.1f}s)", err=True)
+        raise typer.Exit(1)
+    write_text_atomic(out, write_solution(result.lectures))
+    typer.echo(result.cost.report(), nl=False)
+    bound = "-" if result.bound is None else str(result.bound)
+    typer.echo(
+        f"status {result.status}, bound {bound}, first feasible {result.first_feasible_s}s, "
+        f"wall {result.wall_time_s:.1f}s; wrote {out}"
+    )
+    raise typer.Exit(0 if result.cost.feasible else 1)
+
+
 def main() -> None:
     app()
