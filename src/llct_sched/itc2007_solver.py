@@ -12,9 +12,13 @@ Three models share one set of data (:class:`_Data`):
   with at least ``t`` students and ``R_t`` the rooms with at least ``t`` seats. So RoomCapacity is
   exact there, except for the room stability it ignores; MinWorkingDays and IsolatedLectures are exact.
 * the **room model** assigns rooms to fixed periods (RoomCapacity + RoomStability).
-* the **full model** has both, with an exact objective; it polishes the decomposed solution,
-  hinted with it, by CP-SAT's own search (LNS) and by our neighbourhoods (a few days or a few
-  curricula free, the rest fixed).
+* the **full model** has both, with an exact objective. It is improved from the decomposed solution by
+  our large neighbourhood search: a few days or a few related courses free, the rest fixed, solved
+  by CP-SAT with the incumbent as hint; now and then the rooms alone are re-optimised on the room
+  model. (``_Session.mode = "cpsat"`` runs CP-SAT's own search on the hinted full model instead.)
+
+The period stage gets 70 % of the time: on these instances most of the cost is MinWorkingDays and
+IsolatedLectures, which it optimises best; the remainder goes to rooms and the LNS.
 
 Every model's objective is the weighted UD2 cost of its part, so the full model's objective on a
 solution equals ``ud2_cost(...).total``.
