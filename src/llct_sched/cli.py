@@ -23,7 +23,7 @@ app = typer.Typer(
     help="Yearly training timetables for district political centers (Trung tâm chính trị cấp huyện).",
 )
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # located messages stay on one line, copyable
 
 DEFAULT_SCENARIO = "hoang_mai_2020"
 ScenarioArg = Annotated[
