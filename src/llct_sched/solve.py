@@ -149,9 +149,8 @@ class _Session:
         return max(0.0, self.params.time_limit - self.elapsed())
 
     def interrupt(self, *_: object) -> None:
+        """Ctrl-C: the running solve is stopped from `run`'s wait loop."""
         self.interrupted = True
-        if self.current is not None:
-            self.current.stop_search()
 
     def run(
         self,
@@ -169,6 +168,7 @@ class _Session:
         p.random_seed = self.params.seed
         p.relative_gap_limit = self.params.relative_gap
         p.log_search_progress = self.params.log_search
+        p.catch_sigint_signal = False  # Ctrl-C is ours (see interrupt): CP-SAT's own handler aborts in a thread
         if first_only:
             p.stop_after_first_solution = True
         for key, value in overrides.items():
@@ -177,9 +177,21 @@ class _Session:
             solver.log_callback = log.info
         watcher = _Watcher(stage, self.elapsed, None if quiet else self.report)
         self.current = solver
-        status = solver.solve(model, watcher)
+        if self.interrupted:
+            p.max_time_in_seconds = 0.01
+        # CP-SAT runs in a thread so that the main thread stays free to take Ctrl-C (a signal
+        # handler only runs between Python bytecodes of the main thread, never inside solve()).
+        outcome: list[Any] = []
+        worker = threading.Thread(target=lambda: outcome.append(solver.solve(model, watcher)), daemon=True)
+        worker.start()
+        stopped = False
+        while worker.is_alive():
+            worker.join(0.1)
+            if self.interrupted and not stopped:
+                solver.stop_search()
+                stopped = True
         self.current = None
-        return solver, status, watcher
+        return solver, outcome[0], watcher
 
     def run_lexicographic(
         self,
