@@ -116,17 +116,14 @@ class Result:
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Reports incumbents and lets Ctrl-C stop the search gracefully."""
+    """Reports each incumbent (objective, bound, elapsed) to the log and the progress display."""
 
     def __init__(self, stage: str, clock: Callable[[], float], report: Callable[[Progress], None] | None):
         super().__init__()
         self.stage, self.clock, self.report = stage, clock, report
-        self.first_solution_at: float | None = None
 
     def on_solution_callback(self) -> None:
         now = self.clock()
-        if self.first_solution_at is None:
-            self.first_solution_at = now
         obj, bound = self.objective_value, self.best_objective_bound
         log.info("%s: objective %s, bound %s, %.2fs", self.stage, obj, bound, now)
         if self.report:
@@ -134,13 +131,12 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 
 class _Session:
-    """One solve call: the clock, the interrupt flag and the solver currently running."""
+    """One solve call: its clock, its parameters and the Ctrl-C flag."""
 
     def __init__(self, params: SolveParams, report: Callable[[Progress], None] | None):
         self.params, self.report = params, report
         self.started = time.perf_counter()
         self.interrupted = False
-        self.current: cp_model.CpSolver | None = None
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
@@ -176,7 +172,6 @@ class _Session:
         if self.params.log_search:
             solver.log_callback = log.info
         watcher = _Watcher(stage, self.elapsed, None if quiet else self.report)
-        self.current = solver
         if self.interrupted:
             p.max_time_in_seconds = 0.01
         # CP-SAT runs in a thread so that the main thread stays free to take Ctrl-C (a signal
@@ -190,7 +185,6 @@ class _Session:
             if self.interrupted and not stopped:
                 solver.stop_search()
                 stopped = True
-        self.current = None
         return solver, outcome[0], watcher
 
     def run_lexicographic(
