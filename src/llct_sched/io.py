@@ -9,13 +9,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, format_path
 from llct_sched.scenario import Scenario
+
+M = TypeVar("M", bound=BaseModel)
 
 BUILTIN_SCENARIOS = ("hoang_mai_2020", "tutorial")
 
@@ -34,14 +36,29 @@ def pydantic_issues(error: ValidationError, file: str = "") -> list[InputIssue]:
     return issues
 
 
-def scenario_from_data(data: Any, file: str = "") -> Scenario:
-    """Validate already-parsed data as a Scenario, raising ScenarioError with every issue."""
+def model_from_data(model: type[M], data: Any, file: str = "") -> M:
+    """Validate already-parsed data as `model` (a scenario, a variant, a changes file), raising
+    ScenarioError with every issue, located."""
     if not isinstance(data, dict):
         raise ScenarioError([InputIssue(path="", message="the file must hold a mapping (keys and values)", file=file)])
     try:
-        return Scenario.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
         raise ScenarioError(pydantic_issues(error, file)) from None
+
+
+def model_from_yaml(model: type[M], text: str, file: str = "") -> M:
+    """Parse YAML text and validate it as `model`; every problem is a located ScenarioError."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ScenarioError([InputIssue(path="", message=f"cannot be parsed: {error}", file=file)]) from None
+    return model_from_data(model, data, file)
+
+
+def scenario_from_data(data: Any, file: str = "") -> Scenario:
+    """Validate already-parsed data as a Scenario, raising ScenarioError with every issue."""
+    return model_from_data(Scenario, data, file)
 
 
 def parse_scenario_text(text: str, file: str = "", fmt: str = "yaml") -> Scenario:

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, format_path
-from llct_sched.io import pydantic_issues
-from llct_sched.scenario import Blackout, DateRange, Id, Scenario, StrictModel, TrainingClass
+from llct_sched.io import model_from_yaml, pydantic_issues
+from llct_sched.scenario import Blackout, DateRange, Id, OneOf, Scenario, StrictModel, TrainingClass
 from llct_sched.solve import Progress, Result, SolveParams, solve
 from llct_sched.timetable import Timetable
 from llct_sched.validate import ensure_valid
@@ -49,7 +48,7 @@ class LearnersChange(StrictModel):
     learners: int = Field(gt=0)
 
 
-class Change(StrictModel):
+class Change(OneOf):
     """One thing that happened; exactly one key."""
 
     lecturer_away: LecturerAway | None = None
@@ -58,17 +57,6 @@ class Change(StrictModel):
     add_class: TrainingClass | None = None
     cancel_class: CancelClass | None = None
     learners: LearnersChange | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Change:
-        given = [k for k in type(self).model_fields if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError(f"give exactly one of {', '.join(type(self).model_fields)} (got {len(given)})")
-        return self
-
-    @property
-    def kind(self) -> str:
-        return next(k for k in type(self).model_fields if getattr(self, k) is not None)
 
 
 class Changes(StrictModel):
@@ -79,13 +67,10 @@ def load_changes(path: Path) -> Changes:
     """Read a changes file; every problem is reported with its place in the file."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError([InputIssue(path="", message=f"cannot be read: {error}", file=str(path))]) from None
-    try:
-        return Changes.model_validate(data)
-    except ValidationError as error:
-        raise ScenarioError(pydantic_issues(error, str(path))) from None
+    return model_from_yaml(Changes, text, str(path))
 
 
 def apply_changes(scenario: Scenario, changes: Changes, file: str = "") -> Scenario:
@@ -103,21 +88,16 @@ def apply_changes(scenario: Scenario, changes: Changes, file: str = "") -> Scena
         )
 
     for k, change in enumerate(changes.changes):
-        if change.lecturer_away is not None:
-            away = change.lecturer_away
-            if away.lecturer not in lecturers:
-                unknown(k, "lecturer_away", "lecturer", "lecturer", away.lecturer)
-                continue
-            lecturers[away.lecturer]["unavailable"].append(
-                DateRange(start=away.start, end=away.end, reason=away.reason).model_dump()
+        away: LecturerAway | RoomClosed | None = change.lecturer_away or change.room_closed
+        if away is not None:  # a lecturer or a room gets dates it is unavailable
+            what, items, item_id = (
+                ("lecturer", lecturers, away.lecturer) if isinstance(away, LecturerAway) else ("room", rooms, away.room)
             )
-        elif change.room_closed is not None:
-            closed = change.room_closed
-            if closed.room not in rooms:
-                unknown(k, "room_closed", "room", "room", closed.room)
+            if item_id not in items:
+                unknown(k, change.kind, what, what, item_id)
                 continue
-            rooms[closed.room]["unavailable"].append(
-                DateRange(start=closed.start, end=closed.end, reason=closed.reason).model_dump()
+            items[item_id]["unavailable"].append(
+                DateRange(start=away.start, end=away.end, reason=away.reason).model_dump()
             )
         elif change.blackout is not None:
             data["calendar"]["blackouts"].append(change.blackout.model_dump())

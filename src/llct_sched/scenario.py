@@ -22,6 +22,23 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
 
 
+class OneOf(StrictModel):
+    """A choice: exactly one of the (optional) fields is given, e.g. one patch or one change."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> OneOf:
+        fields = list(type(self).model_fields)
+        given = [f for f in fields if getattr(self, f) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of {', '.join(fields)} (found {len(given) or 'none'})")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """The name of the field given."""
+        return next(f for f in type(self).model_fields if getattr(self, f) is not None)
+
+
 class Weekday(StrEnum):
     mon = "mon"
     tue = "tue"

@@ -29,11 +29,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError
-from llct_sched.io import BUILTIN_SCENARIOS, load_scenario, pydantic_issues
+from llct_sched.io import BUILTIN_SCENARIOS, load_scenario, model_from_yaml, pydantic_issues
 from llct_sched.scenario import (
     Blackout,
     Bloc,
@@ -42,6 +41,7 @@ from llct_sched.scenario import (
     Id,
     LearnerGroup,
     Lecturer,
+    OneOf,
     Program,
     ProgramType,
     Room,
@@ -147,10 +147,7 @@ class WeightsPatch(StrictModel):
     teaching_norm: int | None = Field(default=None, ge=0)
 
 
-_OPS = ("add", "remove", "change", "scale_learners", "weights")
-
-
-class Patch(StrictModel):
+class Patch(OneOf):
     """One patch: exactly one of add, remove, change, scale_learners, weights."""
 
     add: AddPatch | None = None
@@ -158,13 +155,6 @@ class Patch(StrictModel):
     change: ChangePatch | None = None
     scale_learners: ScaleLearners | None = None
     weights: WeightsPatch | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Patch:
-        given = [op for op in _OPS if getattr(self, op) is not None]
-        if len(given) != 1:
-            raise ValueError(f"a patch has exactly one of {', '.join(_OPS)} (found {len(given) or 'none'})")
-        return self
 
 
 class Variant(StrictModel):
@@ -190,16 +180,7 @@ class LoadedVariant:
 
 def parse_variant(text: str, file: str = "") -> Variant:
     """Parse the YAML text of a variant file (structure only; ids are checked when applied)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ScenarioError([InputIssue(path="", message=f"cannot be parsed: {error}", file=file)]) from None
-    if not isinstance(data, dict):
-        raise ScenarioError([InputIssue(path="", message="the file must hold a mapping (keys and values)", file=file)])
-    try:
-        return Variant.model_validate(data)
-    except ValidationError as error:
-        raise ScenarioError(pydantic_issues(error, file)) from None
+    return model_from_yaml(Variant, text, file)
 
 
 def _items(scenario: Scenario, what: Collection) -> list[Any]:

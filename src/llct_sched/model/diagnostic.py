@@ -56,8 +56,10 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
     dm = DiagnosticModel(model)
     scenario = inst.scenario
     starts = {}
+    structural_of = {block.index: _structural_starts(inst, block) for block in inst.blocks}
+    ords = [inst.days[t // 2].toordinal() for t in range(inst.n_slots)]
     for block in inst.blocks:
-        structural = _structural_starts(inst, block)
+        structural = structural_of[block.index]
         domain = cp_model.Domain.from_values(structural) if structural else cp_model.Domain(0, 0)
         starts[block.index] = model.new_int_var_from_domain(domain, f"start_b{block.index}")
     learners = [model.new_int_var(c.learners_min, c.learners_max, f"learners_c{c.index}") for c in inst.classes]
@@ -68,7 +70,7 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
         window = RuleInstance("window", (cid,), f"class {cid} must meet between {_dm(first)} and {_dm(last)}")
         for b in c.blocks:
             block = inst.blocks[b]
-            days_of = {t: inst.days[t // 2 : t // 2 + block.days] for t in _structural_starts(inst, block)}
+            days_of = {t: inst.days[t // 2 : t // 2 + block.days] for t in structural_of[b]}
             _restrict(dm, starts[b], [t for t, ds in days_of.items() if first <= ds[0] and ds[-1] <= last], window)
             for blackout in scenario.calendar.blackouts:
                 if blackout.max_gathering is not None and c.learners_max <= blackout.max_gathering:
@@ -116,7 +118,6 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
             lit = dm.switch(rule)
             for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
                 bp = inst.blocks[prev]
-                ords = [inst.days[t // 2].toordinal() for t in range(inst.n_slots)]
                 last_day = [
                     inst.days[min(t // 2 + bp.days - 1, len(inst.days) - 1)].toordinal() for t in range(inst.n_slots)
                 ]
