@@ -55,7 +55,10 @@ class Weekday(StrEnum):
 
 
 class Period(StrEnum):
-    """The two daily sessions (buổi)."""
+    """The names of the two daily sessions (buổi) of a center's calendar, the default periods.
+
+    A calendar may name other periods (`Calendar.periods`); a period is then any of those names.
+    """
 
     morning = "morning"
     afternoon = "afternoon"
@@ -176,6 +179,11 @@ class Calendar(StrictModel):
         description="Two consecutive meeting days of one block are at most this many calendar days apart "
         "(3 lets a block run Friday to Monday).",
     )
+    periods: list[Id] = Field(
+        default_factory=lambda: [Period.morning.value, Period.afternoon.value],
+        min_length=1,
+        description="The sessions of a working day, in order (a weekly course timetable may have more).",
+    )
     hours: SessionHours = Field(default_factory=SessionHours)
     holidays: list[Holiday] = Field(default_factory=list)
     blackouts: list[Blackout] = Field(default_factory=list)
@@ -185,6 +193,8 @@ class Calendar(StrictModel):
     def _range(self) -> Calendar:
         if self.end < self.start:
             raise ValueError(f"calendar end {self.end} is before start {self.start}")
+        if len(set(self.periods)) != len(self.periods):
+            raise ValueError(f"periods repeat a name: {self.periods}")
         return self
 
     def working_days(self) -> list[dt.date]:
@@ -215,8 +225,8 @@ class Lecturer(StrictModel):
     name: str = ""
     kind: LecturerKind = LecturerKind.full_time
     topics: list[Id] = Field(default_factory=list)
-    available: dict[Weekday, list[Period]] | None = Field(
-        default=None, description="Weekly availability; None means every working session."
+    available: dict[Weekday, list[Id]] | None = Field(
+        default=None, description="Weekly availability (weekday -> calendar periods); None means every working session."
     )
     unavailable: list[DateRange] = Field(default_factory=list)
     unavailable_events: list[Id] = Field(
@@ -249,14 +259,23 @@ class Module(StrictModel):
 class Delivery(StrictModel):
     """How a class meets: `blocks` blocks of whole days, at least `min_gap_days` apart.
 
-    Every block has the same number of days; a day holds `sessions_per_day` sessions. The
-    program's total sessions must equal blocks x days x sessions_per_day.
+    Every block has the same number of days; a day holds `sessions_per_day` consecutive sessions
+    (at most the calendar's periods). The program's total sessions must equal
+    blocks x days x sessions_per_day.
     """
 
     blocks: int = Field(default=1, ge=1)
-    sessions_per_day: int = Field(default=2, ge=1, le=2)
+    sessions_per_day: int = Field(default=2, ge=1)
     min_gap_days: int = Field(
         default=0, ge=0, description="Calendar days between the end of a block and the next start."
+    )
+    same_day_blocks: bool = Field(
+        default=False,
+        description="Blocks may share a day (only their sessions may not overlap); min_gap_days is then "
+        "ignored. With one-session blocks a class's sessions go anywhere, as in a weekly course timetable.",
+    )
+    min_days: int = Field(
+        default=0, ge=0, description="Soft goal `min_days`: the class meets on at least this many distinct days."
     )
 
 
@@ -331,6 +350,13 @@ class Weights(StrictModel):
     lecturer_balance: int = Field(default=1, ge=0)
     teaching_norm: int = Field(default=1, ge=0)
     observation_spread: int = Field(default=1, ge=0)
+    room_capacity: int = Field(
+        default=1, ge=0, description="Per learner above a room's seats, per session (only with soft_room_capacity)."
+    )
+    min_days: int = Field(default=5, ge=0, description="Per day a class meets on fewer than its delivery's min_days.")
+    isolated_sessions: int = Field(
+        default=0, ge=0, description="Per session of a learner group with no session of the group next to it that day."
+    )
     moves: int = Field(default=1, ge=0, description="Re-planning only: the cost of moving blocks of the baseline.")
     lecturer_changes: int = Field(default=2, ge=0, description="Re-planning only: per segment given another lecturer.")
 
@@ -364,6 +390,15 @@ class Target(StrictModel):
     label: str = ""
 
 
+class RuleOptions(StrictModel):
+    """Rules that a scenario may soften."""
+
+    soft_room_capacity: bool = Field(
+        default=False,
+        description="Learners may exceed a room's seats, at the cost of the `room_capacity` goal (a hard rule otherwise).",
+    )
+
+
 class Scenario(StrictModel):
     name: Id
     title: str = ""
@@ -378,4 +413,5 @@ class Scenario(StrictModel):
     observation: ObservationPolicy = Field(default_factory=ObservationPolicy)
     weights: Weights = Field(default_factory=Weights)
     priorities: Priorities | None = None
+    rules: RuleOptions = Field(default_factory=RuleOptions)
     targets: list[Target] = Field(default_factory=list)
