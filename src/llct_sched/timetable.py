@@ -25,7 +25,7 @@ class ScheduledSession(TimetableModel):
     class_id: str
     module_id: str
     date: dt.date
-    period: Period
+    period: str
     room_id: str
     lecturer_id: str | None = None
 
@@ -37,11 +37,15 @@ class ObservationVisit(TimetableModel):
     observer_id: str
     class_id: str
     date: dt.date
-    period: Period
+    period: str
 
 
 class Timetable(TimetableModel):
     scenario: str
+    periods: list[str] = Field(
+        default_factory=lambda: [Period.morning.value, Period.afternoon.value],
+        description="The calendar's periods in daily order (sessions sort by them).",
+    )
     class_learners: dict[str, int] = Field(description="Learners of every scheduled class.")
     sessions: list[ScheduledSession] = Field(default_factory=list)
     observations: list[ObservationVisit] = Field(default_factory=list)
@@ -49,12 +53,16 @@ class Timetable(TimetableModel):
     def sessions_of(self, class_id: str) -> list[ScheduledSession]:
         """The class's sessions in chronological order."""
         rows = [s for s in self.sessions if s.class_id == class_id]
-        return sorted(rows, key=lambda s: (s.date, s.period == Period.afternoon))
+        return sorted(rows, key=lambda s: (s.date, self.period_rank(s.period)))
+
+    def period_rank(self, period: str) -> int:
+        """Position of a period in the day (unknown names last)."""
+        return self.periods.index(period) if period in self.periods else len(self.periods)
 
     def sorted(self) -> Timetable:
         """A copy with sessions and visits in a stable order (class, date, period)."""
-        sessions = sorted(self.sessions, key=lambda s: (s.class_id, s.date, s.period == Period.afternoon))
-        visits = sorted(self.observations, key=lambda o: (o.date, o.period == Period.afternoon, o.lecturer_id))
+        sessions = sorted(self.sessions, key=lambda s: (s.class_id, s.date, self.period_rank(s.period)))
+        visits = sorted(self.observations, key=lambda o: (o.date, self.period_rank(o.period), o.lecturer_id))
         return self.model_copy(update={"sessions": sessions, "observations": visits})
 
     def to_json(self) -> str:
@@ -94,7 +102,7 @@ def _read_csv_dir(folder: Path) -> Timetable:
                 class_id=row["class_id"],
                 module_id=row["module_id"],
                 date=dt.date.fromisoformat(row["date"]),
-                period=Period(row["period"]),
+                period=row["period"],
                 room_id=row["room_id"],
                 lecturer_id=row["lecturer_id"] or None,
             )
