@@ -303,7 +303,7 @@ def test_cli_reads_a_sessions_csv_folder(tmp_path) -> None:
     tt = timetable()
     rows = ["class_id,module_id,date,period,room_id,lecturer_id,learners"]
     rows += [
-        f"{x.class_id},{x.module_id},{x.date},{x.period.value},{x.room_id},{x.lecturer_id or ''},"
+        f"{x.class_id},{x.module_id},{x.date},{x.period},{x.room_id},{x.lecturer_id or ''},"
         f"{tt.class_learners[x.class_id]}"
         for x in tt.sessions
     ]

@@ -29,7 +29,7 @@ def baseline() -> Timetable:
 
 
 def placement(tt: Timetable, class_id: str) -> list[tuple[dt.date, str, str]]:
-    return [(s.date, s.period.value, s.room_id) for s in tt.sessions_of(class_id)]
+    return [(s.date, s.period, s.room_id) for s in tt.sessions_of(class_id)]
 
 
 def checked(done) -> Timetable:  # type: ignore[no-untyped-def]

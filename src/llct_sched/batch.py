@@ -124,7 +124,7 @@ def timetable_metrics(scenario: Scenario, timetable: Timetable) -> dict[str, Any
     own = [r for r in scenario.rooms if r.kind != RoomKind.borrowed]
     borrowed = {r.id for r in scenario.rooms if r.kind == RoomKind.borrowed}
     mean_own = sum(per_room[r.id] for r in own) / len(own) if own else 0.0
-    slots = 2 * _working_days(scenario)
+    slots = len(scenario.calendar.periods) * _working_days(scenario)
     policy = scenario.observation
     needed = max(1, policy.visits_per_lecturer)
     to_observe = (

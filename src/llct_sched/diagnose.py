@@ -29,7 +29,6 @@ from functools import cached_property
 from llct_sched.scenario import (
     Cohort,
     Lecturer,
-    Period,
     Program,
     Room,
     Scenario,
@@ -51,7 +50,6 @@ KINDS = (
 )
 ONE_DAY = dt.timedelta(days=1)
 _WEEKDAYS = list(Weekday)
-PERIODS = (Period.morning, Period.afternoon)
 
 
 @dataclass(frozen=True)
@@ -92,6 +90,7 @@ class _Facts:
             for cid in cohort.classes:
                 self.cohort_of.setdefault(cid, cohort)
         self.working_days = cal.working_days()
+        self.periods = list(cal.periods)
         self._windows: dict[tuple[dt.date, dt.date, int], list[dt.date]] = {}
 
     @cached_property
@@ -146,12 +145,14 @@ class _Facts:
         d = program.delivery
         if program.total_sessions % (d.blocks * d.sessions_per_day):
             return None
+        if d.same_day_blocks:  # blocks may share days: at least the days that hold all sessions
+            return -(-program.total_sessions // len(self.periods))
         return program.total_sessions // d.sessions_per_day
 
     def room_open(self, room: Room, day: dt.date) -> bool:
         return not any(r.contains(day) for r in room.unavailable)
 
-    def free(self, lecturer: Lecturer, day: dt.date, period: Period) -> bool:
+    def free(self, lecturer: Lecturer, day: dt.date, period: str) -> bool:
         """The lecturer may be present in the slot: weekly availability, dates away, events."""
         if lecturer.available is not None and period not in lecturer.available.get(_WEEKDAYS[day.weekday()], []):
             return False
@@ -164,10 +165,10 @@ class _Facts:
         return True
 
     @cached_property
-    def free_slots(self) -> dict[str, frozenset[tuple[dt.date, Period]]]:
+    def free_slots(self) -> dict[str, frozenset[tuple[dt.date, str]]]:
         """Lecturer -> the working-day slots they may be present in."""
         return {
-            lid: frozenset((d, p) for d in self.working_days for p in PERIODS if self.free(lec, d, p))
+            lid: frozenset((d, p) for d in self.working_days for p in self.periods if self.free(lec, d, p))
             for lid, lec in self.lecturers.items()
         }
 
@@ -187,6 +188,8 @@ def check_room_capacity(facts: _Facts) -> list[Diagnosis]:
     """Per room size band: sessions needed by the classes that only fit its rooms vs the rooms' open sessions."""
     out = []
     sizes = sorted({r.seats for r in facts.scenario.rooms})
+    if facts.scenario.rules.soft_room_capacity:  # any class may take any room
+        sizes = sizes[:1]
     for i, size in enumerate(sizes):
         below = sizes[i - 1] if i else 0
         band_rooms = [r for r in facts.rooms.values() if r.seats >= size]
@@ -203,7 +206,8 @@ def check_room_capacity(facts: _Facts) -> list[Diagnosis]:
             continue
         needed = sum(p.total_sessions for _, p in band)
         days = sorted({d for k, _ in band for d in facts.open_days(k)})
-        capacity = sum(2 for room in band_rooms for d in days if facts.room_open(room, d))
+        per_day = len(facts.periods)
+        capacity = sum(per_day for room in band_rooms for d in days if facts.room_open(room, d))
         if needed > capacity:
             classes = [k.id for k, _ in band]
             rooms = [r.id for r in band_rooms]
@@ -212,8 +216,8 @@ def check_room_capacity(facts: _Facts) -> list[Diagnosis]:
                 Diagnosis(
                     "room_capacity",
                     f"classes needing >= {size} seats ({_ids(classes)}) need {needed} room sessions "
-                    f"({needed / 2:g} room-days) but rooms with >= {size} seats ({_ids(rooms)}) are open "
-                    f"{capacity // 2} room-days ({capacity} sessions){span}",
+                    f"({needed / per_day:g} room-days) but rooms with >= {size} seats ({_ids(rooms)}) are open "
+                    f"{capacity // per_day} room-days ({capacity} sessions){span}",
                     tuple(sorted(classes)) + tuple(sorted(rooms)),
                 )
             )
@@ -230,7 +234,7 @@ def check_no_lecturer_free(facts: _Facts) -> list[Diagnosis]:
     for klass, program in facts.center_classes():
         days = facts.open_days(klass)
         first, last = facts.window(klass)
-        slots = {(d, p) for d in days for p in PERIODS}
+        slots = {(d, p) for d in days for p in facts.periods}
         for module in program.modules:
             able = sorted(teachers.get(module.topic, []))
             if any(not facts.free_slots[lid].isdisjoint(slots) for lid in able):
@@ -250,7 +254,9 @@ def check_no_lecturer_free(facts: _Facts) -> list[Diagnosis]:
 
 def check_room_size(facts: _Facts) -> list[Diagnosis]:
     """A class larger than every room (or its pinned room); a cohort whose smallest share fits no room."""
-    out = []
+    out: list[Diagnosis] = []
+    if facts.scenario.rules.soft_room_capacity:
+        return out
     most = facts.max_seats
     for klass in facts.classes.values():
         learners = facts.least_learners(klass)
@@ -385,13 +391,14 @@ def check_group_days(facts: _Facts) -> list[Diagnosis]:
             continue
         needed = sum(p.total_sessions for _, p in usable)
         days = {d for k, _ in usable for d in facts.open_days(k)}
-        if needed > 2 * len(days):
+        per_day = len(facts.periods)
+        if needed > per_day * len(days):
             out.append(
                 Diagnosis(
                     "group_days",
                     f"group {gid}: its {len(usable)} classes ({_ids([k.id for k, _ in usable])}) need {needed} "
-                    f"sessions ({needed / 2:g} days), never two at once, but the union of their windows holds "
-                    f"{len(days)} open working days ({2 * len(days)} sessions)",
+                    f"sessions ({needed / per_day:g} days), never two at once, but the union of their windows holds "
+                    f"{len(days)} open working days ({per_day * len(days)} sessions)",
                     (gid, *sorted(k.id for k, _ in usable)),
                 )
             )

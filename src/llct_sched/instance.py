@@ -1,7 +1,8 @@
 """The instance: the one place that turns a scenario into integer indices for the model.
 
-Time is a slot axis over working days only: slot t = 2 * day + period (0 morning, 1 afternoon),
-where `day` indexes the calendar's working days. A class is a sequence of blocks; each block
+Time is a slot axis over working days only: slot t = P * day + period, where P is the number of
+the calendar's periods (2 for a center: 0 morning, 1 afternoon), `day` indexes the calendar's
+working days and `period` the calendar's periods. A class is a sequence of blocks; each block
 occupies a fixed pattern of slots relative to its start slot, so every class-level rule (windows,
 blackouts, pinned dates, delivery) becomes a set of allowed start slots.
 
@@ -18,10 +19,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from llct_sched.scenario import Lecturer, Period, Program, Scenario, TaughtBy, TrainingClass
+from llct_sched.scenario import Lecturer, Program, Scenario, TaughtBy, TrainingClass
 from llct_sched.timetable import Timetable
-
-PERIODS = (Period.morning, Period.afternoon)
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,7 @@ class BlockInfo:
     number: int  # 0-based block number inside its class
     days: int
     sessions_per_day: int
+    periods: int  # periods per working day (P)
     starts: list[int]  # allowed start slots (after every static rule)
     # (max_gathering, starts allowed when the class is larger than it): cohort classes only
     gathering_limits: list[tuple[int, list[int]]] = field(default_factory=list)
@@ -51,17 +51,25 @@ class BlockInfo:
     def sessions(self) -> int:
         return self.days * self.sessions_per_day
 
+    def offset(self, session: int) -> int:
+        """Slot offset, from the start slot, of the block's session `session` (0-based)."""
+        day, rest = divmod(session, self.sessions_per_day)
+        return self.periods * day + rest
+
     def slots(self, start: int) -> list[int]:
         """The slots of the block's sessions, in order, when it starts at `start`."""
-        if self.sessions_per_day == 2:
-            return list(range(start, start + 2 * self.days))
-        return [start + 2 * k for k in range(self.days)]
+        return [start + self.offset(k) for k in range(self.sessions)]
 
     def pieces(self, start_offset: int, first: int, length: int) -> list[tuple[int, int]]:
         """Contiguous (offset, size) pieces of sessions first..first+length-1, offsets from the start slot."""
-        if self.sessions_per_day == 2:
-            return [(start_offset + first, length)]
-        return [(start_offset + 2 * (first + k), 1) for k in range(length)]
+        pieces: list[tuple[int, int]] = []
+        for k in range(first, first + length):
+            off = start_offset + self.offset(k)
+            if pieces and pieces[-1][0] + pieces[-1][1] == off:
+                pieces[-1] = (pieces[-1][0], pieces[-1][1] + 1)
+            else:
+                pieces.append((off, 1))
+        return pieces
 
 
 @dataclass
@@ -129,14 +137,26 @@ class Instance:
         return [lec for lec in self.observed if lec not in can]
 
     @property
+    def periods(self) -> int:
+        """Periods per working day (P)."""
+        return len(self.scenario.calendar.periods)
+
+    @property
     def n_slots(self) -> int:
-        return 2 * len(self.days)
+        return self.periods * len(self.days)
+
+    def slot_day(self, slot: int) -> int:
+        """Index of the slot's working day."""
+        return slot // self.periods
 
     def slot_date(self, slot: int) -> dt.date:
-        return self.days[slot // 2]
+        return self.days[slot // self.periods]
 
-    def slot_period(self, slot: int) -> Period:
-        return PERIODS[slot % 2]
+    def slot_period(self, slot: int) -> str:
+        return self.scenario.calendar.periods[slot % self.periods]
+
+    def slot_of(self, day: int, period: str) -> int:
+        return self.periods * day + self.scenario.calendar.periods.index(period)
 
     def day_of(self, when: dt.date) -> int | None:
         return self._day_index.get(when)
@@ -168,7 +188,7 @@ def lecturer_availability(scenario: Scenario, lecturer: Lecturer, days: list[dt.
     available = []
     for day in days:
         is_away = any(a <= day <= b for a, b in away)
-        for period in PERIODS:
+        for period in scenario.calendar.periods:
             if is_away:
                 available.append(False)
             elif lecturer.available is None:
@@ -239,7 +259,8 @@ def build_instance(
     that started before `freeze_before` may only keep their start.
     """
     days = working_days(scenario)
-    n_slots = 2 * len(days)
+    n_periods = len(scenario.calendar.periods)
+    n_slots = n_periods * len(days)
     lecturer_index = {lec.id: i for i, lec in enumerate(scenario.lecturers)}
     programs = {p.id: p for p in scenario.programs}
     class_index = {c.id: i for i, c in enumerate(scenario.classes)}
@@ -296,6 +317,7 @@ def build_instance(
                 number=b,
                 days=n_days,
                 sessions_per_day=delivery.sessions_per_day,
+                periods=n_periods,
                 starts=[],
             )
             info.blocks.append(block.index)
@@ -317,7 +339,12 @@ def build_instance(
             pinned = spec.pinned_starts[b] if spec.pinned_starts and b < len(spec.pinned_starts) else None
             block.starts = _allowed_starts(block, segments, avail, days, runs, open_count, pinned, center)
             limits = sorted(
-                {conditional[d] for t in block.starts for d in range(t // 2, t // 2 + n_days) if d in conditional}
+                {
+                    conditional[d]
+                    for t in block.starts
+                    for d in range(t // n_periods, t // n_periods + n_days)
+                    if d in conditional
+                }
             )
             for limit in limits:
                 block.gathering_limits.append(
@@ -326,7 +353,10 @@ def build_instance(
                         [
                             t
                             for t in block.starts
-                            if not any(conditional.get(d, limit + 1) <= limit for d in range(t // 2, t // 2 + n_days))
+                            if not any(
+                                conditional.get(d, limit + 1) <= limit
+                                for d in range(t // n_periods, t // n_periods + n_days)
+                            )
                         ],
                     )
                 )
@@ -336,7 +366,10 @@ def build_instance(
     room_unavailable = []
     for room in scenario.rooms:
         slots = [
-            2 * d + p for d, day in enumerate(days) for p in (0, 1) if any(r.contains(day) for r in room.unavailable)
+            n_periods * d + p
+            for d, day in enumerate(days)
+            for p in range(n_periods)
+            if any(r.contains(day) for r in room.unavailable)
         ]
         room_unavailable.append(slots)
 
@@ -385,7 +418,7 @@ def _map_baseline(inst: Instance, timetable: Timetable, freeze_before: dt.date |
     room_index = {r.id: i for i, r in enumerate(scenario.rooms)}
     lecturer_index = {lec.id: i for i, lec in enumerate(scenario.lecturers)}
     out = Baseline({}, {}, {}, set(), set(), [], freeze_before)
-    where: dict[tuple[str, dt.date, Period], tuple[int, int]] = {}
+    where: dict[tuple[str, dt.date, str], tuple[int, int]] = {}
     for c in inst.classes:
         sessions = timetable.sessions_of(c.spec.id)
         if len(sessions) != c.program.total_sessions:
@@ -393,7 +426,8 @@ def _map_baseline(inst: Instance, timetable: Timetable, freeze_before: dt.date |
         slots = []
         for session in sessions:
             day = inst.day_of(session.date)
-            slots.append(None if day is None else 2 * day + PERIODS.index(session.period))
+            known = day is not None and session.period in scenario.calendar.periods
+            slots.append(inst.slot_of(day, session.period) if known else None)  # type: ignore[arg-type]
         if c.spec.id in timetable.class_learners:
             out.learners[c.index] = timetable.class_learners[c.spec.id]
         per_block = c.program.total_sessions // len(c.blocks)
@@ -447,11 +481,10 @@ def _allowed_starts(
     """Start slots where the block's days form a block, are open to the class, match a pinned date,
     and (center-taught) every segment has some lecturer free for all its sessions."""
     n_slots = avail.shape[1]
-    step = 2 if block.sessions_per_day == 2 else 1
-    starts = np.arange(0, n_slots, step)
-    day = starts // 2
+    starts = np.arange(0, n_slots)
+    day = starts // block.periods
     n = block.days
-    ok = day + n <= len(days)
+    ok = (day + n <= len(days)) & (starts % block.periods + block.sessions_per_day <= block.periods)
     starts, day = starts[ok], day[ok]
     ok = runs[day] & (open_count[day + n] - open_count[day] == n)
     if pinned is not None:

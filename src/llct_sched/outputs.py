@@ -58,7 +58,7 @@ def sessions_frame(scenario: Scenario, timetable: Timetable) -> pd.DataFrame:
                 "bloc": spec.bloc.value if spec and spec.bloc else "",
                 "module_id": s.module_id,
                 "date": s.date.isoformat(),
-                "period": s.period.value,
+                "period": s.period,
                 "room_id": s.room_id,
                 "room_capacity": seats.get(s.room_id, ""),
                 "learners": timetable.class_learners.get(s.class_id, ""),
@@ -101,7 +101,7 @@ def observations_frame(timetable: Timetable) -> pd.DataFrame:
             "observer_id": o.observer_id,
             "class_id": o.class_id,
             "date": o.date.isoformat(),
-            "period": o.period.value,
+            "period": o.period,
         }
         for o in timetable.sorted().observations
     ]

@@ -395,7 +395,8 @@ class RuleOptions(StrictModel):
 
     soft_room_capacity: bool = Field(
         default=False,
-        description="Learners may exceed a room's seats, at the cost of the `room_capacity` goal (a hard rule otherwise).",
+        description="Learners may exceed a room's seats, at the cost of the `room_capacity` goal "
+        "(a hard rule otherwise).",
     )
 
 

@@ -297,7 +297,13 @@ def _timetable(inst: Instance, a: _Assignment) -> Timetable:
         for s, slot, lec, obs in a.visits
     ]
     learners = {c.spec.id: a.learners[c.index] for c in inst.classes}
-    return Timetable(scenario=scenario.name, class_learners=learners, sessions=sessions, observations=visits)
+    return Timetable(
+        scenario=scenario.name,
+        periods=list(scenario.calendar.periods),
+        class_learners=learners,
+        sessions=sessions,
+        observations=visits,
+    )
 
 
 def _values(solver: cp_model.CpSolver, goals: dict[str, cp_model.LinearExprT]) -> dict[str, int]:
@@ -402,7 +408,13 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
         greedy = _Assignment(plan.starts, plan.rooms, plan.learners, plan.teach, plan.visits)
         result.rounds += 1
         _staff_calendar(
-            inst, session, result, search, greedy, calendar_goal_values(inst, greedy.starts, greedy.rooms), greedy
+            inst,
+            session,
+            result,
+            search,
+            greedy,
+            calendar_goal_values(inst, greedy.starts, greedy.rooms, greedy.learners),
+            greedy,
         )
     elif plan is not None:
         log.info("greedy construction left %d classes unplaced", len(plan.unplaced))

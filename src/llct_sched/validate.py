@@ -111,12 +111,15 @@ def _least_learners(ctx: _Context, klass: TrainingClass) -> int:
     return cohort.min_per_class if cohort is not None else 1
 
 
-def _days_needed(program: Program) -> int | None:
-    """Meeting days a class of the program needs (blocks x days per block); None if not whole."""
+def _days_needed(program: Program, periods: int) -> int | None:
+    """Meeting days a class of the program needs (blocks x days per block; with same-day blocks,
+    the days that hold all its sessions); None if not whole."""
     delivery = program.delivery
     per_block = delivery.blocks * delivery.sessions_per_day
     if program.total_sessions % per_block:
         return None
+    if delivery.same_day_blocks:
+        return -(-program.total_sessions // periods)
     return program.total_sessions // delivery.sessions_per_day
 
 
@@ -189,6 +192,17 @@ def check_lecturer_references(ctx: _Context) -> list[InputIssue]:
                         f"lecturer '{lecturer.id}' refers to unknown event '{event_id}'",
                     )
                 )
+        periods = ctx.scenario.calendar.periods
+        for day, named in (lecturer.available or {}).items():
+            for k, period in enumerate(named):
+                if period not in periods:
+                    issues.append(
+                        _error(
+                            f"lecturers[{i}].available.{day.value}[{k}]",
+                            f"lecturer '{lecturer.id}' is available in unknown period '{period}' "
+                            f"(calendar periods: {', '.join(periods)})",
+                        )
+                    )
     return issues
 
 
@@ -264,7 +278,16 @@ def check_delivery(ctx: _Context) -> list[InputIssue]:
     for p, program in enumerate(ctx.scenario.programs):
         d = program.delivery
         total = program.total_sessions
-        if total % (d.blocks * d.sessions_per_day):
+        periods = len(ctx.scenario.calendar.periods)
+        if d.sessions_per_day > periods:
+            issues.append(
+                _error(
+                    f"programs[{p}].delivery.sessions_per_day",
+                    f"program '{program.id}' meets {d.sessions_per_day} sessions a day but a day has "
+                    f"{periods} period(s)",
+                )
+            )
+        elif total % (d.blocks * d.sessions_per_day):
             issues.append(
                 _error(
                     f"programs[{p}].delivery",
@@ -303,7 +326,7 @@ def check_class_windows(ctx: _Context) -> list[InputIssue]:
         program = ctx.programs.get(klass.program)
         if program is None:
             continue
-        needed = _days_needed(program)
+        needed = _days_needed(program, len(ctx.scenario.calendar.periods))
         if needed is None:
             continue
         first, last, why = _class_window(ctx, klass)

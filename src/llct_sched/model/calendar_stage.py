@@ -28,6 +28,7 @@ class CalendarVars:
     learners: list[cp_model.IntVar]  # per class
     block_intervals: list[list[cp_model.IntervalVar]]  # per block: its fixed-presence intervals
     goals: dict[str, LinearExpr] = field(default_factory=dict)  # goal -> unweighted penalty
+    at: dict[int, dict[int, cp_model.IntVar]] = field(default_factory=dict)  # block -> start -> literal (lazy)
 
 
 def block_intervals(
@@ -62,7 +63,8 @@ def create_variables(model: cp_model.CpModel, inst: Instance) -> CalendarVars:
 
 
 def add_delivery(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
-    """Blocks of a class in order, at least min_gap_days calendar days apart.
+    """Blocks of a class in order, at least min_gap_days calendar days apart (or, with
+    same_day_blocks, merely one after the other on the slot axis).
 
     A table links each block's start slot to the calendar ordinals of its first and last day, so
     the gap is one linear inequality (an element over the whole slot axis propagates far worse).
@@ -71,11 +73,17 @@ def add_delivery(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> No
         gap = c.program.delivery.min_gap_days
         if len(c.blocks) < 2:
             continue
+        if c.program.delivery.same_day_blocks:
+            for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
+                last = inst.blocks[prev].offset(inst.blocks[prev].sessions - 1)
+                model.add(v.start[nxt] > v.start[prev] + last)
+            continue
         first_ord, last_ord = {}, {}
         for b in c.blocks:
             block = inst.blocks[b]
             rows = [
-                (t, inst.days[t // 2].toordinal(), inst.days[t // 2 + block.days - 1].toordinal()) for t in block.starts
+                (t, inst.slot_date(t).toordinal(), inst.days[inst.slot_day(t) + block.days - 1].toordinal())
+                for t in block.starts
             ]
             if not rows:
                 continue
@@ -89,8 +97,9 @@ def add_delivery(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> No
 
 
 def add_rooms(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
-    """One room per block, seats for the learners, one block per room per slot, closed dates."""
+    """One room per block, seats for the learners (unless soft), one block per room per slot, closed dates."""
     scenario = inst.scenario
+    soft = scenario.rules.soft_room_capacity
     room_ids = [r.id for r in scenario.rooms]
     per_room: list[list[cp_model.IntervalVar]] = [[] for _ in inst.rooms]
     for block in inst.blocks:
@@ -98,12 +107,13 @@ def add_rooms(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
         pinned = c.spec.pinned_room
         choices = []
         for r, seats in enumerate(inst.rooms):
-            if seats < c.learners_min or (pinned is not None and room_ids[r] != pinned):
+            too_small = seats < c.learners_min and not soft
+            if too_small or (pinned is not None and room_ids[r] != pinned):
                 continue
             chosen = model.new_bool_var(f"room_b{block.index}_r{r}")
             v.room[block.index, r] = chosen
             choices.append(chosen)
-            if seats < c.learners_max:
+            if seats < c.learners_max and not soft:
                 model.add(v.learners[c.index] <= seats).only_enforce_if(chosen)
             per_room[r] += block_intervals(model, block, v.start[block.index], f"in_r{r}_b{block.index}", chosen)
         model.add_exactly_one(choices)
@@ -253,14 +263,14 @@ def goal_preferred_months(model: cp_model.CpModel, inst: Instance, v: CalendarVa
         months = set(inst.classes[block.class_index].spec.preferred_months)
         if not months:
             continue
-        bad = [t for t in block.starts if inst.days[t // 2].month not in months]
+        bad = [t for t in block.starts if inst.slot_date(t).month not in months]
         if bad:
             terms.append(_bool_for_set(model, v.start[block.index], bad, f"offmonth_b{block.index}"))
     return sum(terms)
 
 
 def _month(inst: Instance, start: int) -> tuple[int, int]:
-    day = inst.days[start // 2]
+    day = inst.slot_date(start)
     return day.year, day.month
 
 
@@ -308,7 +318,7 @@ def goal_avoid_event_days(model: cp_model.CpModel, inst: Instance, v: CalendarVa
     for block in inst.blocks:
         table = [0] * inst.n_slots
         for t in block.starts:
-            table[t] = sum(1 for s in block.slots(t) if inst.days[s // 2] in avoided)
+            table[t] = sum(1 for s in block.slots(t) if inst.slot_date(s) in avoided)
         if max(table) == 0:
             continue
         cost = model.new_int_var(0, max(table), f"eventcost_b{block.index}")
@@ -338,6 +348,86 @@ def goal_room_stability(model: cp_model.CpModel, inst: Instance, v: CalendarVars
     return sum(terms)
 
 
+def goal_room_capacity(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> LinearExpr | None:
+    """Soft room capacity: per session, the learners above the room's seats."""
+    if not inst.scenario.rules.soft_room_capacity:
+        return None
+    terms: list[Any] = []
+    for block in inst.blocks:
+        c = inst.classes[block.class_index]
+        small = [
+            (r, seats) for r, seats in enumerate(inst.rooms) if (block.index, r) in v.room and seats < c.learners_max
+        ]
+        if not small:
+            continue
+        if c.learners_min == c.learners_max:
+            terms += [block.sessions * (c.learners_max - seats) * v.room[block.index, r] for r, seats in small]
+            continue
+        over = model.new_int_var(0, c.learners_max, f"over_b{block.index}")
+        seats_used = sum(seats * lit for (b, r), lit in v.room.items() if b == block.index for seats in [inst.rooms[r]])
+        model.add(over >= v.learners[c.index] - seats_used)
+        terms.append(block.sessions * over)
+    return sum(terms)
+
+
+def _placement(model: cp_model.CpModel, v: CalendarVars, block: BlockInfo) -> dict[int, cp_model.IntVar]:
+    """One literal per allowed start of the block, exactly one true, channelled to its start."""
+    if block.index not in v.at:
+        lits = {t: model.new_bool_var(f"at_b{block.index}_{t}") for t in block.starts}
+        if lits:
+            model.add_exactly_one(lits.values())
+            model.add(v.start[block.index] == sum(t * lit for t, lit in lits.items()))
+        v.at[block.index] = lits
+    return v.at[block.index]
+
+
+def goal_min_days(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> LinearExpr:
+    """Per class: the days it meets on fewer than its delivery's min_days."""
+    terms = []
+    for c in inst.classes:
+        wanted = c.program.delivery.min_days
+        if wanted <= 1:
+            continue
+        on_day: dict[int, list[cp_model.IntVar]] = {}
+        for b in c.blocks:
+            block = inst.blocks[b]
+            for t, lit in _placement(model, v, block).items():
+                for d in {inst.slot_day(slot) for slot in block.slots(t)}:
+                    on_day.setdefault(d, []).append(lit)
+        used = []
+        for d, lits in on_day.items():
+            day_used = model.new_bool_var(f"meets_c{c.index}_d{d}")
+            model.add(day_used <= sum(lits))
+            used.append(day_used)
+        short = model.new_int_var(0, wanted, f"short_c{c.index}")
+        model.add(short >= wanted - sum(used))
+        terms.append(short)
+    return sum(terms)
+
+
+def goal_isolated_sessions(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> LinearExpr:
+    """Per learner group and session: no other session of the group in an adjacent slot."""
+    terms = []
+    for g, members in enumerate(inst.group_classes):
+        at_slot: dict[int, list[cp_model.IntVar]] = {}
+        for ci in members:
+            for b in inst.classes[ci].blocks:
+                block = inst.blocks[b]
+                for t, lit in _placement(model, v, block).items():
+                    for slot in block.slots(t):
+                        at_slot.setdefault(slot, []).append(lit)
+        busy = {t: sum(lits) for t, lits in at_slot.items()}  # 0 or 1: the group's classes never overlap
+        for t, here in busy.items():
+            neighbours = [busy[u] for u in (t - 1, t + 1) if u in busy and inst.slot_day(u) == inst.slot_day(t)]
+            if not neighbours:
+                terms.append(here)
+                continue
+            alone = model.new_bool_var(f"alone_g{g}_t{t}")
+            model.add(alone >= here - sum(neighbours))
+            terms.append(alone)
+    return sum(terms)
+
+
 MOVED_BLOCK, ROOM_CHANGE = 10, 3  # re-planning penalty units, see docs/rules.md
 
 
@@ -357,7 +447,7 @@ def goal_moves(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> Line
         shift = model.new_int_var(0, len(inst.days), f"shift_b{b}")
         model.add_abs_equality(shift, v.start[b] - old)
         day_shift = model.new_int_var(0, len(inst.days), f"dayshift_b{b}")
-        model.add_division_equality(day_shift, shift, 2)
+        model.add_division_equality(day_shift, shift, inst.periods)
         terms += [MOVED_BLOCK * moved, day_shift]
         moved_flags.append(moved)
         if (b, base.room[b]) in v.room:
@@ -369,7 +459,9 @@ def goal_moves(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> Line
     return sum(terms)
 
 
-def calendar_goal_values(inst: Instance, starts: dict[int, int], rooms: dict[int, int]) -> dict[str, int]:
+def calendar_goal_values(
+    inst: Instance, starts: dict[int, int], rooms: dict[int, int], learners: dict[int, int]
+) -> dict[str, int]:
     """The stage-1 goals of a given calendar, as the goal functions above define them."""
     weights = inst.scenario.weights.model_dump()
     avoided = _avoided_days(inst)
@@ -382,11 +474,24 @@ def calendar_goal_values(inst: Instance, starts: dict[int, int], rooms: dict[int
         month_count[month] = month_count.get(month, 0) + 1
         if c.spec.preferred_months and month[1] not in c.spec.preferred_months:
             values["preferred_months"] += 1
-        values["avoid_event_days"] += sum(1 for s in block.slots(starts[block.index]) if inst.days[s // 2] in avoided)
+        values["avoid_event_days"] += sum(1 for s in block.slots(starts[block.index]) if inst.slot_date(s) in avoided)
         if rooms[block.index] in borrowed:
             values["borrowed_room"] += block.sessions
     values["month_spread"] = max(month_count.values(), default=0)
     values["room_stability"] = sum(len({rooms[b] for b in c.blocks}) - 1 for c in inst.classes)
+    if inst.scenario.rules.soft_room_capacity:
+        values["room_capacity"] = sum(
+            block.sessions * max(0, learners[block.class_index] - inst.rooms[rooms[block.index]])
+            for block in inst.blocks
+        )
+    for c in inst.classes:
+        meets = {inst.slot_day(t) for b in c.blocks for t in inst.blocks[b].slots(starts[b])}
+        values["min_days"] += max(0, c.program.delivery.min_days - len(meets))
+    for members in inst.group_classes:
+        busy = {t for ci in members for b in inst.classes[ci].blocks for t in inst.blocks[b].slots(starts[b])}
+        values["isolated_sessions"] += sum(
+            1 for t in busy if not any(u in busy and inst.slot_day(u) == inst.slot_day(t) for u in (t - 1, t + 1))
+        )
     del values["moves"]  # the greedy calendar is never a re-plan
     return {goal: value for goal, value in values.items() if weights[goal] > 0}
 
@@ -397,6 +502,9 @@ GOALS: dict[str, Callable[[cp_model.CpModel, Instance, CalendarVars], LinearExpr
     "avoid_event_days": goal_avoid_event_days,
     "borrowed_room": goal_borrowed_room,
     "room_stability": goal_room_stability,
+    "room_capacity": goal_room_capacity,
+    "min_days": goal_min_days,
+    "isolated_sessions": goal_isolated_sessions,
     "moves": goal_moves,
 }
 

@@ -42,8 +42,8 @@ def _dm(day) -> str:  # type: ignore[no-untyped-def]
 def _structural_starts(inst: Instance, block: BlockInfo) -> list[int]:
     """Starts where the block's days form a block of consecutive working days, ignoring every other rule."""
     runs = _block_day_runs(inst.days, block.days, inst.scenario.calendar.max_block_gap_days)
-    step = 2 if block.sessions_per_day == 2 else 1
-    return [t for t in range(0, inst.n_slots, step) if runs[t // 2]]
+    fits_day = inst.periods - block.sessions_per_day
+    return [t for t in range(inst.n_slots) if runs[inst.slot_day(t)] and t % inst.periods <= fits_day]
 
 
 def _restrict(dm: DiagnosticModel, var: cp_model.IntVar, allowed: list[int], rule: RuleInstance) -> None:
@@ -57,7 +57,7 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
     scenario = inst.scenario
     starts = {}
     structural_of = {block.index: _structural_starts(inst, block) for block in inst.blocks}
-    ords = [inst.days[t // 2].toordinal() for t in range(inst.n_slots)]
+    ords = [inst.slot_date(t).toordinal() for t in range(inst.n_slots)]
     for block in inst.blocks:
         structural = structural_of[block.index]
         domain = cp_model.Domain.from_values(structural) if structural else cp_model.Domain(0, 0)
@@ -112,14 +112,20 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
                     )
                 ]
                 _restrict(dm, starts[b], ok, rule)
-        if len(c.blocks) > 1:
+        if len(c.blocks) > 1 and c.program.delivery.same_day_blocks:
+            rule = RuleInstance("delivery", (cid,), f"class {cid}: its blocks one after another")
+            for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
+                end_offset = inst.blocks[prev].offset(inst.blocks[prev].sessions - 1)
+                model.add(starts[nxt] > starts[prev] + end_offset).only_enforce_if(dm.switch(rule))
+        elif len(c.blocks) > 1:
             gap = c.program.delivery.min_gap_days
             rule = RuleInstance("delivery", (cid,), f"class {cid}: its blocks at least {gap} days apart")
             lit = dm.switch(rule)
             for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
                 bp = inst.blocks[prev]
                 last_day = [
-                    inst.days[min(t // 2 + bp.days - 1, len(inst.days) - 1)].toordinal() for t in range(inst.n_slots)
+                    inst.days[min(inst.slot_day(t) + bp.days - 1, len(inst.days) - 1)].toordinal()
+                    for t in range(inst.n_slots)
                 ]
                 f = model.new_int_var(min(ords), max(ords), f"f{nxt}")
                 lo = model.new_int_var(min(ords), max(ords), f"l{prev}")
@@ -144,7 +150,7 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
                 model.add_implication(dm.switch(pin_rule), choice.Not())
             else:
                 choice = model.new_bool_var(f"r{block.index}_{r}")
-            if seats < c.learners_max:
+            if seats < c.learners_max and not scenario.rules.soft_room_capacity:
                 model.add(learners[c.index] <= seats).only_enforce_if([choice, dm.switch(seats_rule)])
             choices.append(choice)
             per_room[r] += block_intervals(model, block, starts[block.index], f"in{r}_{block.index}", choice)
@@ -157,7 +163,11 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
             lit = dm.switch(rule)
             for d, day in enumerate(inst.days):
                 if span.contains(day):
-                    closed.append(model.new_optional_fixed_size_interval_var(2 * d, 2, lit, f"closed{r}_{k}_{d}"))
+                    closed.append(
+                        model.new_optional_fixed_size_interval_var(
+                            inst.periods * d, inst.periods, lit, f"closed{r}_{k}_{d}"
+                        )
+                    )
         if len(room_intervals) + len(closed) > 1:
             model.add_no_overlap(room_intervals + closed)
 

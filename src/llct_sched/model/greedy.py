@@ -147,14 +147,18 @@ def greedy_plan(inst: Instance, seed: int = 0) -> GreedyPlan:
     for ci in sorted(range(len(inst.classes)), key=difficulty):
         c = inst.classes[ci]
         learners = plan.learners[ci]
-        earliest_ordinal = -1
+        earliest_ordinal, earliest_slot = -1, -1
+        same_day = c.program.delivery.same_day_blocks
         placed: dict[int, tuple[int, int, dict[int, int]]] = {}
         visits: list[tuple[int, int, int, int]] = []
         for b in c.blocks:
             block = inst.blocks[b]
             too_large = [set(block.starts) - set(ok) for limit, ok in block.gathering_limits if learners > limit]
             candidates = [
-                t for t in block.starts if ordinal[t // 2] > earliest_ordinal and not any(t in bad for bad in too_large)
+                t
+                for t in block.starts
+                if (t > earliest_slot if same_day else ordinal[inst.slot_day(t)] > earliest_ordinal)
+                and not any(t in bad for bad in too_large)
             ]
             if len(c.blocks) == 1:
                 candidates = _by_cost(state, block, candidates, rng)
@@ -194,9 +198,10 @@ def greedy_plan(inst: Instance, seed: int = 0) -> GreedyPlan:
                         state.visits[lec] += 1
                         state.observer_visits[visit[0]] += 1
                         state.lecturer_busy[visit[0]].add(visit[1])
-            state.month_blocks[inst.days[t // 2].month] += 1
-            last_day = t // 2 + block.days - 1
+            state.month_blocks[inst.slot_date(t).month] += 1
+            last_day = inst.slot_day(t) + block.days - 1
             earliest_ordinal = ordinal[last_day] + c.program.delivery.min_gap_days
+            earliest_slot = slots[-1]
         if len(placed) < len(c.blocks):
             plan.unplaced.append(ci)
             continue
@@ -221,7 +226,7 @@ def _by_cost(state: _State, block: BlockInfo, starts: list[int], rng: random.Ran
     wanted = any(needing)
 
     def cost(t: int) -> tuple[int, int, int, float]:
-        month = inst.days[t // 2].month
+        month = inst.slot_date(t).month
         off = 1 if months and month not in months else 0
         gain = _visit_gain(state, block, t, needing) if wanted else 0
         return (off, -gain, state.month_blocks[month], rng.random())
@@ -247,14 +252,17 @@ def _visit_gain(state: _State, block: BlockInfo, start: int, needing: list[list[
 def _room(
     inst: Instance, state: _State, pinned: str | None, learners: int, slots: list[int], used: list[int]
 ) -> int | None:
-    """The best free room: the class's room so far, then own rooms before borrowed, smallest fit first."""
+    """The best free room: the class's room so far, then own rooms before borrowed, smallest fit first
+    (with a soft room capacity, a room too small comes last, the least overfilled first)."""
     rooms = inst.scenario.rooms
+    soft = inst.scenario.rules.soft_room_capacity
 
-    def rank(r: int) -> tuple[int, int, int]:
-        return (0 if r in used else 1, 1 if rooms[r].kind == RoomKind.borrowed else 0, rooms[r].seats)
+    def rank(r: int) -> tuple[int, int, int, int]:
+        over = max(0, learners - rooms[r].seats)
+        return (over, 0 if r in used else 1, 1 if rooms[r].kind == RoomKind.borrowed else 0, rooms[r].seats)
 
     for r in sorted(range(len(rooms)), key=rank):
-        if rooms[r].seats < learners or (pinned is not None and rooms[r].id != pinned):
+        if (rooms[r].seats < learners and not soft) or (pinned is not None and rooms[r].id != pinned):
             continue
         if not any(t in state.room_busy[r] for t in slots):
             return r

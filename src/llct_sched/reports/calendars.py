@@ -30,12 +30,20 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", text) or "_"
 
 
-def session_times(data: ReportData, day: dt.date, period: Period | str) -> tuple[dt.datetime, dt.datetime]:
+def session_times(data: ReportData, day: dt.date, period: str) -> tuple[dt.datetime, dt.datetime]:
+    """Clock times of a session: the calendar's hours for morning and afternoon; other periods
+    share the day from the morning's start to the afternoon's end equally."""
     hours = data.scenario.calendar.hours
-    if Period(period) == Period.morning:
+    if period == Period.morning:
         start, end = hours.morning_start, hours.morning_end
-    else:
+    elif period == Period.afternoon:
         start, end = hours.afternoon_start, hours.afternoon_end
+    else:
+        periods = data.scenario.calendar.periods
+        first = dt.datetime.combine(day, hours.morning_start)
+        span = (dt.datetime.combine(day, hours.afternoon_end) - first) / len(periods)
+        k = periods.index(period) if period in periods else 0
+        return (first + k * span).replace(tzinfo=TZ), (first + (k + 1) * span).replace(tzinfo=TZ)
     return dt.datetime.combine(day, start, tzinfo=TZ), dt.datetime.combine(day, end, tzinfo=TZ)
 
 
@@ -88,7 +96,7 @@ def _session_event(
     if observed_by:
         title = f"{title} ({lab('ics.observed', observer=data.lecturer_name(observed_by), klass=klass)})"
     event = _event(
-        f"{data.scenario.name}-{s.class_id}-{s.date:%Y%m%d}-{s.period.value}@llct-sched", title, start, end, stamp
+        f"{data.scenario.name}-{s.class_id}-{s.date:%Y%m%d}-{s.period}@llct-sched", title, start, end, stamp
     )
     event.add("location", data.room_name(s.room_id))
     lines = [
@@ -107,7 +115,7 @@ def _visit_event(data: ReportData, lab: Labels, o: ObservationVisit, stamp: dt.d
     start, end = session_times(data, o.date, o.period)
     klass = data.class_name(o.class_id)
     title = lab("ics.observe", lecturer=data.lecturer_name(o.lecturer_id), klass=klass)
-    uid = f"{data.scenario.name}-visit-{o.observer_id}-{o.lecturer_id}-{o.date:%Y%m%d}-{o.period.value}@llct-sched"
+    uid = f"{data.scenario.name}-visit-{o.observer_id}-{o.lecturer_id}-{o.date:%Y%m%d}-{o.period}@llct-sched"
     event = _event(uid, title, start, end, stamp)
     room = next(
         (

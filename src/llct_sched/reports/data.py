@@ -18,7 +18,6 @@ from llct_sched.scenario import (
     Bloc,
     Lecturer,
     LecturerKind,
-    Period,
     Program,
     ProgramType,
     Room,
@@ -176,11 +175,7 @@ class ReportData:
     def visits_of(self, lecturer_id: str) -> list[ObservationVisit]:
         """Visits the lecturer makes or receives, in time order."""
         rows = [o for o in self.timetable.observations if lecturer_id in (o.lecturer_id, o.observer_id)]
-        return sorted(rows, key=lambda o: (o.date, o.period == Period.afternoon))
-
-
-def _slot_key(s: ScheduledSession) -> tuple[dt.date, bool]:
-    return (s.date, s.period == Period.afternoon)
+        return sorted(rows, key=lambda o: (o.date, self.timetable.period_rank(o.period)))
 
 
 def _segments(sessions: list[ScheduledSession], max_gap: int) -> list[Segment]:
@@ -236,7 +231,7 @@ def build(scenario: Scenario, timetable: Timetable, summary: dict[str, Any] | No
     by_room: dict[str, list[ScheduledSession]] = defaultdict(list)
     load: dict[str, Counter[int]] = defaultdict(Counter)
     room_used: dict[str, Counter[int]] = defaultdict(Counter)
-    for s in sorted(timetable.sessions, key=lambda s: (_slot_key(s), s.class_id)):
+    for s in sorted(timetable.sessions, key=lambda s: (s.date, timetable.period_rank(s.period), s.class_id)):
         by_class[s.class_id].append(s)
         by_room[s.room_id].append(s)
         room_used[s.room_id][s.date.month] += 1
