@@ -236,6 +236,18 @@ def _open_days(scenario: Scenario, days: list[dt.date], spec: TrainingClass, lea
     return is_open, conditional
 
 
+def _closed_slots(scenario: Scenario, spec: TrainingClass, days: list[dt.date]) -> set[int]:
+    """Slots of the class's weekly closed periods."""
+    periods = scenario.calendar.periods
+    closed = {(w.number, p) for w, names in spec.closed_periods.items() for p in names}
+    return {
+        len(periods) * d + k
+        for d, day in enumerate(days)
+        for k, p in enumerate(periods)
+        if (day.weekday(), p) in closed
+    }
+
+
 def _block_day_runs(days: list[dt.date], n: int, max_gap: int) -> list[bool]:
     """valid[s]: days s..s+n-1 form a block (consecutive working days, gaps <= max_gap)."""
     valid = []
@@ -338,6 +350,9 @@ def build_instance(
                     first = k
             pinned = spec.pinned_starts[b] if spec.pinned_starts and b < len(spec.pinned_starts) else None
             block.starts = _allowed_starts(block, segments, avail, days, runs, open_count, pinned, center)
+            if spec.closed_periods:
+                closed = _closed_slots(scenario, spec, days)
+                block.starts = [t for t in block.starts if closed.isdisjoint(block.slots(t))]
             limits = sorted(
                 {
                     conditional[d]

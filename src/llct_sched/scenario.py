@@ -308,6 +308,9 @@ class TrainingClass(StrictModel):
     pinned_starts: list[dt.date] | None = Field(default=None, description="Start date of each block.")
     pinned_room: Id | None = None
     groups: list[Id] = Field(default_factory=list, description="Learner groups attending this class.")
+    closed_periods: dict[Weekday, list[Id]] = Field(
+        default_factory=dict, description="Weekly sessions the class never meets in (weekday -> calendar periods)."
+    )
 
 
 class LearnerGroup(StrictModel):

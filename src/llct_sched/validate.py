@@ -175,6 +175,17 @@ def check_class_references(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _error(f"{at}.pinned_room", f"class '{klass.id}' is pinned to unknown room '{klass.pinned_room}'")
             )
+        periods = ctx.scenario.calendar.periods
+        for day, named in klass.closed_periods.items():
+            for k, period in enumerate(named):
+                if period not in periods:
+                    issues.append(
+                        _error(
+                            f"{at}.closed_periods.{day.value}[{k}]",
+                            f"class '{klass.id}' closes unknown period '{period}' "
+                            f"(calendar periods: {', '.join(periods)})",
+                        )
+                    )
         for key, event_id in (("not_before_event", klass.not_before_event), ("not_after_event", klass.not_after_event)):
             if event_id is not None and event_id not in ctx.events:
                 issues.append(_error(f"{at}.{key}", f"class '{klass.id}' refers to unknown event '{event_id}'"))

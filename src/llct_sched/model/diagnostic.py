@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from llct_sched.instance import BlockInfo, Instance, _block_day_runs, _class_window
+from llct_sched.instance import BlockInfo, Instance, _block_day_runs, _class_window, _closed_slots
 from llct_sched.model.calendar_stage import block_intervals
 
 
@@ -70,7 +70,7 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
         window = RuleInstance("window", (cid,), f"class {cid} must meet between {_dm(first)} and {_dm(last)}")
         for b in c.blocks:
             block = inst.blocks[b]
-            days_of = {t: inst.days[t // 2 : t // 2 + block.days] for t in structural_of[b]}
+            days_of = {t: inst.days[inst.slot_day(t) : inst.slot_day(t) + block.days] for t in structural_of[b]}
             _restrict(dm, starts[b], [t for t, ds in days_of.items() if first <= ds[0] and ds[-1] <= last], window)
             for blackout in scenario.calendar.blackouts:
                 if blackout.max_gathering is not None and c.learners_max <= blackout.max_gathering:
@@ -87,6 +87,10 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
                 )
                 ok = [t for t, ds in days_of.items() if not any(blackout.start <= d <= blackout.end for d in ds)]
                 _restrict(dm, starts[b], ok, rule)
+            if c.spec.closed_periods:
+                rule = RuleInstance("closed_periods", (cid,), f"class {cid}: never in its closed weekly periods")
+                shut = _closed_slots(scenario, c.spec, inst.days)
+                _restrict(dm, starts[b], [t for t in days_of if shut.isdisjoint(block.slots(t))], rule)
             if c.spec.pinned_starts and block.number < len(c.spec.pinned_starts):
                 pin = c.spec.pinned_starts[block.number]
                 rule = RuleInstance("pinned", (cid,), f"class {cid}: block {block.number + 1} pinned to {_dm(pin)}")
