@@ -125,6 +125,9 @@ def make_timetable() -> Timetable:
 #   lecturer_balance   full-time GV01 4, GV02 2:                 2 x 1  = 2
 #   teaching_norm      GV01: 10 - 4:                             6 x 1  = 6
 #   observation_spread one visit, in March:                      1 x 1  = 1
+#   room_capacity      rules.soft_room_capacity is false:         0
+#   min_days           no program has delivery.min_days:          0
+#   isolated_sessions  G1: C2's four sessions are alone that day: 4 x 0  = 0 (weight 0 by default)
 EXPECTED_BREAKDOWN = {
     "preferred_months": 10,
     "month_spread": 3,
@@ -135,6 +138,9 @@ EXPECTED_BREAKDOWN = {
     "lecturer_balance": 2,
     "teaching_norm": 6,
     "observation_spread": 1,
+    "room_capacity": 0,
+    "min_days": 0,
+    "isolated_sessions": 0,
 }
 
 
@@ -181,6 +187,9 @@ def test_details_are_unweighted_per_entity() -> None:
     assert report.details["lecturer_balance"] == {"GV01": 2}
     assert report.details["teaching_norm"] == {"GV01": 6}
     assert report.details["observation_spread"] == {"2020-03": 1}
+    assert report.details["room_capacity"] == {}
+    assert report.details["min_days"] == {}
+    assert report.details["isolated_sessions"] == {"G1": 4}  # computed even with weight 0
 
 
 def test_weights_scale_the_breakdown_and_zero_goals_stay_present() -> None:
@@ -289,20 +298,20 @@ def test_window_earliest_latest_and_events() -> None:
 def test_delivery_split_day() -> None:
     tt = replace_session(make_timetable(), 3, date=D(2020, 3, 5))  # C1 afternoon of day 2 moves to Thursday
     found = only(check(make_scenario(), tt), "delivery")
-    assert mentions(found, "C1", "2020-03-04", "both sessions") or mentions(found, "C1", "only in the morning")
+    assert mentions(found, "C1", "meets 1 session(s) (morning) on 2020-03-04", "meets 2 a day")
     assert mentions(found, "C1", "day(s), expected 2")
 
 
 def test_delivery_mixed_periods_in_a_d1_block() -> None:
     tt = replace_session(make_timetable(), 5, period=PM)  # C2 Fri 6 afternoon, Thu 5 morning
     found = only(check(make_scenario(), tt), "delivery")
-    assert mentions(found, "C2", "mixes morning and afternoon")
+    assert mentions(found, "C2", "block starting 2020-03-05 starts its days in different periods (morning, afternoon)")
 
 
 def test_delivery_two_sessions_a_day_in_a_d1_program() -> None:
     tt = replace_session(make_timetable(), 5, date=D(2020, 3, 5), period=PM)
     found = only(check(make_scenario(), tt), "delivery")
-    assert mentions(found, "C2", "2020-03-05", "one session a day")
+    assert mentions(found, "C2", "meets 2 session(s) (morning, afternoon) on 2020-03-05", "meets 1 a day")
 
 
 def test_delivery_min_gap_between_blocks() -> None:
@@ -617,3 +626,269 @@ def test_module_lecturer_stability_counts_lecturers_across_blocks() -> None:
     report = check(scenario, tt.model_copy(update={"sessions": sessions}))
     assert report.ok, report.summary()
     assert report.details["module_lecturer_stability"] == {}
+
+
+# --- calendar periods, same-day blocks, soft room capacity, new goals ---------------------------
+#
+# A second builder: two weeks from Monday 2 March 2020 with the calendar's own periods (p0..p3 unless
+# given), rooms R1 (40 seats) and R2 (25), lecturers L1 and L2 for topic T, groups G and H.
+
+P4 = ["p0", "p1", "p2", "p3"]
+MON = D(2020, 3, 2)
+
+
+def program(pid: str, sessions: int, blocks: int = 1, d: int = 1, **delivery: object) -> dict[str, object]:
+    """A one-module program (module M, topic T) of `sessions` sessions in `blocks` blocks of d a day."""
+    return {
+        "id": pid,
+        "type": "boi_duong",
+        "modules": [{"id": "M", "sessions": sessions, "topic": "T"}],
+        "delivery": {"blocks": blocks, "sessions_per_day": d, **delivery},
+    }
+
+
+def day_scenario(
+    programs: list[dict[str, object]], classes: list[dict[str, object]], periods: list[str] | None = None, **top: object
+) -> Scenario:
+    data: dict[str, object] = {
+        "name": "days",
+        "calendar": {"start": "2020-03-02", "end": "2020-03-13", "periods": periods or P4},
+        "rooms": [{"id": "R1", "seats": 40}, {"id": "R2", "seats": 25}],
+        "lecturers": [{"id": "L1", "topics": ["T"]}, {"id": "L2", "topics": ["T"]}],
+        "programs": programs,
+        "classes": classes,
+        "groups": [{"id": "G"}, {"id": "H"}],
+        "observation": {"visits_per_lecturer": 0},
+    }
+    data.update(top)
+    return Scenario.model_validate(data)
+
+
+def one_class(prog: dict[str, object], learners: int = 30, periods: list[str] | None = None, **top: object) -> Scenario:
+    """Class A (in group G) of program P."""
+    return day_scenario(
+        [prog], [{"id": "A", "program": prog["id"], "learners": learners, "groups": ["G"]}], periods, **top
+    )
+
+
+Row = tuple[str, int, str] | tuple[str, int, str, str] | tuple[str, int, str, str, str]
+
+
+def sessions_tt(scenario: Scenario, *rows: Row) -> Timetable:
+    """Rows (class, day offset from Monday 2 March, period[, room[, module]]), all taught by L1 (L2 in module N)."""
+    sessions = []
+    for row in rows:
+        cid, offset, period = row[0], row[1], row[2]
+        room = row[3] if len(row) > 3 else "R1"
+        module = row[4] if len(row) > 4 else "M"
+        day = MON + dt.timedelta(days=offset)
+        sessions.append(
+            ScheduledSession(class_id=cid, module_id=module, date=day, period=period, room_id=room, lecturer_id="L1")
+        )
+    learners = {k.id: k.learners or 0 for k in scenario.classes}
+    return Timetable(
+        scenario=scenario.name, periods=list(scenario.calendar.periods), class_learners=learners, sessions=sessions
+    )
+
+
+def test_slots_follow_the_calendar_period_order() -> None:
+    prog = program("P", 2, d=2)
+    prog["modules"] = [{"id": "M1", "sessions": 1, "topic": "T"}, {"id": "M2", "sessions": 1, "topic": "T"}]
+    rows: list[Row] = [("A", 0, "s1", "R1", "M1"), ("A", 0, "s2", "R1", "M2")]
+    good = one_class(prog, periods=["s1", "s2"])
+    assert check(good, sessions_tt(good, *rows)).ok
+    reversed_day = one_class(prog, periods=["s2", "s1"])  # s2 now comes first: M2 before M1
+    report = check(reversed_day, sessions_tt(reversed_day, *rows))
+    assert rules(report) == {"modules"}, report.summary()
+    assert mentions(only(report, "modules"), "module M2 starts on 2020-03-02 s2", "module M1 ends on 2020-03-02 s1")
+
+
+def test_a_day_holds_d_sessions_in_consecutive_periods_from_one_start() -> None:
+    scenario = one_class(program("P", 4, d=2))  # one block of 2 days x 2 sessions
+    assert check(scenario, sessions_tt(scenario, ("A", 0, "p1"), ("A", 0, "p2"), ("A", 1, "p1"), ("A", 1, "p2"))).ok
+    gap = sessions_tt(scenario, ("A", 0, "p0"), ("A", 0, "p2"), ("A", 1, "p0"), ("A", 1, "p1"))
+    report = check(scenario, gap)
+    assert rules(report) == {"delivery"}
+    assert mentions(only(report, "delivery"), "sessions on 2020-03-02 are not in consecutive periods (p0, p2)")
+    shifted = sessions_tt(scenario, ("A", 0, "p0"), ("A", 0, "p1"), ("A", 1, "p1"), ("A", 1, "p2"))
+    report = check(scenario, shifted)
+    assert rules(report) == {"delivery"}
+    assert mentions(only(report, "delivery"), "block starting 2020-03-02 starts its days in different periods (p0, p1)")
+    whole = one_class(program("P", 4, d=4))  # d = the number of periods: the whole day
+    assert check(whole, sessions_tt(whole, *[("A", 0, p) for p in P4])).ok
+    three = sessions_tt(whole, *[("A", 0, p) for p in P4[:3]], ("A", 1, "p0"))
+    assert mentions(only(check(whole, three), "delivery"), "meets 3 session(s) (p0, p1, p2) on 2020-03-02")
+
+
+def test_sessions_per_day_above_the_periods_of_a_day() -> None:
+    scenario = one_class(program("P", 3, d=3), periods=["am", "pm"])
+    tt = sessions_tt(scenario, ("A", 0, "am"), ("A", 0, "pm"), ("A", 1, "am"))
+    assert mentions(only(check(scenario, tt), "delivery"), "meets 3 sessions a day, a day has 2")
+
+
+def test_availability_names_the_calendar_periods() -> None:
+    scenario = one_class(program("P", 2, d=2))
+    scenario.lecturers[0].available = {Weekday.mon: ["p1", "p2"], Weekday.tue: ["p0"]}
+    assert check(scenario, sessions_tt(scenario, ("A", 0, "p1"), ("A", 0, "p2"))).ok
+    report = check(scenario, sessions_tt(scenario, ("A", 0, "p0"), ("A", 0, "p1")))
+    assert rules(report) == {"lecturers"}
+    assert mentions(only(report, "lecturers"), "L1 is not available on mon p0")
+    report = check(scenario, sessions_tt(scenario, ("A", 1, "p0"), ("A", 1, "p1")))
+    assert mentions(only(report, "lecturers"), "L1 is not available on tue p1")
+    assert not mentions(report.violations, "tue p0")
+
+
+def test_unknown_period_is_a_reference_violation() -> None:
+    scenario = one_class(program("P", 2, d=2))
+    report = check(scenario, sessions_tt(scenario, ("A", 0, "p0"), ("A", 0, "morning")))
+    assert mentions(only(report, "reference"), "class A on 2020-03-02 morning: unknown period morning")
+    assert report.breakdown["isolated_sessions"] == 0 and report.details["isolated_sessions"] == {"G": 2}
+
+
+def test_same_day_blocks_share_days_and_ignore_the_gap() -> None:
+    prog = program("P", 3, blocks=3, same_day_blocks=True, min_gap_days=5)
+    scenario = one_class(prog, learners=20)
+    tt = sessions_tt(scenario, ("A", 0, "p0", "R1"), ("A", 0, "p2", "R2"), ("A", 1, "p3", "R1"))
+    report = check(scenario, tt)
+    assert report.ok, report.summary()  # two blocks on Monday, in different rooms; no 5-day gap
+    assert report.details["room_stability"] == {"A": 1}
+    scenario.programs[0].delivery.same_day_blocks = False
+    report = check(scenario, tt)
+    found = only(report, "delivery")
+    assert mentions(found, "meets 2 session(s) (p0, p2) on 2020-03-02", "meets 1 a day")
+    assert mentions(found, "only 0 day(s) between blocks", "need 5")
+    assert mentions(only(report, "rooms"), "block starting 2020-03-02 uses 2 rooms")
+
+
+def test_same_day_blocks_of_several_days_or_sessions() -> None:
+    scenario = one_class(program("P", 4, blocks=2, same_day_blocks=True))  # 2 blocks of 2 days x 1 session
+    assert check(scenario, sessions_tt(scenario, ("A", 0, "p0"), ("A", 1, "p0"), ("A", 1, "p1"), ("A", 2, "p1"))).ok
+    tt = sessions_tt(scenario, ("A", 0, "p0"), ("A", 1, "p1"), ("A", 1, "p2"), ("A", 2, "p2"))
+    assert mentions(only(check(scenario, tt), "delivery"), "block starting 2020-03-02 starts its days in different")
+    tt = sessions_tt(scenario, ("A", 0, "p0"), ("A", 2, "p0"), ("A", 2, "p1"), ("A", 3, "p1"))
+    found = only(check(scenario, tt), "delivery")
+    assert mentions(found, "block starting 2020-03-02 is not on consecutive working days (2020-03-02, 2020-03-04)")
+    pairs = one_class(program("P", 4, blocks=2, d=2, same_day_blocks=True))  # 2 blocks of 1 day x 2 sessions
+    assert check(pairs, sessions_tt(pairs, *[("A", 0, p) for p in P4])).ok
+    tt = sessions_tt(pairs, ("A", 0, "p0"), ("A", 0, "p2"), ("A", 1, "p0"), ("A", 1, "p1"))
+    assert mentions(only(check(pairs, tt), "delivery"), "sessions on 2020-03-02 are not in consecutive periods")
+
+
+def test_same_day_blocks_may_not_overlap() -> None:
+    scenario = one_class(program("P", 2, blocks=2, same_day_blocks=True), learners=20)
+    tt = sessions_tt(scenario, ("A", 0, "p1", "R1"), ("A", 0, "p1", "R2"))
+    report = check(scenario, tt)
+    assert rules(report) == {"delivery", "lecturers"}  # and L1 teaches twice in that slot
+    found = only(report, "delivery")
+    assert mentions(found, "class A has 2 sessions on 2020-03-02 p1")
+    assert mentions(found, "block 2 starts on 2020-03-02 p1, not after block 1 ends on 2020-03-02 p1")
+
+
+def test_room_capacity_hard_or_soft() -> None:
+    scenario = one_class(program("P", 4, blocks=4, same_day_blocks=True), learners=30)
+    tt = sessions_tt(scenario, ("A", 0, "p0", "R2"), ("A", 0, "p1", "R2"), ("A", 1, "p0", "R1"), ("A", 1, "p1", "R1"))
+    report = check(scenario, tt)
+    assert rules(report) == {"rooms"}
+    assert mentions(only(report, "rooms"), "class A has 30 learners, room R2 seats 25")
+    assert report.breakdown["room_capacity"] == 0 and report.details["room_capacity"] == {}
+    scenario.rules.soft_room_capacity = True
+    report = check(scenario, tt)
+    assert report.ok, report.summary()
+    assert report.details["room_capacity"] == {"A": 10}  # 5 learners over, twice
+    assert report.breakdown["room_capacity"] == 10  # default weight 1
+    scenario.weights.room_capacity = 3
+    assert check(scenario, tt).breakdown["room_capacity"] == 30
+    scenario.weights.room_capacity = 0
+    report = check(scenario, tt)
+    assert report.breakdown["room_capacity"] == 0 and report.details["room_capacity"] == {"A": 10}
+
+
+def test_min_days_counts_distinct_dates() -> None:
+    prog = program("P", 4, blocks=4, same_day_blocks=True, min_days=3)
+    scenario = day_scenario(
+        [prog], [{"id": "A", "program": "P", "learners": 20}, {"id": "B", "program": "P", "learners": 20}]
+    )
+    tt = sessions_tt(scenario, ("A", 0, "p0"), ("A", 0, "p1"), ("A", 1, "p2"), ("A", 1, "p3"))
+    report = check(scenario, tt)
+    assert mentions(only(report, "reference"), "class B is not scheduled")
+    assert report.details["min_days"] == {"A": 1, "B": 3}  # A meets on 2 dates; B on none
+    assert report.breakdown["min_days"] == 5 * 4  # default weight 5
+    scenario.programs[0].delivery.min_days = 2
+    assert check(scenario, tt).details["min_days"] == {"B": 2}
+
+
+def test_isolated_sessions_per_group_hand_counted() -> None:
+    """G = {A, B}, H = {A, C}. Slots (day, period):
+
+    G: A (0,p0) B (0,p1) -> neighbours; A (0,p3): p2 empty -> isolated; B (1,p0): Monday's p3 is another
+       day -> isolated; A (1,p2): p1, p3 empty in G -> isolated.                        G = 3
+    H: A (0,p0): p1 empty in H -> isolated; A (0,p3) isolated; A (1,p2) next to C (1,p3) -> neither. H = 2
+    """
+    scenario = day_scenario(
+        [
+            program("P3", 3, blocks=3, same_day_blocks=True),
+            program("P2", 2, blocks=2, same_day_blocks=True),
+            program("P1", 1),
+        ],
+        [
+            {"id": "A", "program": "P3", "learners": 20, "groups": ["G", "H"]},
+            {"id": "B", "program": "P2", "learners": 20, "groups": ["G"]},
+            {"id": "C", "program": "P1", "learners": 20, "groups": ["H"]},
+        ],
+    )
+    rooms = {"A": "R1", "B": "R2", "C": "R2"}
+    rows: list[Row] = [
+        (c, day, p, rooms[c])
+        for c, day, p in [
+            ("A", 0, "p0"),
+            ("B", 0, "p1"),
+            ("A", 0, "p3"),
+            ("B", 1, "p0"),
+            ("A", 1, "p2"),
+            ("C", 1, "p3"),
+        ]
+    ]
+    tt = sessions_tt(scenario, *rows)
+    sessions = [s.model_copy(update={"lecturer_id": "L2"}) if s.class_id == "B" else s for s in tt.sessions]
+    tt = tt.model_copy(update={"sessions": sessions})
+    report = check(scenario, tt)
+    assert report.ok, report.summary()
+    assert report.details["isolated_sessions"] == {"G": 3, "H": 2}
+    assert report.breakdown["isolated_sessions"] == 0  # weight 0 by default
+    scenario.weights.isolated_sessions = 2
+    report = check(scenario, tt)
+    assert report.breakdown["isolated_sessions"] == 10
+    assert report.objective == sum(report.breakdown.values())
+
+
+def test_sessions_of_a_group_in_one_slot_are_each_isolated() -> None:
+    scenario = day_scenario(
+        [program("P1", 1)],
+        [
+            {"id": "A", "program": "P1", "learners": 20, "groups": ["G"]},
+            {"id": "B", "program": "P1", "learners": 20, "groups": ["G"]},
+        ],
+    )
+    report = check(scenario, sessions_tt(scenario, ("A", 0, "p1", "R1"), ("B", 0, "p1", "R2")))
+    assert "groups" in rules(report)
+    assert report.details["isolated_sessions"] == {"G": 2}
+
+
+def test_garbage_with_custom_periods_never_crashes() -> None:
+    rng = random.Random(11)
+    scenario = day_scenario(
+        [program("P", 4, blocks=2, same_day_blocks=True, min_days=2), program("Q", 4, blocks=1, d=2)],
+        [
+            {"id": "A", "program": "P", "learners": 30, "groups": ["G"]},
+            {"id": "B", "program": "Q", "learners": 20, "groups": ["G", "H"]},
+        ],
+        rules={"soft_room_capacity": True},
+    )
+    for _ in range(200):
+        rows: list[Row] = [
+            (rng.choice(["A", "B", "Z"]), rng.randrange(-1, 14), rng.choice([*P4, "p9"]), rng.choice(["R1", "R2"]))
+            for _ in range(rng.randrange(0, 10))
+        ]
+        report = check(scenario, sessions_tt(scenario, *rows))
+        assert set(report.breakdown) == set(GOALS)
+        assert report.objective == sum(report.breakdown.values())

@@ -19,7 +19,6 @@ from llct_sched.scenario import (
     Lecturer,
     LecturerKind,
     Module,
-    Period,
     Program,
     RoomKind,
     Scenario,
@@ -50,9 +49,12 @@ GOALS = (
     "lecturer_balance",
     "teaching_norm",
     "observation_spread",
+    "room_capacity",
+    "min_days",
+    "isolated_sessions",
 )
 
-Slot = tuple[dt.date, Period]
+SlotKey = tuple[dt.date, int]
 _WEEKDAYS = list(Weekday)
 
 
@@ -106,12 +108,8 @@ class CheckReport:
         return "\n".join(lines)
 
 
-def _slot_key(day: dt.date, period: Period) -> tuple[dt.date, int]:
-    return (day, 0 if period == Period.morning else 1)
-
-
-def _slot_text(day: dt.date, period: Period | str) -> str:
-    return f"{day.isoformat()} {Period(period).value}"
+def _slot_text(day: dt.date, period: str) -> str:
+    return f"{day.isoformat()} {period}"
 
 
 def _ids(items: Iterable[str]) -> str:
@@ -122,18 +120,22 @@ def _at(
     rule: str, message: str, s: ScheduledSession, lecturer_id: str | None = None, room_id: str | None = None
 ) -> Violation:
     """A violation located at one session."""
-    return Violation(
-        rule, message, s.class_id, lecturer_id=lecturer_id, room_id=room_id, date=s.date, period=s.period.value
-    )
+    return Violation(rule, message, s.class_id, lecturer_id=lecturer_id, room_id=room_id, date=s.date, period=s.period)
 
 
 class CheckContext:
-    """Indexes over one scenario and one timetable, computed once and shared by the rule checks."""
+    """Indexes over one scenario and one timetable, computed once and shared by the rule checks.
+
+    `block_sessions[class]` holds each block's sessions in slot order; `blocks[class]` each block's
+    meeting days (sorted, distinct).
+    """
 
     def __init__(self, scenario: Scenario, timetable: Timetable) -> None:
         self.scenario = scenario
         self.timetable = timetable
         cal = scenario.calendar
+        self.periods = list(cal.periods)
+        self.period_index = {p: i for i, p in enumerate(self.periods)}
         self.classes = {c.id: c for c in scenario.classes}
         self.programs = {p.id: p for p in scenario.programs}
         self.rooms = {r.id: r for r in scenario.rooms}
@@ -157,9 +159,22 @@ class CheckContext:
             if s.class_id in self.classes:
                 self.sessions[s.class_id].append(s)
         for rows in self.sessions.values():
-            rows.sort(key=lambda s: _slot_key(s.date, s.period))
+            rows.sort(key=lambda s: self.slot_key(s.date, s.period))
         self.known_sessions = [s for rows in self.sessions.values() for s in rows]
-        self.blocks = {cid: self._derive_blocks(cid) for cid in self.classes}
+        self.block_sessions = {cid: self._derive_blocks(cid) for cid in self.classes}
+        self.blocks = {cid: [sorted({s.date for s in b}) for b in bs] for cid, bs in self.block_sessions.items()}
+
+    def slot_key(self, day: dt.date, period: str) -> SlotKey:
+        """Slots sort by date, then by the calendar's period order (an unknown period last)."""
+        return (day, self.period_index.get(period, len(self.periods)))
+
+    def period_name(self, index: int) -> str:
+        return self.periods[index] if 0 <= index < len(self.periods) else "?"
+
+    def adjacent(self, key: SlotKey) -> list[SlotKey]:
+        """The slots next to a slot: same date, neighbouring period (none for an unknown period)."""
+        day, i = key
+        return [(day, j) for j in (i - 1, i + 1) if 0 <= j < len(self.periods) and i < len(self.periods)]
 
     def program_of(self, class_id: str) -> Program | None:
         klass = self.classes.get(class_id)
@@ -193,19 +208,32 @@ class CheckContext:
         """Two meeting days a < b may follow each other inside one block."""
         return (b - a).days <= self.scenario.calendar.max_block_gap_days and self.working_between(a, b) == 0
 
-    def _derive_blocks(self, class_id: str) -> list[list[dt.date]]:
-        """Runs of meeting days (consecutive working days within the gap), each cut into n-day blocks."""
+    def _derive_blocks(self, class_id: str) -> list[list[ScheduledSession]]:
+        """The class's blocks, each as its sessions in slot order.
+
+        Blocks follow one another, so each is a run of the class's sessions in slot order. With
+        `same_day_blocks` (blocks may share a day) the sessions are cut into runs of n x d; otherwise
+        meeting days are grouped into runs of consecutive working days (within the gap), each cut
+        into n-day blocks.
+        """
+        rows = self.sessions.get(class_id, [])
+        program = self.program_of(class_id)
+        n = self.block_days(program) if program else None
+        if program is not None and n and program.delivery.same_day_blocks:
+            size = n * program.delivery.sessions_per_day
+            return [rows[i : i + size] for i in range(0, len(rows), size)]
         runs: list[list[dt.date]] = []
-        for day in sorted({s.date for s in self.sessions.get(class_id, [])}):
+        for day in sorted({s.date for s in rows}):
             if runs and self.same_block(runs[-1][-1], day):
                 runs[-1].append(day)
             else:
                 runs.append([day])
-        program = self.program_of(class_id)
-        n = self.block_days(program) if program else None
-        if not n:
-            return runs
-        return [run[i : i + n] for run in runs for i in range(0, len(run), n)]
+        day_blocks = [run[i : i + n] for run in runs for i in range(0, len(run), n)] if n else runs
+        block_of = {day: b for b, days in enumerate(day_blocks) for day in days}
+        out: list[list[ScheduledSession]] = [[] for _ in day_blocks]
+        for s in rows:
+            out[block_of[s.date]].append(s)
+        return out
 
     def closed_by_blackout(self, class_id: str, day: dt.date) -> str | None:
         learners = self.learners(class_id)
@@ -214,12 +242,12 @@ class CheckContext:
                 return b.id
         return None
 
-    def lecturer_away(self, lecturer: Lecturer, day: dt.date, period: Period) -> str | None:
-        """Why the lecturer cannot be present in this slot, or None when free."""
+    def lecturer_away(self, lecturer: Lecturer, day: dt.date, period: str) -> str | None:
+        """Why the lecturer cannot be present in this slot, or None when free (`available` names periods)."""
         if lecturer.available is not None:
             weekday = _WEEKDAYS[day.weekday()]
             if period not in lecturer.available.get(weekday, []):
-                return f"not available on {weekday.value} {period.value}"
+                return f"not available on {weekday.value} {period}"
         for r in lecturer.unavailable:
             if r.contains(day):
                 return "unavailable that day" + (f" ({r.reason})" if r.reason else "")
@@ -249,6 +277,8 @@ def check_reference(ctx: CheckContext) -> list[Violation]:
                 out.append(Violation("reference", f"class {klass.id}: unknown event {eid}", class_id=klass.id))
     for s in ctx.known_sessions:
         where = f"class {s.class_id} on {_slot_text(s.date, s.period)}"
+        if s.period not in ctx.period_index:
+            out.append(_at("reference", f"{where}: unknown period {s.period} (periods: {', '.join(ctx.periods)})", s))
         if s.room_id not in ctx.rooms:
             out.append(_at("reference", f"{where}: unknown room {s.room_id}", s, room_id=s.room_id))
         if s.lecturer_id is not None and s.lecturer_id not in ctx.lecturers:
@@ -260,10 +290,13 @@ def check_reference(ctx: CheckContext) -> list[Violation]:
         for role, lid in (("lecturer", v.lecturer_id), ("observer", v.observer_id)):
             if lid not in ctx.lecturers:
                 msg = f"visit on {_slot_text(v.date, v.period)}: unknown {role} {lid}"
-                out.append(Violation("reference", msg, lecturer_id=lid, date=v.date, period=v.period.value))
+                out.append(Violation("reference", msg, lecturer_id=lid, date=v.date, period=v.period))
+        if v.period not in ctx.period_index:
+            msg = f"visit on {_slot_text(v.date, v.period)}: unknown period {v.period}"
+            out.append(Violation("reference", msg, lecturer_id=v.lecturer_id, date=v.date, period=v.period))
         if v.class_id not in ctx.classes:
             msg = f"visit on {_slot_text(v.date, v.period)}: unknown class {v.class_id}"
-            out.append(Violation("reference", msg, class_id=v.class_id, date=v.date, period=v.period.value))
+            out.append(Violation("reference", msg, class_id=v.class_id, date=v.date, period=v.period))
     return out
 
 
@@ -315,68 +348,127 @@ def check_window(ctx: CheckContext) -> list[Violation]:
     return out
 
 
-def check_delivery(ctx: CheckContext) -> list[Violation]:
-    """Blocks of n whole days, d sessions a day (one period per block when d = 1), gaps, pinned starts."""
+def _delivery_counts(ctx: CheckContext, cid: str, program: Program) -> list[Violation]:
+    """The program's shape (whole days, d within the periods), the class's session count, one session a slot."""
     out: list[Violation] = []
-    for cid, rows in ctx.sessions.items():
+    d = program.delivery
+    rows = ctx.sessions[cid]
+    if ctx.block_days(program) is None:
+        msg = (
+            f"class {cid}: program {program.id} has {program.total_sessions} sessions, "
+            f"not {d.blocks} blocks x whole days x {d.sessions_per_day}"
+        )
+        out.append(Violation("delivery", msg, class_id=cid))
+    if d.sessions_per_day > len(ctx.periods):
+        msg = (
+            f"class {cid}: program {program.id} meets {d.sessions_per_day} sessions a day, a day has {len(ctx.periods)}"
+        )
+        out.append(Violation("delivery", msg, class_id=cid))
+    if len(rows) != program.total_sessions:
+        msg = f"class {cid} has {len(rows)} sessions, program {program.id} needs {program.total_sessions}"
+        out.append(Violation("delivery", msg, class_id=cid))
+    per_slot = Counter((s.date, s.period) for s in rows)
+    for (day, period), count in sorted(per_slot.items(), key=lambda kv: ctx.slot_key(*kv[0])):
+        if count > 1:
+            msg = f"class {cid} has {count} sessions on {_slot_text(day, period)}"
+            out.append(Violation("delivery", msg, class_id=cid, date=day, period=period))
+    return out
+
+
+def _delivery_block_shape(ctx: CheckContext, cid: str, program: Program) -> list[Violation]:
+    """k blocks of n consecutive working days, each day d sessions in consecutive periods from one start."""
+    out: list[Violation] = []
+    d = program.delivery
+    n = ctx.block_days(program)
+
+    def bad(msg: str, day: dt.date | None = None) -> None:
+        out.append(Violation("delivery", msg, class_id=cid, date=day))
+
+    blocks = ctx.block_sessions[cid]
+    if len(blocks) != d.blocks:
+        starts = ", ".join(str(days[0]) for days in ctx.blocks[cid])
+        bad(f"class {cid} meets in {len(blocks)} block(s) (starting {starts}), expected {d.blocks}")
+    for block, days in zip(blocks, ctx.blocks[cid], strict=True):
+        if n is not None and len(days) != n:
+            bad(f"class {cid}: block from {days[0]} to {days[-1]} has {len(days)} day(s), expected {n}", days[0])
+        for prev, nxt in zip(days, days[1:], strict=False):
+            if not ctx.same_block(prev, nxt):
+                bad(f"class {cid}: block starting {days[0]} is not on consecutive working days ({prev}, {nxt})", nxt)
+        by_day: dict[dt.date, list[int]] = defaultdict(list)
+        for s in block:
+            by_day[s.date].append(ctx.slot_key(s.date, s.period)[1])
+        first_periods: set[int] = set()
+        for day, indices in sorted(by_day.items()):
+            indices.sort()
+            names = ", ".join(ctx.period_name(i) for i in indices)
+            if len(indices) != d.sessions_per_day:
+                bad(
+                    f"class {cid} meets {len(indices)} session(s) ({names}) on {day}; its program meets "
+                    f"{d.sessions_per_day} a day",
+                    day,
+                )
+            elif indices != list(range(indices[0], indices[0] + len(indices))):
+                bad(f"class {cid}: sessions on {day} are not in consecutive periods ({names})", day)
+            first_periods.add(indices[0])
+        if len(first_periods) > 1:
+            names = ", ".join(ctx.period_name(i) for i in sorted(first_periods))
+            bad(f"class {cid}: block starting {days[0]} starts its days in different periods ({names})", days[0])
+    return out
+
+
+def _delivery_block_order(ctx: CheckContext, cid: str, program: Program) -> list[Violation]:
+    """Blocks follow one another: min_gap_days apart, or (same_day_blocks) each after the previous's last slot."""
+    out: list[Violation] = []
+    d = program.delivery
+    blocks = ctx.block_sessions[cid]
+    days = ctx.blocks[cid]
+    for i in range(1, len(blocks)):
+        if d.same_day_blocks:
+            last, first = blocks[i - 1][-1], blocks[i][0]
+            if not ctx.slot_key(last.date, last.period) < ctx.slot_key(first.date, first.period):
+                msg = (
+                    f"class {cid}: block {i + 1} starts on {_slot_text(first.date, first.period)}, not after "
+                    f"block {i} ends on {_slot_text(last.date, last.period)}"
+                )
+                out.append(Violation("delivery", msg, class_id=cid, date=first.date, period=first.period))
+            continue
+        gap_min = max(d.min_gap_days, 0)
+        gap = (days[i][0] - days[i - 1][-1]).days - 1
+        if gap < gap_min:
+            msg = (
+                f"class {cid}: only {gap} day(s) between blocks ending {days[i - 1][-1]} "
+                f"and starting {days[i][0]}, need {gap_min}"
+            )
+            out.append(Violation("delivery", msg, class_id=cid, date=days[i][0]))
+    return out
+
+
+def _delivery_pinned(ctx: CheckContext, cid: str) -> list[Violation]:
+    """`pinned_starts[i]` is the first day of block i."""
+    out: list[Violation] = []
+    pinned_starts = ctx.classes[cid].pinned_starts
+    if pinned_starts is None:
+        return out
+    starts = [days[0] for days in ctx.blocks[cid]]
+    for i, pinned in enumerate(pinned_starts):
+        actual = starts[i] if i < len(starts) else None
+        if actual != pinned:
+            msg = f"class {cid}: block {i + 1} must start on {pinned}, starts on {actual or 'no day'}"
+            out.append(Violation("delivery", msg, class_id=cid, date=pinned))
+    return out
+
+
+def check_delivery(ctx: CheckContext) -> list[Violation]:
+    """Blocks of n whole days, d consecutive sessions a day from one start period, block order, pinned starts."""
+    out: list[Violation] = []
+    for cid in ctx.sessions:
         program = ctx.program_of(cid)
         if program is None:
             continue
-        klass = ctx.classes[cid]
-        d = program.delivery
-        n = ctx.block_days(program)
-
-        def bad(msg: str, day: dt.date | None = None, period: str | None = None, _cid: str = cid) -> None:
-            out.append(Violation("delivery", msg, class_id=_cid, date=day, period=period))
-
-        if n is None:
-            bad(
-                f"class {cid}: program {program.id} has {program.total_sessions} sessions, "
-                f"not {d.blocks} blocks x whole days x {d.sessions_per_day}"
-            )
-        if len(rows) != program.total_sessions:
-            bad(f"class {cid} has {len(rows)} sessions, program {program.id} needs {program.total_sessions}")
-        per_slot = Counter((s.date, s.period) for s in rows)
-        for (day, period), count in sorted(per_slot.items(), key=lambda kv: _slot_key(*kv[0])):
-            if count > 1:
-                bad(f"class {cid} has {count} sessions on {_slot_text(day, period)}", day, period.value)
-        periods_by_day: dict[dt.date, set[Period]] = defaultdict(set)
-        for s in rows:
-            periods_by_day[s.date].add(s.period)
-        for day, periods in sorted(periods_by_day.items()):
-            if d.sessions_per_day == 2 and len(periods) != 2:
-                only = next(iter(periods)).value
-                bad(f"class {cid} meets only in the {only} on {day}; its program meets both sessions a day", day)
-            if d.sessions_per_day == 1 and len(periods) != 1:
-                bad(f"class {cid} meets both sessions on {day}; its program meets one session a day", day)
-        blocks = ctx.blocks[cid]
-        if len(blocks) != d.blocks:
-            starts = ", ".join(str(b[0]) for b in blocks)
-            bad(f"class {cid} meets in {len(blocks)} block(s) (starting {starts}), expected {d.blocks}")
-        for block in blocks:
-            if n is not None and len(block) != n:
-                bad(
-                    f"class {cid}: block from {block[0]} to {block[-1]} has {len(block)} day(s), expected {n}", block[0]
-                )
-            if d.sessions_per_day == 1:
-                periods = {p for day in block for p in periods_by_day[day]}
-                if len(periods) > 1:
-                    bad(f"class {cid}: block starting {block[0]} mixes morning and afternoon sessions", block[0])
-        gap_min = max(d.min_gap_days, 0)
-        for prev, nxt in zip(blocks, blocks[1:], strict=False):
-            gap = (nxt[0] - prev[-1]).days - 1
-            if gap < gap_min:
-                bad(
-                    f"class {cid}: only {gap} day(s) between blocks ending {prev[-1]} "
-                    f"and starting {nxt[0]}, need {gap_min}",
-                    nxt[0],
-                )
-        if klass.pinned_starts is not None:
-            starts_list = [b[0] for b in blocks]
-            for i, pinned in enumerate(klass.pinned_starts):
-                actual = starts_list[i] if i < len(starts_list) else None
-                if actual != pinned:
-                    bad(f"class {cid}: block {i + 1} must start on {pinned}, starts on {actual or 'no day'}", pinned)
+        out += _delivery_counts(ctx, cid, program)
+        out += _delivery_block_shape(ctx, cid, program)
+        out += _delivery_block_order(ctx, cid, program)
+        out += _delivery_pinned(ctx, cid)
     return out
 
 
@@ -389,7 +481,7 @@ def check_modules(ctx: CheckContext) -> list[Violation]:
             continue
         slots: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
         for s in rows:
-            slots[s.module_id].append(_slot_key(s.date, s.period))
+            slots[s.module_id].append(ctx.slot_key(s.date, s.period))
         ids = [m.id for m in program.modules]
         for i, m in enumerate(program.modules):
             have = len(slots.get(m.id, []))
@@ -406,8 +498,8 @@ def check_modules(ctx: CheckContext) -> list[Violation]:
                 last_a, first_b = max(slots[a]), min(slots[m.id])
                 if not last_a < first_b:
                     msg = (
-                        f"class {cid}: module {m.id} starts on {_slot_text(first_b[0], _period(first_b[1]))} "
-                        f"before module {a} ends on {_slot_text(last_a[0], _period(last_a[1]))}"
+                        f"class {cid}: module {m.id} starts on {_slot_text(first_b[0], ctx.period_name(first_b[1]))} "
+                        f"before module {a} ends on {_slot_text(last_a[0], ctx.period_name(last_a[1]))}"
                     )
                     out.append(Violation("modules", msg, class_id=cid, date=first_b[0]))
     return out
@@ -449,59 +541,54 @@ def check_module_order(ctx: CheckContext) -> list[Violation]:
 def check_block_module_lecturer(ctx: CheckContext) -> list[Violation]:
     """Within one block, all sessions of one module have the same lecturer."""
     out: list[Violation] = []
-    for cid, blocks in ctx.blocks.items():
-        for number, days in enumerate(blocks):
-            in_block = set(days)
+    for cid, blocks in ctx.block_sessions.items():
+        for number, block in enumerate(blocks):
             lecturers: dict[str, set[str]] = defaultdict(set)
-            for s in ctx.sessions.get(cid, []):
-                if s.date in in_block and s.lecturer_id:
+            for s in block:
+                if s.lecturer_id:
                     lecturers[s.module_id].add(s.lecturer_id)
             for module_id, who in sorted(lecturers.items()):
                 if len(who) > 1:
                     msg = (
                         f"class {cid}: block {number + 1} module {module_id} has lecturers {_ids(who)}; one is required"
                     )
-                    out.append(Violation("lecturers", msg, class_id=cid, date=days[0]))
+                    out.append(Violation("lecturers", msg, class_id=cid, date=block[0].date))
     return out
 
 
-def _period(index: int) -> Period:
-    return Period.morning if index == 0 else Period.afternoon
-
-
 def check_rooms(ctx: CheckContext) -> list[Violation]:
-    """One room per block, enough seats, one session per room and slot, room open, pinned room."""
+    """One room per block, enough seats (unless soft), one session per room and slot, room open, pinned room."""
     out: list[Violation] = []
+    hard_seats = not ctx.scenario.rules.soft_room_capacity
     for cid, rows in ctx.sessions.items():
         klass = ctx.classes[cid]
-        room_of_day: dict[dt.date, set[str]] = defaultdict(set)
-        for s in rows:
-            room_of_day[s.date].add(s.room_id)
-        for block in ctx.blocks[cid]:
-            used = set().union(*(room_of_day[d] for d in block))
+        for block in ctx.block_sessions[cid]:
+            used = {s.room_id for s in block}
             if len(used) > 1:
-                msg = f"class {cid}: block starting {block[0]} uses {len(used)} rooms ({_ids(used)})"
-                out.append(Violation("rooms", msg, class_id=cid, date=block[0]))
+                msg = f"class {cid}: block starting {block[0].date} uses {len(used)} rooms ({_ids(used)})"
+                out.append(Violation("rooms", msg, class_id=cid, date=block[0].date))
         learners = ctx.learners(cid)
         for rid in sorted({s.room_id for s in rows}):
             room = ctx.rooms.get(rid)
-            if room is not None and learners is not None and learners > room.seats:
+            if hard_seats and room is not None and learners is not None and learners > room.seats:
                 msg = f"class {cid} has {learners} learners, room {rid} seats {room.seats}"
                 out.append(Violation("rooms", msg, class_id=cid, room_id=rid))
             if klass.pinned_room is not None and rid != klass.pinned_room:
                 msg = f"class {cid} uses room {rid}, but is pinned to room {klass.pinned_room}"
                 out.append(Violation("rooms", msg, class_id=cid, room_id=rid))
-    by_slot: dict[tuple[str, dt.date, Period], list[str]] = defaultdict(list)
+    by_slot: dict[tuple[str, dt.date, str], list[str]] = defaultdict(list)
     for s in ctx.known_sessions:
         by_slot[(s.room_id, s.date, s.period)].append(s.class_id)
-    for (rid, day, period), cids in sorted(by_slot.items(), key=lambda kv: (kv[0][0], _slot_key(*kv[0][1:]))):
+    for (rid, day, period), cids in sorted(
+        by_slot.items(), key=lambda kv: (kv[0][0], ctx.slot_key(kv[0][1], kv[0][2]))
+    ):
         if len(cids) > 1:
             msg = f"room {rid}: {len(cids)} sessions on {_slot_text(day, period)} (classes {', '.join(sorted(cids))})"
-            out.append(Violation("rooms", msg, room_id=rid, date=day, period=period.value))
+            out.append(Violation("rooms", msg, room_id=rid, date=day, period=period))
         room = ctx.rooms.get(rid)
         if room is not None and any(r.contains(day) for r in room.unavailable):
             msg = f"room {rid} is unavailable on {day} but holds classes {_ids(cids)}"
-            out.append(Violation("rooms", msg, room_id=rid, date=day, period=period.value))
+            out.append(Violation("rooms", msg, room_id=rid, date=day, period=period))
     return out
 
 
@@ -515,14 +602,14 @@ def check_groups(ctx: CheckContext) -> list[Violation]:
             shared = set(ctx.classes[a].groups) & set(ctx.classes[b].groups)
             if not shared:
                 continue
-            common = sorted(slots[a] & slots[b], key=lambda x: _slot_key(*x))
+            common = sorted(slots[a] & slots[b], key=lambda x: ctx.slot_key(*x))
             if common:
                 day, period = common[0]
                 msg = (
                     f"classes {a} and {b} share group {_ids(shared)} but meet together in {len(common)} slot(s), "
                     f"first {_slot_text(day, period)}"
                 )
-                out.append(Violation("groups", msg, class_id=a, date=day, period=period.value))
+                out.append(Violation("groups", msg, class_id=a, date=day, period=period))
     return out
 
 
@@ -559,9 +646,9 @@ def check_cohorts(ctx: CheckContext) -> list[Violation]:
     return out
 
 
-def _taught_slots(ctx: CheckContext) -> dict[str, list[tuple[dt.date, Period]]]:
+def _taught_slots(ctx: CheckContext) -> dict[str, list[tuple[dt.date, str]]]:
     """Lecturer -> slots where they teach a known session."""
-    taught: dict[str, list[tuple[dt.date, Period]]] = defaultdict(list)
+    taught: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
     for s in ctx.known_sessions:
         if s.lecturer_id is not None:
             taught[s.lecturer_id].append((s.date, s.period))
@@ -598,20 +685,20 @@ def check_lecturers(ctx: CheckContext) -> list[Violation]:
         away = ctx.lecturer_away(lecturer, s.date, s.period)
         if away is not None:
             out.append(_at("lecturers", f"{where}: lecturer {lecturer.id} is {away}", s, lecturer_id=s.lecturer_id))
-    teach: dict[tuple[str, dt.date, Period], list[str]] = defaultdict(list)
+    teach: dict[tuple[str, dt.date, str], list[str]] = defaultdict(list)
     for s in ctx.known_sessions:
         if s.lecturer_id is not None:
             teach[(s.lecturer_id, s.date, s.period)].append(s.class_id)
-    watch: dict[tuple[str, dt.date, Period], list[str]] = defaultdict(list)
+    watch: dict[tuple[str, dt.date, str], list[str]] = defaultdict(list)
     for v in ctx.timetable.observations:
         watch[(v.observer_id, v.date, v.period)].append(v.class_id)
-    for key in sorted(set(teach) | set(watch), key=lambda k: (k[0], _slot_key(k[1], k[2]))):
+    for key in sorted(set(teach) | set(watch), key=lambda k: (k[0], ctx.slot_key(k[1], k[2]))):
         lid, day, period = key
         t, w = teach.get(key, []), watch.get(key, [])
         if len(t) + len(w) > 1:
             parts = ([f"teaches {', '.join(t)}"] if t else []) + ([f"observes {', '.join(w)}"] if w else [])
             msg = f"lecturer {lid} is in {len(t) + len(w)} places on {_slot_text(day, period)}: {'; '.join(parts)}"
-            out.append(Violation("lecturers", msg, lecturer_id=lid, date=day, period=period.value))
+            out.append(Violation("lecturers", msg, lecturer_id=lid, date=day, period=period))
     taught = _taught_slots(ctx)
     for lecturer in ctx.scenario.lecturers:
         days = [d for d, _ in taught.get(lecturer.id, [])]
@@ -646,7 +733,7 @@ def check_observations(ctx: CheckContext) -> list[Violation]:
         allowed = {lec.id for lec in ctx.scenario.lecturers if lec.can_observe}
     busy = Counter((s.lecturer_id, s.date, s.period) for s in ctx.known_sessions if s.lecturer_id is not None)
     busy.update((v.observer_id, v.date, v.period) for v in ctx.timetable.observations)
-    good: dict[str, set[tuple[dt.date, Period]]] = defaultdict(set)
+    good: dict[str, set[tuple[dt.date, str]]] = defaultdict(set)
     for v in ctx.timetable.observations:
         problems = _visit_problems(ctx, v, allowed)
         where = f"visit of {v.observer_id} to {v.lecturer_id} in class {v.class_id} on {_slot_text(v.date, v.period)}"
@@ -658,7 +745,7 @@ def check_observations(ctx: CheckContext) -> list[Violation]:
                     class_id=v.class_id,
                     lecturer_id=v.lecturer_id,
                     date=v.date,
-                    period=v.period.value,
+                    period=v.period,
                 )
             )
         if not problems and busy[(v.observer_id, v.date, v.period)] == 1:
@@ -795,6 +882,44 @@ def goal_observation_spread(ctx: CheckContext) -> GoalResult:
     return max(per.values(), default=0), dict(per)
 
 
+def goal_room_capacity(ctx: CheckContext) -> GoalResult:
+    """Per session: learners above its room's seats (0 unless `rules.soft_room_capacity`); details per class."""
+    if not ctx.scenario.rules.soft_room_capacity:
+        return 0, {}
+    per: Counter[str] = Counter()
+    for s in ctx.known_sessions:
+        room = ctx.rooms.get(s.room_id)
+        learners = ctx.learners(s.class_id)
+        if room is not None and learners is not None:
+            per[s.class_id] += max(0, learners - room.seats)
+    return sum(per.values()), _nonzero(dict(per))
+
+
+def goal_min_days(ctx: CheckContext) -> GoalResult:
+    """Per class: days short of its program's `delivery.min_days` (distinct dates it meets on)."""
+    per: dict[str, int] = {}
+    for cid in ctx.classes:
+        program = ctx.program_of(cid)
+        if program is not None:
+            met = len({s.date for s in ctx.sessions.get(cid, [])})
+            per[cid] = max(0, program.delivery.min_days - met)
+    return sum(per.values()), _nonzero(per)
+
+
+def goal_isolated_sessions(ctx: CheckContext) -> GoalResult:
+    """Per learner group: its classes' sessions with no session of the group in an adjacent slot; details per group."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for klass in ctx.scenario.classes:
+        for gid in klass.groups:
+            members[gid].add(klass.id)
+    per: dict[str, int] = {}
+    for gid, cids in members.items():
+        keys = [ctx.slot_key(s.date, s.period) for cid in cids for s in ctx.sessions.get(cid, [])]
+        busy = set(keys)
+        per[gid] = sum(1 for key in keys if not any(k in busy for k in ctx.adjacent(key)))
+    return sum(per.values()), _nonzero(per)
+
+
 CHECKS: list[Callable[[CheckContext], list[Violation]]] = [
     check_reference,
     check_calendar,
@@ -819,6 +944,9 @@ GOAL_FUNCTIONS: dict[str, Callable[[CheckContext], GoalResult]] = {
     "lecturer_balance": goal_lecturer_balance,
     "teaching_norm": goal_teaching_norm,
     "observation_spread": goal_observation_spread,
+    "room_capacity": goal_room_capacity,
+    "min_days": goal_min_days,
+    "isolated_sessions": goal_isolated_sessions,
 }
 
 
