@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
@@ -91,33 +90,6 @@ def _edit(old: str, new: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def teacher_closed(inst: ItcInstance) -> ItcInstance:
-    """The instance with each course also unavailable when another course of its teacher is.
-
-    The scenario gives a teacher one availability, closed in the unavailability of every course of theirs;
-    on this instance that is exactly each course's own unavailability, so the scenario is exact."""
-    courses_of: dict[str, list[str]] = defaultdict(list)
-    for c in inst.courses:
-        courses_of[c.teacher].append(c.name)
-    teacher = {c.name: c.teacher for c in inst.courses}
-    closed = {(other, d, t) for c, d, t in inst.unavailability for other in courses_of[teacher[c]]}
-    return replace(inst, unavailability=frozenset(closed))
-
-
-def sibling_gap(inst: ItcInstance, lectures: list[Lecture]) -> set[tuple[str, int, int]]:
-    """Lectures in a period open to their course but closed to another course of the same teacher."""
-    teacher = {c.name: c.teacher for c in inst.courses}
-    closed: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    for c, d, t in inst.unavailability:
-        closed[teacher[c]].add((d, t))
-    return {
-        (lec.course, lec.day, lec.timeslot)
-        for lec in lectures
-        if (lec.day, lec.timeslot) in closed[teacher[lec.course]]
-        and (lec.course, lec.day, lec.timeslot) not in inst.unavailability
-    }
-
-
 def checked(inst: ItcInstance, lectures: list[Lecture]) -> CheckReport:
     scenario = scenario_from_itc(inst)
     return check(scenario, timetable_from_lectures(inst, scenario, lectures))
@@ -172,12 +144,10 @@ def test_toy_scenario_follows_the_rules(toy: ItcInstance) -> None:
     lecturers = {lec.id: lec for lec in scenario.lecturers}
     assert set(lecturers) == {"Ocra", "Indaco", "Rosa", "Scarlatti"}
     assert lecturers["Rosa"].topics == ["TecCos"] and lecturers["Rosa"].kind == LecturerKind.external
-    assert lecturers["Ocra"].available is None  # no unavailability constraint
-    rosa = lecturers["Rosa"].available
-    assert rosa is not None and rosa[Weekday.wed] == ["p2", "p3"] and rosa[Weekday.thu] == ["p0", "p1"]
-    assert rosa[Weekday.mon] == rosa[Weekday.fri] == cal.periods and set(rosa) == set(cal.working_weekdays)
-    indaco = lecturers["Indaco"].available
-    assert indaco is not None and indaco[Weekday.fri] == []
+    assert all(lec.available is None for lec in lecturers.values())  # unavailability is the course's
+    assert klass["TecCos"].closed_periods == {Weekday.wed: ["p0", "p1"], Weekday.thu: ["p2", "p3"]}
+    assert klass["ArcTec"].closed_periods == {Weekday.fri: ["p0", "p1", "p2", "p3"]}
+    assert klass["Geotec"].closed_periods == {}
     weights = scenario.weights.model_dump()
     assert {g: w for g, w in weights.items() if w} == {
         "room_capacity": 1,
@@ -237,7 +207,7 @@ def _same_teacher(toy: ItcInstance, course: str, teacher: str) -> ItcInstance:
     [
         ("ArcTec rC 3 1", "ArcTec rC 3 0", "groups", "conflicts"),  # Cur1 mates TecCos and ArcTec in (3,0)
         ("Geotec rA 3 1", "Geotec rC 3 1", "rooms", "room_occupancy"),  # rC holds ArcTec and Geotec at (3,1)
-        ("TecCos rB 2 2", "TecCos rB 2 1", "lecturers", "availability"),  # TecCos is unavailable at (2,1)
+        ("TecCos rB 2 2", "TecCos rB 2 1", "calendar", "availability"),  # TecCos is unavailable at (2,1)
         ("Geotec rC 4 3", None, "delivery", "lectures"),  # Geotec 4 of 5 lectures
         ("SceCosC rA 1 1", "SceCosC rA 2 0\nSceCosC rA 2 1", "delivery", "lectures"),  # SceCosC 4 of 3
     ],
@@ -270,40 +240,20 @@ def test_toy_course_twice_in_one_period_is_flagged(toy: ItcInstance) -> None:
     assert any("class Geotec has 2 sessions on 2007-01-05 p3" in v.message for v in report.by_rule("delivery"))
 
 
-def test_a_teacher_is_unavailable_when_any_of_their_courses_is(toy: ItcInstance) -> None:
-    """The scenario has one availability per lecturer: a lecture in a period forbidden only to a sibling
-    course of its teacher is UD2-feasible but breaks the scenario (docs/rules.md: the teacher is available
-    except in the instance's unavailability constraints)."""
-    inst = _same_teacher(toy, "TecCos", "Ocra")  # SceCosC and TecCos share no period in the solution
-    inst = replace(inst, unavailability=inst.unavailability | {("SceCosC", 4, 0)})  # TecCos lectures at (4,0)
-    lectures = _toy_lectures(toy)
-    cost = ud2_cost(inst, lectures)
-    assert cost.feasible
-    report = checked(inst, lectures)
-    assert [(v.rule, v.class_id, v.date, v.period) for v in report.violations] == [
-        ("lecturers", "TecCos", dt.date(2007, 1, 5), "p0")
-    ]
-    assert "lecturer Ocra is not available on fri p0" in report.violations[0].message
-    assert sibling_gap(inst, lectures) == {("TecCos", 4, 0)}
-    assert_same_costs(report, cost)
-    assert assert_oracle(teacher_closed(inst), lectures) is False  # closed, UD2 agrees: TecCos is unavailable
-
-
 # --- the oracle: solver solutions and their neighbours ------------------------------------------
 
-_SOLVED: dict[tuple[str, bool], list[Lecture]] = {}
+_SOLVED: dict[str, list[Lecture]] = {}
 
 
-def solved(name: str, limit: float, closed: bool) -> tuple[ItcInstance, list[Lecture]]:
-    """A UD2-feasible solution of the instance (teacher-closed when `closed`), solved once per test session."""
+def solved(name: str, limit: float) -> tuple[ItcInstance, list[Lecture]]:
+    """A UD2-feasible solution of the instance by the dedicated model, solved once per test session."""
     inst = _instance(name)
-    inst = teacher_closed(inst) if closed else inst
-    if (name, closed) not in _SOLVED:
+    if name not in _SOLVED:
         result = solve_itc(inst, time_limit=limit, workers=1, seed=1)
-        _SOLVED[(name, closed)] = result.lectures if result.feasible else []
-    if not _SOLVED[(name, closed)]:
+        _SOLVED[name] = result.lectures if result.feasible else []
+    if not _SOLVED[name]:
         pytest.skip(f"no UD2-feasible solution of {name} within {limit} s")
-    return inst, _SOLVED[(name, closed)]
+    return inst, _SOLVED[name]
 
 
 def neighbours(inst: ItcInstance, lectures: list[Lecture], rng: random.Random, n: int) -> list[list[Lecture]]:
@@ -328,9 +278,9 @@ def neighbours(inst: ItcInstance, lectures: list[Lecture], rng: random.Random, n
 
 
 @needs_bench
-@pytest.mark.parametrize(("name", "limit"), [("toy", 2.0), ("comp01", 2.5), ("comp18", 3.0)])
+@pytest.mark.parametrize(("name", "limit"), [("toy", 2.0), ("comp01", 2.5), ("comp11", 2.5), ("comp18", 3.0)])
 def test_solver_solutions_and_neighbours_check_like_ud2(name: str, limit: float) -> None:
-    inst, lectures = solved(name, limit, closed=True)
+    inst, lectures = solved(name, limit)
     assert assert_oracle(inst, lectures)  # feasible for UD2 and for the checker
     outcomes = [assert_oracle(inst, other) for other in neighbours(inst, lectures, random.Random(name), 80)]
     assert True in outcomes and False in outcomes  # both verdicts were compared
@@ -341,26 +291,6 @@ def test_toy_neighbours_check_like_ud2(toy: ItcInstance) -> None:
     lectures = _toy_lectures(toy)
     outcomes = [assert_oracle(toy, other) for other in neighbours(toy, lectures, random.Random(3), 150)]
     assert True in outcomes and False in outcomes
-
-
-@needs_bench
-def test_on_an_original_instance_only_sibling_unavailability_differs() -> None:
-    """comp11 as published: the checker flags exactly the lectures in a period forbidden only to a sibling
-    course of their teacher. (Its teacher-closed version is infeasible, so every UD2-feasible timetable of
-    comp11 has such lectures: the scenario of comp11 is infeasible.)"""
-    inst, lectures = solved("comp11", 2.5, closed=False)
-    report, cost = checked(inst, lectures), ud2_cost(inst, lectures)
-    assert cost.feasible
-    gap = sibling_gap(inst, lectures)
-    assert gap
-    assert {v.rule for v in report.violations} == {"lecturers"}
-    assert all("is not available on" in v.message for v in report.violations)
-    periods = [f"p{t}" for t in range(inst.periods_per_day)]
-    flagged = {
-        (v.class_id, (v.date - START).days, periods.index(v.period)) for v in report.violations if v.date and v.period
-    }
-    assert flagged == gap and len(report.violations) == len(gap)
-    assert_same_costs(report, cost)
 
 
 # --- conversions --------------------------------------------------------------------------------
@@ -404,7 +334,7 @@ def test_round_trip_lectures_timetable_lectures(toy: ItcInstance) -> None:
 
 @needs_bench
 def test_round_trip_of_a_solver_solution() -> None:
-    inst, lectures = solved("comp01", 2.5, closed=True)
+    inst, lectures = solved("comp01", 2.5)
     scenario = scenario_from_itc(inst)
     back = lectures_from_timetable(inst, timetable_from_lectures(inst, scenario, lectures))
     assert back == lectures

@@ -160,3 +160,28 @@ def test_one_lecturer_of_two_classes_teaches_them_in_different_periods() -> None
     )
     tt = solved(scenario)
     assert len({(s.date, s.period) for s in tt.sessions}) == 4
+
+
+def test_a_class_larger_than_every_room_is_an_error_only_with_hard_capacity() -> None:
+    classes = [{"id": "A", "program": "A", "learners": 500}]
+    hard = [i.path for i in validate(week(classes=classes)) if i.severity == "error"]
+    assert "classes[0].learners" in hard
+    soft = week(classes=classes, rules={"soft_room_capacity": True}, weights=ZERO | {"room_capacity": 1})
+    assert not [i for i in validate(soft) if i.severity == "error"]
+    assert solve(soft, PARAMS).objective == 4 * (500 - 40)  # four sessions in the larger room
+
+
+def test_the_checker_flags_a_session_in_a_closed_period() -> None:
+    from llct_sched.check import check
+
+    scenario = week(days=2, classes=[{"id": "A", "program": "A", "learners": 20}])
+    tt = solved(scenario)
+    first = tt.sessions_of("A")[0]
+    weekday = ["mon", "tue"][(first.date - MONDAY).days]
+    closing = week(
+        days=2, classes=[{"id": "A", "program": "A", "learners": 20, "closed_periods": {weekday: [first.period]}}]
+    )
+    report = check(closing, tt)
+    assert not report.ok
+    assert [v.rule for v in report.violations] == ["calendar"]
+    assert report.violations[0].period == first.period

@@ -1,6 +1,8 @@
-"""ITC-2007 track 3 (UD2) benchmark of llct_sched.itc2007_solver: comp01..comp21, one subprocess per run.
+"""ITC-2007 track 3 (UD2) benchmark: comp01..comp21, one subprocess per run, on the scenario core
+(`--engine core`: .ectt -> scenario -> llct_sched.solve) or on the dedicated model
+(`--engine dedicated`: llct_sched.itc2007_solver).
 
-    python benchmarks/itc2007/run.py --time-limit 60 --seeds 0 --workers 2 --label t60
+    python benchmarks/itc2007/run.py --engine core --time-limit 60 --seeds 0 --workers 2 --label core-t60
 
 writes benchmarks/itc2007/results/<date>-<label>.csv (one row per instance and seed) and prints a
 markdown table and the geometric mean over the runs of (cost + 1) / (best known UB + 1); a run
@@ -24,6 +26,7 @@ BENCH = HERE.parents[2] / "shared" / "benchmarks" / "itc2007"
 INSTANCES = [f"comp{i:02d}" for i in range(1, 22)]
 FIELDS = [
     "instance",
+    "engine",
     "seed",
     "time_limit",
     "workers",
@@ -53,13 +56,15 @@ def bounds(bench: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
-def run_one(instance: str, seed: int, time_limit: float, workers: int, bench: Path) -> dict:
+def run_one(instance: str, seed: int, time_limit: float, workers: int, bench: Path, engine: str) -> dict:
     """Solve one instance in this process and return the row's facts."""
     from llct_sched.itc2007 import read_ectt
+    from llct_sched.itc2007_scenario import solve_itc_on_core
     from llct_sched.itc2007_solver import solve_itc
 
     inst = read_ectt(bench / f"{instance}.ectt")
-    result = solve_itc(inst, time_limit=time_limit, workers=workers, seed=seed)
+    run = solve_itc_on_core if engine == "core" else solve_itc
+    result = run(inst, time_limit=time_limit, workers=workers, seed=seed)
     cost = result.cost
     return {
         "status": result.status,
@@ -77,6 +82,7 @@ def run_one(instance: str, seed: int, time_limit: float, workers: int, bench: Pa
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--engine", choices=["core", "dedicated"], default="core")
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--workers", type=int, default=2)
@@ -87,11 +93,12 @@ def main() -> None:
     args = ap.parse_args()
 
     if args.one:
-        print(json.dumps(run_one(args.instances[0], args.seeds[0], args.time_limit, args.workers, args.bench)))
+        facts = run_one(args.instances[0], args.seeds[0], args.time_limit, args.workers, args.bench, args.engine)
+        print(json.dumps(facts))
         return
 
     known = bounds(args.bench)
-    label = args.label or f"t{args.time_limit:g}"
+    label = args.label or f"{args.engine}-t{args.time_limit:g}"
     out = HERE / "results" / f"{dt.date.today().isoformat()}-{label}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -102,9 +109,9 @@ def main() -> None:
             for seed in args.seeds:
                 cmd = [sys.executable, __file__, "--one", "--instances", instance, "--seeds", str(seed)]
                 cmd += ["--time-limit", str(args.time_limit), "--workers", str(args.workers)]
-                cmd += ["--bench", str(args.bench)]
+                cmd += ["--bench", str(args.bench), "--engine", args.engine]
                 proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.time_limit * 3 + 120)
-                row: dict = {"instance": instance, "seed": seed, "time_limit": args.time_limit}
+                row: dict = {"instance": instance, "engine": args.engine, "seed": seed, "time_limit": args.time_limit}
                 row["workers"] = args.workers
                 if proc.returncode == 0 and proc.stdout.strip():
                     row |= json.loads(proc.stdout.strip().splitlines()[-1])

@@ -317,6 +317,22 @@ def check_calendar(ctx: CheckContext) -> list[Violation]:
             if blackout is not None:
                 msg = f"class {cid} ({ctx.learners(cid)} learners) meets on {day}, closed by blackout {blackout}"
                 out.append(Violation("calendar", msg, class_id=cid, date=day))
+        out += _closed_period_sessions(ctx, cid, rows)
+    return out
+
+
+def _closed_period_sessions(ctx: CheckContext, cid: str, rows: list[ScheduledSession]) -> list[Violation]:
+    """Sessions in a weekly period the class closes (`closed_periods`)."""
+    klass = ctx.classes.get(cid)
+    if klass is None or not klass.closed_periods:
+        return []
+    closed = {(w.value, p) for w, names in klass.closed_periods.items() for p in names}
+    out = []
+    for s in rows:
+        weekday = _WEEKDAYS[s.date.weekday()].value
+        if (weekday, s.period) in closed:
+            msg = f"class {cid} meets on {s.date} {s.period}, a period it closes on {weekday}"
+            out.append(Violation("calendar", msg, class_id=cid, date=s.date, period=s.period))
     return out
 
 

@@ -27,13 +27,21 @@ err = Console(stderr=True, soft_wrap=True)  # located messages stay on one line,
 
 DEFAULT_SCENARIO = "hoang_mai_2020"
 ScenarioArg = Annotated[
-    str, typer.Argument(help="Scenario file (YAML, JSON or Excel) or a built-in name: hoang_mai_2020, tutorial.")
+    str,
+    typer.Argument(
+        help="Scenario file (YAML, JSON, Excel or an ITC-2007 .ectt) or a built-in name: hoang_mai_2020, tutorial."
+    ),
 ]
 
 
 class Lang(StrEnum):
     vi = "vi"
     en = "en"
+
+
+class ItcEngine(StrEnum):
+    core = "core"
+    dedicated = "dedicated"
 
 
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the reports (Vietnamese or English)")]
@@ -518,10 +526,14 @@ def itc2007(
     time_limit: Annotated[float, typer.Option(help="Seconds")] = 60.0,
     workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers (0: all cores)")] = 0,
     seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    engine: Annotated[
+        ItcEngine, typer.Option(help="core: the scenario core (solve); dedicated: a model made for ITC-2007")
+    ] = ItcEngine.core,
 ) -> None:
     """Solve an ITC-2007 curriculum-based timetabling instance (UD2) and print its validator-style cost."""
     from llct_sched.io import write_text_atomic
     from llct_sched.itc2007 import read_ectt, write_solution
+    from llct_sched.itc2007_scenario import solve_itc_on_core
     from llct_sched.itc2007_solver import solve_itc
 
     try:
@@ -530,7 +542,8 @@ def itc2007(
         message = f"{instance}: no such file" if isinstance(error, FileNotFoundError) else str(error)
         typer.echo(f"Bad input: {message}", err=True)
         raise typer.Exit(2) from None
-    result = solve_itc(loaded, time_limit=time_limit, workers=workers, seed=seed)
+    run = solve_itc_on_core if engine == ItcEngine.core else solve_itc
+    result = run(loaded, time_limit=time_limit, workers=workers, seed=seed)
     if result.cost is None:
         typer.echo(f"no timetable found ({result.status}, {result.wall_time_s:.1f}s)", err=True)
         raise typer.Exit(1)

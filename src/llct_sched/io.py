@@ -70,8 +70,8 @@ def parse_scenario_text(text: str, file: str = "", fmt: str = "yaml") -> Scenari
 
 
 def load_scenario(source: str | Path) -> Scenario:
-    """Load a scenario from a YAML, JSON or Excel file, a variant file (base + patches), or a built-in
-    name such as 'hoang_mai_2020'.
+    """Load a scenario from a YAML, JSON or Excel file, a variant file (base + patches), an ITC-2007
+    instance (.ectt), or a built-in name such as 'hoang_mai_2020'.
 
     Raises ScenarioError (never a traceback-worthy exception) when the input is unusable.
     """
@@ -85,6 +85,8 @@ def load_scenario(source: str | Path) -> Scenario:
         from llct_sched.excel_in import load_scenario_workbook
 
         return load_scenario_workbook(path)
+    if path.suffix.lower() == ".ectt":
+        return _load_itc2007(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -95,6 +97,17 @@ def load_scenario(source: str | Path) -> Scenario:
 
         return load_variant(path).scenario
     return parse_scenario_text(text, file=str(path), fmt=fmt)
+
+
+def _load_itc2007(path: Path) -> Scenario:
+    """An ITC-2007 track 3 instance as a scenario (docs/rules.md, "ITC-2007 instances as scenarios")."""
+    from llct_sched.itc2007 import read_ectt
+    from llct_sched.itc2007_scenario import scenario_from_itc
+
+    try:
+        return scenario_from_itc(read_ectt(path))
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ScenarioError([InputIssue(path="", message=str(error), file=str(path))]) from None
 
 
 def _is_variant(text: str) -> bool:

@@ -13,12 +13,9 @@ S1..S4, and whose hard rules are H1..H4:
   an excess lecture in UD2), and must have no minimum working days (its MinWorkingDays cost would be a
   constant no goal holds: ValueError);
 * a curriculum is a learner group of its courses' classes;
+* a course's unavailability constraints are its class's `closed_periods`;
 * a teacher is a lecturer (kind external: no observation, no balance) whose topics are their courses,
-  available in every period except the unavailability constraints of any of their courses (`available` is
-  None when there are none). The scenario has one availability per lecturer, so when two courses of one
-  teacher have different constraints the teacher is unavailable in the union of them: a timetable the
-  scenario accepts is UD2-feasible, but a UD2 lecture in a period forbidden only to a sibling course is
-  rejected;
+  always available;
 * rooms seat their capacity; `rules.soft_room_capacity` is true; no observation visits.
 
 `timetable_from_lectures` and `lectures_from_timetable` convert between competition lectures and
@@ -31,6 +28,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from llct_sched.itc2007 import UD2_WEIGHTS, ItcInstance, Lecture
 from llct_sched.scenario import (
@@ -53,7 +51,14 @@ from llct_sched.scenario import (
 )
 from llct_sched.timetable import ScheduledSession, Timetable
 
-__all__ = ["START", "lectures_from_timetable", "period_names", "scenario_from_itc", "timetable_from_lectures"]
+__all__ = [
+    "START",
+    "lectures_from_timetable",
+    "period_names",
+    "scenario_from_itc",
+    "solve_itc_on_core",
+    "timetable_from_lectures",
+]
 
 #: The first day of the week of every ITC scenario (a Monday).
 START = dt.date(2007, 1, 1)
@@ -81,15 +86,15 @@ def _weights() -> Weights:
     return weights
 
 
-def _availability(instance: ItcInstance, courses: Iterable[str]) -> dict[Weekday, list[str]] | None:
-    """Every working weekday and period except the unavailability constraints of any of these courses."""
-    names = set(courses)
-    closed = {(day, t) for course, day, t in instance.unavailability if course in names}
-    if not closed:
-        return None
+def _closed_periods(instance: ItcInstance, course: str) -> dict[Weekday, list[str]]:
+    """The course's unavailability constraints as weekly closed periods of its class."""
     periods = period_names(instance)
-    weekdays = list(Weekday)[: instance.days]
-    return {w: [p for t, p in enumerate(periods) if (day, t) not in closed] for day, w in enumerate(weekdays)}
+    weekdays = list(Weekday)
+    closed: dict[Weekday, list[str]] = defaultdict(list)
+    for name, day, t in sorted(instance.unavailability):
+        if name == course:
+            closed[weekdays[day]].append(periods[t])
+    return dict(closed)
 
 
 def scenario_from_itc(instance: ItcInstance) -> Scenario:
@@ -132,6 +137,7 @@ def scenario_from_itc(instance: ItcInstance) -> Scenario:
             program=c.name,
             learners=max(1, c.students),
             groups=[_ensure_id("curriculum", g.name) for g in instance.curricula_of(c.name)],
+            closed_periods=_closed_periods(instance, c.name),
         )
         for c in courses
     ]
@@ -143,7 +149,6 @@ def scenario_from_itc(instance: ItcInstance) -> Scenario:
             id=_ensure_id("teacher", teacher),
             kind=LecturerKind.external,
             topics=names,
-            available=_availability(instance, names),
         )
         for teacher, names in taught.items()
     ]
@@ -214,3 +219,32 @@ def lectures_from_timetable(instance: ItcInstance, timetable: Timetable) -> list
             )
         out.append(Lecture(s.class_id, s.room_id, day, timeslot))
     return out
+
+
+if TYPE_CHECKING:
+    from llct_sched.itc2007_solver import ItcResult
+
+
+def solve_itc_on_core(instance: ItcInstance, time_limit: float = 60.0, workers: int = 0, seed: int = 0) -> ItcResult:
+    """Solve an instance with the project's own core: scenario -> solve -> timetable -> lectures.
+
+    `cost` is counted by `ud2_cost` on the lectures; the checker's objective on the timetable is
+    the same number (docs/rules.md), which the tests hold it to.
+    """
+    from llct_sched.itc2007 import ud2_cost
+    from llct_sched.itc2007_solver import ItcResult
+    from llct_sched.solve import SolveParams, solve
+
+    scenario = scenario_from_itc(instance)
+    result = solve(scenario, SolveParams(time_limit=time_limit, workers=workers, seed=seed))
+    lectures = lectures_from_timetable(instance, result.timetable) if result.timetable is not None else []
+    return ItcResult(
+        status=result.status,
+        lectures=lectures,
+        cost=ud2_cost(instance, lectures) if lectures else None,
+        objective=result.objective,
+        bound=result.bound,
+        wall_time_s=result.wall_time_s,
+        first_feasible_s=result.first_feasible_s,
+        interrupted=result.interrupted,
+    )

@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 from llct_sched.diagnose import diagnose
 from llct_sched.instance import Instance, build_instance
 from llct_sched.model.calendar_stage import CalendarVars, build_calendar_model, calendar_goal_values
-from llct_sched.model.greedy import greedy_plan
+from llct_sched.model.greedy import GreedyPlan, greedy_plan
 from llct_sched.model.staffing_stage import build_staffing_model, build_staffing_relaxation, segment_slots
 from llct_sched.scenario import Priorities, Scenario
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
@@ -393,6 +393,23 @@ class _Search:
     staffing_bound: int | None = None  # calendar-independent bound on stage 2's objective
 
 
+GREEDY_TRIES = 20  # greedy constructions with other seeds while none places every class
+
+
+def _greedy(inst: Instance, session: _Session) -> GreedyPlan:
+    """The greedy plan of the run's seed; while it leaves classes out, others (a few seconds at most)."""
+    budget = min(2.0, 0.05 * session.params.time_limit)
+    began = time.monotonic()
+    plan = greedy_plan(inst, session.params.seed)
+    for k in range(1, GREEDY_TRIES):
+        if plan.complete or time.monotonic() - began > budget or session.interrupted:
+            break
+        other = greedy_plan(inst, session.params.seed + k)
+        if len(other.unplaced) < len(plan.unplaced):
+            plan = other
+    return plan
+
+
 def _search(inst: Instance, session: _Session, result: Result) -> None:
     """Greedy calendar first, quick rounds until a first timetable, then one optimising round."""
     search = _Search(inst.scenario.weights.model_dump())
@@ -403,7 +420,7 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
         greedy = _Assignment(dict(base.start), dict(base.room), learners, dict(base.lecturer))
         plan = None
     else:
-        plan = greedy_plan(inst, session.params.seed)
+        plan = _greedy(inst, session)
     if plan is not None and plan.complete:
         greedy = _Assignment(plan.starts, plan.rooms, plan.learners, plan.teach, plan.visits)
         result.rounds += 1
@@ -488,7 +505,7 @@ def _round(
         return "stop"  # no bound on the weighted sum under priorities: each level reports its own
     if search.staffing_bound is None:
         search.staffing_bound = _staffing_lower_bound(inst, session)
-    bound = math.ceil(cal.best_objective_bound - 1e-6) + search.staffing_bound
+    bound = max(0, math.ceil(cal.best_objective_bound - 1e-6)) + search.staffing_bound  # every goal is >= 0
     if result.objective is not None:
         result.bound = min(result.objective, bound)
         if result.objective <= bound:  # the bound is a proof, whichever stage found the timetable

@@ -397,7 +397,9 @@ def check_pinned_starts(ctx: _Context) -> list[InputIssue]:
 
 
 def check_room_sizes(ctx: _Context) -> list[InputIssue]:
-    issues = []
+    issues: list[InputIssue] = []
+    if ctx.scenario.rules.soft_room_capacity:  # too many learners only costs (goal room_capacity)
+        return issues
     most = ctx.max_seats
     for c, klass in enumerate(ctx.scenario.classes):
         if klass.learners is None:

@@ -123,6 +123,25 @@ def add_rooms(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
             model.add_no_overlap(intervals + closed)
 
 
+def add_room_counts(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
+    """Redundant: in every slot, the blocks meeting <= the rooms; with hard capacity, per seat level,
+    the blocks too large for every smaller room <= the rooms of that size or more."""
+    levels = sorted(set(inst.rooms))
+    if inst.scenario.rules.soft_room_capacity:
+        levels = levels[:1]
+    for k, seats in enumerate(levels):
+        smaller = levels[k - 1] if k else 0
+        rooms = sum(1 for r in inst.rooms if r >= seats)
+        intervals = [
+            iv
+            for block in inst.blocks
+            if k == 0 or inst.classes[block.class_index].learners_min > smaller
+            for iv in v.block_intervals[block.index]
+        ]
+        if len(intervals) > rooms:
+            model.add_cumulative(intervals, [1] * len(intervals), rooms)
+
+
 def add_groups(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
     """Classes sharing a learner group never meet in the same slot."""
     for members in inst.group_classes:
@@ -185,9 +204,14 @@ def topic_pool_capacity(
 
 
 def add_topic_capacity(model: cp_model.CpModel, inst: Instance, v: CalendarVars, pools: list[frozenset[str]]) -> None:
-    """Lecturer capacity per topic, for all topics together, and for every learned pool of topics."""
+    """Lecturer capacity per topic, per lecturer's topics, for all topics together, and for every
+    learned pool of topics."""
     topics = {m.topic for c in inst.classes if c.taught_by_center for m in c.program.modules}
-    for k, pool in enumerate([*(frozenset([t]) for t in sorted(topics)), frozenset(topics), *pools]):
+    singles = [frozenset([t]) for t in sorted(topics)]
+    # each lecturer's taught topics: exact when nobody else teaches them (a teacher of several courses)
+    taught = {frozenset(topics & set(lec.topics)) for lec in inst.scenario.lecturers}
+    own = sorted((p for p in taught if len(p) > 1), key=sorted)
+    for k, pool in enumerate([*singles, *own, frozenset(topics), *pools]):
         topic_pool_capacity(model, inst, v, pool, f"pool{k}")
 
 
@@ -344,6 +368,7 @@ def goal_room_stability(model: cp_model.CpModel, inst: Instance, v: CalendarVars
                 u = model.new_bool_var(f"uses_c{c.index}_r{r}")
                 model.add_max_equality(u, lits)
                 used.append(u)
+        model.add(sum(used) >= 1)
         terms.append(sum(used) - 1)
     return sum(terms)
 
@@ -365,7 +390,7 @@ def goal_room_capacity(model: cp_model.CpModel, inst: Instance, v: CalendarVars)
             continue
         over = model.new_int_var(0, c.learners_max, f"over_b{block.index}")
         seats_used = sum(seats * lit for (b, r), lit in v.room.items() if b == block.index for seats in [inst.rooms[r]])
-        model.add(over >= v.learners[c.index] - seats_used)
+        model.add_max_equality(over, [0, v.learners[c.index] - seats_used])
         terms.append(block.sessions * over)
     return sum(terms)
 
@@ -397,10 +422,10 @@ def goal_min_days(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> L
         used = []
         for d, lits in on_day.items():
             day_used = model.new_bool_var(f"meets_c{c.index}_d{d}")
-            model.add(day_used <= sum(lits))
+            model.add_max_equality(day_used, lits)
             used.append(day_used)
         short = model.new_int_var(0, wanted, f"short_c{c.index}")
-        model.add(short >= wanted - sum(used))
+        model.add_max_equality(short, [0, wanted - sum(used)])
         terms.append(short)
     return sum(terms)
 
@@ -424,6 +449,9 @@ def goal_isolated_sessions(model: cp_model.CpModel, inst: Instance, v: CalendarV
                 continue
             alone = model.new_bool_var(f"alone_g{g}_t{t}")
             model.add(alone >= here - sum(neighbours))
+            model.add(alone <= here)
+            for other in neighbours:
+                model.add(alone <= 1 - other)
             terms.append(alone)
     return sum(terms)
 
@@ -511,6 +539,7 @@ GOALS: dict[str, Callable[[cp_model.CpModel, Instance, CalendarVars], LinearExpr
 RULES = (
     add_delivery,
     add_rooms,
+    add_room_counts,
     add_groups,
     add_cohorts,
     add_gathering_limits,

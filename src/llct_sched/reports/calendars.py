@@ -95,9 +95,7 @@ def _session_event(
     title = lab("ics.session", klass=klass, module=data.module_name(s.class_id, s.module_id))
     if observed_by:
         title = f"{title} ({lab('ics.observed', observer=data.lecturer_name(observed_by), klass=klass)})"
-    event = _event(
-        f"{data.scenario.name}-{s.class_id}-{s.date:%Y%m%d}-{s.period}@llct-sched", title, start, end, stamp
-    )
+    event = _event(f"{data.scenario.name}-{s.class_id}-{s.date:%Y%m%d}-{s.period}@llct-sched", title, start, end, stamp)
     event.add("location", data.room_name(s.room_id))
     lines = [
         f"{lab('col.class')}: {klass} ({s.class_id})",
