@@ -67,3 +67,27 @@ def test_a_broken_ectt_is_bad_input_with_exit_code_2(tmp_path: Path) -> None:
     assert run.exit_code == 2
     assert "bad.ectt" in run.output and "Traceback" not in run.output
     assert not (tmp_path / "out").exists()
+
+
+@needs_bench
+def test_explanation_of_an_itc_timetable_names_the_ud2_costs_entity_by_entity() -> None:
+    from llct_sched.explain import explain
+
+    instance = read_ectt(BENCH / "comp01.ectt")
+    scenario = scenario_from_itc(instance)
+    result = solve(scenario, SolveParams(time_limit=3, workers=2, seed=0))
+    assert result.timetable is not None
+    explanation = explain(scenario, result.timetable, lang="vi")
+    cost = ud2_cost(instance, lectures_from_timetable(instance, result.timetable))
+    by_goal = {g.goal: g for g in explanation.goals}
+    pairs = {
+        "room_capacity": cost.room_capacity,
+        "min_days": cost.min_working_days,
+        "isolated_sessions": cost.isolated_lectures,
+        "room_stability": cost.room_stability,
+    }
+    for goal, ud2 in pairs.items():
+        assert by_goal[goal].cost == ud2
+        assert sum(e.cost for e in by_goal[goal].entities) == ud2  # the entities carry the whole cost
+    assert by_goal["min_days"].label == "Số ngày học tối thiểu"
+    assert all("ngày" in e.text for e in by_goal["min_days"].entities)

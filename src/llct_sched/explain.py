@@ -58,6 +58,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "avoid_event_days": "{who}: {n} session(s) on days to avoid: {days}",
         "avoid_day": "{date} ({event}) {k}",
         "borrowed_room": "{who}: {n} session(s) in the borrowed hall {rooms}",
+        "group": "group {id}",
+        "room_capacity": "{who}: {n} learner-session(s) above the seats ({learners} learners; {rooms})",
+        "min_days": "{who}: meets on {met} day(s), {n} fewer than its {wanted}",
+        "isolated_sessions": "{who}: {n} session(s) with no session of the group next to them",
         "room_stability": "{who}: {n} rooms used ({rooms})",
         "module_lecturer_stability": "{who}: {n} lecturers ({lecturers})",
         "lecturer_balance_top": (
@@ -105,6 +109,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "avoid_event_days": "{who}: {n} buổi học vào ngày cần tránh: {days}",
         "avoid_day": "{date} ({event}) {k} buổi",
         "borrowed_room": "{who}: {n} buổi học tại hội trường mượn {rooms}",
+        "group": "nhóm {id}",
+        "room_capacity": "{who}: {n} lượt học viên vượt số chỗ ({learners} học viên; {rooms})",
+        "min_days": "{who}: học {met} ngày, ít hơn {n} ngày so với tối thiểu {wanted}",
+        "isolated_sessions": "{who}: {n} buổi không liền kề buổi nào khác của nhóm",
         "room_stability": "{who}: dùng {n} phòng ({rooms})",
         "module_lecturer_stability": "{who}: {n} giảng viên ({lecturers})",
         "lecturer_balance_top": (
@@ -136,16 +144,9 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-_GOAL_LABELS = {
-    "vi": {"observation_spread": "Dàn đều dự giờ"},
-    "en": {"observation_spread": "Spread of observation visits"},
-}
-
-
 def _goal_label(goal: str, lang: str) -> str:
-    """The goal's name in the reports' labels, else ours, else its id."""
-    label = labels(lang).enum("goal", goal)
-    return _GOAL_LABELS[lang].get(goal, goal) if label == goal else label
+    """The goal's name in the reports' labels, else its id."""
+    return labels(lang).enum("goal", goal)
 
 
 def _check_lang(lang: str) -> str:
@@ -354,6 +355,40 @@ class _Explainer:
             body = _t(self.lang, "borrowed_room", who=self.who("class", cid), n=n, rooms=text)
             out.append(self.line("borrowed_room", "class", cid, n, n, body))
         return out
+
+    def room_capacity(self, details: dict[str, int]) -> list[EntityLine]:
+        out = []
+        for cid, n in details.items():
+            rooms = Counter(s.room_id for s in self.ctx.sessions.get(cid, []))
+            seats = {r.id: r.seats for r in self.scenario.rooms}
+            text = ", ".join(f"{rid} {seats.get(rid, '?')} ({k})" for rid, k in sorted(rooms.items()))
+            who = self.who("class", cid)
+            body = _t(self.lang, "room_capacity", who=who, n=n, learners=self.ctx.learners(cid), rooms=text)
+            out.append(self.line("room_capacity", "class", cid, n, n, body))
+        return out
+
+    def min_days(self, details: dict[str, int]) -> list[EntityLine]:
+        out = []
+        for cid, n in details.items():
+            program = self.ctx.program_of(cid)
+            wanted = program.delivery.min_days if program is not None else n
+            met = len({s.date for s in self.ctx.sessions.get(cid, [])})
+            body = _t(self.lang, "min_days", who=self.who("class", cid), met=met, n=n, wanted=wanted)
+            out.append(self.line("min_days", "class", cid, n, n, body))
+        return out
+
+    def isolated_sessions(self, details: dict[str, int]) -> list[EntityLine]:
+        return [
+            self.line(
+                "isolated_sessions",
+                "group",
+                gid,
+                n,
+                n,
+                _t(self.lang, "isolated_sessions", who=self.who("group", gid), n=n),
+            )
+            for gid, n in details.items()
+        ]
 
     def room_stability(self, details: dict[str, int]) -> list[EntityLine]:
         out = []
