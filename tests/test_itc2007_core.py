@@ -45,7 +45,8 @@ def test_toy_is_solved_to_its_optimum_of_zero() -> None:
 @needs_bench
 def test_cli_itc2007_on_the_core_writes_a_solution_the_validator_counts(tmp_path: Path) -> None:
     out = tmp_path / "toy.sol"
-    run = CliRunner().invoke(app, ["itc2007", str(BENCH / "toy.ectt"), "--time-limit", "5", "--out", str(out)])
+    args = ["itc2007", str(BENCH / "toy.ectt"), "--engine", "core", "--time-limit", "5", "--out", str(out)]
+    run = CliRunner().invoke(app, args)
     assert run.exit_code == 0, run.output
     cost = evaluate_solution(out, read_ectt(BENCH / "toy.ectt"))
     assert cost.feasible and f"Total Cost = {cost.total}" in run.output

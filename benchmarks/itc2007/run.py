@@ -82,7 +82,7 @@ def run_one(instance: str, seed: int, time_limit: float, workers: int, bench: Pa
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--engine", choices=["core", "dedicated"], default="core")
+    ap.add_argument("--engine", choices=["core", "dedicated"], default="dedicated")
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
     ap.add_argument("--workers", type=int, default=2)

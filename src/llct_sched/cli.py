@@ -527,8 +527,9 @@ def itc2007(
     workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers (0: all cores)")] = 0,
     seed: Annotated[int, typer.Option(help="Random seed")] = 0,
     engine: Annotated[
-        ItcEngine, typer.Option(help="core: the scenario core (solve); dedicated: a model made for ITC-2007")
-    ] = ItcEngine.core,
+        ItcEngine,
+        typer.Option(help="dedicated: a model made for ITC-2007 (better costs); core: the scenario core (solve)"),
+    ] = ItcEngine.dedicated,
 ) -> None:
     """Solve an ITC-2007 curriculum-based timetabling instance (UD2) and print its validator-style cost."""
     from llct_sched.io import write_text_atomic

@@ -433,8 +433,9 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
             calendar_goal_values(inst, greedy.starts, greedy.rooms, greedy.learners),
             greedy,
         )
-    elif plan is not None:
+    elif plan is not None:  # the classes it placed still hint the first calendar
         log.info("greedy construction left %d classes unplaced", len(plan.unplaced))
+        greedy = _Assignment(plan.starts, plan.rooms, plan.learners)
     while result.rounds < session.params.max_rounds and not session.interrupted and session.remaining() > 0.05:
         mode = "quick" if result.timetable is None else "optimise"
         if _round(inst, session, result, search, search.best or greedy, mode) == "stop":
@@ -510,7 +511,9 @@ def _round(
         result.bound = min(result.objective, bound)
         if result.objective <= bound:  # the bound is a proof, whichever stage found the timetable
             result.status = "OPTIMAL"
-    return "stop"
+    if result.status == "OPTIMAL" or session.remaining() < 0.1 * session.params.time_limit:
+        return "stop"
+    return "again"  # time is left (stage 2 was quick): search on from the best timetable
 
 
 def _hint_staffing(model: cp_model.CpModel, sv: Any, hint: _Assignment) -> None:
