@@ -118,9 +118,15 @@ class Result:
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Reports each incumbent (objective, bound, elapsed) to the log and the progress display."""
 
-    def __init__(self, stage: str, clock: Callable[[], float], report: Callable[[Progress], None] | None):
+    def __init__(
+        self,
+        stage: str,
+        clock: Callable[[], float],
+        report: Callable[[Progress], None] | None,
+        good_enough: float | None = None,
+    ):
         super().__init__()
-        self.stage, self.clock, self.report = stage, clock, report
+        self.stage, self.clock, self.report, self.good_enough = stage, clock, report, good_enough
 
     def on_solution_callback(self) -> None:
         now = self.clock()
@@ -128,6 +134,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         log.info("%s: objective %s, bound %s, %.2fs", self.stage, obj, bound, now)
         if self.report:
             self.report(Progress(self.stage, obj, bound, now))
+        if self.good_enough is not None and obj <= self.good_enough:
+            self.stop_search()  # close enough to a bound known from elsewhere: leave the time to others
 
 
 class _Session:
@@ -155,8 +163,12 @@ class _Session:
         time_limit: float,
         first_only: bool = False,
         quiet: bool = False,
+        good_enough: float | None = None,
+        bound_stall: float | None = None,
         **overrides: Any,
     ) -> tuple[cp_model.CpSolver, Any, _Watcher]:
+        """Solve in a worker thread. `good_enough`: stop at an incumbent this good; `bound_stall`:
+        stop when a positive bound has not moved for this many seconds (a run made for its bound)."""
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = max(0.05, time_limit)
@@ -171,18 +183,23 @@ class _Session:
             setattr(p, key, value)
         if self.params.log_search:
             solver.log_callback = log.info
-        watcher = _Watcher(stage, self.elapsed, None if quiet else self.report)
+        watcher = _Watcher(stage, self.elapsed, None if quiet else self.report, good_enough)
         if self.interrupted:
             p.max_time_in_seconds = 0.01
         # CP-SAT runs in a thread so that the main thread stays free to take Ctrl-C (a signal
         # handler only runs between Python bytecodes of the main thread, never inside solve()).
         outcome: list[Any] = []
+        moved = [time.perf_counter()]
+        if bound_stall is not None:
+            # every goal is >= 0: a bound is news only once it is positive
+            solver.best_bound_callback = lambda bound: moved.append(time.perf_counter()) if bound > 0 else None
         worker = threading.Thread(target=lambda: outcome.append(solver.solve(model, watcher)), daemon=True)
         worker.start()
         stopped = False
         while worker.is_alive():
             worker.join(0.1)
-            if self.interrupted and not stopped:
+            stalled = bound_stall is not None and len(moved) > 1 and time.perf_counter() - moved[-1] > bound_stall
+            if (self.interrupted or stalled) and not stopped:
                 solver.stop_search()
                 stopped = True
         return solver, outcome[0], watcher
@@ -237,12 +254,42 @@ def _model_size(model: cp_model.CpModel) -> tuple[int, int]:
 def _staffing_lower_bound(inst: Instance, session: _Session) -> int:
     """A lower bound on stage 2's objective that holds for every calendar."""
     model = build_staffing_relaxation(inst)
-    budget = min(5.0, max(0.5, session.remaining() * 0.1))
+    budget = min(STAFFING_BOUND_SECONDS, 0.1 * session.params.time_limit, session.remaining())
     # one worker with the full LP proves this bound at once; the default portfolio may not
-    solver, status, _ = session.run(model, "bound", budget, quiet=True, num_workers=1, linearization_level=2)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return max(0, math.ceil(solver.best_objective_bound - 1e-6))
-    return 0
+    solver, status, _ = session.run(
+        model, "bound", budget, quiet=True, bound_stall=BOUND_STALL_SECONDS, num_workers=1, linearization_level=2
+    )
+    bound = solver.best_objective_bound
+    ok = status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN) and math.isfinite(bound)
+    log.info("staffing bound %s in %.1fs (budget %.1fs)", bound if ok else None, solver.wall_time, budget)
+    return max(0, math.ceil(bound - 1e-6)) if ok else 0
+
+
+def _calendar_lp_budget(session: _Session) -> float:
+    return min(CALENDAR_BOUND_SECONDS, 0.1 * session.params.time_limit)
+
+
+def _calendar_lower_bound(inst: Instance, session: _Session) -> int:
+    """A lower bound on stage 1's objective: its model without anything learned (a relaxation of
+    every round's model), by one LP worker without presolve. The portfolio that searches for
+    calendars rarely gets there (scale 4: its bound stays at 38 for minutes; this gives 98 in 4 s;
+    scale 10: 245 in 6 s; presolve alone takes 10 s, and the full LP of linearization 2 is slower)."""
+    model, _ = build_calendar_model(inst)
+    budget = min(_calendar_lp_budget(session), session.remaining())
+    solver, status, _ = session.run(
+        model,
+        "bound",
+        budget,
+        quiet=True,
+        bound_stall=BOUND_STALL_SECONDS,
+        num_workers=1,
+        linearization_level=1,
+        cp_model_presolve=False,
+    )
+    bound = solver.best_objective_bound
+    ok = status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN) and math.isfinite(bound)
+    log.info("calendar LP bound %s in %.1fs (budget %.1fs)", bound if ok else None, solver.wall_time, budget)
+    return max(0, math.ceil(bound - 1e-6)) if ok else 0
 
 
 def _staffing_core(inst: Instance, starts: list[int], session: _Session) -> tuple[dict[int, int], frozenset[str]]:
@@ -391,8 +438,15 @@ class _Search:
     pools: list[frozenset[str]] = field(default_factory=list)
     best: _Assignment | None = None
     staffing_bound: int | None = None  # calendar-independent bound on stage 2's objective
+    calendar_bound: int | None = None  # best proven bound on stage 1's objective
+    calendar_lp_done: bool = False
 
 
+CALENDAR_BOUND_SECONDS = 10.0  # at most this long on stage 1's LP bound (once per solve)
+STAFFING_BOUND_SECONDS = 10.0  # at most this long on the calendar-independent stage-2 bound (once)
+BOUND_STALL_SECONDS = 2.0  # a bound-only run stops when its bound has not moved for this long
+CALENDAR_GAP = 0.02  # later rounds stop stage 1 within this relative gap of its bound
+CALENDAR_SHARE = 0.7  # of the time left, what the optimising round gives stage 1 (the rest: stage 2)
 GREEDY_TRIES = 20  # greedy constructions with other seeds while none places every class
 
 
@@ -467,9 +521,15 @@ def _round(
         _apply_hint(model, cv, hint)
     n_vars, n_cons = _model_size(model)
     result.model_size.update(calendar_variables=n_vars, calendar_constraints=n_cons)
-    budget = session.remaining() * (0.3 if mode == "quick" else 0.7)
-    # probing costs more than it saves on this model (default scenario: optimum in 7 s instead of 12 s)
     priorities = inst.scenario.priorities
+    good_enough = None
+    if mode == "optimise" and search.calendar_lp_done and search.calendar_bound:
+        good_enough = search.calendar_bound * (1 + CALENDAR_GAP)  # then stage 2 needs the time more
+    if mode == "optimise" and priorities is None and search.staffing_bound is None:
+        search.staffing_bound = _staffing_lower_bound(inst, session)  # before stage 1 takes the time
+    reserved = _calendar_lp_budget(session) if mode == "optimise" and not search.calendar_lp_done else 0.0
+    budget = max(0.0, session.remaining() - reserved) * (0.3 if mode == "quick" else CALENDAR_SHARE)
+    # probing costs more than it saves on this model (default scenario: optimum in 7 s instead of 12 s)
     if mode == "optimise" and priorities is not None:
         solved, status, levels = session.run_lexicographic(
             model, cv.goals, search.weights, priorities, "calendar", budget, cp_model_probing_level=0
@@ -480,7 +540,9 @@ def _round(
             return "stop"
         cal = solved
     else:
-        cal, status, _ = session.run(model, "calendar", budget, first_only=mode == "quick", cp_model_probing_level=0)
+        cal, status, _ = session.run(
+            model, "calendar", budget, first_only=mode == "quick", good_enough=good_enough, cp_model_probing_level=0
+        )
     if status == cp_model.INFEASIBLE:
         if result.timetable is None:
             result.status = "INFEASIBLE"
@@ -497,23 +559,35 @@ def _round(
         rooms={b: r for (b, r), lit in cv.room.items() if cal.boolean_value(lit)},
         learners={c.index: cal.value(cv.learners[c.index]) for c in inst.classes},
     )
+    if mode == "optimise" and priorities is None:
+        # this round's bound holds for the whole problem: its cuts only remove unstaffable calendars
+        search.calendar_bound = max(search.calendar_bound or 0, math.ceil(cal.best_objective_bound - 1e-6))
+        if status != cp_model.OPTIMAL and not search.calendar_lp_done:
+            search.calendar_lp_done = True
+            search.calendar_bound = max(search.calendar_bound, _calendar_lower_bound(inst, session))
     staffed = _staff_calendar(
         inst, session, result, search, calendar, _values(cal, cv.goals), hint, final=mode == "optimise"
     )
-    if staffed is None or mode != "optimise":
+    if mode != "optimise":
         return "again"
-    if inst.scenario.priorities is not None:
-        return "stop"  # no bound on the weighted sum under priorities: each level reports its own
+    if priorities is not None:
+        return "stop" if staffed is not None else "again"  # under priorities each level reports its own bound
+    _update_bound(inst, session, result, search)
+    if result.status == "OPTIMAL" or session.remaining() < 0.1 * session.params.time_limit:
+        return "stop"
+    return "again"  # time is left: search on from the best timetable
+
+
+def _update_bound(inst: Instance, session: _Session, result: Result, search: _Search) -> None:
+    """The bound of the whole objective: stage 1's best bound + the calendar-independent stage-2
+    bound; OPTIMAL when the best timetable reaches it."""
     if search.staffing_bound is None:
         search.staffing_bound = _staffing_lower_bound(inst, session)
-    bound = max(0, math.ceil(cal.best_objective_bound - 1e-6)) + search.staffing_bound  # every goal is >= 0
+    bound = (search.calendar_bound or 0) + search.staffing_bound
     if result.objective is not None:
         result.bound = min(result.objective, bound)
         if result.objective <= bound:  # the bound is a proof, whichever stage found the timetable
             result.status = "OPTIMAL"
-    if result.status == "OPTIMAL" or session.remaining() < 0.1 * session.params.time_limit:
-        return "stop"
-    return "again"  # time is left (stage 2 was quick): search on from the best timetable
 
 
 def _hint_staffing(model: cp_model.CpModel, sv: Any, hint: _Assignment) -> None:
