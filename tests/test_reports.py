@@ -420,3 +420,19 @@ def test_bad_lang_is_bad_input(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["solve", "tutorial", "--out", str(out), "--lang", "fr"])
     assert result.exit_code == 2 and not out.exists()
+
+
+def test_report_again_drops_calendars_of_lecturers_the_scenario_no_longer_has(tmp_path: Path) -> None:
+    scenario = load_scenario("tutorial")
+    result = solve(scenario, SolveParams(time_limit=10, workers=2, seed=0))
+    assert result.timetable is not None
+    write_reports(tmp_path, scenario, result.timetable, {}, lang="vi")
+    folder = tmp_path / "calendars"
+    stale = folder / "lecturer_GONE.ics"
+    stale.write_bytes((folder / f"lecturer_{scenario.lecturers[0].id}.ics").read_bytes())
+    mine = folder / "notes.txt"
+    mine.write_text("the planner's own file", encoding="utf-8")
+    write_reports(tmp_path, scenario, result.timetable, {}, lang="vi")
+    assert not stale.exists() and mine.exists()
+    expected = {f"lecturer_{lec.id}.ics" for lec in scenario.lecturers} | {f"room_{r.id}.ics" for r in scenario.rooms}
+    assert {p.name for p in folder.glob("*.ics")} == expected

@@ -156,7 +156,8 @@ def room_calendar(data: ReportData, lab: Labels, room_id: str, stamp: dt.datetim
 
 
 def write_calendars(folder: Path, data: ReportData, lab: Labels) -> list[Path]:
-    """calendars/lecturer_<id>.ics for every lecturer and calendars/room_<id>.ics for every room."""
+    """calendars/lecturer_<id>.ics for every lecturer and calendars/room_<id>.ics for every room
+    (calendars of lecturers or rooms the scenario no longer has are removed)."""
     folder = Path(folder)
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     written = []
@@ -168,4 +169,7 @@ def write_calendars(folder: Path, data: ReportData, lab: Labels) -> list[Path]:
         path = folder / f"room_{safe_name(room.id)}.ics"
         save_bytes_atomic(path, room_calendar(data, lab, room.id, stamp).to_ical())
         written.append(path)
+    for stale in [*folder.glob("lecturer_*.ics"), *folder.glob("room_*.ics")]:
+        if stale not in written:  # a lecturer or room no longer in the scenario: its old calendar goes
+            stale.unlink()
     return written
