@@ -28,6 +28,7 @@ from llct_sched.itc2007_scenario import START, lectures_from_timetable, scenario
 from llct_sched.itc2007_solver import solve_itc
 from llct_sched.scenario import LecturerKind, Weekday
 from llct_sched.validate import validate
+from test_itc2007 import TOY_SOLUTION  # the hand-made toy solution (UD2: feasible; S1 2, S2 5, S3 8, S4 2; total 17)
 
 BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
 INSTANCE_FILES = sorted(BENCH_DIR.glob("*.ectt")) if BENCH_DIR.is_dir() else []
@@ -36,25 +37,6 @@ needs_bench = pytest.mark.skipif(
     not (BENCH_DIR / "toy.ectt").is_file(), reason=f"ITC-2007 benchmark directory not found at {BENCH_DIR}"
 )
 
-# The hand-made toy solution of tests/test_itc2007.py (UD2: feasible; S1 2, S2 5, S3 8, S4 2; total 17).
-TOY_SOLUTION = """\
-SceCosC rA 0 1
-SceCosC rA 0 3
-SceCosC rA 1 1
-ArcTec rB 0 2
-ArcTec rB 1 2
-ArcTec rC 3 1
-TecCos rB 0 0
-TecCos rB 1 0
-TecCos rB 2 2
-TecCos rB 3 0
-TecCos rB 4 0
-Geotec rC 0 1
-Geotec rC 1 1
-Geotec rC 2 3
-Geotec rA 3 1
-Geotec rC 4 3
-"""
 
 UD2_GOALS = {  # goal -> the UD2Cost field it must equal (both weighted)
     "room_capacity": "room_capacity",

@@ -56,6 +56,11 @@ class BlockInfo:
         day, rest = divmod(session, self.sessions_per_day)
         return self.periods * day + rest
 
+    @property
+    def last_offset(self) -> int:
+        """Slot offset, from the start slot, of the block's last session."""
+        return self.offset(self.sessions - 1)
+
     def slots(self, start: int) -> list[int]:
         """The slots of the block's sessions, in order, when it starts at `start`."""
         return [start + self.offset(k) for k in range(self.sessions)]
@@ -150,13 +155,17 @@ class Instance:
         return slot // self.periods
 
     def slot_date(self, slot: int) -> dt.date:
-        return self.days[slot // self.periods]
+        return self.days[self.slot_day(slot)]
 
     def slot_period(self, slot: int) -> str:
         return self.scenario.calendar.periods[slot % self.periods]
 
     def slot_of(self, day: int, period: str) -> int:
         return self.periods * day + self.scenario.calendar.periods.index(period)
+
+    def neighbours(self, slot: int) -> list[int]:
+        """The slots next to `slot` on its day (the previous and the next period)."""
+        return [t for t in (slot - 1, slot + 1) if 0 <= t < self.n_slots and t // self.periods == slot // self.periods]
 
     def day_of(self, when: dt.date) -> int | None:
         return self._day_index.get(when)
@@ -320,6 +329,7 @@ def build_instance(
         per_block = program.total_sessions // delivery.blocks
         n_days = per_block // delivery.sessions_per_day
         is_open, conditional = _open_days(scenario, days, spec, hi, lo)
+        closed = _closed_slots(scenario, spec, days) if spec.closed_periods else set()
         open_count = np.concatenate([[0], np.cumsum(is_open)])
         runs = np.array(_block_day_runs(days, n_days, scenario.calendar.max_block_gap_days), dtype=bool)
         for b in range(delivery.blocks):
@@ -350,8 +360,7 @@ def build_instance(
                     first = k
             pinned = spec.pinned_starts[b] if spec.pinned_starts and b < len(spec.pinned_starts) else None
             block.starts = _allowed_starts(block, segments, avail, days, runs, open_count, pinned, center)
-            if spec.closed_periods:
-                closed = _closed_slots(scenario, spec, days)
+            if closed:
                 block.starts = [t for t in block.starts if closed.isdisjoint(block.slots(t))]
             limits = sorted(
                 {
@@ -438,11 +447,13 @@ def _map_baseline(inst: Instance, timetable: Timetable, freeze_before: dt.date |
         sessions = timetable.sessions_of(c.spec.id)
         if len(sessions) != c.program.total_sessions:
             continue
-        slots = []
+        slots: list[int | None] = []
         for session in sessions:
             day = inst.day_of(session.date)
-            known = day is not None and session.period in scenario.calendar.periods
-            slots.append(inst.slot_of(day, session.period) if known else None)  # type: ignore[arg-type]
+            if day is None or session.period not in scenario.calendar.periods:
+                slots.append(None)
+            else:
+                slots.append(inst.slot_of(day, session.period))
         if c.spec.id in timetable.class_learners:
             out.learners[c.index] = timetable.class_learners[c.spec.id]
         per_block = c.program.total_sessions // len(c.blocks)

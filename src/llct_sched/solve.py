@@ -253,15 +253,19 @@ def _model_size(model: cp_model.CpModel) -> tuple[int, int]:
 
 def _staffing_lower_bound(inst: Instance, session: _Session) -> int:
     """A lower bound on stage 2's objective that holds for every calendar."""
-    model = build_staffing_relaxation(inst)
     budget = min(STAFFING_BOUND_SECONDS, 0.1 * session.params.time_limit, session.remaining())
     # one worker with the full LP proves this bound at once; the default portfolio may not
+    return _bound_only(session, build_staffing_relaxation(inst), "staffing bound", budget, linearization_level=2)
+
+
+def _bound_only(session: _Session, model: cp_model.CpModel, what: str, budget: float, **overrides: Any) -> int:
+    """The proven bound of a one-worker run made for its bound (0 when it proved nothing; every goal is >= 0)."""
     solver, status, _ = session.run(
-        model, "bound", budget, quiet=True, bound_stall=BOUND_STALL_SECONDS, num_workers=1, linearization_level=2
+        model, "bound", budget, quiet=True, bound_stall=BOUND_STALL_SECONDS, num_workers=1, **overrides
     )
     bound = solver.best_objective_bound
     ok = status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN) and math.isfinite(bound)
-    log.info("staffing bound %s in %.1fs (budget %.1fs)", bound if ok else None, solver.wall_time, budget)
+    log.info("%s %s in %.1fs (budget %.1fs)", what, bound if ok else None, solver.wall_time, budget)
     return max(0, math.ceil(bound - 1e-6)) if ok else 0
 
 
@@ -276,20 +280,7 @@ def _calendar_lower_bound(inst: Instance, session: _Session) -> int:
     scale 10: 245 in 6 s; presolve alone takes 10 s, and the full LP of linearization 2 is slower)."""
     model, _ = build_calendar_model(inst)
     budget = min(_calendar_lp_budget(session), session.remaining())
-    solver, status, _ = session.run(
-        model,
-        "bound",
-        budget,
-        quiet=True,
-        bound_stall=BOUND_STALL_SECONDS,
-        num_workers=1,
-        linearization_level=1,
-        cp_model_presolve=False,
-    )
-    bound = solver.best_objective_bound
-    ok = status in (cp_model.OPTIMAL, cp_model.FEASIBLE, cp_model.UNKNOWN) and math.isfinite(bound)
-    log.info("calendar LP bound %s in %.1fs (budget %.1fs)", bound if ok else None, solver.wall_time, budget)
-    return max(0, math.ceil(bound - 1e-6)) if ok else 0
+    return _bound_only(session, model, "calendar LP bound", budget, linearization_level=1, cp_model_presolve=False)
 
 
 def _staffing_core(inst: Instance, starts: list[int], session: _Session) -> tuple[dict[int, int], frozenset[str]]:
@@ -444,9 +435,8 @@ class _Search:
 
 CALENDAR_BOUND_SECONDS = 10.0  # at most this long on stage 1's LP bound (once per solve)
 STAFFING_BOUND_SECONDS = 10.0  # at most this long on the calendar-independent stage-2 bound (once)
-BOUND_STALL_SECONDS = (
-    5.0  # a bound-only run stops when its bound has not moved for this long (scale 10: 95 at 2 s, 245 at 6 s)
-)
+# a bound-only run stops when its positive bound has not moved for this long (scale 10: 95 at 2 s, 245 at 6 s)
+BOUND_STALL_SECONDS = 5.0
 CALENDAR_GAP = 0.02  # later rounds stop stage 1 within this relative gap of its bound
 CALENDAR_SHARE = 0.7  # of the time left, what the optimising round gives stage 1 (the rest: stage 2)
 GREEDY_TRIES = 20  # greedy constructions with other seeds while none places every class

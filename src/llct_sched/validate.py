@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 import networkx as nx
 
 from llct_sched.errors import InputIssue, ScenarioError, Severity
-from llct_sched.scenario import Cohort, Event, Lecturer, Program, Room, Scenario, TaughtBy, TrainingClass
+from llct_sched.scenario import Cohort, Event, Lecturer, Program, Room, Scenario, TaughtBy, TrainingClass, Weekday
 
 __all__ = ["ensure_valid", "validate"]
 
@@ -175,21 +175,22 @@ def check_class_references(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _error(f"{at}.pinned_room", f"class '{klass.id}' is pinned to unknown room '{klass.pinned_room}'")
             )
-        periods = ctx.scenario.calendar.periods
-        for day, named in klass.closed_periods.items():
-            for k, period in enumerate(named):
-                if period not in periods:
-                    issues.append(
-                        _error(
-                            f"{at}.closed_periods.{day.value}[{k}]",
-                            f"class '{klass.id}' closes unknown period '{period}' "
-                            f"(calendar periods: {', '.join(periods)})",
-                        )
-                    )
+        issues += _unknown_periods(ctx, f"{at}.closed_periods", klass.closed_periods, f"class '{klass.id}' closes")
         for key, event_id in (("not_before_event", klass.not_before_event), ("not_after_event", klass.not_after_event)):
             if event_id is not None and event_id not in ctx.events:
                 issues.append(_error(f"{at}.{key}", f"class '{klass.id}' refers to unknown event '{event_id}'"))
     return issues
+
+
+def _unknown_periods(ctx: _Context, at: str, weekly: dict[Weekday, list[str]], who: str) -> list[InputIssue]:
+    """Errors for period names of a weekly map (weekday -> periods) that the calendar does not have."""
+    periods = ctx.scenario.calendar.periods
+    return [
+        _error(f"{at}.{day.value}[{k}]", f"{who} unknown period '{period}' (calendar periods: {', '.join(periods)})")
+        for day, named in weekly.items()
+        for k, period in enumerate(named)
+        if period not in periods
+    ]
 
 
 def check_lecturer_references(ctx: _Context) -> list[InputIssue]:
@@ -203,17 +204,8 @@ def check_lecturer_references(ctx: _Context) -> list[InputIssue]:
                         f"lecturer '{lecturer.id}' refers to unknown event '{event_id}'",
                     )
                 )
-        periods = ctx.scenario.calendar.periods
-        for day, named in (lecturer.available or {}).items():
-            for k, period in enumerate(named):
-                if period not in periods:
-                    issues.append(
-                        _error(
-                            f"lecturers[{i}].available.{day.value}[{k}]",
-                            f"lecturer '{lecturer.id}' is available in unknown period '{period}' "
-                            f"(calendar periods: {', '.join(periods)})",
-                        )
-                    )
+        who = f"lecturer '{lecturer.id}' is available in"
+        issues += _unknown_periods(ctx, f"lecturers[{i}].available", lecturer.available or {}, who)
     return issues
 
 

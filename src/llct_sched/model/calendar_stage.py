@@ -75,8 +75,7 @@ def add_delivery(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> No
             continue
         if c.program.delivery.same_day_blocks:
             for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
-                last = inst.blocks[prev].offset(inst.blocks[prev].sessions - 1)
-                model.add(v.start[nxt] > v.start[prev] + last)
+                model.add(v.start[nxt] > v.start[prev] + inst.blocks[prev].last_offset)
             continue
         first_ord, last_ord = {}, {}
         for b in c.blocks:
@@ -389,7 +388,9 @@ def goal_room_capacity(model: cp_model.CpModel, inst: Instance, v: CalendarVars)
             terms += [block.sessions * (c.learners_max - seats) * v.room[block.index, r] for r, seats in small]
             continue
         over = model.new_int_var(0, c.learners_max, f"over_b{block.index}")
-        seats_used = sum(seats * lit for (b, r), lit in v.room.items() if b == block.index for seats in [inst.rooms[r]])
+        seats_used = sum(
+            seats * v.room[block.index, r] for r, seats in enumerate(inst.rooms) if (block.index, r) in v.room
+        )
         model.add_max_equality(over, [0, v.learners[c.index] - seats_used])
         terms.append(block.sessions * over)
     return sum(terms)
@@ -443,7 +444,7 @@ def goal_isolated_sessions(model: cp_model.CpModel, inst: Instance, v: CalendarV
                         at_slot.setdefault(slot, []).append(lit)
         busy = {t: sum(lits) for t, lits in at_slot.items()}  # 0 or 1: the group's classes never overlap
         for t, here in busy.items():
-            neighbours = [busy[u] for u in (t - 1, t + 1) if u in busy and inst.slot_day(u) == inst.slot_day(t)]
+            neighbours = [busy[u] for u in inst.neighbours(t) if u in busy]
             if not neighbours:
                 terms.append(here)
                 continue
@@ -513,13 +514,12 @@ def calendar_goal_values(
             for block in inst.blocks
         )
     for c in inst.classes:
-        meets = {inst.slot_day(t) for b in c.blocks for t in inst.blocks[b].slots(starts[b])}
-        values["min_days"] += max(0, c.program.delivery.min_days - len(meets))
+        if c.program.delivery.min_days > 1:
+            meets = {inst.slot_day(t) for b in c.blocks for t in inst.blocks[b].slots(starts[b])}
+            values["min_days"] += max(0, c.program.delivery.min_days - len(meets))
     for members in inst.group_classes:
         busy = {t for ci in members for b in inst.classes[ci].blocks for t in inst.blocks[b].slots(starts[b])}
-        values["isolated_sessions"] += sum(
-            1 for t in busy if not any(u in busy and inst.slot_day(u) == inst.slot_day(t) for u in (t - 1, t + 1))
-        )
+        values["isolated_sessions"] += sum(1 for t in busy if busy.isdisjoint(inst.neighbours(t)))
     del values["moves"]  # the greedy calendar is never a re-plan
     return {goal: value for goal, value in values.items() if weights[goal] > 0}
 

@@ -68,6 +68,7 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
         cid = c.spec.id
         first, last = _class_window(scenario, c.spec)
         window = RuleInstance("window", (cid,), f"class {cid} must meet between {_dm(first)} and {_dm(last)}")
+        shut = _closed_slots(scenario, c.spec, inst.days) if c.spec.closed_periods else set()
         for b in c.blocks:
             block = inst.blocks[b]
             days_of = {t: inst.days[inst.slot_day(t) : inst.slot_day(t) + block.days] for t in structural_of[b]}
@@ -87,9 +88,8 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
                 )
                 ok = [t for t, ds in days_of.items() if not any(blackout.start <= d <= blackout.end for d in ds)]
                 _restrict(dm, starts[b], ok, rule)
-            if c.spec.closed_periods:
+            if shut:
                 rule = RuleInstance("closed_periods", (cid,), f"class {cid}: never in its closed weekly periods")
-                shut = _closed_slots(scenario, c.spec, inst.days)
                 _restrict(dm, starts[b], [t for t in days_of if shut.isdisjoint(block.slots(t))], rule)
             if c.spec.pinned_starts and block.number < len(c.spec.pinned_starts):
                 pin = c.spec.pinned_starts[block.number]
@@ -119,8 +119,7 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
         if len(c.blocks) > 1 and c.program.delivery.same_day_blocks:
             rule = RuleInstance("delivery", (cid,), f"class {cid}: its blocks one after another")
             for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
-                end_offset = inst.blocks[prev].offset(inst.blocks[prev].sessions - 1)
-                model.add(starts[nxt] > starts[prev] + end_offset).only_enforce_if(dm.switch(rule))
+                model.add(starts[nxt] > starts[prev] + inst.blocks[prev].last_offset).only_enforce_if(dm.switch(rule))
         elif len(c.blocks) > 1:
             gap = c.program.delivery.min_gap_days
             rule = RuleInstance("delivery", (cid,), f"class {cid}: its blocks at least {gap} days apart")
