@@ -584,3 +584,15 @@ def _visit_chances(
         if lec not in plenty:
             chances.update(found)
     return chances, plenty
+
+
+def avoided_days(inst: Instance) -> set[dt.date]:
+    """The days of events that ask classes to stay away (goal avoid_event_days)."""
+    days: set[dt.date] = set()
+    for event in inst.scenario.calendar.events:
+        if event.avoid_classes:
+            day = event.start
+            while day <= event.last:
+                days.add(day)
+                day += dt.timedelta(days=1)
+    return days

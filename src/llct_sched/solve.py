@@ -27,7 +27,12 @@ from ortools.sat.python import cp_model
 
 from llct_sched.diagnose import diagnose
 from llct_sched.instance import Instance, build_instance
-from llct_sched.model.calendar_stage import CalendarVars, build_calendar_model, calendar_goal_values
+from llct_sched.model.calendar_stage import (
+    CalendarVars,
+    build_calendar_model,
+    build_calendar_relaxation,
+    calendar_goal_values,
+)
 from llct_sched.model.greedy import GreedyPlan, greedy_plan
 from llct_sched.model.staffing_stage import build_staffing_model, build_staffing_relaxation, segment_slots
 from llct_sched.scenario import Priorities, Scenario
@@ -269,18 +274,14 @@ def _bound_only(session: _Session, model: cp_model.CpModel, what: str, budget: f
     return max(0, math.ceil(bound - 1e-6)) if ok else 0
 
 
-def _calendar_lp_budget(session: _Session) -> float:
-    return min(CALENDAR_BOUND_SECONDS, 0.1 * session.params.time_limit)
-
-
 def _calendar_lower_bound(inst: Instance, session: _Session) -> int:
-    """A lower bound on stage 1's objective: its model without anything learned (a relaxation of
-    every round's model), by one LP worker without presolve. The portfolio that searches for
-    calendars rarely gets there (scale 4: its bound stays at 38 for minutes; this gives 98 in 4 s;
-    scale 10: 245 in 6 s; presolve alone takes 10 s, and the full LP of linearization 2 is slower)."""
-    model, _ = build_calendar_model(inst)
-    budget = min(_calendar_lp_budget(session), session.remaining())
-    return _bound_only(session, model, "calendar LP bound", budget, linearization_level=1, cp_model_presolve=False)
+    """A lower bound on stage 1's objective: the optimum of its timeless relaxation (rooms, seats,
+    cohort splits; see `build_calendar_relaxation`), by one LP worker without presolve. The
+    portfolio that searches for calendars rarely proves it (scale 4: its bound stays at 38 for
+    minutes; this gives 98 in 1 s; scale 10: 245 in 2 s, where the full model's LP needs 45-90 s)."""
+    budget = min(CALENDAR_BOUND_SECONDS, 0.1 * session.params.time_limit, session.remaining())
+    model = build_calendar_relaxation(inst)
+    return _bound_only(session, model, "calendar bound", budget, linearization_level=1, cp_model_presolve=False)
 
 
 def _staffing_core(inst: Instance, starts: list[int], session: _Session) -> tuple[dict[int, int], frozenset[str]]:
@@ -430,13 +431,12 @@ class _Search:
     best: _Assignment | None = None
     staffing_bound: int | None = None  # calendar-independent bound on stage 2's objective
     calendar_bound: int | None = None  # best proven bound on stage 1's objective
-    calendar_lp_done: bool = False
 
 
-CALENDAR_BOUND_SECONDS = 10.0  # at most this long on stage 1's LP bound (once per solve)
+CALENDAR_BOUND_SECONDS = 10.0  # at most this long on stage 1's timeless bound (once per solve)
 STAFFING_BOUND_SECONDS = 10.0  # at most this long on the calendar-independent stage-2 bound (once)
-# a bound-only run stops when its positive bound has not moved for this long (scale 10: 95 at 2 s, 245 at 6 s)
-BOUND_STALL_SECONDS = 5.0
+# a bound-only run stops when its positive bound has not moved for this long
+BOUND_STALL_SECONDS = 3.0
 CALENDAR_GAP = 0.02  # later rounds stop stage 1 within this relative gap of its bound
 CALENDAR_SHARE = 0.7  # of the time left, what the optimising round gives stage 1 (the rest: stage 2)
 GREEDY_TRIES = 20  # greedy constructions with other seeds while none places every class
@@ -515,12 +515,14 @@ def _round(
     result.model_size.update(calendar_variables=n_vars, calendar_constraints=n_cons)
     priorities = inst.scenario.priorities
     good_enough = None
-    if mode == "optimise" and search.calendar_lp_done and search.calendar_bound:
-        good_enough = search.calendar_bound * (1 + CALENDAR_GAP)  # then stage 2 needs the time more
-    if mode == "optimise" and priorities is None and search.staffing_bound is None:
-        search.staffing_bound = _staffing_lower_bound(inst, session)  # before stage 1 takes the time
-    reserved = _calendar_lp_budget(session) if mode == "optimise" and not search.calendar_lp_done else 0.0
-    budget = max(0.0, session.remaining() - reserved) * (0.3 if mode == "quick" else CALENDAR_SHARE)
+    if mode == "optimise" and priorities is None:
+        if search.staffing_bound is None:  # both bounds before stage 1 takes the time
+            search.staffing_bound = _staffing_lower_bound(inst, session)
+        if search.calendar_bound is None:
+            search.calendar_bound = _calendar_lower_bound(inst, session)
+        if search.calendar_bound:
+            good_enough = search.calendar_bound * (1 + CALENDAR_GAP)  # then stage 2 needs the time more
+    budget = session.remaining() * (0.3 if mode == "quick" else CALENDAR_SHARE)
     # probing costs more than it saves on this model (default scenario: optimum in 7 s instead of 12 s)
     if mode == "optimise" and priorities is not None:
         solved, status, levels = session.run_lexicographic(
@@ -554,9 +556,6 @@ def _round(
     if mode == "optimise" and priorities is None:
         # this round's bound holds for the whole problem: its cuts only remove unstaffable calendars
         search.calendar_bound = max(search.calendar_bound or 0, math.ceil(cal.best_objective_bound - 1e-6))
-        if status != cp_model.OPTIMAL and not search.calendar_lp_done:
-            search.calendar_lp_done = True
-            search.calendar_bound = max(search.calendar_bound, _calendar_lower_bound(inst, session))
     staffed = _staff_calendar(
         inst, session, result, search, calendar, _values(cal, cv.goals), hint, final=mode == "optimise"
     )

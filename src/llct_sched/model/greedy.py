@@ -11,7 +11,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from llct_sched.instance import BlockInfo, Instance
+from llct_sched.instance import BlockInfo, Instance, avoided_days
 from llct_sched.scenario import LecturerKind, RoomKind
 
 
@@ -45,6 +45,18 @@ class _State:
         self.groups_of = [
             [g for g, members in enumerate(inst.group_classes) if c in members] for c in range(len(inst.classes))
         ]
+        avoided = avoided_days(inst) if inst.scenario.weights.avoid_event_days > 0 else set()
+        months = {(d.year, d.month) for d in inst.days}
+        self.month_share = -(-len(inst.blocks) // max(1, len(months)))
+        self.avoided_slot = [inst.slot_date(t) in avoided for t in range(inst.n_slots)]
+
+    def month_full(self, start: int) -> bool:
+        """The start's month already has its even share of all blocks (goal month_spread)."""
+        return self.month_blocks[self.inst.slot_date(start).month] >= self.month_share
+
+    def event_cost(self, block: BlockInfo, start: int) -> int:
+        """Sessions of the block on days events ask classes to avoid (goal avoid_event_days)."""
+        return sum(1 for t in block.slots(start) if self.avoided_slot[t])
 
     def buckets(self, slot: int) -> list[tuple[str, object]]:
         return self.bucket_of[slot]
@@ -162,6 +174,8 @@ def greedy_plan(inst: Instance, seed: int = 0) -> GreedyPlan:
             ]
             if len(c.blocks) == 1:
                 candidates = _by_cost(state, block, candidates, rng)
+            else:  # the earliest start clear of avoided days, in a month below its share, first
+                candidates.sort(key=lambda t: (state.event_cost(block, t) > 0, state.month_full(t)))
             done = None
             for t in candidates:
                 slots = block.slots(t)
@@ -225,11 +239,12 @@ def _by_cost(state: _State, block: BlockInfo, starts: list[int], rng: random.Ran
     )
     wanted = any(needing)
 
-    def cost(t: int) -> tuple[int, int, int, float]:
+    def cost(t: int) -> tuple[int, int, bool, int, int, float]:
         month = inst.slot_date(t).month
         off = 1 if months and month not in months else 0
         gain = _visit_gain(state, block, t, needing) if wanted else 0
-        return (off, -gain, state.month_blocks[month], rng.random())
+        full = state.month_full(t)
+        return (off, state.event_cost(block, t), full, -gain, state.month_blocks[month], rng.random())
 
     return sorted(starts, key=cost)
 

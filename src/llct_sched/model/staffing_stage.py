@@ -305,29 +305,42 @@ def build_staffing_relaxation(inst: Instance) -> cp_model.CpModel:
     """Stage 2 without times, for a lower bound valid for every calendar.
 
     A lecturer may take a segment when the topic fits and some allowed start of its block finds
-    them free; yearly loads hold; every observed lecturer teaches enough observable segments.
-    Weekly and monthly loads and clashes depend on the calendar and are left out.
+    them free; yearly loads hold; every observed lecturer teaches some observable segment. Weekly
+    and monthly loads and clashes depend on the calendar and are left out, and so is
+    module_lecturer_stability (>= 0). Segments alike (length, observable, possible lecturers) are
+    interchangeable here, so the model counts them per kind: x[kind, lecturer] (a province has
+    ten times the segments and the lecturers of a town, but about as many kinds per lecturer).
     """
     model = cp_model.CpModel()
-    teach = {pair: model.new_bool_var(f"t{pair[0]}_{pair[1]}") for pair in sorted(inst.teachable)}
+    kinds: dict[tuple[int, bool, tuple[int, ...]], int] = {}
+    candidates: dict[int, list[int]] = {}
+    for s, lec in sorted(inst.teachable):
+        candidates.setdefault(s, []).append(lec)
+    for seg in inst.segments:
+        if not inst.classes[seg.class_index].taught_by_center:
+            continue
+        observable = inst.classes[seg.class_index].qualifies_for_observation
+        key = (seg.length, observable, tuple(candidates.get(seg.index, ())))
+        kinds[key] = kinds.get(key, 0) + 1
     load: list[Any] = [0] * len(inst.lecturer_available)
-    for (s, lec), lit in teach.items():
-        load[lec] += inst.segments[s].length * lit
-    v = StaffingVars(slots=[[0] for _ in inst.segments], teach=teach, attend={}, visits={}, load=load)
-    add_one_lecturer_per_segment(model, inst, v)
+    observable_share: dict[int, list[Any]] = {lec: [] for lec in inst.observed}
+    for k, ((length, observable, lecturers), count) in enumerate(kinds.items()):
+        shares = [model.new_int_var(0, count, f"x{k}_l{lec}") for lec in lecturers]
+        model.add(sum(shares) == count)  # infeasible when a segment has no possible lecturer
+        for lec, x in zip(lecturers, shares, strict=True):
+            load[lec] += length * x
+            if observable and lec in observable_share:
+                observable_share[lec].append(x)
     for lec, spec in enumerate(inst.scenario.lecturers):
         if spec.max_sessions_per_year is not None:
             model.add(load[lec] <= spec.max_sessions_per_year)
-    needed = inst.scenario.observation.visits_per_lecturer
-    observable: dict[int, list[cp_model.IntVar]] = {lec: [] for lec in inst.observed}
-    for (s, lec), lit in teach.items():
-        if lec in observable and inst.classes[inst.segments[s].class_index].qualifies_for_observation:
-            observable[lec].append(lit)
-    for lits in observable.values():
-        if needed > 0 and lits:
-            model.add(sum(lits) >= 1)
+    if inst.scenario.observation.visits_per_lecturer > 0:
+        for shares in observable_share.values():
+            if shares:
+                model.add(sum(shares) >= 1)
+    v = StaffingVars(slots=[], teach={}, attend={}, visits={}, load=load)
     weights = inst.scenario.weights.model_dump()
-    terms = [(weights[g], build(model, inst, v)) for g, build in GOALS.items() if weights[g] > 0]
+    terms = [(weights[g], GOALS[g](model, inst, v)) for g in ("lecturer_balance", "teaching_norm") if weights[g] > 0]
     if weights["observation_spread"] > 0 and inst.observed:  # no visit variables here: the pigeonhole bound
         months = len({(d.year, d.month) for d in inst.days})
         needed = inst.scenario.observation.visits_per_lecturer * len(inst.observed)
