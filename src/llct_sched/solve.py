@@ -634,7 +634,11 @@ def _staff_calendar(
         else:
             # a first answer from a hint: presolve on a province-sized model costs more than the search
             quick_hint = {"cp_model_presolve": False} if hint is not None and not final else {}
-            staff, status, _ = session.run(model, "staffing", budget, first_only=not final, **quick_hint)
+            # no staffing of any calendar goes below the calendar-independent bound: stop there
+            # (default scenario: 17 reached at 8.6 s, then 51 s spent proving it for this calendar)
+            staff, status, _ = session.run(
+                model, "staffing", budget, first_only=not final, good_enough=search.staffing_bound, **quick_hint
+            )
         if status != cp_model.INFEASIBLE:
             break
     if status == cp_model.INFEASIBLE:
