@@ -437,7 +437,7 @@ CALENDAR_BOUND_SECONDS = 10.0  # at most this long on stage 1's timeless bound (
 STAFFING_BOUND_SECONDS = 10.0  # at most this long on the calendar-independent stage-2 bound (once)
 # a bound-only run stops when its positive bound has not moved for this long
 BOUND_STALL_SECONDS = 3.0
-CALENDAR_GAP = 0.02  # later rounds stop stage 1 within this relative gap of its bound
+CALENDAR_GAP = 0.02  # optimising rounds stop stage 1 within this relative gap of its bound
 CALENDAR_SHARE = 0.7  # of the time left, what the optimising round gives stage 1 (the rest: stage 2)
 GREEDY_TRIES = 20  # greedy constructions with other seeds while none places every class
 
