@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from llct_sched.check import check
 from llct_sched.diagnose import diagnose
-from llct_sched.instance import build_instance
+from llct_sched.instance import Instance, build_instance
 from llct_sched.io import load_scenario
 from llct_sched.model.calendar_stage import build_calendar_model, build_calendar_relaxation, calendar_goal_values
 from llct_sched.model.greedy import greedy_plan
@@ -62,6 +62,15 @@ def variant(
     return data
 
 
+def possible_instance(data: dict[str, Any]) -> Instance:
+    """The instance of a variant that the counting checks do not already prove impossible."""
+    scenario = Scenario.model_validate(data)
+    assume(not diagnose(scenario))
+    inst = build_instance(scenario)
+    assume(not inst.empty_blocks)
+    return inst
+
+
 variants = st.builds(
     variant,
     hall_seats=st.integers(40, 150),
@@ -76,10 +85,7 @@ variants = st.builds(
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(variants)
 def test_timeless_calendar_bound_never_exceeds_the_calendar_optimum(data: dict[str, Any]) -> None:
-    scenario = Scenario.model_validate(data)
-    assume(not diagnose(scenario))
-    inst = build_instance(scenario)
-    assume(not inst.empty_blocks)
+    inst = possible_instance(data)
     full_status, full_value, _ = optimum(build_calendar_model(inst)[0])
     assume(full_status == "OPTIMAL")  # infeasible variants prove nothing here
     status, _, relaxed_bound = optimum(build_calendar_relaxation(inst))
@@ -104,9 +110,7 @@ def test_timeless_bound_counts_the_sessions_that_only_a_borrowed_room_can_seat()
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(variants)
 def test_staffing_bound_never_exceeds_the_staffing_optimum_of_a_calendar(data: dict[str, Any]) -> None:
-    scenario = Scenario.model_validate(data)
-    assume(not diagnose(scenario))
-    inst = build_instance(scenario)
+    inst = possible_instance(data)
     plan = greedy_plan(inst)
     assume(plan.complete)
     starts = [plan.starts[b] for b in range(len(inst.blocks))]

@@ -163,6 +163,11 @@ class Instance:
     def slot_of(self, day: int, period: str) -> int:
         return self.periods * day + self.scenario.calendar.periods.index(period)
 
+    @property
+    def n_months(self) -> int:
+        """The calendar months the working days fall in."""
+        return len({(d.year, d.month) for d in self.days})
+
     def neighbours(self, slot: int) -> list[int]:
         """The slots next to `slot` on its day (the previous and the next period)."""
         return [t for t in (slot - 1, slot + 1) if 0 <= t < self.n_slots and t // self.periods == slot // self.periods]

@@ -258,13 +258,13 @@ def _model_size(model: cp_model.CpModel) -> tuple[int, int]:
 
 def _staffing_lower_bound(inst: Instance, session: _Session) -> int:
     """A lower bound on stage 2's objective that holds for every calendar."""
-    budget = min(STAFFING_BOUND_SECONDS, 0.1 * session.params.time_limit, session.remaining())
     # one worker with the full LP proves this bound at once; the default portfolio may not
-    return _bound_only(session, build_staffing_relaxation(inst), "staffing bound", budget, linearization_level=2)
+    return _bound_only(session, build_staffing_relaxation(inst), "staffing bound", linearization_level=2)
 
 
-def _bound_only(session: _Session, model: cp_model.CpModel, what: str, budget: float, **overrides: Any) -> int:
+def _bound_only(session: _Session, model: cp_model.CpModel, what: str, **overrides: Any) -> int:
     """The proven bound of a one-worker run made for its bound (0 when it proved nothing; every goal is >= 0)."""
+    budget = min(BOUND_SECONDS, 0.1 * session.params.time_limit, session.remaining())
     solver, status, _ = session.run(
         model, "bound", budget, quiet=True, bound_stall=BOUND_STALL_SECONDS, num_workers=1, **overrides
     )
@@ -279,9 +279,8 @@ def _calendar_lower_bound(inst: Instance, session: _Session) -> int:
     cohort splits; see `build_calendar_relaxation`), by one LP worker without presolve. The
     portfolio that searches for calendars rarely proves it (scale 4: its bound stays at 38 for
     minutes; this gives 98 in 1 s; scale 10: 245 in 2 s, where the full model's LP needs 45-90 s)."""
-    budget = min(CALENDAR_BOUND_SECONDS, 0.1 * session.params.time_limit, session.remaining())
     model = build_calendar_relaxation(inst)
-    return _bound_only(session, model, "calendar bound", budget, linearization_level=1, cp_model_presolve=False)
+    return _bound_only(session, model, "calendar bound", linearization_level=1, cp_model_presolve=False)
 
 
 def _staffing_core(inst: Instance, starts: list[int], session: _Session) -> tuple[dict[int, int], frozenset[str]]:
@@ -433,8 +432,7 @@ class _Search:
     calendar_bound: int | None = None  # best proven bound on stage 1's objective
 
 
-CALENDAR_BOUND_SECONDS = 10.0  # at most this long on stage 1's timeless bound (once per solve)
-STAFFING_BOUND_SECONDS = 10.0  # at most this long on the calendar-independent stage-2 bound (once)
+BOUND_SECONDS = 10.0  # at most this long (and 10 % of the time limit) on each bound-only run (two per solve)
 # a bound-only run stops when its positive bound has not moved for this long
 BOUND_STALL_SECONDS = 3.0
 CALENDAR_GAP = 0.02  # optimising rounds stop stage 1 within this relative gap of its bound
@@ -563,18 +561,17 @@ def _round(
         return "again"
     if priorities is not None:
         return "stop" if staffed is not None else "again"  # under priorities each level reports its own bound
-    _update_bound(inst, session, result, search)
+    _update_bound(result, search)
     if result.status == "OPTIMAL" or session.remaining() < 0.1 * session.params.time_limit:
         return "stop"
     return "again"  # time is left: search on from the best timetable
 
 
-def _update_bound(inst: Instance, session: _Session, result: Result, search: _Search) -> None:
+def _update_bound(result: Result, search: _Search) -> None:
     """The bound of the whole objective: stage 1's best bound + the calendar-independent stage-2
-    bound; OPTIMAL when the best timetable reaches it."""
-    if search.staffing_bound is None:
-        search.staffing_bound = _staffing_lower_bound(inst, session)
-    bound = (search.calendar_bound or 0) + search.staffing_bound
+    bound (both computed before the optimising round's stage 1); OPTIMAL when the best timetable
+    reaches it."""
+    bound = (search.calendar_bound or 0) + (search.staffing_bound or 0)
     if result.objective is not None:
         result.bound = min(result.objective, bound)
         if result.objective <= bound:  # the bound is a proof, whichever stage found the timetable

@@ -46,8 +46,7 @@ class _State:
             [g for g, members in enumerate(inst.group_classes) if c in members] for c in range(len(inst.classes))
         ]
         avoided = avoided_days(inst) if inst.scenario.weights.avoid_event_days > 0 else set()
-        months = {(d.year, d.month) for d in inst.days}
-        self.month_share = -(-len(inst.blocks) // max(1, len(months)))
+        self.month_share = -(-len(inst.blocks) // max(1, inst.n_months))
         self.avoided_slot = [inst.slot_date(t) in avoided for t in range(inst.n_slots)]
 
     def month_full(self, start: int) -> bool:

@@ -342,8 +342,7 @@ def build_staffing_relaxation(inst: Instance) -> cp_model.CpModel:
     weights = inst.scenario.weights.model_dump()
     terms = [(weights[g], GOALS[g](model, inst, v)) for g in ("lecturer_balance", "teaching_norm") if weights[g] > 0]
     if weights["observation_spread"] > 0 and inst.observed:  # no visit variables here: the pigeonhole bound
-        months = len({(d.year, d.month) for d in inst.days})
         needed = inst.scenario.observation.visits_per_lecturer * len(inst.observed)
-        terms.append((weights["observation_spread"], -(-needed // months)))
+        terms.append((weights["observation_spread"], -(-needed // inst.n_months)))
     model.minimize(sum(w * expr for w, expr in terms if expr is not None))
     return model
