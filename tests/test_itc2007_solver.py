@@ -3,14 +3,24 @@ UD2 count (llct_sched.itc2007.ud2_cost), solution files, and the `llct-sched itc
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
+from ortools.sat.python import cp_model
 from typer.testing import CliRunner
 
 from llct_sched.cli import app
 from llct_sched.itc2007 import Course, Curriculum, ItcInstance, Room, read_ectt, read_solution, ud2_cost, write_solution
-from llct_sched.itc2007_solver import _complete_values, _Data, build_full_model, greedy_rooms, solve_itc
+from llct_sched.itc2007_solver import (
+    _complete_values,
+    _Data,
+    _read_periods,
+    _read_rooms,
+    build_full_model,
+    greedy_rooms,
+    solve_itc,
+)
 
 BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
 
@@ -66,6 +76,38 @@ def test_full_model_objective_matches_ud2_cost_on_any_timetable(name: str) -> No
     cost = ud2_cost(inst, d.lectures_of(periods, rooms))
     assert cost.feasible
     assert model_value == cost.total
+
+
+@needs_bench
+def test_candidate_room_model_keeps_its_rooms_and_counts_the_ud2_cost() -> None:
+    """The full model on candidate rooms (the rooms a greedy timetable uses plus one random room per course)
+    takes that timetable as a complete hint; what CP-SAT returns from it uses only candidate rooms, and its
+    objective is the independent UD2 count of the returned timetable, no worse than the hint's."""
+    inst = _instance("comp07")
+    d = _Data(inst)
+    quick = solve_itc(inst, time_limit=4, workers=2)
+    assert quick.cost is not None and quick.cost.feasible
+    periods: dict[int, list[int]] = {c: [] for c in range(d.C)}
+    for lec in quick.lectures:
+        periods[d.index[lec.course]].append(lec.period(d.T))
+    rooms = greedy_rooms(d, periods)
+    rng = random.Random(3)
+    candidates = {c: sorted({rooms[c, p] for p in periods[c]} | {rng.randrange(d.R)}) for c in range(d.C)}
+    v = build_full_model(d, candidates)
+    values = _complete_values(d, v, periods, rooms)
+    v.model.proto.solution_hint.vars.extend(range(len(values)))
+    v.model.proto.solution_hint.values.extend(values)
+    start_cost = ud2_cost(inst, d.lectures_of(periods, rooms)).total
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5
+    solver.parameters.num_workers = 2
+    status = solver.solve(v.model)
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    new_periods, new_rooms = _read_periods(d, v, solver), _read_rooms(v, solver)
+    assert all(r in candidates[c] for (c, _p), r in new_rooms.items())
+    cost = ud2_cost(inst, d.lectures_of(new_periods, new_rooms))
+    assert cost.feasible, cost.report()
+    assert cost.total == round(solver.objective_value) <= start_cost
 
 
 @needs_bench

@@ -12,13 +12,20 @@ Three models share one set of data (:class:`_Data`):
   with at least ``t`` students and ``R_t`` the rooms with at least ``t`` seats. So RoomCapacity is
   exact there, except for the room stability it ignores; MinWorkingDays and IsolatedLectures are exact.
 * the **room model** assigns rooms to fixed periods (RoomCapacity + RoomStability).
-* the **full model** has both, with an exact objective. It is improved from the decomposed solution by
-  our large neighbourhood search: a few days or a few related courses free, the rest fixed, solved
-  by CP-SAT with the incumbent as hint; now and then the rooms alone are re-optimised on the room
-  model. (``_Session.mode = "cpsat"`` runs CP-SAT's own search on the hinted full model instead.)
+* the **full model** has both, with an exact objective, optionally with each course limited to a few
+  candidate rooms.
 
-The period stage gets 70 % of the time: on these instances most of the cost is MinWorkingDays and
-IsolatedLectures, which it optimises best; the remainder goes to rooms and the LNS.
+The search (``_Session.mode``):
+
+* ``"candidates"`` (default): the period model for half of the time, the room model for its periods,
+  then steps of the full model on **candidate rooms**: each course may use the rooms it uses now plus
+  one to three random rooms that seat it, every period is free, and CP-SAT starts from the incumbent
+  (a complete hint). The restricted model is small enough to solve well and still lets a course
+  move all its lectures into one room, which is what RoomStability needs.
+* ``"own"``: our earlier large neighbourhood search on the full model (a few days or a few related
+  courses free, the rest fixed; now and then the rooms alone re-optimised); it was the default with
+  the period model given 70 % of the time.
+* ``"cpsat"``: CP-SAT's own search on the hinted full model.
 
 Every model's objective is the weighted UD2 cost of its part, so the full model's objective on a
 solution equals ``ud2_cost(...).total``.
@@ -270,28 +277,35 @@ def build_period_model(d: _Data) -> _Vars:
     return v
 
 
-def _room_part(d: _Data, v: _Vars, pairs: Sequence[tuple[int, int]], fixed: bool) -> None:
-    """z[c, p, r] for the (course, period) pairs; w[c, r]; RoomCapacity and RoomStability."""
+def _room_part(
+    d: _Data, v: _Vars, pairs: Sequence[tuple[int, int]], fixed: bool, candidates: dict[int, list[int]] | None = None
+) -> None:
+    """z[c, p, r] for the (course, period) pairs and the course's candidate rooms (all by default); w[c, r];
+    RoomCapacity and RoomStability."""
     m = v.model
+    every = list(range(d.R))
+
+    def rooms_of(c: int) -> list[int]:
+        return every if candidates is None else candidates[c]
+
     by_period: dict[int, list[tuple[int, int]]] = {}
     for c, p in pairs:
         by_period.setdefault(p, []).append((c, p))
     for c, p in pairs:
         zs = []
-        for r in range(d.R):
+        for r in rooms_of(c):
             z = m.new_bool_var(f"z{c}_{p}_{r}")
             v.z[c, p, r] = z
             zs.append(z)
+            if d.pen[c][r]:
+                v.terms.append((W_CAP * d.pen[c][r], z))
         if fixed:
             m.add_exactly_one(zs)
         else:
             m.add(sum(zs) == v.x[c, p])
-        for r in range(d.R):
-            if d.pen[c][r]:
-                v.terms.append((W_CAP * d.pen[c][r], v.z[c, p, r]))
     for _p, items in by_period.items():
         for r in range(d.R):
-            lits = [v.z[c, p, r] for c, p in items]
+            lits = [v.z[c, p, r] for c, p in items if (c, p, r) in v.z]
             if len(lits) > 1:
                 m.add_at_most_one(lits)
     courses = sorted({c for c, _ in pairs})
@@ -300,7 +314,7 @@ def _room_part(d: _Data, v: _Vars, pairs: Sequence[tuple[int, int]], fixed: bool
         mine.setdefault(c, []).append(p)
     for c in courses:
         ws = []
-        for r in range(d.R):
+        for r in rooms_of(c):
             w = m.new_bool_var(f"w{c}_{r}")
             v.w[c, r] = w
             lits = [v.z[c, p, r] for p in mine[c]]
@@ -320,10 +334,12 @@ def build_room_model(d: _Data, periods: dict[int, list[int]]) -> _Vars:
     return v
 
 
-def build_full_model(d: _Data) -> _Vars:
+def build_full_model(d: _Data, candidates: dict[int, list[int]] | None = None) -> _Vars:
+    """Periods and rooms with the exact UD2 objective; with ``candidates``, each course may use only its
+    candidate rooms (a smaller model whose solutions are still timetables)."""
     v = _Vars(cp_model.CpModel())
     _time_part(d, v)
-    _room_part(d, v, sorted(v.x), fixed=False)
+    _room_part(d, v, sorted(v.x), fixed=False, candidates=candidates)
     v.model.minimize(sum(wt * e for wt, e in v.terms) + d.constant)
     return v
 
@@ -355,8 +371,10 @@ class _Session:
         self.current: cp_model.CpSolver | None = None
         self.first_feasible: float | None = None
         self.phases: list[dict[str, Any]] = []
-        self.period_share = 0.7
-        self.mode = "own"
+        self.period_share = 0.5
+        self.mode = "candidates"
+        # one step of the candidate-room search: long enough for CP-SAT to move many courses at once
+        self.step_seconds = min(20.0, max(15.0, time_limit / 15))
         self.options: dict[str, Any] = {}
 
     def elapsed(self) -> float:
@@ -513,7 +531,13 @@ def _search(d: _Data, s: _Session) -> tuple[str, _Solution | None, int | None]:
     lns = _Lns(d, fv, s)
     lns.rooms_for(periods, max(0.5, min(10.0, s.remaining() * 0.25)))
     # 3. large neighbourhood search on the full model
-    if s.mode == "own":
+    if s.mode == "candidates":
+        stalls = 0
+        while s.remaining() > 1.0 and not s.interrupted and (lns.objective or 0) > bound:
+            # a step that finds nothing better offers each course one more room next time (at most 3)
+            improved = lns.candidate_step(min(s.remaining(), s.step_seconds), extra=1 + stalls % 3)
+            stalls = 0 if improved else stalls + 1
+    elif s.mode == "own":
         lns.improve(bound)
     else:
         lns.cpsat(bound)
@@ -522,7 +546,8 @@ def _search(d: _Data, s: _Session) -> tuple[str, _Solution | None, int | None]:
 
 
 class _Lns:
-    """Our large neighbourhood search on the full model: free a part, fix the rest to the incumbent."""
+    """Improves an incumbent on the full model: candidate-room steps, or our earlier large neighbourhood
+    search (free a part, fix the rest to the incumbent)."""
 
     def __init__(self, d: _Data, v: _Vars, s: _Session) -> None:
         self.d, self.v, self.s = d, v, s
@@ -597,6 +622,39 @@ class _Lns:
                 self.s.report(Progress("rooms", obj, None, self.s.elapsed()))
             return improved
         return False
+
+    def candidate_step(self, limit: float, extra: int = 1) -> bool:
+        """The full model on candidate rooms: each course keeps the rooms it uses and gets ``extra`` random
+        rooms that seat it; solved from the incumbent (a complete hint), any period may change."""
+        d, s = self.d, self.s
+        incumbent = self.solution()
+        candidates: dict[int, list[int]] = {}
+        for c in range(d.C):
+            used = {incumbent.rooms[c, p] for p in incumbent.periods[c]}
+            seat = [r for r in range(d.R) if r not in used and d.pen[c][r] == 0] or [
+                r for r in range(d.R) if r not in used
+            ]
+            candidates[c] = sorted(used | set(self.rng.sample(seat, min(extra, len(seat)))))
+        cv = build_full_model(d, candidates)
+        values = _complete_values(d, cv, incumbent.periods, incumbent.rooms)
+        hint = cv.model.proto.solution_hint
+        hint.vars.extend(range(len(values)))
+        hint.values.extend(values)
+        solver, status, _ = s.run(cv.model, "candidates", limit)
+        if not _ok(status):
+            return False
+        periods = _read_periods(d, cv, solver)
+        rooms = _read_rooms(cv, solver)
+        values = _complete_values(d, self.v, periods, rooms)
+        obj = self.objective_of(values)
+        assert self.objective is not None
+        if obj > self.objective:
+            return False
+        improved = obj < self.objective
+        self.values, self.objective = values, obj
+        if improved and s.report is not None:
+            s.report(Progress("candidates", obj, None, s.elapsed()))
+        return improved
 
     def solution(self) -> _Solution:
         d = self.d
