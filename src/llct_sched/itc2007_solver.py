@@ -459,6 +459,15 @@ def greedy_rooms(d: _Data, periods: dict[int, list[int]]) -> dict[tuple[int, int
     return rooms
 
 
+def _hint_all(proto: Any, values: list[int]) -> None:
+    """Hint every variable of a model proto (``values`` in variable order), replacing any hint."""
+    hint = proto.solution_hint
+    hint.vars.clear()
+    hint.vars.extend(range(len(values)))
+    hint.values.clear()
+    hint.values.extend(values)
+
+
 def _ok(status: int) -> bool:
     return status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
@@ -570,11 +579,7 @@ class _Lns:
             dom.clear()
             dom.extend([val, val])
         if self.values:
-            hint = self.proto.solution_hint
-            hint.vars.clear()
-            hint.vars.extend(range(len(self.values)))
-            hint.values.clear()
-            hint.values.extend(self.values)
+            _hint_all(self.proto, self.values)
         try:
             solver, status, watcher = self.s.run(self.v.model, stage, limit, report=stage == "full", **overrides)
         finally:
@@ -585,15 +590,17 @@ class _Lns:
         self.last_status = status
         if not _ok(status):
             return False
-        obj = int(round(solver.objective_value))
-        if self.objective is None or obj <= self.objective:
-            improved = self.objective is None or obj < self.objective
-            self.values = list(solver.response_proto.solution)
-            self.objective = obj
-            if improved and self.s.report is not None:
-                self.s.report(Progress(stage, obj, None, self.s.elapsed()))
-            return improved
-        return False
+        return self._keep(list(solver.response_proto.solution), int(round(solver.objective_value)), stage)
+
+    def _keep(self, values: list[int], obj: int, stage: str) -> bool:
+        """Take ``values`` (worth ``obj``) as the incumbent unless it is worse; True when it is better."""
+        if self.objective is not None and obj > self.objective:
+            return False
+        improved = self.objective is None or obj < self.objective
+        self.values, self.objective = values, obj
+        if improved and self.s.report is not None:
+            self.s.report(Progress(stage, obj, None, self.s.elapsed()))
+        return improved
 
     def objective_of(self, values: list[int]) -> int:
         obj = self.proto.objective
@@ -614,14 +621,7 @@ class _Lns:
         if _ok(status):
             rooms = _read_rooms(rv, solver)
         values = _complete_values(d, self.v, periods, rooms)
-        obj = self.objective_of(values)
-        if self.objective is None or obj <= self.objective:
-            improved = self.objective is None or obj < self.objective
-            self.values, self.objective = values, obj
-            if improved and self.s.report is not None:
-                self.s.report(Progress("rooms", obj, None, self.s.elapsed()))
-            return improved
-        return False
+        return self._keep(values, self.objective_of(values), "rooms")
 
     def candidate_step(self, limit: float, extra: int = 1) -> bool:
         """The full model on candidate rooms: each course keeps the rooms it uses and gets ``extra`` random
@@ -631,30 +631,19 @@ class _Lns:
         candidates: dict[int, list[int]] = {}
         for c in range(d.C):
             used = {incumbent.rooms[c, p] for p in incumbent.periods[c]}
-            seat = [r for r in range(d.R) if r not in used and d.pen[c][r] == 0] or [
-                r for r in range(d.R) if r not in used
-            ]
+            others = [r for r in range(d.R) if r not in used]
+            seat = [r for r in others if d.pen[c][r] == 0] or others
             candidates[c] = sorted(used | set(self.rng.sample(seat, min(extra, len(seat)))))
         cv = build_full_model(d, candidates)
-        values = _complete_values(d, cv, incumbent.periods, incumbent.rooms)
-        hint = cv.model.proto.solution_hint
-        hint.vars.extend(range(len(values)))
-        hint.values.extend(values)
+        _hint_all(cv.model.proto, _complete_values(d, cv, incumbent.periods, incumbent.rooms))
         solver, status, _ = s.run(cv.model, "candidates", limit)
         if not _ok(status):
             return False
         periods = _read_periods(d, cv, solver)
         rooms = _read_rooms(cv, solver)
+        # re-counted on the full model: the result's own objective is not trusted
         values = _complete_values(d, self.v, periods, rooms)
-        obj = self.objective_of(values)
-        assert self.objective is not None
-        if obj > self.objective:
-            return False
-        improved = obj < self.objective
-        self.values, self.objective = values, obj
-        if improved and s.report is not None:
-            s.report(Progress("candidates", obj, None, s.elapsed()))
-        return improved
+        return self._keep(values, self.objective_of(values), "candidates")
 
     def solution(self) -> _Solution:
         d = self.d
