@@ -242,7 +242,7 @@ class _Session:
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 break
             best = (solver, status)
-            value = round(solver.objective_value)
+            value = round(solver.value(expr))  # the solution's own value (objective_value can overstate it)
             report.append({"goals": level, "value": value, "bound": math.ceil(solver.best_objective_bound - 1e-6)})
             model.add(expr <= math.floor(value * (1 + priorities.tolerance) + 1e-9))
             model.clear_hints()
