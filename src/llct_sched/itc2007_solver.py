@@ -599,11 +599,12 @@ class _Lns:
         self.last_status = status
         if not _ok(status):
             return False
-        values = list(solver.response_proto.solution)
-        return self._keep(values, self.objective_of(values), stage)
+        return self._keep(list(solver.response_proto.solution), stage)
 
-    def _keep(self, values: list[int], obj: int, stage: str) -> bool:
-        """Take ``values`` (worth ``obj``) as the incumbent unless it is worse; True when it is better."""
+    def _keep(self, values: list[int], stage: str) -> bool:
+        """Take ``values`` (full-model variables) as the incumbent unless they are worse, counted from the
+        values themselves (see objective_of); True when they are better."""
+        obj = objective_of(self.proto, values)
         if self.objective is not None and obj > self.objective:
             return False
         improved = self.objective is None or obj < self.objective
@@ -611,9 +612,6 @@ class _Lns:
         if improved and self.s.report is not None:
             self.s.report(Progress(stage, obj, None, self.s.elapsed()))
         return improved
-
-    def objective_of(self, values: list[int]) -> int:
-        return objective_of(self.proto, values)
 
     def rooms_for(self, periods: dict[int, list[int]], limit: float) -> bool:
         """Rooms for fixed periods: greedy, then CP-SAT on the room model hinted with the greedy or the
@@ -629,7 +627,7 @@ class _Lns:
         if _ok(status):
             rooms = _read_rooms(rv, solver)
         values = _complete_values(d, self.v, periods, rooms)
-        return self._keep(values, self.objective_of(values), "rooms")
+        return self._keep(values, "rooms")
 
     def candidate_step(self, limit: float, extra: int = 1) -> bool:
         """The full model on candidate rooms: each course keeps the rooms it uses and gets ``extra`` random
@@ -649,9 +647,7 @@ class _Lns:
             return False
         periods = _read_periods(d, cv, solver)
         rooms = _read_rooms(cv, solver)
-        # counted on the full model (the solver's objective_value can overstate, see objective_of)
-        values = _complete_values(d, self.v, periods, rooms)
-        return self._keep(values, self.objective_of(values), "candidates")
+        return self._keep(_complete_values(d, self.v, periods, rooms), "candidates")
 
     def solution(self) -> _Solution:
         d = self.d
