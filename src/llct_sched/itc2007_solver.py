@@ -17,14 +17,18 @@ Three models share one set of data (:class:`_Data`):
 
 The search (``_Session.mode``):
 
-* ``"candidates"`` (default): the period model for half of the time, the room model for its periods,
-  then steps of the full model on **candidate rooms**: each course may use the rooms it uses now plus
-  one to three random rooms that seat it, every period is free, and CP-SAT starts from the incumbent
-  (a complete hint). The restricted model is small enough to solve well and still lets a course
-  move all its lectures into one room, which is what RoomStability needs.
+* ``"anneal"`` (default): the period model for half of the time, the room model for its periods, then
+  simulated annealing (:mod:`llct_sched.itc2007_anneal`, compiled with Numba: single lectures moved or
+  swapped, never breaking a hard rule) for half of the time left, then candidate-room steps (below)
+  from its best timetable. The annealer is what brings RoomStability down where the decomposition
+  leaves it high; CP-SAT's steps then polish.
+* ``"candidates"``: the same without annealing: after the room model, steps of the full model on
+  **candidate rooms**: each course may use the rooms it uses now plus one to three random rooms that
+  seat it, every period is free, and CP-SAT starts from the incumbent (a complete hint). The
+  restricted model is small enough to solve well and still lets a course move all its lectures into
+  one room, which is what RoomStability needs.
 * ``"own"``: our earlier large neighbourhood search on the full model (a few days or a few related
-  courses free, the rest fixed; now and then the rooms alone re-optimised); it was the default with
-  the period model given 70 % of the time.
+  courses free, the rest fixed; now and then the rooms alone re-optimised).
 * ``"cpsat"``: CP-SAT's own search on the hinted full model.
 
 Every model's objective is the weighted UD2 cost of its part, so the full model's objective on a
@@ -45,6 +49,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from llct_sched.itc2007 import UD2_WEIGHTS, ItcInstance, Lecture, UD2Cost, ud2_cost
+from llct_sched.itc2007_anneal import AnnealState, anneal, build_state, warm_up
 from llct_sched.solve import STATUS_NAMES, Progress
 
 __all__ = ["ItcResult", "solve_itc"]
@@ -111,6 +116,7 @@ class _Data:
         by_teacher: dict[str, set[int]] = {}
         for i, c in enumerate(inst.courses):
             by_teacher.setdefault(c.teacher, set()).add(i)
+        self.teachers = [sorted(members) for members in by_teacher.values()]
         for members_set in by_teacher.values():
             if len(members_set) > 1:
                 groups.add(frozenset(members_set))
@@ -372,7 +378,11 @@ class _Session:
         self.first_feasible: float | None = None
         self.phases: list[dict[str, Any]] = []
         self.period_share = 0.5
-        self.mode = "candidates"
+        self.mode = "anneal"
+        # simulated annealing (mode "anneal"): its share of the time after the rooms, its temperatures
+        self.anneal_share = 0.5
+        self.anneal_temperatures = (1.5, 0.05)
+        self.compiling: threading.Thread | None = None  # the annealer's kernels, compiled while CP-SAT works
         # one step of the candidate-room search: long enough for CP-SAT to move many courses at once
         self.step_seconds = min(20.0, max(15.0, time_limit / 15))
         self.options: dict[str, Any] = {}
@@ -531,6 +541,9 @@ def solve_itc(
 
 
 def _search(d: _Data, s: _Session) -> tuple[str, _Solution | None, int | None]:
+    if s.mode == "anneal":
+        s.compiling = threading.Thread(target=warm_up, name="anneal-warm-up", daemon=True)
+        s.compiling.start()
     # 1. periods: the decomposed model finds a feasible timetable fast and gives a lower bound
     pv = build_period_model(d)
     solver, status, watcher = s.run(pv.model, "periods", s.time_limit * s.period_share)
@@ -549,12 +562,12 @@ def _search(d: _Data, s: _Session) -> tuple[str, _Solution | None, int | None]:
     lns = _Lns(d, fv, s)
     lns.rooms_for(periods, max(0.5, min(10.0, s.remaining() * 0.25)))
     # 3. large neighbourhood search on the full model
-    if s.mode == "candidates":
-        stalls = 0
-        while s.remaining() > 1.0 and not s.interrupted and (lns.objective or 0) > bound:
-            # a step that finds nothing better offers each course one more room next time (at most 3)
-            improved = lns.candidate_step(min(s.remaining(), s.step_seconds), extra=1 + stalls % 3)
-            stalls = 0 if improved else stalls + 1
+    if s.mode == "anneal":
+        if (lns.objective or 0) > bound:
+            lns.anneal_for(s.remaining() * s.anneal_share, *s.anneal_temperatures)
+        lns.candidate_steps(bound)
+    elif s.mode == "candidates":
+        lns.candidate_steps(bound)
     elif s.mode == "own":
         lns.improve(bound)
     else:
@@ -648,6 +661,63 @@ class _Lns:
         periods = _read_periods(d, cv, solver)
         rooms = _read_rooms(cv, solver)
         return self._keep(_complete_values(d, self.v, periods, rooms), "candidates")
+
+    def anneal_state(self) -> AnnealState:
+        """The incumbent as the arrays of :mod:`llct_sched.itc2007_anneal`."""
+        d = self.d
+        sol = self.solution()
+        placed = [(c, p, sol.rooms[c, p]) for c, ps in sol.periods.items() for p in ps]
+        return build_state(d.C, d.T, d.D, d.R, d.curricula, d.teachers, d.avail, d.pen, d.mwd, placed)
+
+    def anneal_for(self, seconds: float, t_start: float, t_end: float) -> bool:
+        """Simulated annealing from the incumbent for about ``seconds``: one walk at a temperature falling
+        from ``t_start`` to ``t_end``, run in chunks of a few seconds (so that the time limit and an
+        interrupt are heard); the best timetable of each chunk is offered to the incumbent."""
+        s = self.s
+        started = s.elapsed()
+        if s.compiling is not None:  # the kernels are not ready until the warm-up is done
+            s.compiling.join(max(0.0, min(seconds, s.remaining()) - 1.0))
+            if s.compiling.is_alive():
+                return False
+        st = self.anneal_state()
+        rate = 0.0  # moves per second, measured on the first chunk
+        done = 0.0  # share of the schedule run
+        improved = False
+        while not s.interrupted and done < 1.0:
+            left = min(seconds - (s.elapsed() - started), s.remaining() - 0.5)
+            if left <= 0.05:
+                break
+            moves = 200_000 if rate == 0 else max(10_000, int(rate * min(left, 3.0)))
+            share = (
+                1.0 if rate and moves >= rate * left else min(1.0, done + (moves / rate if rate else 0.05) / seconds)
+            )
+            clock = s.elapsed()
+            run = anneal(
+                st,
+                moves,
+                t_start * (t_end / t_start) ** done,
+                t_start * (t_end / t_start) ** share,
+                seed=self.rng.randrange(1 << 30),
+            )
+            rate = moves / max(1e-3, s.elapsed() - clock)
+            done = share
+            st.period, st.room = run.last_period, run.last_room
+            periods: dict[int, list[int]] = {c: [] for c in range(self.d.C)}
+            rooms: dict[tuple[int, int], int] = {}
+            for c, p, r in zip(st.course.tolist(), run.best_period.tolist(), run.best_room.tolist(), strict=True):
+                periods[c].append(p)
+                rooms[c, p] = r
+            improved |= self._keep(_complete_values(self.d, self.v, periods, rooms), "anneal")
+        return improved
+
+    def candidate_steps(self, bound: int) -> None:
+        """Candidate-room steps until the time is up or the bound is reached."""
+        s = self.s
+        stalls = 0
+        while s.remaining() > 1.0 and not s.interrupted and (self.objective or 0) > bound:
+            # a step that finds nothing better offers each course one more room next time (at most 3)
+            improved = self.candidate_step(min(s.remaining(), s.step_seconds), extra=1 + stalls % 3)
+            stalls = 0 if improved else stalls + 1
 
     def solution(self) -> _Solution:
         d = self.d

@@ -1,0 +1,375 @@
+"""Simulated annealing for ITC-2007 Track 3 (UD2), compiled with Numba.
+
+It polishes a hard-feasible timetable and never leaves hard feasibility: a move takes one lecture to a
+random (period, room); when that room is taken at that period, the two lectures swap places. A move
+whose result breaks a hard rule (a conflict in a curriculum or for a teacher, an unavailable period)
+is not made. The soft cost (the weighted UD2 cost) is kept up to date incrementally, one rule at a
+time (:func:`_take_out`, :func:`_put_in`), and a move is accepted with the Metropolis rule.
+
+The state is a few integer arrays (:class:`AnnealState`); :func:`anneal` runs a given number of moves
+at a geometrically falling temperature and returns the best timetable seen and the last. Its costs
+counted here must equal :func:`llct_sched.itc2007.ud2_cost` (the tests check it). The kernels are
+compiled on first use and cached by Numba; :func:`warm_up` does that ahead, e.g. in a thread while
+CP-SAT works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+from llct_sched.itc2007 import UD2_WEIGHTS
+
+__all__ = ["AnnealRun", "AnnealState", "anneal", "build_state", "state_cost", "warm_up"]
+
+W_MWD = UD2_WEIGHTS["min_working_days"]
+W_ISO = UD2_WEIGHTS["isolated_lectures"]
+W_STAB = UD2_WEIGHTS["room_stability"]
+
+
+@dataclass
+class AnnealState:
+    """A timetable as arrays: lecture ``i`` of course ``course[i]`` is at ``period[i]`` in ``room[i]``."""
+
+    course: np.ndarray  # (L,) course of each lecture
+    period: np.ndarray  # (L,)
+    room: np.ndarray  # (L,)
+    groups: np.ndarray  # (C, G_max) conflict groups of each course (curricula, then its teacher), -1 padded
+    iso_weight: np.ndarray  # (G,) W_ISO x multiplicity for a curriculum, 0 for a teacher
+    available: np.ndarray  # (C, P) 1 where the course may lecture
+    penalty: np.ndarray  # (C, R) capacity overflow
+    min_days: np.ndarray  # (C,)
+    n_groups: int
+    n_periods: int
+    n_rooms: int
+    n_days: int
+    per_day: int
+
+    @property
+    def dims(self) -> tuple[int, int, int, int, int, int]:
+        """(courses, groups, periods, rooms, days, periods per day) for the kernels."""
+        return (self.groups.shape[0], self.n_groups, self.n_periods, self.n_rooms, self.n_days, self.per_day)
+
+
+def build_state(
+    courses: int,
+    periods_per_day: int,
+    days: int,
+    rooms: int,
+    curricula: list[tuple[tuple[int, ...], int]],
+    teachers: list[list[int]],
+    available: list[list[int]],
+    penalty: list[list[int]],
+    min_days: list[int],
+    placed: list[tuple[int, int, int]],
+) -> AnnealState:
+    """Arrays for a timetable: ``placed`` holds (course, period, room) per lecture; ``curricula`` the
+    member courses of each (merged) curriculum with its multiplicity; ``teachers`` the courses of each
+    teacher; ``available`` the allowed periods of each course."""
+    n_periods = periods_per_day * days
+    member_of: list[list[int]] = [[] for _ in range(courses)]
+    weights: list[int] = []
+    for curriculum, mult in curricula:
+        for c in curriculum:
+            member_of[c].append(len(weights))
+        weights.append(W_ISO * mult)
+    for members in teachers:
+        for c in members:
+            member_of[c].append(len(weights))
+        weights.append(0)
+    width = max(1, max(len(g) for g in member_of))
+    groups = np.full((courses, width), -1, dtype=np.int32)
+    for c, gs in enumerate(member_of):
+        groups[c, : len(gs)] = gs
+    avail = np.zeros((courses, n_periods), dtype=np.int8)
+    for c, ps in enumerate(available):
+        avail[c, ps] = 1
+    return AnnealState(
+        course=np.array([c for c, _, _ in placed], dtype=np.int32),
+        period=np.array([p for _, p, _ in placed], dtype=np.int32),
+        room=np.array([r for _, _, r in placed], dtype=np.int32),
+        groups=groups,
+        iso_weight=np.array(weights, dtype=np.int32),
+        available=avail,
+        penalty=np.array(penalty, dtype=np.int32).reshape(courses, rooms),
+        min_days=np.array(min_days, dtype=np.int32),
+        n_groups=len(weights),
+        n_periods=n_periods,
+        n_rooms=rooms,
+        n_days=days,
+        per_day=periods_per_day,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Compiled kernels: counters and incremental cost per rule
+# --------------------------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _isolated_near(busy: Any, g: int, p: int, per_day: int) -> int:
+    """Isolated lectures of group ``g`` at ``p`` and its neighbours in the same day."""
+    first = p - p % per_day
+    last = first + per_day - 1
+    total = 0
+    for q in range(max(first, p - 1), min(last, p + 1) + 1):
+        if busy[g, q] == 0:
+            continue
+        if q > first and busy[g, q - 1] > 0:
+            continue
+        if q < last and busy[g, q + 1] > 0:
+            continue
+        total += 1
+    return total
+
+
+@njit(cache=True)
+def _short(days_used: int, min_days: int) -> int:
+    return max(0, min_days - days_used)
+
+
+@njit(cache=True)
+def _take_out(lec, c, p, r, board, rules):  # type: ignore[no-untyped-def]
+    """Remove lecture ``lec`` of course ``c`` from (p, r); return the change of the soft cost."""
+    occ, busy, day_count, days_used, room_count, rooms_used = board
+    groups, iso_weight, penalty, min_days, per_day = rules
+    delta = -penalty[c, r]
+    for k in range(groups.shape[1]):
+        g = groups[c, k]
+        if g < 0:
+            break
+        if iso_weight[g] > 0:
+            before = _isolated_near(busy, g, p, per_day)
+            busy[g, p] -= 1
+            delta += iso_weight[g] * (_isolated_near(busy, g, p, per_day) - before)
+        else:
+            busy[g, p] -= 1
+    day = p // per_day
+    day_count[c, day] -= 1
+    if day_count[c, day] == 0:
+        delta += W_MWD * (_short(days_used[c] - 1, min_days[c]) - _short(days_used[c], min_days[c]))
+        days_used[c] -= 1
+    room_count[c, r] -= 1
+    if room_count[c, r] == 0:
+        if rooms_used[c] > 1:
+            delta -= W_STAB
+        rooms_used[c] -= 1
+    occ[p, r] = -1
+    return delta
+
+
+@njit(cache=True)
+def _put_in(lec, c, p, r, board, rules):  # type: ignore[no-untyped-def]
+    """Place lecture ``lec`` of course ``c`` at (p, r); return the change of the soft cost."""
+    occ, busy, day_count, days_used, room_count, rooms_used = board
+    groups, iso_weight, penalty, min_days, per_day = rules
+    delta = penalty[c, r]
+    for k in range(groups.shape[1]):
+        g = groups[c, k]
+        if g < 0:
+            break
+        if iso_weight[g] > 0:
+            before = _isolated_near(busy, g, p, per_day)
+            busy[g, p] += 1
+            delta += iso_weight[g] * (_isolated_near(busy, g, p, per_day) - before)
+        else:
+            busy[g, p] += 1
+    day = p // per_day
+    if day_count[c, day] == 0:
+        delta += W_MWD * (_short(days_used[c] + 1, min_days[c]) - _short(days_used[c], min_days[c]))
+        days_used[c] += 1
+    day_count[c, day] += 1
+    if room_count[c, r] == 0:
+        if rooms_used[c] >= 1:
+            delta += W_STAB
+        rooms_used[c] += 1
+    room_count[c, r] += 1
+    occ[p, r] = lec
+    return delta
+
+
+@njit(cache=True)
+def _may_move_to(c, p, other_course, busy, groups, available):  # type: ignore[no-untyped-def]
+    """True when course ``c`` may move to ``p`` once a lecture of ``other_course`` (-1: none) has left ``p``."""
+    if available[c, p] == 0:
+        return False
+    for k in range(groups.shape[1]):
+        g = groups[c, k]
+        if g < 0:
+            break
+        load = busy[g, p]
+        if load > 0 and other_course >= 0:
+            for j in range(groups.shape[1]):
+                h = groups[other_course, j]
+                if h < 0:
+                    break
+                if h == g:
+                    load -= 1
+                    break
+        if load > 0:
+            return False
+    return True
+
+
+@njit(cache=True)
+def _counters(course, period, room, groups, dims):  # type: ignore[no-untyped-def]
+    """Occupancy and the counters the incremental cost needs, counted from scratch."""
+    n_courses, n_groups, n_periods, n_rooms, n_days, per_day = dims
+    occ = np.full((n_periods, n_rooms), -1, dtype=np.int32)
+    busy = np.zeros((n_groups, n_periods), dtype=np.int32)
+    day_count = np.zeros((n_courses, n_days), dtype=np.int32)
+    days_used = np.zeros(n_courses, dtype=np.int32)
+    room_count = np.zeros((n_courses, n_rooms), dtype=np.int32)
+    rooms_used = np.zeros(n_courses, dtype=np.int32)
+    for lec in range(course.shape[0]):
+        c, p, r = course[lec], period[lec], room[lec]
+        occ[p, r] = lec
+        for k in range(groups.shape[1]):
+            g = groups[c, k]
+            if g < 0:
+                break
+            busy[g, p] += 1
+        day = p // per_day
+        if day_count[c, day] == 0:
+            days_used[c] += 1
+        day_count[c, day] += 1
+        if room_count[c, r] == 0:
+            rooms_used[c] += 1
+        room_count[c, r] += 1
+    return occ, busy, day_count, days_used, room_count, rooms_used
+
+
+@njit(cache=True)
+def _soft_cost(course, period, room, groups, iso_weight, penalty, min_days, dims):  # type: ignore[no-untyped-def]
+    """The weighted UD2 soft cost, counted from scratch."""
+    n_courses, n_groups, n_periods, _, _, per_day = dims
+    _, busy, _, days_used, _, rooms_used = _counters(course, period, room, groups, dims)
+    total = 0
+    for lec in range(course.shape[0]):
+        total += penalty[course[lec], room[lec]]
+    for c in range(n_courses):
+        if rooms_used[c] > 1:
+            total += W_STAB * (rooms_used[c] - 1)
+        total += W_MWD * _short(days_used[c], min_days[c])
+    for g in range(n_groups):
+        if iso_weight[g] == 0:
+            continue
+        for p in range(n_periods):
+            if busy[g, p] == 0:
+                continue
+            t = p % per_day
+            if t > 0 and busy[g, p - 1] > 0:
+                continue
+            if t < per_day - 1 and busy[g, p + 1] > 0:
+                continue
+            total += iso_weight[g]
+    return total
+
+
+@njit(cache=True)
+def _anneal(
+    course, period, room, groups, iso_weight, available, penalty, min_days, dims, moves, t_start, t_end, same_room, seed
+):  # type: ignore[no-untyped-def]  # noqa: E501
+    """The walk: ``period`` and ``room`` are changed in place and end as its last timetable."""
+    np.random.seed(seed)
+    _, _, n_periods, n_rooms, _, per_day = dims
+    board = _counters(course, period, room, groups, dims)
+    occ, busy = board[0], board[1]
+    rules = (groups, iso_weight, penalty, min_days, per_day)
+    cost = _soft_cost(course, period, room, groups, iso_weight, penalty, min_days, dims)
+    best = cost
+    best_period = period.copy()
+    best_room = room.copy()
+    n_lectures = course.shape[0]
+    ratio = (t_end / t_start) ** (1.0 / max(1, moves))
+    temp = t_start
+    accepted = 0
+    for _ in range(moves):
+        temp *= ratio
+        lec = np.random.randint(n_lectures)
+        c, p1, r1 = course[lec], period[lec], room[lec]
+        p2 = np.random.randint(n_periods)
+        r2 = r1 if np.random.random() < same_room else np.random.randint(n_rooms)
+        if p2 == p1 and r2 == r1:
+            continue
+        other = occ[p2, r2]
+        c2 = -1 if other < 0 else course[other]
+        if c2 == c:
+            continue
+        if p2 != p1:
+            if available[c, p2] == 0 or (c2 >= 0 and available[c2, p1] == 0):
+                continue
+            if not _may_move_to(c, p2, c2, busy, groups, available):
+                continue
+            if c2 >= 0 and not _may_move_to(c2, p1, c, busy, groups, available):
+                continue
+        delta = _take_out(lec, c, p1, r1, board, rules)
+        if c2 >= 0:
+            delta += _take_out(other, c2, p2, r2, board, rules)
+        delta += _put_in(lec, c, p2, r2, board, rules)
+        if c2 >= 0:
+            delta += _put_in(other, c2, p1, r1, board, rules)
+        if delta <= 0 or np.random.random() < np.exp(-delta / temp):
+            period[lec], room[lec] = p2, r2
+            if c2 >= 0:
+                period[other], room[other] = p1, r1
+            cost += delta
+            accepted += 1
+            if cost < best:
+                best = cost
+                best_period[:] = period
+                best_room[:] = room
+        else:  # undo
+            _take_out(lec, c, p2, r2, board, rules)
+            if c2 >= 0:
+                _take_out(other, c2, p1, r1, board, rules)
+            _put_in(lec, c, p1, r1, board, rules)
+            if c2 >= 0:
+                _put_in(other, c2, p2, r2, board, rules)
+    return best, best_period, best_room, cost, accepted
+
+
+def state_cost(st: AnnealState, period: np.ndarray | None = None, room: np.ndarray | None = None) -> int:
+    """The UD2 soft cost of the state's timetable (or of ``period``/``room`` in its place)."""
+    period = st.period if period is None else period
+    room = st.room if room is None else room
+    return int(_soft_cost(st.course, period, room, st.groups, st.iso_weight, st.penalty, st.min_days, st.dims))
+
+
+@dataclass
+class AnnealRun:
+    """What one call of :func:`anneal` did: the best timetable seen (as periods and rooms per lecture, in
+    the state's lecture order), the timetable where the walk ended, and their costs."""
+
+    best: int
+    best_period: np.ndarray
+    best_room: np.ndarray
+    last: int
+    last_period: np.ndarray
+    last_room: np.ndarray
+    accepted: int
+
+
+def anneal(
+    st: AnnealState, moves: int, t_start: float, t_end: float, same_room: float = 0.5, seed: int = 0
+) -> AnnealRun:
+    """Run ``moves`` annealing moves from the state's timetable at a temperature falling geometrically
+    from ``t_start`` to ``t_end``; ``same_room`` is the share of moves that keep the lecture's room. The
+    state itself is left as it was."""
+    period, room = st.period.copy(), st.room.copy()
+    rules = (st.course, period, room, st.groups, st.iso_weight, st.available, st.penalty, st.min_days, st.dims)
+    best, best_period, best_room, last, accepted = _anneal(
+        *rules, int(moves), float(t_start), float(t_end), float(same_room), int(seed)
+    )
+    return AnnealRun(int(best), best_period, best_room, int(last), period, room, int(accepted))
+
+
+def warm_up() -> None:
+    """Compile the kernels, or load them from Numba's cache, on a one-lecture timetable (about 10 s the
+    first time on a machine, well under a second after)."""
+    st = build_state(1, 1, 1, 1, [((0,), 1)], [[0]], [[0]], [[0]], [0], [(0, 0, 0)])
+    anneal(st, 1, 1.0, 0.5)
+    state_cost(st)

@@ -1,0 +1,141 @@
+"""Tests for llct_sched.itc2007_anneal: the annealer's incremental cost against the independent UD2 count
+(llct_sched.itc2007.ud2_cost), and hard feasibility of everything it returns."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from llct_sched.itc2007 import Course, Curriculum, ItcInstance, Lecture, Room, read_ectt, ud2_cost
+from llct_sched.itc2007_anneal import AnnealState, anneal, build_state, state_cost
+from llct_sched.itc2007_solver import _Data, greedy_rooms, solve_itc
+
+BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
+
+needs_bench = pytest.mark.skipif(
+    not (BENCH_DIR / "toy.ectt").is_file(), reason=f"ITC-2007 benchmark directory not found at {BENCH_DIR}"
+)
+
+
+def _state(inst: ItcInstance, placed: list[tuple[int, int, int]]) -> AnnealState:
+    d = _Data(inst)
+    return build_state(d.C, d.T, d.D, d.R, d.curricula, d.teachers, d.avail, d.pen, d.mwd, placed)
+
+
+def _lectures(inst: ItcInstance, st_: AnnealState, period: np.ndarray, room: np.ndarray) -> list[Lecture]:
+    T = inst.periods_per_day
+    return [
+        Lecture(inst.courses[c].name, inst.rooms[r].name, p // T, p % T)
+        for c, p, r in zip(st_.course.tolist(), period.tolist(), room.tolist(), strict=True)
+    ]
+
+
+@needs_bench
+@pytest.mark.parametrize("name", ["comp01", "comp07"])
+def test_annealing_a_competition_timetable_counts_like_ud2_and_stays_hard_feasible(name: str) -> None:
+    inst = read_ectt(BENCH_DIR / f"{name}.ectt")
+    d = _Data(inst)
+    quick = solve_itc(inst, time_limit=3, workers=2)
+    assert quick.cost is not None and quick.cost.feasible
+    periods: dict[int, list[int]] = {c: [] for c in range(d.C)}
+    for lec in quick.lectures:
+        periods[d.index[lec.course]].append(lec.period(d.T))
+    rooms = greedy_rooms(d, periods)  # a worse room assignment than the solver's: room for improvement
+    placed = [(c, p, rooms[c, p]) for c, ps in periods.items() for p in ps]
+    start = ud2_cost(inst, [Lecture(inst.courses[c].name, inst.rooms[r].name, p // d.T, p % d.T) for c, p, r in placed])
+    state = _state(inst, placed)
+    assert state_cost(state) == start.total
+    run = anneal(state, 300_000, 1.0, 0.05, seed=3)
+    cost = ud2_cost(inst, _lectures(inst, state, run.best_period, run.best_room))
+    assert cost.hard_violations == 0, cost.report()
+    assert len(cost.warnings) == 0
+    assert run.best == cost.total < start.total  # greedy rooms leave room stability to gain
+    last = ud2_cost(inst, _lectures(inst, state, run.last_period, run.last_room))
+    assert last.hard_violations == 0 and run.last == last.total >= run.best
+    assert run.accepted > 0
+    assert state_cost(state) == start.total  # the state itself is left as it was
+
+
+@st.composite
+def _timetabled_instance(draw: st.DrawFn) -> tuple[ItcInstance, list[tuple[int, int, int]]]:
+    """A small random instance with a hard-feasible timetable: lectures placed first, then curricula and
+    teachers drawn among courses that never share a period, unavailability among periods not used."""
+    days = draw(st.integers(1, 3))
+    per_day = draw(st.integers(1, 4))
+    n_periods = days * per_day
+    n_rooms = draw(st.integers(1, 3))
+    n_courses = draw(st.integers(1, 6))
+    rng = random.Random(draw(st.integers(0, 10**6)))
+    free = [(p, r) for p in range(n_periods) for r in range(n_rooms)]
+    rng.shuffle(free)
+    placed: list[tuple[int, int, int]] = []
+    used: list[set[int]] = []
+    for c in range(n_courses):
+        want = rng.randint(1, 3)
+        mine: set[int] = set()
+        for p, r in list(free):
+            if len(mine) == want:
+                break
+            if p not in mine:
+                mine.add(p)
+                free.remove((p, r))
+                placed.append((c, p, r))
+        used.append(mine)
+
+    def apart(group: list[int]) -> bool:
+        return all(not (used[a] & used[b]) for i, a in enumerate(group) for b in group[i + 1 :])
+
+    curricula = []
+    for q in range(rng.randint(1, 4)):
+        group = sorted(rng.sample(range(n_courses), rng.randint(1, n_courses)))
+        if apart(group):
+            curricula.append(Curriculum(f"q{q}", tuple(f"c{c}" for c in group)))
+    teacher = list(range(n_courses))
+    for c in range(1, n_courses):
+        t = rng.randrange(c)
+        if apart([c, *[k for k in range(c) if teacher[k] == teacher[t]]]):
+            teacher[c] = teacher[t]
+    courses = tuple(
+        Course(f"c{c}", f"t{teacher[c]}", len(used[c]), rng.randint(0, len(used[c]) + 1), rng.randint(5, 40))
+        for c in range(n_courses)
+    )
+    unavailable = frozenset(
+        (f"c{c}", p // per_day, p % per_day)
+        for c in range(n_courses)
+        for p in range(n_periods)
+        if p not in used[c] and rng.random() < 0.3
+    )
+    rooms = tuple(Room(f"r{r}", rng.randint(5, 40)) for r in range(n_rooms))
+    inst = ItcInstance(
+        name="random",
+        days=days,
+        periods_per_day=per_day,
+        courses=courses,
+        rooms=rooms,
+        curricula=tuple(curricula),
+        unavailability=unavailable,
+    )
+    return inst, placed
+
+
+@settings(max_examples=60, deadline=None)
+@given(_timetabled_instance(), st.integers(1, 3000), st.floats(0.05, 5.0), st.integers(0, 2**20))
+def test_annealing_keeps_ud2_count_and_hard_feasibility_on_random_instances(
+    case: tuple[ItcInstance, list[tuple[int, int, int]]], moves: int, temperature: float, seed: int
+) -> None:
+    inst, placed = case
+    state = _state(inst, placed)
+    start = ud2_cost(inst, _lectures(inst, state, state.period, state.room))
+    assert start.hard_violations == 0, start.report()
+    assert state_cost(state) == start.total
+    run = anneal(state, moves, temperature, temperature / 10, same_room=0.3, seed=seed)
+    for cost_, period, room in ((run.best, run.best_period, run.best_room), (run.last, run.last_period, run.last_room)):
+        cost = ud2_cost(inst, _lectures(inst, state, period, room))
+        assert cost.hard_violations == 0, cost.report()
+        assert cost_ == cost.total  # the incrementally kept cost is the UD2 count
+    assert run.best <= run.last and run.best <= start.total
