@@ -676,7 +676,9 @@ class _Lns:
         s = self.s
         started = s.elapsed()
         if s.compiling is not None:  # the kernels are not ready until the warm-up is done
-            s.compiling.join(max(0.0, min(seconds, s.remaining()) - 1.0))
+            give_up = started + max(0.0, min(seconds, s.remaining()) - 1.0)
+            while s.compiling.is_alive() and not s.interrupted and s.elapsed() < give_up:
+                s.compiling.join(0.1)
             if s.compiling.is_alive():
                 return False
         st = self.anneal_state()
