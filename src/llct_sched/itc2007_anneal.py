@@ -4,7 +4,7 @@ It polishes a hard-feasible timetable and never leaves hard feasibility: a move 
 random (period, room); when that room is taken at that period, the two lectures swap places. A move
 whose result breaks a hard rule (a conflict in a curriculum or for a teacher, an unavailable period)
 is not made. The soft cost (the weighted UD2 cost) is kept up to date incrementally, one rule at a
-time (:func:`_take_out`, :func:`_put_in`), and a move is accepted with the Metropolis rule.
+time (:func:`_shift`), and a move is accepted with the Metropolis rule.
 
 The state is a few integer arrays (:class:`AnnealState`); :func:`anneal` runs a given number of moves
 at a geometrically falling temperature and returns the best timetable seen and the last. Its costs
@@ -132,62 +132,30 @@ def _short(days_used: int, min_days: int) -> int:
 
 
 @njit(cache=True)
-def _take_out(lec, c, p, r, board, rules):  # type: ignore[no-untyped-def]
-    """Remove lecture ``lec`` of course ``c`` from (p, r); return the change of the soft cost."""
+def _shift(lec, c, p, r, step, board, rules):  # type: ignore[no-untyped-def]
+    """Put lecture ``lec`` of course ``c`` at (p, r) (``step`` 1) or take it out (``step`` -1); update the
+    counters and return the change of the soft cost, one rule after the other."""
     occ, busy, day_count, days_used, room_count, rooms_used = board
     groups, iso_weight, penalty, min_days, per_day = rules
-    delta = -penalty[c, r]
+    delta = step * penalty[c, r]
     for k in range(groups.shape[1]):
         g = groups[c, k]
         if g < 0:
             break
+        before = _isolated_near(busy, g, p, per_day) if iso_weight[g] > 0 else 0
+        busy[g, p] += step
         if iso_weight[g] > 0:
-            before = _isolated_near(busy, g, p, per_day)
-            busy[g, p] -= 1
             delta += iso_weight[g] * (_isolated_near(busy, g, p, per_day) - before)
-        else:
-            busy[g, p] -= 1
     day = p // per_day
-    day_count[c, day] -= 1
-    if day_count[c, day] == 0:
-        delta += W_MWD * (_short(days_used[c] - 1, min_days[c]) - _short(days_used[c], min_days[c]))
-        days_used[c] -= 1
-    room_count[c, r] -= 1
-    if room_count[c, r] == 0:
-        if rooms_used[c] > 1:
-            delta -= W_STAB
-        rooms_used[c] -= 1
-    occ[p, r] = -1
-    return delta
-
-
-@njit(cache=True)
-def _put_in(lec, c, p, r, board, rules):  # type: ignore[no-untyped-def]
-    """Place lecture ``lec`` of course ``c`` at (p, r); return the change of the soft cost."""
-    occ, busy, day_count, days_used, room_count, rooms_used = board
-    groups, iso_weight, penalty, min_days, per_day = rules
-    delta = penalty[c, r]
-    for k in range(groups.shape[1]):
-        g = groups[c, k]
-        if g < 0:
-            break
-        if iso_weight[g] > 0:
-            before = _isolated_near(busy, g, p, per_day)
-            busy[g, p] += 1
-            delta += iso_weight[g] * (_isolated_near(busy, g, p, per_day) - before)
-        else:
-            busy[g, p] += 1
-    day = p // per_day
-    if day_count[c, day] == 0:
-        delta += W_MWD * (_short(days_used[c] + 1, min_days[c]) - _short(days_used[c], min_days[c]))
-        days_used[c] += 1
-    day_count[c, day] += 1
-    if room_count[c, r] == 0:
-        if rooms_used[c] >= 1:
-            delta += W_STAB
-        rooms_used[c] += 1
-    room_count[c, r] += 1
-    occ[p, r] = lec
+    day_count[c, day] += step
+    if day_count[c, day] == (1 if step > 0 else 0):  # the course starts or stops using that day
+        delta += W_MWD * (_short(days_used[c] + step, min_days[c]) - _short(days_used[c], min_days[c]))
+        days_used[c] += step
+    room_count[c, r] += step
+    if room_count[c, r] == (1 if step > 0 else 0):  # the course starts or stops using that room
+        delta += W_STAB * (max(0, rooms_used[c] + step - 1) - max(0, rooms_used[c] - 1))
+        rooms_used[c] += step
+    occ[p, r] = lec if step > 0 else -1
     return delta
 
 
@@ -306,12 +274,12 @@ def _anneal(
                 continue
             if c2 >= 0 and not _may_move_to(c2, p1, c, busy, groups, available):
                 continue
-        delta = _take_out(lec, c, p1, r1, board, rules)
+        delta = _shift(lec, c, p1, r1, -1, board, rules)
         if c2 >= 0:
-            delta += _take_out(other, c2, p2, r2, board, rules)
-        delta += _put_in(lec, c, p2, r2, board, rules)
+            delta += _shift(other, c2, p2, r2, -1, board, rules)
+        delta += _shift(lec, c, p2, r2, 1, board, rules)
         if c2 >= 0:
-            delta += _put_in(other, c2, p1, r1, board, rules)
+            delta += _shift(other, c2, p1, r1, 1, board, rules)
         if delta <= 0 or np.random.random() < np.exp(-delta / temp):
             period[lec], room[lec] = p2, r2
             if c2 >= 0:
@@ -323,12 +291,12 @@ def _anneal(
                 best_period[:] = period
                 best_room[:] = room
         else:  # undo
-            _take_out(lec, c, p2, r2, board, rules)
+            _shift(lec, c, p2, r2, -1, board, rules)
             if c2 >= 0:
-                _take_out(other, c2, p1, r1, board, rules)
-            _put_in(lec, c, p1, r1, board, rules)
+                _shift(other, c2, p1, r1, -1, board, rules)
+            _shift(lec, c, p1, r1, 1, board, rules)
             if c2 >= 0:
-                _put_in(other, c2, p2, r2, board, rules)
+                _shift(other, c2, p2, r2, 1, board, rules)
     return best, best_period, best_room, cost, accepted
 
 
