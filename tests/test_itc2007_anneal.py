@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from llct_sched.itc2007 import Course, Curriculum, ItcInstance, Lecture, Room, read_ectt, ud2_cost
 from llct_sched.itc2007_anneal import AnnealState, anneal, build_state, state_cost
-from llct_sched.itc2007_solver import _Data, greedy_rooms, solve_itc
+from llct_sched.itc2007_solver import _Data, _Lns, _Session, build_full_model, greedy_rooms, solve_itc
 
 BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
 
@@ -33,6 +33,30 @@ def _lectures(inst: ItcInstance, st_: AnnealState, period: np.ndarray, room: np.
         Lecture(inst.courses[c].name, inst.rooms[r].name, p // T, p % T)
         for c, p, r in zip(st_.course.tolist(), period.tolist(), room.tolist(), strict=True)
     ]
+
+
+@needs_bench
+def test_parallel_walks_in_the_solver_give_a_better_hard_feasible_incumbent() -> None:
+    """The solver's annealing stage (two walks in threads) from greedy rooms: the incumbent it keeps is
+    hard-feasible, counted like UD2, and better than where it started."""
+    inst = read_ectt(BENCH_DIR / "comp07.ectt")
+    d = _Data(inst)
+    quick = solve_itc(inst, time_limit=3, workers=2)
+    assert quick.cost is not None and quick.cost.feasible
+    periods: dict[int, list[int]] = {c: [] for c in range(d.C)}
+    for lec in quick.lectures:
+        periods[d.index[lec.course]].append(lec.period(d.T))
+    session = _Session(time_limit=60, workers=2, seed=0, report=None)
+    assert session.chains == 2
+    lns = _Lns(d, build_full_model(d), session)
+    lns.rooms_for(periods, 0.05)  # greedy rooms (CP-SAT has no time to better them much)
+    start = lns.objective
+    assert start is not None
+    assert lns.anneal_for(3.0, 1.0, 0.05)
+    best = lns.solution()
+    cost = ud2_cost(inst, d.lectures_of(best.periods, best.rooms))
+    assert cost.hard_violations == 0, cost.report()
+    assert cost.total == lns.objective < start
 
 
 @needs_bench

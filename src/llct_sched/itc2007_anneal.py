@@ -109,7 +109,7 @@ def build_state(
 # --------------------------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _isolated_near(busy: Any, g: int, p: int, per_day: int) -> int:
     """Isolated lectures of group ``g`` at ``p`` and its neighbours in the same day."""
     first = p - p % per_day
@@ -126,12 +126,12 @@ def _isolated_near(busy: Any, g: int, p: int, per_day: int) -> int:
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _short(days_used: int, min_days: int) -> int:
     return max(0, min_days - days_used)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _shift(lec, c, p, r, step, board, rules):  # type: ignore[no-untyped-def]
     """Put lecture ``lec`` of course ``c`` at (p, r) (``step`` 1) or take it out (``step`` -1); update the
     counters and return the change of the soft cost, one rule after the other."""
@@ -159,7 +159,7 @@ def _shift(lec, c, p, r, step, board, rules):  # type: ignore[no-untyped-def]
     return delta
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _may_move_to(c, p, other_course, busy, groups, available):  # type: ignore[no-untyped-def]
     """True when course ``c`` may move to ``p`` once a lecture of ``other_course`` (-1: none) has left ``p``."""
     if available[c, p] == 0:
@@ -182,7 +182,7 @@ def _may_move_to(c, p, other_course, busy, groups, available):  # type: ignore[n
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _counters(course, period, room, groups, dims):  # type: ignore[no-untyped-def]
     """Occupancy and the counters the incremental cost needs, counted from scratch."""
     n_courses, n_groups, n_periods, n_rooms, n_days, per_day = dims
@@ -210,7 +210,7 @@ def _counters(course, period, room, groups, dims):  # type: ignore[no-untyped-de
     return occ, busy, day_count, days_used, room_count, rooms_used
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _soft_cost(course, period, room, groups, iso_weight, penalty, min_days, dims):  # type: ignore[no-untyped-def]
     """The weighted UD2 soft cost, counted from scratch."""
     n_courses, n_groups, n_periods, _, _, per_day = dims
@@ -237,7 +237,7 @@ def _soft_cost(course, period, room, groups, iso_weight, penalty, min_days, dims
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _anneal(
     course, period, room, groups, iso_weight, available, penalty, min_days, dims, moves, t_start, t_end, same_room, seed
 ):  # type: ignore[no-untyped-def]  # noqa: E501

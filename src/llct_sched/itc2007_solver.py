@@ -17,11 +17,11 @@ Three models share one set of data (:class:`_Data`):
 
 The search (``_Session.mode``):
 
-* ``"anneal"`` (default): the period model for half of the time, the room model for its periods, then
+* ``"anneal"`` (default): the period model for 30 % of the time, the room model for its periods, then
   simulated annealing (:mod:`llct_sched.itc2007_anneal`, compiled with Numba: single lectures moved or
-  swapped, never breaking a hard rule) for half of the time left, then candidate-room steps (below)
-  from its best timetable. The annealer is what brings RoomStability down where the decomposition
-  leaves it high; CP-SAT's steps then polish.
+  swapped, never breaking a hard rule; one independent walk per worker, in threads) for 70 % of the
+  time left, then candidate-room steps (below) from its best timetable. The annealer is what brings
+  RoomStability down where the decomposition leaves it high; CP-SAT's steps then polish.
 * ``"candidates"``: the same without annealing: after the room model, steps of the full model on
   **candidate rooms**: each course may use the rooms it uses now plus one to three random rooms that
   seat it, every period is free, and CP-SAT starts from the incumbent (a complete hint). The
@@ -37,11 +37,13 @@ solution equals ``ud2_cost(...).total``.
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -377,12 +379,13 @@ class _Session:
         self.current: cp_model.CpSolver | None = None
         self.first_feasible: float | None = None
         self.phases: list[dict[str, Any]] = []
-        self.period_share = 0.5
+        self.period_share = 0.3
         self.mode = "anneal"
         # simulated annealing (mode "anneal"): its share of the time after the rooms, its temperatures
-        self.anneal_share = 0.5
+        self.anneal_share = 0.7
         self.anneal_temperatures = (1.5, 0.05)
         self.compiling: threading.Thread | None = None  # the annealer's kernels, compiled while CP-SAT works
+        self.chains = max(1, workers or os.cpu_count() or 1)  # annealing walks run side by side
         # one step of the candidate-room search: long enough for CP-SAT to move many courses at once
         self.step_seconds = min(20.0, max(15.0, time_limit / 15))
         self.options: dict[str, Any] = {}
@@ -670,47 +673,62 @@ class _Lns:
         return build_state(d.C, d.T, d.D, d.R, d.curricula, d.teachers, d.avail, d.pen, d.mwd, placed)
 
     def anneal_for(self, seconds: float, t_start: float, t_end: float) -> bool:
-        """Simulated annealing from the incumbent for about ``seconds``: one walk at a temperature falling
-        from ``t_start`` to ``t_end``, run in chunks of a few seconds (so that the time limit and an
-        interrupt are heard); the best timetable of each chunk is offered to the incumbent."""
+        """Simulated annealing from the incumbent for about ``seconds``: one independent walk per worker
+        (in threads; the kernels release the GIL), each at a temperature falling from ``t_start`` to
+        ``t_end``, run in chunks of a few seconds so that the time limit and an interrupt are heard. The
+        best timetable of each chunk is offered to the incumbent."""
         s = self.s
         started = s.elapsed()
-        if s.compiling is not None:  # the kernels are not ready until the warm-up is done
-            give_up = started + max(0.0, min(seconds, s.remaining()) - 1.0)
-            while s.compiling.is_alive() and not s.interrupted and s.elapsed() < give_up:
-                s.compiling.join(0.1)
-            if s.compiling.is_alive():
-                return False
-        st = self.anneal_state()
-        rate = 0.0  # moves per second, measured on the first chunk
+        if not self._kernels_ready(started + max(0.0, min(seconds, s.remaining()) - 1.0)):
+            return False
+        walks = [self.anneal_state() for _ in range(s.chains)]
+        rate = 0.0  # moves per second of one walk, measured on the first chunk
         done = 0.0  # share of the schedule run
         improved = False
-        while not s.interrupted and done < 1.0:
-            left = min(seconds - (s.elapsed() - started), s.remaining() - 0.5)
-            if left <= 0.05:
-                break
-            moves = 200_000 if rate == 0 else max(10_000, int(rate * min(left, 3.0)))
-            share = (
-                1.0 if rate and moves >= rate * left else min(1.0, done + (moves / rate if rate else 0.05) / seconds)
-            )
-            clock = s.elapsed()
-            run = anneal(
-                st,
-                moves,
-                t_start * (t_end / t_start) ** done,
-                t_start * (t_end / t_start) ** share,
-                seed=self.rng.randrange(1 << 30),
-            )
-            rate = moves / max(1e-3, s.elapsed() - clock)
-            done = share
-            st.period, st.room = run.last_period, run.last_room
-            periods: dict[int, list[int]] = {c: [] for c in range(self.d.C)}
-            rooms: dict[tuple[int, int], int] = {}
-            for c, p, r in zip(st.course.tolist(), run.best_period.tolist(), run.best_room.tolist(), strict=True):
-                periods[c].append(p)
-                rooms[c, p] = r
-            improved |= self._keep(_complete_values(self.d, self.v, periods, rooms), "anneal")
+        with ThreadPoolExecutor(len(walks), thread_name_prefix="anneal") as pool:
+            while not s.interrupted and done < 1.0:
+                left = min(seconds - (s.elapsed() - started), s.remaining() - 0.5)
+                if left <= 0.05:
+                    break
+                moves = 200_000 if rate == 0 else max(10_000, int(rate * min(left, 3.0)))
+                share = (
+                    1.0
+                    if rate and moves >= rate * left
+                    else min(1.0, done + (moves / rate if rate else 0.05) / seconds)
+                )
+                temperatures = (t_start * (t_end / t_start) ** done, t_start * (t_end / t_start) ** share)
+                seeds = [self.rng.randrange(1 << 30) for _ in walks]
+                clock = s.elapsed()
+                futures = [
+                    pool.submit(anneal, st, moves, *temperatures, seed=seed)
+                    for st, seed in zip(walks, seeds, strict=True)
+                ]
+                runs = [future.result() for future in futures]
+                rate = moves / max(1e-3, s.elapsed() - clock)
+                done = share
+                for st, run in zip(walks, runs, strict=True):
+                    st.period, st.room = run.last_period, run.last_room
+                best = min(runs, key=lambda run: run.best)
+                improved |= self._keep(self._values_of(walks[0], best.best_period, best.best_room), "anneal")
         return improved
+
+    def _kernels_ready(self, give_up: float) -> bool:
+        """Wait (until ``give_up`` on the session clock) for the warm-up that compiles the kernels."""
+        s = self.s
+        if s.compiling is None:
+            return True
+        while s.compiling.is_alive() and not s.interrupted and s.elapsed() < give_up:
+            s.compiling.join(0.1)
+        return not s.compiling.is_alive()
+
+    def _values_of(self, st: AnnealState, period: Any, room: Any) -> list[int]:
+        """Full-model values of an annealer timetable (periods and rooms per lecture of ``st``)."""
+        periods: dict[int, list[int]] = {c: [] for c in range(self.d.C)}
+        rooms: dict[tuple[int, int], int] = {}
+        for c, p, r in zip(st.course.tolist(), period.tolist(), room.tolist(), strict=True):
+            periods[c].append(p)
+            rooms[c, p] = r
+        return _complete_values(self.d, self.v, periods, rooms)
 
     def candidate_steps(self, bound: int) -> None:
         """Candidate-room steps until the time is up or the bound is reached."""
