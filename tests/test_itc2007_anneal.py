@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from itc_quick import quick_periods
 from llct_sched.itc2007 import Course, Curriculum, ItcInstance, Lecture, Room, read_ectt, ud2_cost
 from llct_sched.itc2007_anneal import AnnealState, anneal, build_state, state_cost
-from llct_sched.itc2007_solver import _Data, _Lns, _Session, build_full_model, greedy_rooms, solve_itc
+from llct_sched.itc2007_solver import _Data, _Lns, _Session, build_full_model, greedy_rooms
 
 BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
 
@@ -35,24 +36,13 @@ def _lectures(inst: ItcInstance, st_: AnnealState, period: np.ndarray, room: np.
     ]
 
 
-def _quick_periods(inst: ItcInstance, d: _Data) -> dict[int, list[int]]:
-    """Each course's periods in a hard-feasible timetable from a short solve (6 s: on a cold machine the
-    kernels compile beside CP-SAT)."""
-    quick = solve_itc(inst, time_limit=6, workers=2)
-    assert quick.cost is not None and quick.cost.feasible
-    periods: dict[int, list[int]] = {c: [] for c in range(d.C)}
-    for lec in quick.lectures:
-        periods[d.index[lec.course]].append(lec.period(d.T))
-    return periods
-
-
 @needs_bench
 def test_parallel_walks_in_the_solver_give_a_better_hard_feasible_incumbent() -> None:
     """The solver's annealing stage (two walks in threads) from greedy rooms: the incumbent it keeps is
     hard-feasible, counted like UD2, and better than where it started."""
     inst = read_ectt(BENCH_DIR / "comp07.ectt")
     d = _Data(inst)
-    periods = _quick_periods(inst, d)
+    periods = quick_periods(inst, d)
     session = _Session(time_limit=60, workers=2, seed=0, report=None)
     assert session.chains == 2
     lns = _Lns(d, build_full_model(d), session)
@@ -71,7 +61,7 @@ def test_parallel_walks_in_the_solver_give_a_better_hard_feasible_incumbent() ->
 def test_annealing_a_competition_timetable_counts_like_ud2_and_stays_hard_feasible(name: str) -> None:
     inst = read_ectt(BENCH_DIR / f"{name}.ectt")
     d = _Data(inst)
-    periods = _quick_periods(inst, d)
+    periods = quick_periods(inst, d)
     rooms = greedy_rooms(d, periods)  # a worse room assignment than the solver's: room for improvement
     placed = [(c, p, rooms[c, p]) for c, ps in periods.items() for p in ps]
     start = ud2_cost(inst, [Lecture(inst.courses[c].name, inst.rooms[r].name, p // d.T, p % d.T) for c, p, r in placed])

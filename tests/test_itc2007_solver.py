@@ -10,6 +10,7 @@ import pytest
 from ortools.sat.python import cp_model
 from typer.testing import CliRunner
 
+from itc_quick import quick_periods
 from llct_sched.cli import app
 from llct_sched.itc2007 import Course, Curriculum, ItcInstance, Room, read_ectt, read_solution, ud2_cost, write_solution
 from llct_sched.itc2007_solver import (
@@ -58,16 +59,6 @@ def test_small_competition_instances_are_hard_feasible(name: str, limit: float) 
     assert result.wall_time_s < limit + 5
 
 
-def _quick_periods(inst: ItcInstance, d: _Data) -> dict[int, list[int]]:
-    """Each course's periods in a hard-feasible timetable from a 4 s solve."""
-    quick = solve_itc(inst, time_limit=4, workers=2)
-    assert quick.cost is not None and quick.cost.feasible
-    periods: dict[int, list[int]] = {c: [] for c in range(d.C)}
-    for lec in quick.lectures:
-        periods[d.index[lec.course]].append(lec.period(d.T))
-    return periods
-
-
 @needs_bench
 @pytest.mark.parametrize("name", ["comp01", "comp05", "comp07"])
 def test_full_model_objective_matches_ud2_cost_on_any_timetable(name: str) -> None:
@@ -75,7 +66,7 @@ def test_full_model_objective_matches_ud2_cost_on_any_timetable(name: str) -> No
     the independent UD2 count, term by term summed."""
     inst = _instance(name)
     d = _Data(inst)
-    periods = _quick_periods(inst, d)
+    periods = quick_periods(inst, d)
     rooms = greedy_rooms(d, periods)
     v = build_full_model(d)
     values = _complete_values(d, v, periods, rooms)
@@ -91,7 +82,7 @@ def test_candidate_room_model_keeps_its_rooms_and_counts_the_ud2_cost() -> None:
     objective at the returned values is the independent UD2 count of that timetable, no worse than the hint's."""
     inst = _instance("comp07")
     d = _Data(inst)
-    periods = _quick_periods(inst, d)
+    periods = quick_periods(inst, d)
     rooms = greedy_rooms(d, periods)
     rng = random.Random(3)
     candidates = {c: sorted({rooms[c, p] for p in periods[c]} | {rng.randrange(d.R)}) for c in range(d.C)}
