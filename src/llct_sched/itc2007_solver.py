@@ -379,10 +379,10 @@ class _Session:
         self.current: cp_model.CpSolver | None = None
         self.first_feasible: float | None = None
         self.phases: list[dict[str, Any]] = []
-        self.period_share = 0.3
+        self.period_share = 0.15
         self.mode = "anneal"
         # simulated annealing (mode "anneal"): its share of the time after the rooms, its temperatures
-        self.anneal_share = 0.7
+        self.anneal_share = 0.95
         self.anneal_temperatures = (1.5, 0.05)
         self.compiling: threading.Thread | None = None  # the annealer's kernels, compiled while CP-SAT works
         self.chains = max(1, workers or os.cpu_count() or 1)  # annealing walks run side by side
