@@ -133,7 +133,7 @@ def test_min_days_spreads_the_class_and_counts_what_it_cannot() -> None:
 
 def test_isolated_sessions_pull_a_group_together() -> None:
     programs = [program("X", 1), program("Y", 1)]
-    classes = [
+    classes: list[dict[str, Any]] = [
         {"id": "X", "program": "X", "learners": 10, "groups": ["G"]},
         {"id": "Y", "program": "Y", "learners": 10, "groups": ["G"]},
     ]

@@ -45,7 +45,7 @@ def _block_ok(days: list[dt.date], s: int, n: int) -> bool:
 
 def _program(rng: random.Random, pid: str, topics: list[str]) -> dict[str, Any]:
     blocks = rng.choice([1, 1, 2])
-    modules = [
+    modules: list[dict[str, Any]] = [
         {"id": f"{pid}m{i}", "sessions": rng.randint(1, 2), "topic": rng.choice(topics)}
         for i in range(rng.randint(1, 3))
     ]
@@ -64,20 +64,21 @@ def build_planted(seed: int, n_classes: int, n_lecturers: int, n_rooms: int) -> 
     rng = random.Random(seed)
     holiday = rng.choice([None, dt.date(2020, 3, 11), dt.date(2020, 3, 20)])
     days = _working_days(holiday)
-    lecturers = []
+    lecturers: list[dict[str, Any]] = []
     for i in range(n_lecturers):
         kind = "full_time" if i < 2 else rng.choice(["full_time", "part_time"])
         topics = rng.sample(["a", "b", "c"], rng.randint(1, 3))
         lecturers.append({"id": f"L{i}", "kind": kind, "topics": topics, "can_observe": i < 2})
     covered = sorted({t for lec in lecturers for t in lec["topics"]})
     programs = [_program(rng, f"P{k}", covered) for k in range(rng.randint(1, 2))]
-    rooms = [
+    rooms: list[dict[str, Any]] = [
         {"id": f"R{r}", "seats": rng.randint(30, 150), "kind": rng.choice(["hall", "classroom", "borrowed"])}
         for r in range(n_rooms)
     ]
     room_busy: set[tuple[str, int]] = set()
     lecturer_busy: set[tuple[str, int]] = set()
-    classes, sessions = [], []
+    classes: list[dict[str, Any]] = []
+    sessions: list[ScheduledSession] = []
     for c in range(n_classes):
         program = rng.choice(programs)
         delivery = program["delivery"]
@@ -155,13 +156,13 @@ def build_planted(seed: int, n_classes: int, n_lecturers: int, n_rooms: int) -> 
                 )
             )
     # observation visits, planted; a lecturer who cannot be observed becomes external (not observed)
-    visits = []
+    visits: list[ObservationVisit] = []
     for lec in lecturers:
         taught = [s for s in sessions if s.lecturer_id == lec["id"]]
         rng.shuffle(taught)
         visit = None
-        for s in taught:
-            t = 2 * days.index(s.date) + PERIODS.index(s.period)
+        for session in taught:
+            t = 2 * days.index(session.date) + PERIODS.index(session.period)
             observer = next(
                 (
                     o["id"]
@@ -172,7 +173,11 @@ def build_planted(seed: int, n_classes: int, n_lecturers: int, n_rooms: int) -> 
             )
             if observer is not None:
                 visit = ObservationVisit(
-                    lecturer_id=lec["id"], observer_id=observer, class_id=s.class_id, date=s.date, period=s.period
+                    lecturer_id=lec["id"],
+                    observer_id=observer,
+                    class_id=session.class_id,
+                    date=session.date,
+                    period=session.period,
                 )
                 lecturer_busy.add((observer, t))
                 break
@@ -199,7 +204,7 @@ def build_planted(seed: int, n_classes: int, n_lecturers: int, n_rooms: int) -> 
             klass["latest_end"] = own[-1] + dt.timedelta(days=rng.randint(0, 5))
         if rng.random() < 0.3:
             klass["preferred_months"] = [3]
-    groups = []
+    groups: list[dict[str, Any]] = []
     if len(classes) >= 2:
         a, b = classes[0]["id"], classes[1]["id"]
         slots_a = {(s.date, s.period) for s in sessions if s.class_id == a}
@@ -207,7 +212,7 @@ def build_planted(seed: int, n_classes: int, n_lecturers: int, n_rooms: int) -> 
         if not slots_a & slots_b:
             groups = [{"id": "G"}]
             classes[0]["groups"] = classes[1]["groups"] = ["G"]
-    data = {
+    data: dict[str, Any] = {
         "name": f"planted{seed}",
         "calendar": {
             "start": START,
