@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from itc_quick import quick_periods
 from llct_sched.itc2007 import Course, Curriculum, ItcInstance, Lecture, Room, read_ectt, ud2_cost
 from llct_sched.itc2007_anneal import AnnealState, anneal, build_state, state_cost
-from llct_sched.itc2007_solver import _Data, _Lns, _Session, build_full_model, greedy_rooms
+from llct_sched.itc2007_solver import _anneal_chunk, _Data, _Lns, _Session, build_full_model, greedy_rooms
 
 BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
 
@@ -34,6 +34,27 @@ def _lectures(inst: ItcInstance, st_: AnnealState, period: np.ndarray, room: np.
         Lecture(inst.courses[c].name, inst.rooms[r].name, p // T, p % T)
         for c, p, r in zip(st_.course.tolist(), period.tolist(), room.tolist(), strict=True)
     ]
+
+
+@pytest.mark.parametrize("rate", [1e6, 3.8e6])  # moves per second of one walk (3.3-3.8 M here)
+@pytest.mark.parametrize("seconds", [0.5, 3.0, 240.0])
+def test_annealing_chunks_walk_the_whole_schedule_once(rate: float, seconds: float) -> None:
+    """Chunks as the solver runs them (each taking ``moves / rate`` seconds): the schedule's share done
+    rises strictly, the last chunk takes it to 1 and every chunk but the first lasts at most about 3 s."""
+    clock, done, first = 0.0, 0.0, True
+    shares = []
+    while done < 1.0:
+        left = seconds - clock
+        assert left > 0, "the time ran out before the schedule ended"
+        moves, share = _anneal_chunk(0.0 if first else rate, left, done, seconds)
+        assert share > done
+        if not first:
+            assert moves / rate <= max(3.0, 10_000 / rate) + 1e-9
+        clock += moves / rate
+        done, first = share, False
+        shares.append(share)
+    assert shares[-1] == 1.0
+    assert clock <= seconds + max(3.0, 10_000 / rate)
 
 
 @needs_bench

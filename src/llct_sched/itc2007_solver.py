@@ -579,6 +579,19 @@ def _search(d: _Data, s: _Session) -> tuple[str, _Solution | None, int | None]:
     return ("OPTIMAL" if best.objective <= bound else "FEASIBLE"), best, bound
 
 
+def _anneal_chunk(rate: float, left: float, done: float, seconds: float) -> tuple[int, float]:
+    """The moves of the next chunk of an annealing walk of ``seconds`` and the share of its cooling
+    schedule done once the chunk has run. ``rate`` is the walk's moves per second (0 before the first
+    chunk, which measures it), ``left`` the seconds left, ``done`` the share done so far."""
+    if rate == 0:  # a short first chunk, counted as 0.05 s of the schedule
+        return 200_000, min(1.0, done + 0.05 / seconds)
+    chunk = min(left, 3.0)  # seconds: chunks of about 3 s
+    moves = max(10_000, int(rate * chunk))
+    if chunk >= left:  # the last chunk ends the schedule at its final temperature
+        return moves, 1.0
+    return moves, min(1.0, done + moves / rate / seconds)
+
+
 class _Lns:
     """Improves an incumbent on the full model: candidate-room steps, or our earlier large neighbourhood
     search (free a part, fix the rest to the incumbent)."""
@@ -690,12 +703,7 @@ class _Lns:
                 left = min(seconds - (s.elapsed() - started), s.remaining() - 0.5)
                 if left <= 0.05:
                     break
-                moves = 200_000 if rate == 0 else max(10_000, int(rate * min(left, 3.0)))
-                share = (
-                    1.0
-                    if rate and moves >= rate * left
-                    else min(1.0, done + (moves / rate if rate else 0.05) / seconds)
-                )
+                moves, share = _anneal_chunk(rate, left, done, seconds)
                 temperatures = (t_start * (t_end / t_start) ** done, t_start * (t_end / t_start) ** share)
                 seeds = [self.rng.randrange(1 << 30) for _ in walks]
                 clock = s.elapsed()
