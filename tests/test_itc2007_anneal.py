@@ -97,6 +97,50 @@ def test_annealing_a_competition_timetable_counts_like_ud2_and_stays_hard_feasib
     assert state_cost(state) == start.total  # the state itself is left as it was
 
 
+@needs_bench
+def test_kempe_moves_alone_count_like_ud2_and_stay_hard_feasible() -> None:
+    """Only Kempe moves (every simple move keeps its lecture in place): they are made, the cost kept
+    incrementally is the UD2 count, and every timetable stays hard-feasible."""
+    inst = read_ectt(BENCH_DIR / "comp07.ectt")
+    d = _Data(inst)
+    periods = quick_periods(inst, d)
+    rooms = greedy_rooms(d, periods)
+    placed = [(c, p, rooms[c, p]) for c, ps in periods.items() for p in ps]
+    state = _state(inst, placed)
+    run = anneal(state, 300_000, 2.0, 0.1, same_room=1.0, seed=5, kempe=1.0)
+    assert run.accepted > 0
+    for cost_, period, room in ((run.best, run.best_period, run.best_room), (run.last, run.last_period, run.last_room)):
+        cost = ud2_cost(inst, _lectures(inst, state, period, room))
+        assert cost.hard_violations == 0, cost.report()
+        assert cost_ == cost.total
+    assert not np.array_equal(run.last_period, state.period)
+
+
+def test_a_kempe_move_swaps_the_whole_chain_between_two_periods() -> None:
+    """A and B share a curriculum, B and C a teacher; with two periods, A and C at one and B at the other,
+    no single lecture can move, and a Kempe move swaps all three."""
+    inst = ItcInstance(
+        name="chain",
+        days=1,
+        periods_per_day=2,
+        courses=(Course("A", "t0", 1, 1, 10), Course("B", "t1", 1, 1, 10), Course("C", "t1", 1, 1, 10)),
+        rooms=(Room("r0", 10), Room("r1", 10)),
+        curricula=(Curriculum("q", ("A", "B")),),
+        unavailability=frozenset(),
+    )
+    placed = [(0, 0, 0), (1, 1, 0), (2, 0, 1)]
+    state = _state(inst, placed)
+    assert state.conflict.tolist() == [[1, 1, 0], [1, 1, 1], [0, 1, 1]]
+    assert anneal(state, 1000, 5.0, 5.0, same_room=1.0, seed=1, kempe=0.0).accepted == 0
+    for seed in range(5):
+        run = anneal(state, 7, 5.0, 5.0, same_room=1.0, seed=seed, kempe=1.0)
+        assert run.accepted > 0
+        swapped = run.accepted % 2 == 1
+        assert run.last_period.tolist() == ([1, 0, 1] if swapped else [0, 1, 0])
+        cost = ud2_cost(inst, _lectures(inst, state, run.last_period, run.last_room))
+        assert cost.hard_violations == 0 and run.last == cost.total
+
+
 @st.composite
 def _timetabled_instance(draw: st.DrawFn) -> tuple[ItcInstance, list[tuple[int, int, int]]]:
     """A small random instance with a hard-feasible timetable: lectures placed first, then curricula and
@@ -160,16 +204,22 @@ def _timetabled_instance(draw: st.DrawFn) -> tuple[ItcInstance, list[tuple[int, 
 
 
 @settings(max_examples=60, deadline=None)
-@given(_timetabled_instance(), st.integers(1, 3000), st.floats(0.05, 5.0), st.integers(0, 2**20))
+@given(
+    _timetabled_instance(),
+    st.integers(1, 3000),
+    st.floats(0.05, 5.0),
+    st.integers(0, 2**20),
+    st.sampled_from([0.0, 0.05, 0.5, 1.0]),
+)
 def test_annealing_keeps_ud2_count_and_hard_feasibility_on_random_instances(
-    case: tuple[ItcInstance, list[tuple[int, int, int]]], moves: int, temperature: float, seed: int
+    case: tuple[ItcInstance, list[tuple[int, int, int]]], moves: int, temperature: float, seed: int, kempe: float
 ) -> None:
     inst, placed = case
     state = _state(inst, placed)
     start = ud2_cost(inst, _lectures(inst, state, state.period, state.room))
     assert start.hard_violations == 0, start.report()
     assert state_cost(state) == start.total
-    run = anneal(state, moves, temperature, temperature / 10, same_room=0.3, seed=seed)
+    run = anneal(state, moves, temperature, temperature / 10, same_room=0.3, seed=seed, kempe=kempe)
     for cost_, period, room in ((run.best, run.best_period, run.best_room), (run.last, run.last_period, run.last_room)):
         cost = ud2_cost(inst, _lectures(inst, state, period, room))
         assert cost.hard_violations == 0, cost.report()

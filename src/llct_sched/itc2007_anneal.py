@@ -1,10 +1,17 @@
 """Simulated annealing for ITC-2007 Track 3 (UD2), compiled with Numba.
 
-It polishes a hard-feasible timetable and never leaves hard feasibility: a move takes one lecture to a
-random (period, room); when that room is taken at that period, the two lectures swap places. A move
-whose result breaks a hard rule (a conflict in a curriculum or for a teacher, an unavailable period)
-is not made. The soft cost (the weighted UD2 cost) is kept up to date incrementally, one rule at a
-time (:func:`_shift`), and a move is accepted with the Metropolis rule.
+It polishes a hard-feasible timetable and never leaves hard feasibility. Two kinds of move:
+
+* a simple move takes one lecture to a random (period, room), the period drawn among those its course
+  may use; when that room is taken at that period, the two lectures swap places;
+* a Kempe move (a share ``kempe`` of the moves) swaps a chain of lectures between two periods: the
+  lecture, the lectures at the other period that conflict with it (same curriculum, teacher or course),
+  those that conflict with these at the first period, and so on. Each keeps its room when that room is
+  free at its new period and takes a random free one otherwise.
+
+A move whose result breaks a hard rule (a conflict, an unavailable period, no free room) is not made.
+The soft cost (the weighted UD2 cost) is kept up to date incrementally, one rule at a time
+(:func:`_shift`), and a move is accepted with the Metropolis rule.
 
 The state is a few integer arrays (:class:`AnnealState`); :func:`anneal` runs a given number of moves
 at a geometrically falling temperature and returns the best timetable seen and the last. Its costs
@@ -42,6 +49,9 @@ class AnnealState:
     available: np.ndarray  # (C, P) 1 where the course may lecture
     penalty: np.ndarray  # (C, R) capacity overflow
     min_days: np.ndarray  # (C,)
+    conflict: np.ndarray  # (C, C) 1 where two courses may not share a period (a course with itself too)
+    open_periods: np.ndarray  # (C, P) the periods each course may use first, then padding
+    open_count: np.ndarray  # (C,) how many of them
     n_groups: int
     n_periods: int
     n_rooms: int
@@ -87,6 +97,15 @@ def build_state(
     avail = np.zeros((courses, n_periods), dtype=np.int8)
     for c, ps in enumerate(available):
         avail[c, ps] = 1
+    member = np.zeros((courses, len(weights)), dtype=np.int32)
+    for c, gs in enumerate(member_of):
+        member[c, gs] = 1
+    conflict = ((member @ member.T) > 0).astype(np.int8)
+    np.fill_diagonal(conflict, 1)
+    open_periods = np.zeros((courses, n_periods), dtype=np.int32)
+    open_count = avail.sum(axis=1).astype(np.int32)
+    for c in range(courses):
+        open_periods[c, : open_count[c]] = np.flatnonzero(avail[c])
     return AnnealState(
         course=np.array([c for c, _, _ in placed], dtype=np.int32),
         period=np.array([p for _, p, _ in placed], dtype=np.int32),
@@ -96,6 +115,9 @@ def build_state(
         available=avail,
         penalty=np.array(penalty, dtype=np.int32).reshape(courses, rooms),
         min_days=np.array(min_days, dtype=np.int32),
+        conflict=conflict,
+        open_periods=open_periods,
+        open_count=open_count,
         n_groups=len(weights),
         n_periods=n_periods,
         n_rooms=rooms,
@@ -238,65 +260,188 @@ def _soft_cost(course, period, room, groups, iso_weight, penalty, min_days, dims
 
 
 @njit(cache=True, nogil=True)
+def _accept(delta, temp):  # type: ignore[no-untyped-def]
+    """The Metropolis rule."""
+    return delta <= 0 or np.random.random() < np.exp(-delta / temp)
+
+
+@njit(cache=True, nogil=True)
+def _simple_move(lec, p2, same_room, temp, course, period, room, available, board, rules):  # type: ignore[no-untyped-def]  # noqa: E501
+    """Try lecture ``lec`` at period ``p2`` in its room (a share ``same_room`` of the time) or a random
+    one, swapping with the lecture there if any. Returns (made, change of the cost)."""
+    occ, busy = board[0], board[1]
+    groups = rules[0]
+    n_rooms = occ.shape[1]
+    c, p1, r1 = course[lec], period[lec], room[lec]
+    r2 = r1 if np.random.random() < same_room else np.random.randint(n_rooms)
+    if p2 == p1 and r2 == r1:
+        return False, 0
+    other = occ[p2, r2]
+    c2 = -1 if other < 0 else course[other]
+    if c2 == c:
+        return False, 0
+    if p2 != p1:
+        if not _may_move_to(c, p2, c2, busy, groups, available):
+            return False, 0
+        if c2 >= 0 and not _may_move_to(c2, p1, c, busy, groups, available):
+            return False, 0
+    delta = _shift(lec, c, p1, r1, -1, board, rules)
+    if c2 >= 0:
+        delta += _shift(other, c2, p2, r2, -1, board, rules)
+    delta += _shift(lec, c, p2, r2, 1, board, rules)
+    if c2 >= 0:
+        delta += _shift(other, c2, p1, r1, 1, board, rules)
+    if _accept(delta, temp):
+        period[lec], room[lec] = p2, r2
+        if c2 >= 0:
+            period[other], room[other] = p1, r1
+        return True, delta
+    _shift(lec, c, p2, r2, -1, board, rules)  # undo
+    if c2 >= 0:
+        _shift(other, c2, p1, r1, -1, board, rules)
+    _shift(lec, c, p1, r1, 1, board, rules)
+    if c2 >= 0:
+        _shift(other, c2, p2, r2, 1, board, rules)
+    return False, 0
+
+
+@njit(cache=True, nogil=True)
+def _kempe_chain(lec, p2, course, period, occ, conflict, available, chain, mark):  # type: ignore[no-untyped-def]
+    """The Kempe chain of ``lec`` between its period and ``p2`` in ``chain[:n]``; returns n, or 0 when a
+    lecture of the chain may not use its new period. ``mark`` is 1 on the chain's lectures."""
+    p1 = period[lec]
+    n, head = 1, 0
+    chain[0] = lec
+    mark[lec] = 1
+    while head < n:
+        x = chain[head]
+        head += 1
+        to = p2 if period[x] == p1 else p1
+        if available[course[x], to] == 0:
+            return n
+        for r in range(occ.shape[1]):
+            y = occ[to, r]
+            if y >= 0 and mark[y] == 0 and conflict[course[x], course[y]] == 1:
+                chain[n] = y
+                mark[y] = 1
+                n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def _kempe_rooms(n, p1, p2, period, room, occ, chain, mark, new_room):  # type: ignore[no-untyped-def]
+    """Rooms at their new periods for the chain's lectures in ``new_room``: each keeps its room when free
+    there (no lecture outside the chain, no mover before it), else a random free one. False when none."""
+    for i in range(n):
+        x = chain[i]
+        src = period[x]
+        dst = p2 if src == p1 else p1
+        pick, seen = -1, 0
+        for q in range(occ.shape[1]):
+            y = occ[dst, q]
+            if y >= 0 and mark[y] == 0:
+                continue
+            used = False
+            for j in range(i):
+                if period[chain[j]] == src and new_room[chain[j]] == q:
+                    used = True
+                    break
+            if used:
+                continue
+            if q == room[x]:
+                pick = q
+                break
+            seen += 1
+            if np.random.randint(seen) == 0:
+                pick = q
+        if pick < 0:
+            return False
+        new_room[x] = pick
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _kempe_move(lec, p2, temp, course, period, room, available, conflict, scratch, board, rules):  # type: ignore[no-untyped-def]  # noqa: E501
+    """Try the Kempe chain of ``lec`` between its period and ``p2``. Returns (made, change of the cost)."""
+    occ = board[0]
+    chain, mark, new_room, old_period, old_room = scratch
+    p1 = period[lec]
+    n = _kempe_chain(lec, p2, course, period, occ, conflict, available, chain, mark)
+    ok = True
+    for i in range(n):
+        x = chain[i]
+        if available[course[x], p2 if period[x] == p1 else p1] == 0:
+            ok = False
+    ok = ok and _kempe_rooms(n, p1, p2, period, room, occ, chain, mark, new_room)
+    for i in range(n):
+        mark[chain[i]] = 0
+    if not ok:
+        return False, 0
+    delta = 0
+    for i in range(n):
+        x = chain[i]
+        old_period[i], old_room[i] = period[x], room[x]
+        delta += _shift(x, course[x], period[x], room[x], -1, board, rules)
+    for i in range(n):
+        x = chain[i]
+        delta += _shift(x, course[x], p2 if old_period[i] == p1 else p1, new_room[x], 1, board, rules)
+    if _accept(delta, temp):
+        for i in range(n):
+            x = chain[i]
+            period[x] = p2 if old_period[i] == p1 else p1
+            room[x] = new_room[x]
+        return True, delta
+    for i in range(n):  # undo
+        x = chain[i]
+        _shift(x, course[x], p2 if old_period[i] == p1 else p1, new_room[x], -1, board, rules)
+    for i in range(n):
+        x = chain[i]
+        _shift(x, course[x], old_period[i], old_room[i], 1, board, rules)
+    return False, 0
+
+
+@njit(cache=True, nogil=True)
 def _anneal(
-    course, period, room, groups, iso_weight, available, penalty, min_days, dims, moves, t_start, t_end, same_room, seed
-):  # type: ignore[no-untyped-def]  # noqa: E501
+    course, period, room, groups, iso_weight, available, penalty, min_days, dims,
+    conflict, open_periods, open_count, moves, t_start, t_end, same_room, kempe, seed,
+):  # type: ignore[no-untyped-def]  # fmt: skip
     """The walk: ``period`` and ``room`` are changed in place and end as its last timetable."""
     np.random.seed(seed)
     _, _, n_periods, n_rooms, _, per_day = dims
     board = _counters(course, period, room, groups, dims)
-    occ, busy = board[0], board[1]
     rules = (groups, iso_weight, penalty, min_days, per_day)
     cost = _soft_cost(course, period, room, groups, iso_weight, penalty, min_days, dims)
     best = cost
     best_period = period.copy()
     best_room = room.copy()
     n_lectures = course.shape[0]
+    scratch = (
+        np.zeros(n_lectures, dtype=np.int32),  # chain
+        np.zeros(n_lectures, dtype=np.int8),  # mark
+        np.zeros(n_lectures, dtype=np.int32),  # new_room
+        np.zeros(n_lectures, dtype=np.int32),  # old_period
+        np.zeros(n_lectures, dtype=np.int32),  # old_room
+    )
     ratio = (t_end / t_start) ** (1.0 / max(1, moves))
     temp = t_start
     accepted = 0
     for _ in range(moves):
         temp *= ratio
         lec = np.random.randint(n_lectures)
-        c, p1, r1 = course[lec], period[lec], room[lec]
-        p2 = np.random.randint(n_periods)
-        r2 = r1 if np.random.random() < same_room else np.random.randint(n_rooms)
-        if p2 == p1 and r2 == r1:
+        c = course[lec]
+        p2 = open_periods[c, np.random.randint(open_count[c])]
+        if kempe > 0 and p2 != period[lec] and np.random.random() < kempe:
+            made, delta = _kempe_move(lec, p2, temp, course, period, room, available, conflict, scratch, board, rules)
+        else:
+            made, delta = _simple_move(lec, p2, same_room, temp, course, period, room, available, board, rules)
+        if not made:
             continue
-        other = occ[p2, r2]
-        c2 = -1 if other < 0 else course[other]
-        if c2 == c:
-            continue
-        if p2 != p1:
-            if available[c, p2] == 0 or (c2 >= 0 and available[c2, p1] == 0):
-                continue
-            if not _may_move_to(c, p2, c2, busy, groups, available):
-                continue
-            if c2 >= 0 and not _may_move_to(c2, p1, c, busy, groups, available):
-                continue
-        delta = _shift(lec, c, p1, r1, -1, board, rules)
-        if c2 >= 0:
-            delta += _shift(other, c2, p2, r2, -1, board, rules)
-        delta += _shift(lec, c, p2, r2, 1, board, rules)
-        if c2 >= 0:
-            delta += _shift(other, c2, p1, r1, 1, board, rules)
-        if delta <= 0 or np.random.random() < np.exp(-delta / temp):
-            period[lec], room[lec] = p2, r2
-            if c2 >= 0:
-                period[other], room[other] = p1, r1
-            cost += delta
-            accepted += 1
-            if cost < best:
-                best = cost
-                best_period[:] = period
-                best_room[:] = room
-        else:  # undo
-            _shift(lec, c, p2, r2, -1, board, rules)
-            if c2 >= 0:
-                _shift(other, c2, p1, r1, -1, board, rules)
-            _shift(lec, c, p1, r1, 1, board, rules)
-            if c2 >= 0:
-                _shift(other, c2, p2, r2, 1, board, rules)
+        cost += delta
+        accepted += 1
+        if cost < best:
+            best = cost
+            best_period[:] = period
+            best_room[:] = room
     return best, best_period, best_room, cost, accepted
 
 
@@ -322,16 +467,21 @@ class AnnealRun:
 
 
 def anneal(
-    st: AnnealState, moves: int, t_start: float, t_end: float, same_room: float = 0.5, seed: int = 0
+    st: AnnealState,
+    moves: int,
+    t_start: float,
+    t_end: float,
+    same_room: float = 0.5,
+    seed: int = 0,
+    kempe: float = 0.0,
 ) -> AnnealRun:
     """Run ``moves`` annealing moves from the state's timetable at a temperature falling geometrically
-    from ``t_start`` to ``t_end``; ``same_room`` is the share of moves that keep the lecture's room. The
-    state itself is left as it was."""
+    from ``t_start`` to ``t_end``; ``kempe`` is the share of Kempe moves, ``same_room`` the share of the
+    simple moves that keep the lecture's room. The state itself is left as it was."""
     period, room = st.period.copy(), st.room.copy()
     rules = (st.course, period, room, st.groups, st.iso_weight, st.available, st.penalty, st.min_days, st.dims)
-    best, best_period, best_room, last, accepted = _anneal(
-        *rules, int(moves), float(t_start), float(t_end), float(same_room), int(seed)
-    )
+    walk = (st.conflict, st.open_periods, st.open_count, int(moves), float(t_start), float(t_end))
+    best, best_period, best_room, last, accepted = _anneal(*rules, *walk, float(same_room), float(kempe), int(seed))
     return AnnealRun(int(best), best_period, best_room, int(last), period, room, int(accepted))
 
 
@@ -339,5 +489,5 @@ def warm_up() -> None:
     """Compile the kernels, or load them from Numba's cache, on a one-lecture timetable (about 10 s the
     first time on a machine, well under a second after)."""
     st = build_state(1, 1, 1, 1, [((0,), 1)], [[0]], [[0]], [[0]], [0], [(0, 0, 0)])
-    anneal(st, 1, 1.0, 0.5)
+    anneal(st, 1, 1.0, 0.5, kempe=0.5)
     state_cost(st)
