@@ -307,8 +307,8 @@ def _simple_move(lec, p2, same_room, temp, course, period, room, available, boar
 
 @njit(cache=True, nogil=True)
 def _kempe_chain(lec, p2, course, period, occ, conflict, available, chain, mark):  # type: ignore[no-untyped-def]
-    """The Kempe chain of ``lec`` between its period and ``p2`` in ``chain[:n]``; returns n, or 0 when a
-    lecture of the chain may not use its new period. ``mark`` is 1 on the chain's lectures."""
+    """The Kempe chain of ``lec`` between its period and ``p2`` in ``chain[:n]``, marked 1 in ``mark``;
+    returns n, or 0 (and no marks) when a lecture of the chain may not use its new period."""
     p1 = period[lec]
     n, head = 1, 0
     chain[0] = lec
@@ -318,7 +318,9 @@ def _kempe_chain(lec, p2, course, period, occ, conflict, available, chain, mark)
         head += 1
         to = p2 if period[x] == p1 else p1
         if available[course[x], to] == 0:
-            return n
+            for i in range(n):
+                mark[chain[i]] = 0
+            return 0
         for r in range(occ.shape[1]):
             y = occ[to, r]
             if y >= 0 and mark[y] == 0 and conflict[course[x], course[y]] == 1:
@@ -367,12 +369,9 @@ def _kempe_move(lec, p2, temp, course, period, room, available, conflict, scratc
     chain, mark, new_room, old_period, old_room = scratch
     p1 = period[lec]
     n = _kempe_chain(lec, p2, course, period, occ, conflict, available, chain, mark)
-    ok = True
-    for i in range(n):
-        x = chain[i]
-        if available[course[x], p2 if period[x] == p1 else p1] == 0:
-            ok = False
-    ok = ok and _kempe_rooms(n, p1, p2, period, room, occ, chain, mark, new_room)
+    if n == 0:
+        return False, 0
+    ok = _kempe_rooms(n, p1, p2, period, room, occ, chain, mark, new_room)
     for i in range(n):
         mark[chain[i]] = 0
     if not ok:
