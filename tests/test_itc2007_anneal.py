@@ -28,6 +28,16 @@ def _state(inst: ItcInstance, placed: list[tuple[int, int, int]]) -> AnnealState
     return build_state(d.C, d.T, d.D, d.R, d.curricula, d.teachers, d.avail, d.pen, d.mwd, placed)
 
 
+def _competition_state(name: str) -> tuple[ItcInstance, AnnealState]:
+    """A competition instance and a hard-feasible timetable of it with greedy rooms (worse rooms than the
+    solver's: room for improvement)."""
+    inst = read_ectt(BENCH_DIR / f"{name}.ectt")
+    d = _Data(inst)
+    periods = quick_periods(inst, d)
+    rooms = greedy_rooms(d, periods)
+    return inst, _state(inst, [(c, p, rooms[c, p]) for c, ps in periods.items() for p in ps])
+
+
 def _lectures(inst: ItcInstance, st_: AnnealState, period: np.ndarray, room: np.ndarray) -> list[Lecture]:
     T = inst.periods_per_day
     return [
@@ -78,13 +88,8 @@ def test_parallel_walks_in_the_solver_give_a_better_hard_feasible_incumbent() ->
 @needs_bench
 @pytest.mark.parametrize("name", ["comp01", "comp07"])
 def test_annealing_a_competition_timetable_counts_like_ud2_and_stays_hard_feasible(name: str) -> None:
-    inst = read_ectt(BENCH_DIR / f"{name}.ectt")
-    d = _Data(inst)
-    periods = quick_periods(inst, d)
-    rooms = greedy_rooms(d, periods)  # a worse room assignment than the solver's: room for improvement
-    placed = [(c, p, rooms[c, p]) for c, ps in periods.items() for p in ps]
-    start = ud2_cost(inst, [Lecture(inst.courses[c].name, inst.rooms[r].name, p // d.T, p % d.T) for c, p, r in placed])
-    state = _state(inst, placed)
+    inst, state = _competition_state(name)
+    start = ud2_cost(inst, _lectures(inst, state, state.period, state.room))
     assert state_cost(state) == start.total
     run = anneal(state, 2_000_000, 0.5, 0.02, seed=3)
     cost = ud2_cost(inst, _lectures(inst, state, run.best_period, run.best_room))
@@ -101,12 +106,7 @@ def test_annealing_a_competition_timetable_counts_like_ud2_and_stays_hard_feasib
 def test_kempe_moves_alone_count_like_ud2_and_stay_hard_feasible() -> None:
     """Only Kempe moves (every simple move keeps its lecture in place): they are made, the cost kept
     incrementally is the UD2 count, and every timetable stays hard-feasible."""
-    inst = read_ectt(BENCH_DIR / "comp07.ectt")
-    d = _Data(inst)
-    periods = quick_periods(inst, d)
-    rooms = greedy_rooms(d, periods)
-    placed = [(c, p, rooms[c, p]) for c, ps in periods.items() for p in ps]
-    state = _state(inst, placed)
+    inst, state = _competition_state("comp07")
     run = anneal(state, 300_000, 2.0, 0.1, same_room=1.0, seed=5, kempe=1.0)
     assert run.accepted > 0
     for cost_, period, room in ((run.best, run.best_period, run.best_room), (run.last, run.last_period, run.last_room)):

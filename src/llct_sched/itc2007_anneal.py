@@ -331,13 +331,15 @@ def _kempe_chain(lec, p2, course, period, occ, conflict, available, chain, mark)
 
 
 @njit(cache=True, nogil=True)
-def _kempe_rooms(n, p1, p2, period, room, occ, chain, mark, new_room):  # type: ignore[no-untyped-def]
-    """Rooms at their new periods for the chain's lectures in ``new_room``: each keeps its room when free
-    there (no lecture outside the chain, no mover before it), else a random free one. False when none."""
+def _kempe_places(n, p1, p2, period, room, occ, chain, mark, new_period, new_room):  # type: ignore[no-untyped-def]
+    """The chain's lectures at their new periods (the other of ``p1`` and ``p2``), in ``new_period`` and
+    ``new_room``: each keeps its room when free there (no lecture outside the chain, no mover before it),
+    else takes a random free one. False when none is free."""
     for i in range(n):
         x = chain[i]
         src = period[x]
         dst = p2 if src == p1 else p1
+        new_period[x] = dst
         pick, seen = -1, 0
         for q in range(occ.shape[1]):
             y = occ[dst, q]
@@ -366,36 +368,33 @@ def _kempe_rooms(n, p1, p2, period, room, occ, chain, mark, new_room):  # type: 
 def _kempe_move(lec, p2, temp, course, period, room, available, conflict, scratch, board, rules):  # type: ignore[no-untyped-def]  # noqa: E501
     """Try the Kempe chain of ``lec`` between its period and ``p2``. Returns (made, change of the cost)."""
     occ = board[0]
-    chain, mark, new_room, old_period, old_room = scratch
-    p1 = period[lec]
+    chain, mark, new_period, new_room = scratch
     n = _kempe_chain(lec, p2, course, period, occ, conflict, available, chain, mark)
     if n == 0:
         return False, 0
-    ok = _kempe_rooms(n, p1, p2, period, room, occ, chain, mark, new_room)
+    ok = _kempe_places(n, period[lec], p2, period, room, occ, chain, mark, new_period, new_room)
     for i in range(n):
         mark[chain[i]] = 0
     if not ok:
         return False, 0
-    delta = 0
+    delta = 0  # all out, then all in: a mover may take a room another mover leaves
     for i in range(n):
         x = chain[i]
-        old_period[i], old_room[i] = period[x], room[x]
         delta += _shift(x, course[x], period[x], room[x], -1, board, rules)
     for i in range(n):
         x = chain[i]
-        delta += _shift(x, course[x], p2 if old_period[i] == p1 else p1, new_room[x], 1, board, rules)
+        delta += _shift(x, course[x], new_period[x], new_room[x], 1, board, rules)
     if _accept(delta, temp):
         for i in range(n):
             x = chain[i]
-            period[x] = p2 if old_period[i] == p1 else p1
-            room[x] = new_room[x]
+            period[x], room[x] = new_period[x], new_room[x]
         return True, delta
-    for i in range(n):  # undo
+    for i in range(n):  # undo: ``period`` and ``room`` still hold where they were
         x = chain[i]
-        _shift(x, course[x], p2 if old_period[i] == p1 else p1, new_room[x], -1, board, rules)
+        _shift(x, course[x], new_period[x], new_room[x], -1, board, rules)
     for i in range(n):
         x = chain[i]
-        _shift(x, course[x], old_period[i], old_room[i], 1, board, rules)
+        _shift(x, course[x], period[x], room[x], 1, board, rules)
     return False, 0
 
 
@@ -406,7 +405,7 @@ def _anneal(
 ):  # type: ignore[no-untyped-def]  # fmt: skip
     """The walk: ``period`` and ``room`` are changed in place and end as its last timetable."""
     np.random.seed(seed)
-    _, _, n_periods, n_rooms, _, per_day = dims
+    per_day = dims[5]
     board = _counters(course, period, room, groups, dims)
     rules = (groups, iso_weight, penalty, min_days, per_day)
     cost = _soft_cost(course, period, room, groups, iso_weight, penalty, min_days, dims)
@@ -417,9 +416,8 @@ def _anneal(
     scratch = (
         np.zeros(n_lectures, dtype=np.int32),  # chain
         np.zeros(n_lectures, dtype=np.int8),  # mark
+        np.zeros(n_lectures, dtype=np.int32),  # new_period
         np.zeros(n_lectures, dtype=np.int32),  # new_room
-        np.zeros(n_lectures, dtype=np.int32),  # old_period
-        np.zeros(n_lectures, dtype=np.int32),  # old_room
     )
     ratio = (t_end / t_start) ** (1.0 / max(1, moves))
     temp = t_start

@@ -20,8 +20,8 @@ The search (``_Session.mode``):
 * ``"anneal"`` (default): the period model for 15 % of the time, the room model for its periods, then
   simulated annealing (:mod:`llct_sched.itc2007_anneal`, compiled with Numba: single lectures moved or
   swapped and, for 5 % of the moves, Kempe chains swapped between two periods, never breaking a hard
-  rule; one independent walk per worker, in threads) for 95 % of the
-  time left, then candidate-room steps (below) from its best timetable. The annealer is what brings
+  rule; one independent walk per worker, in threads) for 95 % of the time left, then candidate-room
+  steps (below) from its best timetable. The annealer is what brings
   RoomStability down where the decomposition leaves it high; CP-SAT's steps then polish.
 * ``"candidates"``: the same without annealing: after the room model, steps of the full model on
   **candidate rooms**: each course may use the rooms it uses now plus one to three random rooms that
