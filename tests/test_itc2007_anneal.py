@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from itc_quick import quick_periods
 from llct_sched.itc2007 import Course, Curriculum, ItcInstance, Lecture, Room, read_ectt, ud2_cost
-from llct_sched.itc2007_anneal import AnnealState, _target_period, anneal, build_state, state_cost
+from llct_sched.itc2007_anneal import AnnealState, anneal, build_state, state_cost
 from llct_sched.itc2007_solver import _anneal_chunk, _Data, _Lns, _Session, build_full_model, greedy_rooms
 
 BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
@@ -210,54 +210,18 @@ def _timetabled_instance(draw: st.DrawFn) -> tuple[ItcInstance, list[tuple[int, 
     st.floats(0.05, 5.0),
     st.integers(0, 2**20),
     st.sampled_from([0.0, 0.05, 0.5, 1.0]),
-    st.sampled_from([0.0, 0.3, 1.0]),
 )
 def test_annealing_keeps_ud2_count_and_hard_feasibility_on_random_instances(
-    case: tuple[ItcInstance, list[tuple[int, int, int]]],
-    moves: int,
-    temperature: float,
-    seed: int,
-    kempe: float,
-    near: float,
+    case: tuple[ItcInstance, list[tuple[int, int, int]]], moves: int, temperature: float, seed: int, kempe: float
 ) -> None:
     inst, placed = case
     state = _state(inst, placed)
     start = ud2_cost(inst, _lectures(inst, state, state.period, state.room))
     assert start.hard_violations == 0, start.report()
     assert state_cost(state) == start.total
-    run = anneal(state, moves, temperature, temperature / 10, same_room=0.3, seed=seed, kempe=kempe, near=near)
+    run = anneal(state, moves, temperature, temperature / 10, same_room=0.3, seed=seed, kempe=kempe)
     for cost_, period, room in ((run.best, run.best_period, run.best_room), (run.last, run.last_period, run.last_room)):
         cost = ud2_cost(inst, _lectures(inst, state, period, room))
         assert cost.hard_violations == 0, cost.report()
         assert cost_ == cost.total  # the incrementally kept cost is the UD2 count
     assert run.best <= run.last and run.best <= start.total
-
-
-def test_near_moves_try_periods_beside_a_curriculum_mate() -> None:
-    """A and B share a curriculum, C is alone. A's mates are B's lectures (C has none); a near move of A
-    tries only a free-to-use period beside one of them on its day, a plain draw any of A's periods."""
-    inst = ItcInstance(
-        name="near",
-        days=2,
-        periods_per_day=4,
-        courses=(Course("A", "t0", 1, 1, 10), Course("B", "t1", 2, 1, 10), Course("C", "t2", 1, 1, 10)),
-        rooms=(Room("r0", 10),),
-        curricula=(Curriculum("q", ("A", "B")),),
-        unavailability=frozenset({("A", 1, 3)}),  # A may not use period 7 (day 1, slot 3)
-    )
-    state = _state(inst, [(0, 0, 0), (1, 3, 0), (1, 6, 0), (2, 1, 0)])
-    assert state.mate_count.tolist() == [2, 1, 0]
-    assert sorted(state.mates[0, :2].tolist()) == [1, 2] and state.mates[1, 0] == 0
-
-    def shares(course: int, near: float) -> dict[int, float]:
-        args = (state.period, state.available, state.open_periods, state.open_count, state.mates, state.mate_count)
-        drawn = [int(_target_period(course, near, *args, state.per_day)) for _ in range(4000)]
-        return {p: drawn.count(p) / len(drawn) for p in set(drawn)}
-
-    # B's lectures are at 3 (day 0, last slot) and 6 (day 1): beside them are 2 and 5 (4 is another day, 7
-    # is closed to A); a tried period that does not qualify falls back to a plain draw among A's periods
-    near, plain = shares(0, 1.0), shares(0, 0.0)
-    assert set(near) <= set(range(7)) and set(plain) == set(range(7))
-    assert near[2] + near[5] > 0.55 and plain[2] + plain[5] < 0.4  # half beside, half plain: about 0.64
-    assert near[4] < 0.15  # a plain draw only: about 0.07
-    assert set(shares(2, 1.0)) == set(range(8))  # C has no mates: plain draws over all its periods

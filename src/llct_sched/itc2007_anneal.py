@@ -9,9 +9,6 @@ It polishes a hard-feasible timetable and never leaves hard feasibility. Two kin
   those that conflict with these at the first period, and so on. Each keeps its room when that room is
   free at its new period and takes a random free one otherwise.
 
-For a share ``near`` of the moves the period tried is next to (same day) a lecture of another course of
-the lecture's curricula, which is where an isolated lecture is mended.
-
 A move whose result breaks a hard rule (a conflict, an unavailable period, no free room) is not made.
 The soft cost (the weighted UD2 cost) is kept up to date incrementally, one rule at a time
 (:func:`_shift`), and a move is accepted with the Metropolis rule.
@@ -55,8 +52,6 @@ class AnnealState:
     conflict: np.ndarray  # (C, C) 1 where two courses may not share a period (a course with itself too)
     open_periods: np.ndarray  # (C, P) the periods each course may use first, then padding
     open_count: np.ndarray  # (C,) how many of them
-    mates: np.ndarray  # (C, L) the lectures of the other courses of each course's curricula, then padding
-    mate_count: np.ndarray  # (C,) how many of them
     n_groups: int
     n_periods: int
     n_rooms: int
@@ -111,18 +106,8 @@ def build_state(
     open_count = avail.sum(axis=1).astype(np.int32)
     for c in range(courses):
         open_periods[c, : open_count[c]] = np.flatnonzero(avail[c])
-    lecture_course = np.array([c for c, _, _ in placed], dtype=np.int32)
-    curriculum_member = member[:, np.array(weights, dtype=np.int32) > 0]
-    shares_curriculum = (curriculum_member @ curriculum_member.T) > 0
-    np.fill_diagonal(shares_curriculum, False)
-    mates = np.zeros((courses, max(1, len(placed))), dtype=np.int32)
-    mate_count = np.zeros(courses, dtype=np.int32)
-    for c in range(courses):
-        found = np.flatnonzero(shares_curriculum[c, lecture_course]) if len(placed) else np.zeros(0, np.int64)
-        mates[c, : len(found)] = found
-        mate_count[c] = len(found)
     return AnnealState(
-        course=lecture_course,
+        course=np.array([c for c, _, _ in placed], dtype=np.int32),
         period=np.array([p for _, p, _ in placed], dtype=np.int32),
         room=np.array([r for _, _, r in placed], dtype=np.int32),
         groups=groups,
@@ -133,8 +118,6 @@ def build_state(
         conflict=conflict,
         open_periods=open_periods,
         open_count=open_count,
-        mates=mates,
-        mate_count=mate_count,
         n_groups=len(weights),
         n_periods=n_periods,
         n_rooms=rooms,
@@ -416,22 +399,9 @@ def _kempe_move(lec, p2, temp, course, period, room, available, conflict, scratc
 
 
 @njit(cache=True, nogil=True)
-def _target_period(c, near, period, available, open_periods, open_count, mates, mate_count, per_day):  # type: ignore[no-untyped-def]  # noqa: E501
-    """The period a move of a lecture of course ``c`` tries: for a share ``near`` of the moves one next to
-    (same day) a lecture of another course of its curricula, when the course may use it; else any
-    period the course may use."""
-    if near > 0 and mate_count[c] > 0 and np.random.random() < near:
-        q = period[mates[c, np.random.randint(mate_count[c])]]
-        p2 = q + 1 if np.random.random() < 0.5 else q - 1
-        if p2 >= 0 and p2 // per_day == q // per_day and p2 < available.shape[1] and available[c, p2] == 1:
-            return p2
-    return open_periods[c, np.random.randint(open_count[c])]
-
-
-@njit(cache=True, nogil=True)
 def _anneal(
     course, period, room, groups, iso_weight, available, penalty, min_days, dims,
-    conflict, open_periods, open_count, mates, mate_count, moves, t_start, t_end, same_room, kempe, near, seed,
+    conflict, open_periods, open_count, moves, t_start, t_end, same_room, kempe, seed,
 ):  # type: ignore[no-untyped-def]  # fmt: skip
     """The walk: ``period`` and ``room`` are changed in place and end as its last timetable."""
     np.random.seed(seed)
@@ -456,7 +426,7 @@ def _anneal(
         temp *= ratio
         lec = np.random.randint(n_lectures)
         c = course[lec]
-        p2 = _target_period(c, near, period, available, open_periods, open_count, mates, mate_count, per_day)
+        p2 = open_periods[c, np.random.randint(open_count[c])]
         if kempe > 0 and p2 != period[lec] and np.random.random() < kempe:
             made, delta = _kempe_move(lec, p2, temp, course, period, room, available, conflict, scratch, board, rules)
         else:
@@ -501,17 +471,14 @@ def anneal(
     same_room: float = 0.5,
     seed: int = 0,
     kempe: float = 0.0,
-    near: float = 0.0,
 ) -> AnnealRun:
     """Run ``moves`` annealing moves from the state's timetable at a temperature falling geometrically
     from ``t_start`` to ``t_end``; ``kempe`` is the share of Kempe moves, ``same_room`` the share of the
-    simple moves that keep the lecture's room, ``near`` the share of moves that try a period next to a
-    lecture of the same curriculum. The state itself is left as it was."""
+    simple moves that keep the lecture's room. The state itself is left as it was."""
     period, room = st.period.copy(), st.room.copy()
     rules = (st.course, period, room, st.groups, st.iso_weight, st.available, st.penalty, st.min_days, st.dims)
-    proposals = (st.conflict, st.open_periods, st.open_count, st.mates, st.mate_count)
-    walk = (int(moves), float(t_start), float(t_end), float(same_room), float(kempe), float(near), int(seed))
-    best, best_period, best_room, last, accepted = _anneal(*rules, *proposals, *walk)
+    walk = (st.conflict, st.open_periods, st.open_count, int(moves), float(t_start), float(t_end))
+    best, best_period, best_room, last, accepted = _anneal(*rules, *walk, float(same_room), float(kempe), int(seed))
     return AnnealRun(int(best), best_period, best_room, int(last), period, room, int(accepted))
 
 
@@ -519,5 +486,5 @@ def warm_up() -> None:
     """Compile the kernels, or load them from Numba's cache, on a one-lecture timetable (about 10 s the
     first time on a machine, well under a second after)."""
     st = build_state(1, 1, 1, 1, [((0,), 1)], [[0]], [[0]], [[0]], [0], [(0, 0, 0)])
-    anneal(st, 1, 1.0, 0.5, kempe=0.5, near=0.5)
+    anneal(st, 1, 1.0, 0.5, kempe=0.5)
     state_cost(st)

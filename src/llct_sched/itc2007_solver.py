@@ -20,8 +20,7 @@ The search (``_Session.mode``):
 * ``"anneal"`` (default): the period model for 15 % of the time, the room model for its periods, then
   simulated annealing (:mod:`llct_sched.itc2007_anneal`, compiled with Numba: single lectures moved or
   swapped and, for 5 % of the moves, Kempe chains swapped between two periods, never breaking a hard
-  rule; 30 % of the moves try a period next to a lecture of the same curriculum; one independent walk
-  per worker, in threads) for 95 % of the time left, then candidate-room
+  rule; one independent walk per worker, in threads) for 95 % of the time left, then candidate-room
   steps (below) from its best timetable. The annealer is what brings
   RoomStability down where the decomposition leaves it high; CP-SAT's steps then polish.
 * ``"candidates"``: the same without annealing: after the room model, steps of the full model on
@@ -383,12 +382,11 @@ class _Session:
         self.phases: list[dict[str, Any]] = []
         self.period_share = 0.15
         self.mode = "anneal"
-        # simulated annealing (mode "anneal"): its share of the time after the rooms, its temperatures, the
-        # share of its moves that are Kempe chains and the share that try a period next to a curriculum mate
+        # simulated annealing (mode "anneal"): its share of the time after the rooms, its temperatures and
+        # the share of its moves that are Kempe chains
         self.anneal_share = 0.95
         self.anneal_temperatures = (1.5, 0.05)
         self.anneal_kempe = 0.05
-        self.anneal_near = 0.3
         self.compiling: threading.Thread | None = None  # the annealer's kernels, compiled while CP-SAT works
         self.chains = max(1, workers or os.cpu_count() or 1)  # annealing walks run side by side
         # one step of the candidate-room search: long enough for CP-SAT to move many courses at once
@@ -713,7 +711,7 @@ class _Lns:
                 seeds = [self.rng.randrange(1 << 30) for _ in walks]
                 clock = s.elapsed()
                 futures = [
-                    pool.submit(anneal, st, moves, *temperatures, seed=seed, kempe=s.anneal_kempe, near=s.anneal_near)
+                    pool.submit(anneal, st, moves, *temperatures, seed=seed, kempe=s.anneal_kempe)
                     for st, seed in zip(walks, seeds, strict=True)
                 ]
                 runs = [future.result() for future in futures]
