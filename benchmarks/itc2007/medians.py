@@ -65,6 +65,7 @@ def median_range(costs: list[float], runs: int, floor: float) -> tuple[float, fl
 
 
 def geometric_mean(ratios: list[float]) -> float:
+    """exp(mean(log)) of the ratios; inf when one is inf (a run without a hard-feasible timetable)."""
     if any(not math.isfinite(x) for x in ratios):
         return math.inf
     return math.exp(sum(math.log(x) for x in ratios) / len(ratios))
