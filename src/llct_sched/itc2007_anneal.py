@@ -571,7 +571,7 @@ def anneal(
 
 
 def warm_up() -> None:
-    """Compile the kernels, or load them from Numba's cache, on a one-lecture timetable (about 10 s the
+    """Compile the kernels, or load them from Numba's cache, on a one-lecture timetable (about 23 s the
     first time on a machine, well under a second after)."""
     st = build_state(1, 1, 1, 1, [((0,), 1)], [[0]], [[0]], [[0]], [0], [(0, 0, 0)])
     anneal(st, 1, 1.0, 0.5, kempe=0.5)
