@@ -225,3 +225,38 @@ def test_annealing_keeps_ud2_count_and_hard_feasibility_on_random_instances(
         assert cost.hard_violations == 0, cost.report()
         assert cost_ == cost.total  # the incrementally kept cost is the UD2 count
     assert run.best <= run.last and run.best <= start.total
+
+
+@settings(max_examples=60, deadline=None)
+@given(_timetabled_instance(), st.integers(0, 2**20))
+def test_a_simple_moves_cost_change_counted_read_only_equals_its_four_shifts(
+    case: tuple[ItcInstance, list[tuple[int, int, int]]], seed: int
+) -> None:
+    from llct_sched import itc2007_anneal as ka
+
+    inst, placed = case
+    s = _state(inst, placed)
+    rules = (s.groups, s.iso_weight, s.penalty, s.min_days, s.per_day)
+    rng = random.Random(seed)
+    for _ in range(20):
+        lec = rng.randrange(len(s.course))
+        c, p1, r1 = int(s.course[lec]), int(s.period[lec]), int(s.room[lec])
+        p2, r2 = rng.randrange(s.n_periods), rng.randrange(s.n_rooms)
+        board = ka._counters(s.course, s.period, s.room, s.groups, s.dims)
+        other = int(board[0][p2, r2])
+        c2 = -1 if other < 0 else int(s.course[other])
+        if (p2, r2) == (p1, r1) or c2 == c:
+            continue
+        if p2 != p1 and not (
+            ka._may_move_to(c, p2, c2, board[1], s.groups, s.available)
+            and (c2 < 0 or ka._may_move_to(c2, p1, c, board[1], s.groups, s.available))
+        ):
+            continue
+        read_only = ka._swap_change(c, p1, r1, c2, p2, r2, board, rules)
+        shifted = ka._shift(lec, c, p1, r1, -1, board, rules)
+        if c2 >= 0:
+            shifted += ka._shift(other, c2, p2, r2, -1, board, rules)
+        shifted += ka._shift(lec, c, p2, r2, 1, board, rules)
+        if c2 >= 0:
+            shifted += ka._shift(other, c2, p1, r1, 1, board, rules)
+        assert read_only == shifted

@@ -138,13 +138,14 @@ def build_state(
 
 
 @njit(cache=True, nogil=True)
-def _isolated_near(day_mask: int, t: int) -> int:
-    """Isolated lectures at slot ``t`` of a day and its two neighbours, for a group whose busy slots that
-    day are the bits of ``day_mask``."""
-    m = day_mask << 1  # slot t at bit t + 1, so that slot t - 1 never falls below bit 0
-    alone = m & ~(m << 1) & ~(m >> 1)
-    window = (alone >> t) & 7  # slots t - 1, t, t + 1
-    return (window & 1) + ((window >> 1) & 1) + (window >> 2)
+def _isolated_in_day(day_mask: int) -> int:
+    """Isolated lectures of a group in a day whose busy slots are the bits of ``day_mask``."""
+    alone = day_mask & ~(day_mask << 1) & ~(day_mask >> 1)
+    n = 0
+    while alone:
+        alone &= alone - 1
+        n += 1
+    return n
 
 
 @njit(cache=True, nogil=True)
@@ -171,7 +172,7 @@ def _shift(lec, c, p, r, step, board, rules):  # type: ignore[no-untyped-def]
             after = before ^ (1 << t)
             day_mask[g, day] = after
             if iso_weight[g] > 0:
-                delta += iso_weight[g] * (_isolated_near(after, t) - _isolated_near(before, t))
+                delta += iso_weight[g] * (_isolated_in_day(after) - _isolated_in_day(before))
     day_count[c, day] += step
     if day_count[c, day] == (1 if step > 0 else 0):  # the course starts or stops using that day
         delta += W_MWD * (_short(days_used[c] + step, min_days[c]) - _short(days_used[c], min_days[c]))
@@ -182,17 +183,6 @@ def _shift(lec, c, p, r, step, board, rules):  # type: ignore[no-untyped-def]
         rooms_used[c] += step
     occ[p, r] = lec if step > 0 else -1
     return delta
-
-
-@njit(cache=True, nogil=True)
-def _isolated_in_day(day_mask: int) -> int:
-    """Isolated lectures of a group in a day whose busy slots are the bits of ``day_mask``."""
-    alone = day_mask & ~(day_mask << 1) & ~(day_mask >> 1)
-    n = 0
-    while alone:
-        alone &= alone - 1
-        n += 1
-    return n
 
 
 @njit(cache=True, nogil=True)
