@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 
 from itc_quick import quick_periods
 from llct_sched.itc2007 import Course, Curriculum, ItcInstance, Lecture, Room, read_ectt, ud2_cost
-from llct_sched.itc2007_anneal import AnnealState, anneal, build_state, state_cost
+from llct_sched.itc2007_anneal import (
+    AnnealState,
+    _counters,
+    _may_move_to,
+    _shift,
+    _swap_change,
+    anneal,
+    build_state,
+    state_cost,
+)
 from llct_sched.itc2007_solver import _anneal_chunk, _Data, _Lns, _Session, build_full_model, greedy_rooms
 
 BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
@@ -232,8 +241,6 @@ def test_annealing_keeps_ud2_count_and_hard_feasibility_on_random_instances(
 def test_a_simple_moves_cost_change_counted_read_only_equals_its_four_shifts(
     case: tuple[ItcInstance, list[tuple[int, int, int]]], seed: int
 ) -> None:
-    from llct_sched import itc2007_anneal as ka
-
     inst, placed = case
     s = _state(inst, placed)
     rules = (s.groups, s.iso_weight, s.penalty, s.min_days, s.per_day)
@@ -242,21 +249,21 @@ def test_a_simple_moves_cost_change_counted_read_only_equals_its_four_shifts(
         lec = rng.randrange(len(s.course))
         c, p1, r1 = int(s.course[lec]), int(s.period[lec]), int(s.room[lec])
         p2, r2 = rng.randrange(s.n_periods), rng.randrange(s.n_rooms)
-        board = ka._counters(s.course, s.period, s.room, s.groups, s.dims)
+        board = _counters(s.course, s.period, s.room, s.groups, s.dims)
         other = int(board[0][p2, r2])
         c2 = -1 if other < 0 else int(s.course[other])
         if (p2, r2) == (p1, r1) or c2 == c:
             continue
         if p2 != p1 and not (
-            ka._may_move_to(c, p2, c2, board[1], s.groups, s.available)
-            and (c2 < 0 or ka._may_move_to(c2, p1, c, board[1], s.groups, s.available))
+            _may_move_to(c, p2, c2, board[1], s.groups, s.available)
+            and (c2 < 0 or _may_move_to(c2, p1, c, board[1], s.groups, s.available))
         ):
             continue
-        read_only = ka._swap_change(c, p1, r1, c2, p2, r2, board, rules)
-        shifted = ka._shift(lec, c, p1, r1, -1, board, rules)
+        read_only = _swap_change(c, p1, r1, c2, p2, r2, board, rules)
+        shifted = _shift(lec, c, p1, r1, -1, board, rules)
         if c2 >= 0:
-            shifted += ka._shift(other, c2, p2, r2, -1, board, rules)
-        shifted += ka._shift(lec, c, p2, r2, 1, board, rules)
+            shifted += _shift(other, c2, p2, r2, -1, board, rules)
+        shifted += _shift(lec, c, p2, r2, 1, board, rules)
         if c2 >= 0:
-            shifted += ka._shift(other, c2, p1, r1, 1, board, rules)
+            shifted += _shift(other, c2, p1, r1, 1, board, rules)
         assert read_only == shifted
