@@ -48,6 +48,10 @@ GOALS = (
     "module_lecturer_stability",
     "lecturer_balance",
     "teaching_norm",
+    "specialist",
+    "over_norm",
+    "part_time_minimum",
+    "part_time_share",
     "observation_spread",
     "room_capacity",
     "min_days",
@@ -892,6 +896,71 @@ def goal_teaching_norm(ctx: CheckContext) -> GoalResult:
     return sum(per.values()), _nonzero(per)
 
 
+def goal_over_norm(ctx: CheckContext) -> GoalResult:
+    """Per lecturer with a norm band: sessions above its upper edge (overtime)."""
+    taught = _taught(ctx)
+    per = {
+        lec.id: max(0, taught[lec.id] - lec.norm_max_sessions_per_year)
+        for lec in ctx.scenario.lecturers
+        if lec.norm_max_sessions_per_year is not None
+    }
+    return sum(per.values()), _nonzero(per)
+
+
+def goal_part_time_minimum(ctx: CheckContext) -> GoalResult:
+    """Per lecturer with a minimum share: sessions short of it."""
+    taught = _taught(ctx)
+    per = {
+        lec.id: max(0, lec.min_sessions_per_year - taught[lec.id])
+        for lec in ctx.scenario.lecturers
+        if lec.min_sessions_per_year is not None
+    }
+    return sum(per.values()), _nonzero(per)
+
+
+def _center_sessions(ctx: CheckContext) -> int:
+    """Sessions the center's lecturers teach in the year: every session of a center-taught class."""
+    total = 0
+    for klass in ctx.scenario.classes:
+        program = ctx.program_of(klass.id)
+        if program is not None and program.taught_by == TaughtBy.center:
+            total += sum(m.sessions for m in program.modules)
+    return total
+
+
+def goal_part_time_share(ctx: CheckContext) -> GoalResult:
+    """Sessions short of `staffing.part_time_share` of the center's sessions taught by part-time
+    lecturers; details: each part-time lecturer's sessions."""
+    share = ctx.scenario.staffing.part_time_share
+    if not share:
+        return 0, {}
+    part_time = {lec.id for lec in ctx.scenario.lecturers if lec.kind == LecturerKind.part_time}
+    per = Counter(s.lecturer_id for s in ctx.known_sessions if s.lecturer_id in part_time)
+    wanted = -(-round(share * _center_sessions(ctx) * 10**9) // 10**9)  # ceil, exact for shares like 0.3
+    return max(0, wanted - sum(per.values())), _nonzero(dict(per))
+
+
+def goal_specialist(ctx: CheckContext) -> GoalResult:
+    """Sessions of a module with preferred lecturers (the module's own, or the specialists of its topic)
+    taught by someone else; details per topic."""
+    specialists: dict[str, set[str]] = defaultdict(set)
+    for lec in ctx.scenario.lecturers:
+        for topic in lec.specialist_topics:
+            specialists[topic].add(lec.id)
+    per: Counter[str] = Counter()
+    for s in ctx.known_sessions:
+        module = ctx.module_of(s)
+        program = ctx.program_of(s.class_id)
+        if module is None or program is None or program.taught_by != TaughtBy.center:
+            continue
+        preferred = (
+            set(module.preferred_lecturers) if module.preferred_lecturers is not None else specialists[module.topic]
+        )
+        if preferred and s.lecturer_id not in preferred:
+            per[module.topic] += 1
+    return sum(per.values()), _nonzero(dict(per))
+
+
 def goal_observation_spread(ctx: CheckContext) -> GoalResult:
     """The largest number of observation visits in one calendar month (details: visits per month)."""
     per = Counter(f"{o.date.year}-{o.date.month:02d}" for o in ctx.timetable.observations)
@@ -959,6 +1028,10 @@ GOAL_FUNCTIONS: dict[str, Callable[[CheckContext], GoalResult]] = {
     "module_lecturer_stability": goal_module_lecturer_stability,
     "lecturer_balance": goal_lecturer_balance,
     "teaching_norm": goal_teaching_norm,
+    "specialist": goal_specialist,
+    "over_norm": goal_over_norm,
+    "part_time_minimum": goal_part_time_minimum,
+    "part_time_share": goal_part_time_share,
     "observation_spread": goal_observation_spread,
     "room_capacity": goal_room_capacity,
     "min_days": goal_min_days,

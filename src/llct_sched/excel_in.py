@@ -34,8 +34,9 @@ from llct_sched.scenario import Scenario, Weekday, Weights
 Loc = tuple[int | str, ...]
 
 # column kinds
-STR, INT, BOOL, DATE, TIME, LIST, INTS, DATES, OPT_LIST, OPT_DATES, ANY = (
+STR, INT, FLOAT, BOOL, DATE, TIME, LIST, INTS, DATES, OPT_LIST, OPT_DATES, ANY = (
     "str",
+    "float",
     "int",
     "bool",
     "date",
@@ -136,6 +137,9 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
             _c("max_sessions_per_month", INT),
             _c("max_sessions_per_year", INT),
             _c("norm_sessions_per_year", INT),
+            _c("norm_max_sessions_per_year", INT),
+            _c("min_sessions_per_year", INT),
+            _c("specialist_topics", LIST),
             _c("can_observe", BOOL),
             _c("innovation_report", BOOL),
         ),
@@ -164,9 +168,18 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
     TableSheet(
         "modules",
         ("programs",),
-        (_c("program"), _c("id"), _c("name"), _c("sessions", INT), _c("topic"), _c("after", OPT_LIST)),
+        (
+            _c("program"),
+            _c("id"),
+            _c("name"),
+            _c("sessions", INT),
+            _c("topic"),
+            _c("after", OPT_LIST),
+            _c("preferred_lecturers", OPT_LIST),
+        ),
         parent=("programs", "program", "modules"),
-        note="Modules in order; 'program' is a program id; after empty: the previous module.",
+        note="Modules in order; 'program' is a program id; after empty: the previous module; "
+        "preferred_lecturers empty: the specialists of the topic.",
     ),
     TableSheet(
         "classes",
@@ -211,6 +224,12 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
             _c("programs", OPT_LIST),
         ),
         note="observers / programs empty: every lecturer with can_observe / every center-taught program.",
+    ),
+    KeyValueSheet(
+        "staffing",
+        ("staffing",),
+        (_c("part_time_share", FLOAT),),
+        note="part_time_share: the share of the center's sessions part-time lecturers should teach, e.g. 0.3.",
     ),
     KeyValueSheet(
         "weights",
@@ -379,6 +398,8 @@ def _convert(value: Any, kind: str) -> Any:
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         return value if isinstance(value, str) else str(value)
+    if kind == FLOAT:
+        return value.strip() if isinstance(value, str) else value
     if kind == INT:
         if isinstance(value, float) and value.is_integer():
             return int(value)

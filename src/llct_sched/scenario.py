@@ -236,7 +236,26 @@ class Lecturer(StrictModel):
     max_sessions_per_month: int | None = Field(default=None, ge=0)
     max_sessions_per_year: int | None = Field(default=None, ge=0)
     norm_sessions_per_year: int | None = Field(
-        default=None, ge=0, description="Teaching norm (soft goal), usually for full-time lecturers."
+        default=None,
+        ge=0,
+        description="Teaching norm, the lower edge of the norm band (soft goal `teaching_norm`), usually for "
+        "full-time lecturers.",
+    )
+    norm_max_sessions_per_year: int | None = Field(
+        default=None,
+        ge=0,
+        description="Upper edge of the norm band: sessions above it are overtime (soft goal `over_norm`).",
+    )
+    min_sessions_per_year: int | None = Field(
+        default=None,
+        ge=0,
+        description="The lecturer's own minimum share of the year, usually a part-time lecturer's "
+        "(soft goal `part_time_minimum`).",
+    )
+    specialist_topics: list[Id] = Field(
+        default_factory=list,
+        description="Topics this lecturer is the preferred speaker of (the police chief for defence and "
+        "security, leaders for resolution study): soft goal `specialist`.",
     )
     can_observe: bool = False
     innovation_report: bool = Field(
@@ -253,6 +272,11 @@ class Module(StrictModel):
     topic: Id
     after: list[Id] | None = Field(
         default=None, description="Modules that must finish before this one starts; None: the previous module."
+    )
+    preferred_lecturers: list[Id] | None = Field(
+        default=None,
+        description="Preferred lecturers of this module (soft goal `specialist`); None: the lecturers with the "
+        "module's topic among their `specialist_topics`.",
     )
 
 
@@ -360,6 +384,16 @@ class Weights(StrictModel):
     isolated_sessions: int = Field(
         default=0, ge=0, description="Per session of a learner group with no session of the group next to it that day."
     )
+    specialist: int = Field(
+        default=1, ge=0, description="Per session of a module with preferred lecturers taught by someone else."
+    )
+    over_norm: int = Field(default=1, ge=0, description="Per session above a lecturer's norm band (overtime).")
+    part_time_minimum: int = Field(
+        default=3, ge=0, description="Per session short of a lecturer's `min_sessions_per_year`."
+    )
+    part_time_share: int = Field(
+        default=2, ge=0, description="Per session short of the plan's `staffing.part_time_share`."
+    )
     moves: int = Field(default=1, ge=0, description="Re-planning only: the cost of moving blocks of the baseline.")
     lecturer_changes: int = Field(default=2, ge=0, description="Re-planning only: per segment given another lecturer.")
 
@@ -403,6 +437,18 @@ class RuleOptions(StrictModel):
     )
 
 
+class Staffing(StrictModel):
+    """Plan-level staffing targets."""
+
+    part_time_share: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Share of the center-taught sessions that part-time lecturers should teach "
+        "(soft goal `part_time_share`), e.g. 0.3.",
+    )
+
+
 class Scenario(StrictModel):
     name: Id
     title: str = ""
@@ -418,4 +464,5 @@ class Scenario(StrictModel):
     weights: Weights = Field(default_factory=Weights)
     priorities: Priorities | None = None
     rules: RuleOptions = Field(default_factory=RuleOptions)
+    staffing: Staffing = Field(default_factory=Staffing)
     targets: list[Target] = Field(default_factory=list)

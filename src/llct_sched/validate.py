@@ -209,6 +209,55 @@ def check_lecturer_references(ctx: _Context) -> list[InputIssue]:
     return issues
 
 
+def check_staffing_fields(ctx: _Context) -> list[InputIssue]:
+    """Norm bands in order, minimum shares within the yearly limit, specialists who teach their topic,
+    modules' preferred lecturers known and able to teach the module."""
+    issues = []
+    lecturers = {lec.id: lec for lec in ctx.scenario.lecturers}
+    for i, lec in enumerate(ctx.scenario.lecturers):
+        at = f"lecturers[{i}]"
+        low, high = lec.norm_sessions_per_year, lec.norm_max_sessions_per_year
+        if low is not None and high is not None and high < low:
+            issues.append(
+                _error(
+                    f"{at}.norm_max_sessions_per_year",
+                    f"lecturer '{lec.id}': the norm band's upper edge {high} is below its norm {low}",
+                )
+            )
+        cap = lec.max_sessions_per_year
+        if lec.min_sessions_per_year is not None and cap is not None and lec.min_sessions_per_year > cap:
+            issues.append(
+                _warning(
+                    f"{at}.min_sessions_per_year",
+                    f"lecturer '{lec.id}': the minimum share "
+                    f"{lec.min_sessions_per_year} is above the yearly limit {cap} and can never be met",
+                )
+            )
+        for k, topic in enumerate(lec.specialist_topics):
+            if topic not in lec.topics:
+                issues.append(
+                    _error(
+                        f"{at}.specialist_topics[{k}]",
+                        f"lecturer '{lec.id}' is a specialist of topic '{topic}' but does not list it in their topics",
+                    )
+                )
+    for p, program in enumerate(ctx.scenario.programs):
+        for m, module in enumerate(program.modules):
+            for k, lid in enumerate(module.preferred_lecturers or []):
+                at = f"programs[{p}].modules[{m}].preferred_lecturers[{k}]"
+                if lid not in lecturers:
+                    issues.append(_error(at, f"module '{module.id}' prefers unknown lecturer '{lid}'"))
+                elif module.topic not in lecturers[lid].topics:
+                    issues.append(
+                        _error(
+                            at,
+                            f"module '{module.id}' prefers lecturer '{lid}', who does not teach its "
+                            f"topic '{module.topic}'",
+                        )
+                    )
+    return issues
+
+
 def check_module_precedence(ctx: _Context) -> list[InputIssue]:
     issues = []
     for p, program in enumerate(ctx.scenario.programs):
@@ -627,6 +676,7 @@ CHECKS: tuple[Check, ...] = (
     check_duplicate_ids,
     check_class_references,
     check_lecturer_references,
+    check_staffing_fields,
     check_module_precedence,
     check_cohort_membership,
     check_delivery,

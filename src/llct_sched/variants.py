@@ -27,9 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, create_model
 
 from llct_sched.errors import InputIssue, ScenarioError
 from llct_sched.io import BUILTIN_SCENARIOS, load_scenario, model_from_yaml, pydantic_issues
@@ -48,6 +48,7 @@ from llct_sched.scenario import (
     Scenario,
     StrictModel,
     TrainingClass,
+    Weights,
 )
 from llct_sched.validate import ensure_valid
 
@@ -134,17 +135,17 @@ class ScaleLearners(StrictModel):
     cohorts: bool = True
 
 
-class WeightsPatch(StrictModel):
-    """New weights of some soft goals; the others keep the base's."""
-
-    preferred_months: int | None = Field(default=None, ge=0)
-    month_spread: int | None = Field(default=None, ge=0)
-    avoid_event_days: int | None = Field(default=None, ge=0)
-    borrowed_room: int | None = Field(default=None, ge=0)
-    room_stability: int | None = Field(default=None, ge=0)
-    module_lecturer_stability: int | None = Field(default=None, ge=0)
-    lecturer_balance: int | None = Field(default=None, ge=0)
-    teaching_norm: int | None = Field(default=None, ge=0)
+# New weights of some soft goals; the others keep the base's. One optional field per goal of
+# `Weights`, so that every goal a scenario knows can be patched.
+if TYPE_CHECKING:
+    WeightsPatch = StrictModel
+else:
+    WeightsPatch = create_model(
+        "WeightsPatch",
+        __base__=StrictModel,
+        __doc__="New weights of some soft goals; the others keep the base's.",
+        **{goal: (int | None, Field(default=None, ge=0)) for goal in Weights.model_fields},
+    )
 
 
 class Patch(OneOf):
