@@ -591,6 +591,32 @@ def _visit_chances(
     return chances, plenty
 
 
+def preferred_lecturers(inst: Instance) -> dict[int, frozenset[int]]:
+    """Segment -> its preferred lecturers (goal `specialist`): the module's `preferred_lecturers`, or
+    else the lecturers with the module's topic among their `specialist_topics`. Segments without
+    any preferred lecturer are left out."""
+    lecturers = inst.scenario.lecturers
+    index = {lec.id: i for i, lec in enumerate(lecturers)}
+    out: dict[int, frozenset[int]] = {}
+    for seg in inst.segments:
+        c = inst.classes[seg.class_index]
+        if not c.taught_by_center:
+            continue
+        module = c.program.modules[seg.module_index]
+        if module.preferred_lecturers is not None:
+            chosen = frozenset(index[i] for i in module.preferred_lecturers if i in index)
+        else:
+            chosen = frozenset(i for i, lec in enumerate(lecturers) if module.topic in lec.specialist_topics)
+        if chosen:
+            out[seg.index] = chosen
+    return out
+
+
+def center_sessions(inst: Instance) -> int:
+    """Sessions taught by the center's lecturers (every session of a center-taught class)."""
+    return sum(seg.length for seg in inst.segments if inst.classes[seg.class_index].taught_by_center)
+
+
 def avoided_days(inst: Instance) -> set[dt.date]:
     """The days of events that ask classes to stay away (goal avoid_event_days)."""
     days: set[dt.date] = set()

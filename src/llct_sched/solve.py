@@ -34,7 +34,13 @@ from llct_sched.model.calendar_stage import (
     calendar_goal_values,
 )
 from llct_sched.model.greedy import GreedyPlan, greedy_plan
-from llct_sched.model.staffing_stage import build_staffing_model, build_staffing_relaxation, segment_slots
+from llct_sched.model.staffing_stage import (
+    build_staffing_model,
+    build_staffing_relaxation,
+    observation_floor,
+    segment_slots,
+)
+from llct_sched.model.teaching_layer import add_teaching_layer, needs_teaching_layer
 from llct_sched.scenario import Priorities, Scenario
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 
@@ -256,10 +262,12 @@ def _model_size(model: cp_model.CpModel) -> tuple[int, int]:
     return len(proto.variables), len(proto.constraints)
 
 
-def _staffing_lower_bound(inst: Instance, session: _Session) -> int:
-    """A lower bound on stage 2's objective that holds for every calendar."""
+def _staffing_lower_bound(inst: Instance, session: _Session, observation: bool = True) -> int:
+    """A lower bound on stage 2's objective that holds for every calendar (without the visits' spread
+    when `observation` is False)."""
     # one worker with the full LP proves this bound at once; the default portfolio may not
-    return _bound_only(session, build_staffing_relaxation(inst), "staffing bound", linearization_level=2)
+    model = build_staffing_relaxation(inst, observation)
+    return _bound_only(session, model, "staffing bound", linearization_level=2)
 
 
 def _bound_only(session: _Session, model: cp_model.CpModel, what: str, **overrides: Any) -> int:
@@ -428,8 +436,10 @@ class _Search:
     nogoods: list[dict[int, int]] = field(default_factory=list)
     pools: list[frozenset[str]] = field(default_factory=list)
     best: _Assignment | None = None
-    staffing_bound: int | None = None  # calendar-independent bound on stage 2's objective
+    staffing_bound: int | None = None  # calendar-independent bound on what stage 1 leaves to stage 2
     calendar_bound: int | None = None  # best proven bound on stage 1's objective
+    teaching: bool = False  # stage 1 decides who teaches (the teaching layer) and optimises the load goals
+    best_rank: tuple[int, ...] | None = None  # the best timetable's rank (see `_rank`)
 
 
 BOUND_SECONDS = 10.0  # at most this long (and 10 % of the time limit) on each bound-only run (two per solve)
@@ -456,7 +466,7 @@ def _greedy(inst: Instance, session: _Session) -> GreedyPlan:
 
 def _search(inst: Instance, session: _Session, result: Result) -> None:
     """Greedy calendar first, quick rounds until a first timetable, then one optimising round."""
-    search = _Search(inst.scenario.weights.model_dump())
+    search = _Search(inst.scenario.weights.model_dump(), teaching=needs_teaching_layer(inst))
     greedy: _Assignment | None = None
     base = inst.baseline
     if base is not None:  # a re-plan starts from the baseline, not from a greedy calendar
@@ -494,6 +504,10 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
 def _apply_hint(model: cp_model.CpModel, cv: CalendarVars, hint: _Assignment) -> None:
     for b, t in hint.starts.items():
         model.add_hint(cv.start[b], t)
+    if cv.teaching is not None and hint.teach:
+        for (s, lec), lit in cv.teaching.teach.items():
+            if s in hint.teach:
+                model.add_hint(lit, hint.teach[s] == lec)
     for (b, r), lit in cv.room.items():
         if b in hint.rooms:
             model.add_hint(lit, hint.rooms[b] == r)
@@ -506,7 +520,8 @@ def _round(
 ) -> str:
     """One calendar + staffing attempt. Returns "stop" when the search is over, else "again"."""
     result.rounds += 1
-    model, cv = build_calendar_model(inst, search.nogoods, search.pools)
+    layer = add_teaching_layer if search.teaching else None
+    model, cv = build_calendar_model(inst, search.nogoods, search.pools, layer)
     if hint is not None:
         _apply_hint(model, cv, hint)
     n_vars, n_cons = _model_size(model)
@@ -514,10 +529,8 @@ def _round(
     priorities = inst.scenario.priorities
     good_enough = None
     if mode == "optimise" and priorities is None:
-        if search.staffing_bound is None:  # both bounds before stage 1 takes the time
-            search.staffing_bound = _staffing_lower_bound(inst, session)
-        if search.calendar_bound is None:
-            search.calendar_bound = _calendar_lower_bound(inst, session)
+        if search.staffing_bound is None or search.calendar_bound is None:  # both before stage 1 takes the time
+            _first_bounds(inst, session, search)
         if search.calendar_bound:
             good_enough = search.calendar_bound * (1 + CALENDAR_GAP)  # then stage 2 needs the time more
     budget = session.remaining() * (0.3 if mode == "quick" else CALENDAR_SHARE)
@@ -551,6 +564,11 @@ def _round(
         rooms={b: r for (b, r), lit in cv.room.items() if cal.boolean_value(lit)},
         learners={c.index: cal.value(cv.learners[c.index]) for c in inst.classes},
     )
+    if cv.teaching is not None:  # stage 1's lecturers hint stage 2, with the visits of the previous hint
+        calendar.teach = {s: lec for (s, lec), lit in cv.teaching.teach.items() if cal.boolean_value(lit)}
+        hint = _Assignment(
+            calendar.starts, calendar.rooms, calendar.learners, calendar.teach, hint.visits if hint else []
+        )
     if mode == "optimise" and priorities is None:
         # this round's bound holds for the whole problem: its cuts only remove unstaffable calendars
         search.calendar_bound = max(search.calendar_bound or 0, math.ceil(cal.best_objective_bound - 1e-6))
@@ -565,6 +583,19 @@ def _round(
     if result.status == "OPTIMAL" or session.remaining() < 0.1 * session.params.time_limit:
         return "stop"
     return "again"  # time is left: search on from the best timetable
+
+
+def _first_bounds(inst: Instance, session: _Session, search: _Search) -> None:
+    """The bounds of both stages that hold for every calendar. With the teaching layer stage 1 also
+    counts the load goals: its bound takes the staffing relaxation's, and stage 2 adds only the
+    observation visits' spread."""
+    calendar = _calendar_lower_bound(inst, session)
+    if search.teaching:
+        search.calendar_bound = calendar + _staffing_lower_bound(inst, session, observation=False)
+        search.staffing_bound = observation_floor(inst)
+    else:
+        search.calendar_bound = calendar
+        search.staffing_bound = _staffing_lower_bound(inst, session)
 
 
 def _update_bound(result: Result, search: _Search) -> None:
@@ -591,6 +622,18 @@ def _hint_staffing(model: cp_model.CpModel, sv: Any, hint: _Assignment) -> None:
         model.add_hint(lit, (s, sv.slots[s][k], obs) in attended)
     for (s, lec), n in sv.visits.items():
         model.add_hint(n, counted.get((s, lec), 0))
+
+
+def _rank(inst: Instance, weights: dict[str, int], breakdown: dict[str, int]) -> tuple[int, ...]:
+    """What "better" means for two timetables: the objective, or with priorities the weighted sum
+    of each level in order (goals not listed last), then the objective."""
+    objective = sum(weights[g] * value for g, value in breakdown.items())
+    priorities = inst.scenario.priorities
+    if priorities is None:
+        return (objective,)
+    listed = {g for level in priorities.levels for g in level}
+    levels = [*priorities.levels, [g for g in breakdown if g not in listed]]
+    return (*(sum(weights[g] * breakdown.get(g, 0) for g in level) for level in levels), objective)
 
 
 def _staff_calendar(
@@ -654,7 +697,9 @@ def _staff_calendar(
     breakdown = {**calendar_goals, **_values(staff, sv.goals)}
     objective = sum(search.weights[g] * value for g, value in breakdown.items())
     result.status = "FEASIBLE"
-    if result.objective is None or objective < result.objective:
+    rank = _rank(inst, search.weights, breakdown)
+    if search.best_rank is None or rank < search.best_rank:
+        search.best_rank = rank
         solution = _Assignment(
             calendar.starts,
             calendar.rooms,

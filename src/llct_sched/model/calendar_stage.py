@@ -28,6 +28,8 @@ class CalendarVars:
     block_intervals: list[list[cp_model.IntervalVar]]  # per block: its fixed-presence intervals
     goals: dict[str, LinearExpr] = field(default_factory=dict)  # goal -> unweighted penalty
     at: dict[int, dict[int, cp_model.IntVar]] = field(default_factory=dict)  # block -> start -> literal (lazy)
+    chances: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (segment, observed) -> chance
+    teaching: Any = None  # the teaching layer's variables, when stage 1 decides who teaches
 
 
 def block_intervals(
@@ -234,6 +236,7 @@ def add_observation_opportunities(model: cp_model.CpModel, inst: Instance, v: Ca
         block = inst.segments[s].block
         lit = model.new_bool_var(f"chance_s{s}_l{lec}")
         model.add_linear_expression_in_domain(v.start[block], cp_model.Domain.from_values(good)).only_enforce_if(lit)
+        v.chances[s, lec] = lit
         by_lecturer[lec].append(lit)
         by_segment.setdefault(s, []).append(lit)
     for lec, lits in by_lecturer.items():
@@ -556,17 +559,27 @@ RULES = (
 )
 
 
+Layer = Callable[[cp_model.CpModel, Instance, CalendarVars], dict[str, LinearExpr | None]]
+
+
 def build_calendar_model(
-    inst: Instance, nogoods: list[dict[int, int]] | None = None, pools: list[frozenset[str]] | None = None
+    inst: Instance,
+    nogoods: list[dict[int, int]] | None = None,
+    pools: list[frozenset[str]] | None = None,
+    layer: Layer | None = None,
 ) -> tuple[cp_model.CpModel, CalendarVars]:
-    """Stage 1 with every rule, the learned topic pools and the excluded start combinations."""
+    """Stage 1 with every rule, the learned topic pools and the excluded start combinations.
+
+    `layer` adds more variables and rules over the calendar's (the teaching layer) and returns its
+    goals, which are optimised together with the calendar's."""
     model = cp_model.CpModel()
     v = create_variables(model, inst)
     for rule in RULES:
         rule(model, inst, v)
     add_topic_capacity(model, inst, v, pools or [])
     add_exclusions(model, v, nogoods or [])
-    minimize_weighted_goals(model, inst, v, GOALS)
+    extra = layer(model, inst, v) if layer is not None else None
+    minimize_weighted_goals(model, inst, v, GOALS, extra)
     return model, v
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from llct_sched.instance import BlockInfo, Instance, avoided_days
+from llct_sched.model.teaching_layer import needs_teaching_layer
 from llct_sched.scenario import LecturerKind, RoomKind
 
 
@@ -48,6 +49,11 @@ class _State:
         avoided = avoided_days(inst) if inst.scenario.weights.avoid_event_days > 0 else set()
         self.month_share = -(-len(inst.blocks) // max(1, inst.n_months))
         self.avoided_slot = [inst.slot_date(t) in avoided for t in range(inst.n_slots)]
+        lecturers = inst.scenario.lecturers
+        self.part_time = {i for i, lec in enumerate(lecturers) if lec.kind == LecturerKind.part_time}
+        # the full-time staff cannot (or should not) take everything: place classes where part-time
+        # lecturers are free
+        self.spare_full_time = bool(self.part_time) and needs_teaching_layer(inst)
 
     def month_full(self, start: int) -> bool:
         """The start's month already has its even share of all blocks (goal month_spread)."""
@@ -109,13 +115,18 @@ def _learners(inst: Instance) -> dict[int, int]:
 
 
 def _rank_lecturers(state: _State, lecturers: tuple[int, ...], slots: list[int], observable: bool) -> list[int]:
-    """Lecturers still needing an observed session first, then full-time ones, then the least loaded."""
+    """Lecturers still needing an observed session first, then those short of their own minimum,
+    then part-time ones (free a few half-days a week: a session they can take spares the full-time
+    staff), then the least loaded against their norm."""
 
-    def rank(lec: int) -> tuple[int, int, int]:
+    def rank(lec: int) -> tuple[int, int, int, float]:
         spec = state.inst.scenario.lecturers[lec]
         wanted = observable and state.needs_visit(lec) and state.free_observer(lec, slots) is not None
-        full = spec.kind == LecturerKind.full_time
-        return (0 if wanted else 1, 0 if full else 1, state.load[lec][("year", 0)])
+        taught = state.load[lec][("year", 0)]
+        short = spec.min_sessions_per_year is not None and taught < spec.min_sessions_per_year
+        part_time = spec.kind == LecturerKind.part_time
+        norm = spec.norm_sessions_per_year or spec.max_sessions_per_year or 0
+        return (0 if wanted else 1, 0 if short else 1, 0 if part_time else 1, taught / norm if norm else taught)
 
     return sorted(lecturers, key=rank)
 
@@ -238,14 +249,28 @@ def _by_cost(state: _State, block: BlockInfo, starts: list[int], rng: random.Ran
     )
     wanted = any(needing)
 
-    def cost(t: int) -> tuple[int, int, bool, int, int, float]:
+    def cost(t: int) -> tuple[int, int, int, int, bool, int, float]:
         month = inst.slot_date(t).month
         off = 1 if months and month not in months else 0
         gain = _visit_gain(state, block, t, needing) if wanted else 0
+        part_time = _part_time_sessions(state, block, t) if state.spare_full_time else 0
         full = state.month_full(t)
-        return (off, state.event_cost(block, t), full, -gain, state.month_blocks[month], rng.random())
+        return (off, state.event_cost(block, t), -gain, -part_time, full, state.month_blocks[month], rng.random())
 
     return sorted(starts, key=cost)
+
+
+def _part_time_sessions(state: _State, block: BlockInfo, start: int) -> int:
+    """Sessions of the block that a part-time lecturer could take at this start."""
+    inst = state.inst
+    all_slots = block.slots(start)
+    count = 0
+    for s in block.segments:
+        seg = inst.segments[s]
+        slots = all_slots[seg.first : seg.first + seg.length]
+        if any(lec in state.part_time and state.can_teach(lec, slots) for lec in seg.lecturers):
+            count += seg.length
+    return count
 
 
 def _visit_gain(state: _State, block: BlockInfo, start: int, needing: list[list[int]]) -> int:

@@ -8,13 +8,14 @@ assumption literal, so an infeasible calendar yields a core: the blocks whose ti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from llct_sched.instance import Instance
+from llct_sched.instance import Instance, center_sessions, preferred_lecturers
 from llct_sched.model import minimize_weighted_goals
 from llct_sched.scenario import LecturerKind
 
@@ -266,10 +267,59 @@ def goal_teaching_norm(model: cp_model.CpModel, inst: Instance, v: StaffingVars)
     return sum(terms)
 
 
+def _excess(model: cp_model.CpModel, expr: LinearExpr, bound: int, name: str) -> cp_model.IntVar:
+    """max(0, expr) as a variable in [0, bound]."""
+    over = model.new_int_var(0, max(0, bound), name)
+    model.add(over >= expr)
+    return over
+
+
+def goal_over_norm(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr:
+    """Per lecturer with a norm band: sessions above its upper edge (overtime)."""
+    total = center_sessions(inst)
+    return sum(
+        _excess(model, v.load[lec] - spec.norm_max_sessions_per_year, total, f"over_l{lec}")
+        for lec, spec in enumerate(inst.scenario.lecturers)
+        if spec.norm_max_sessions_per_year is not None
+    )
+
+
+def goal_part_time_minimum(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr:
+    """Per lecturer with a minimum share: sessions short of it."""
+    return sum(
+        _excess(model, spec.min_sessions_per_year - v.load[lec], spec.min_sessions_per_year, f"below_l{lec}")
+        for lec, spec in enumerate(inst.scenario.lecturers)
+        if spec.min_sessions_per_year
+    )
+
+
+def goal_part_time_share(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr:
+    """Sessions short of the plan's share of center-taught sessions for part-time lecturers."""
+    share = inst.scenario.staffing.part_time_share
+    if not share:
+        return 0
+    wanted = math.ceil(share * center_sessions(inst) - 1e-9)
+    part_time = [i for i, lec in enumerate(inst.scenario.lecturers) if lec.kind == LecturerKind.part_time]
+    return _excess(model, wanted - sum(v.load[lec] for lec in part_time), wanted, "part_time_short")
+
+
+def goal_specialist(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr:
+    """Sessions of a module with preferred lecturers taught by someone else."""
+    terms: list[Any] = []
+    for s, preferred in preferred_lecturers(inst).items():
+        length = inst.segments[s].length
+        terms.append(length - length * sum(v.teach[s, lec] for lec in preferred if (s, lec) in v.teach))
+    return sum(terms)
+
+
 GOALS: dict[str, Callable[[cp_model.CpModel, Instance, StaffingVars], LinearExpr | None]] = {
     "module_lecturer_stability": goal_module_lecturer_stability,
     "lecturer_balance": goal_lecturer_balance,
     "teaching_norm": goal_teaching_norm,
+    "specialist": goal_specialist,
+    "over_norm": goal_over_norm,
+    "part_time_minimum": goal_part_time_minimum,
+    "part_time_share": goal_part_time_share,
     "observation_spread": goal_observation_spread,
     "lecturer_changes": goal_lecturer_changes,
 }
@@ -301,7 +351,20 @@ def build_staffing_model(
     return model, v
 
 
-def build_staffing_relaxation(inst: Instance) -> cp_model.CpModel:
+# the staffing goals that depend on loads only: the timeless relaxation bounds them
+LOAD_GOALS = ("lecturer_balance", "teaching_norm", "over_norm", "part_time_minimum", "part_time_share")
+
+
+def observation_floor(inst: Instance) -> int:
+    """The weighted `observation_spread` that every timetable pays: the visits over the months."""
+    weight = inst.scenario.weights.observation_spread
+    if weight == 0 or not inst.observed:
+        return 0
+    needed = inst.scenario.observation.visits_per_lecturer * len(inst.observed)
+    return weight * -(-needed // inst.n_months)
+
+
+def build_staffing_relaxation(inst: Instance, observation: bool = True) -> cp_model.CpModel:
     """Stage 2 without times, for a lower bound valid for every calendar.
 
     A lecturer may take a segment when the topic fits and some allowed start of its block finds
@@ -340,9 +403,10 @@ def build_staffing_relaxation(inst: Instance) -> cp_model.CpModel:
                 model.add(sum(shares) >= 1)
     v = StaffingVars(slots=[], teach={}, attend={}, visits={}, load=load)
     weights = inst.scenario.weights.model_dump()
-    terms = [(weights[g], GOALS[g](model, inst, v)) for g in ("lecturer_balance", "teaching_norm") if weights[g] > 0]
-    if weights["observation_spread"] > 0 and inst.observed:  # no visit variables here: the pigeonhole bound
-        needed = inst.scenario.observation.visits_per_lecturer * len(inst.observed)
-        terms.append((weights["observation_spread"], -(-needed // inst.n_months)))
+    terms = [(weights[g], GOALS[g](model, inst, v)) for g in LOAD_GOALS if weights[g] > 0]
+    if (
+        observation and weights["observation_spread"] > 0 and inst.observed
+    ):  # no visit variables here: the pigeonhole bound
+        terms.append((1, observation_floor(inst)))
     model.minimize(sum(w * expr for w, expr in terms if expr is not None))
     return model

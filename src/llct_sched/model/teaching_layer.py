@@ -1,0 +1,144 @@
+"""Stage 1's teaching layer: who teaches each segment, decided together with the calendar.
+
+Where part-time lecturers, free one or two half-days a week, must carry a real share of the
+teaching (yearly caps on the full-time staff, a part-time share, minimum shares), a calendar
+chosen without them is almost never staffable, and the staffing cuts of the stage loop learn too
+little per round. This layer gives stage 1 a lecturer per segment: the lecturer is free for the
+whole segment at the block's start, teaches one segment at a time, and keeps the yearly cap; the
+load-based staffing goals are then optimised together with the calendar.
+
+Left to stage 2 (the layer is a relaxation of it): weekly and monthly loads, and the observation
+visits themselves (stage 1 keeps their opportunities, now tied to who teaches).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from llct_sched.instance import Instance
+from llct_sched.model.calendar_stage import CalendarVars
+from llct_sched.model.staffing_stage import GOALS as STAFFING_GOALS
+from llct_sched.model.staffing_stage import StaffingVars
+
+# the staffing goals stage 1 can count from who teaches (the visits' spread needs the visits)
+LAYER_GOALS = tuple(g for g in STAFFING_GOALS if g != "observation_spread")
+
+
+def starts_where_free(inst: Instance, segment: int, lecturer: int) -> list[int]:
+    """The allowed starts of the segment's block at which the lecturer is free for the whole segment."""
+    seg = inst.segments[segment]
+    block = inst.blocks[seg.block]
+    free = np.asarray(inst.lecturer_available[lecturer], dtype=bool)
+    offsets = np.array([off + k for off, size in block.pieces(0, seg.first, seg.length) for k in range(size)])
+    starts = np.asarray(block.starts, dtype=np.int64)
+    ok = free[starts[:, None] + offsets[None, :]].all(axis=1)
+    return [int(t) for t in starts[ok]]
+
+
+def create_teaching(model: cp_model.CpModel, inst: Instance, cv: CalendarVars) -> StaffingVars:
+    """teach[segment, lecturer] for every possible pair, tied to the block's start; the load per lecturer."""
+    teach: dict[tuple[int, int], cp_model.IntVar] = {}
+    for s, lec in sorted(inst.teachable):
+        if not inst.classes[inst.segments[s].class_index].taught_by_center:
+            continue
+        lit = model.new_bool_var(f"y_s{s}_l{lec}")
+        teach[s, lec] = lit
+        block = inst.segments[s].block
+        good = starts_where_free(inst, s, lec)
+        if len(good) < len(inst.blocks[block].starts):
+            model.add_linear_expression_in_domain(cv.start[block], cp_model.Domain.from_values(good)).only_enforce_if(
+                lit
+            )
+    load: list[Any] = [0] * len(inst.lecturer_available)
+    for (s, lec), lit in teach.items():
+        load[lec] += inst.segments[s].length * lit
+    return StaffingVars(slots=[], teach=teach, attend={}, visits={}, load=load)
+
+
+def add_one_lecturer(model: cp_model.CpModel, inst: Instance, tv: StaffingVars) -> None:
+    """Every center-taught segment has exactly one lecturer."""
+    by_segment: dict[int, list[cp_model.IntVar]] = {}
+    for (s, _), lit in tv.teach.items():
+        by_segment.setdefault(s, []).append(lit)
+    for seg in inst.segments:
+        if inst.classes[seg.class_index].taught_by_center:
+            model.add_exactly_one(by_segment.get(seg.index, []))
+
+
+def add_lecturer_clashes(model: cp_model.CpModel, inst: Instance, cv: CalendarVars, tv: StaffingVars) -> None:
+    """A lecturer teaches one segment at a time."""
+    per_lecturer: dict[int, list[cp_model.IntervalVar]] = {}
+    for (s, lec), lit in tv.teach.items():
+        seg = inst.segments[s]
+        block = inst.blocks[seg.block]
+        for k, (off, size) in enumerate(block.pieces(0, seg.first, seg.length)):
+            per_lecturer.setdefault(lec, []).append(
+                model.new_optional_fixed_size_interval_var(cv.start[seg.block] + off, size, lit, f"y_s{s}_l{lec}_{k}")
+            )
+    for intervals in per_lecturer.values():
+        if len(intervals) > 1:
+            model.add_no_overlap(intervals)
+
+
+def add_yearly_caps(model: cp_model.CpModel, inst: Instance, tv: StaffingVars) -> None:
+    """Sessions taught in the whole calendar <= max_sessions_per_year."""
+    for lec, spec in enumerate(inst.scenario.lecturers):
+        if spec.max_sessions_per_year is not None and not isinstance(tv.load[lec], int):
+            model.add(tv.load[lec] <= spec.max_sessions_per_year)
+
+
+def add_visit_teachers(model: cp_model.CpModel, cv: CalendarVars, tv: StaffingVars) -> None:
+    """A segment counted as an observed lecturer's chance of a visit is taught by that lecturer."""
+    for (s, lec), chance in cv.chances.items():
+        if (s, lec) in tv.teach:
+            model.add_implication(chance, tv.teach[s, lec])
+        else:
+            model.add(chance == 0)
+
+
+def add_frozen_lecturers(model: cp_model.CpModel, inst: Instance, tv: StaffingVars) -> None:
+    """Re-planning: segments before the freeze date keep their lecturer."""
+    base = inst.baseline
+    if base is None:
+        return
+    for s in base.frozen_segments:
+        if s in base.lecturer:
+            lit = tv.teach.get((s, base.lecturer[s]))
+            model.add(lit == 1) if lit is not None else model.add_bool_or([])
+
+
+def add_teaching_layer(model: cp_model.CpModel, inst: Instance, cv: CalendarVars) -> dict[str, Any]:
+    """The layer's variables (kept in `cv.teaching`) and rules; returns its goals (see `LAYER_GOALS`)."""
+    tv = create_teaching(model, inst, cv)
+    add_one_lecturer(model, inst, tv)
+    add_lecturer_clashes(model, inst, cv, tv)
+    add_yearly_caps(model, inst, tv)
+    add_visit_teachers(model, cv, tv)
+    add_frozen_lecturers(model, inst, tv)
+    cv.teaching = tv
+    weights = inst.scenario.weights.model_dump()
+    return {goal: STAFFING_GOALS[goal](model, inst, tv) if weights[goal] > 0 else None for goal in LAYER_GOALS}
+
+
+# A center's plan has a few hundred (segment, lecturer) pairs (the default 726, a generated center
+# 400-800); the province profile pools every center's lecturers (scale 4: 11,612). Above this the
+# layer is left out and stage 2 staffs each calendar alone, as before.
+MAX_LAYER_PAIRS = 5000
+
+
+def needs_teaching_layer(inst: Instance) -> bool:
+    """Staffing is part of the plan's question when loads are capped or part-time lecturers must carry
+    a share: then stage 1 decides who teaches together with the calendar (for a center-sized plan,
+    see MAX_LAYER_PAIRS)."""
+    scenario = inst.scenario
+    if len(inst.teachable) > MAX_LAYER_PAIRS:
+        return False
+    weights = scenario.weights
+    if any(lec.max_sessions_per_year is not None for lec in scenario.lecturers):
+        return True
+    if weights.part_time_share and scenario.staffing.part_time_share:
+        return True
+    return bool(weights.part_time_minimum and any(lec.min_sessions_per_year for lec in scenario.lecturers))
