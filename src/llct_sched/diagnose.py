@@ -15,7 +15,9 @@ Kinds:
 - `observation`: an observed lecturer who can never be visited (teaches no topic of a counted
   module, or is never free when an allowed observer is);
 - `group_days`: a learner group whose classes need more sessions than the union of their windows holds;
-- `yearly_limit`: a lecturer whose topics taught by no one else need more sessions than their yearly limit.
+- `yearly_limit`: a lecturer whose topics taught by no one else need more sessions than their yearly limit;
+- `staffing_capacity`: topics (one, two, or all of them) whose sessions in the year are more than all
+  their lecturers together can teach (each at most their yearly limit and their free half-days).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ KINDS = (
     "observation",
     "group_days",
     "yearly_limit",
+    "staffing_capacity",
 )
 ONE_DAY = dt.timedelta(days=1)
 _WEEKDAYS = list(Weekday)
@@ -435,6 +438,94 @@ def check_yearly_limit(facts: _Facts) -> list[Diagnosis]:
     return out
 
 
+def _segment_sessions(facts: _Facts) -> tuple[dict[str, int], dict[str, int]]:
+    """Per topic: the center's sessions in the year, and those in segments of two or more sessions
+    (a module's run inside one block, which one lecturer gives over adjacent half-days)."""
+    total: dict[str, int] = defaultdict(int)
+    long: dict[str, int] = defaultdict(int)
+    for _, program in facts.center_classes():
+        order = [m for m in program.modules for _ in range(m.sessions)]
+        per_block = len(order) // max(1, program.delivery.blocks)
+        for b in range(program.delivery.blocks):
+            block = order[b * per_block : (b + 1) * per_block]
+            k = 0
+            while k < len(block):
+                end = k
+                while end + 1 < len(block) and block[end + 1] is block[k]:
+                    end += 1
+                total[block[k].topic] += end - k + 1
+                if end > k:
+                    long[block[k].topic] += end - k + 1
+                k = end + 1
+    return total, long
+
+
+def _paired_slots(facts: _Facts, lid: str) -> int:
+    """Free half-days of the lecturer next to another of their free half-days (same day, or an
+    afternoon and the next working day's morning): only those can hold a multi-session segment."""
+    free = facts.free_slots[lid]
+    order = [(d, p) for d in facts.working_days for p in facts.periods]
+    paired = 0
+    for k, slot in enumerate(order):
+        if slot in free and ((k > 0 and order[k - 1] in free) or (k + 1 < len(order) and order[k + 1] in free)):
+            paired += 1
+    return paired
+
+
+def _capacity(facts: _Facts, lid: str, paired_only: bool) -> tuple[int, str]:
+    """How many sessions a lecturer can teach in the year at most (of multi-session segments only,
+    with `paired_only`), and why, in words."""
+    lecturer = facts.lecturers[lid]
+    free = _paired_slots(facts, lid) if paired_only else len(facts.free_slots[lid])
+    limit = lecturer.max_sessions_per_year
+    if limit is not None and limit < free:
+        return limit, f"{lid} at most {limit} a year"
+    what = "free half-days next to another" if paired_only else "free half-days"
+    return free, f"{lid} {free} {what}"
+
+
+def check_staffing_capacity(facts: _Facts) -> list[Diagnosis]:
+    """Hall's condition on small sets of topics: the sessions of the topics <= what their lecturers
+    can teach together, for all sessions and for those of multi-session segments. Checked for each
+    topic, each pair of topics and all topics together; a set is reported only when none of its
+    subsets already is."""
+    teachers: dict[str, set[str]] = defaultdict(set)
+    for lid, lec in facts.lecturers.items():
+        for topic in lec.topics:
+            teachers[topic].add(lid)
+    total, long = _segment_sessions(facts)
+    topics = sorted(t for t in total if teachers[t])
+    candidates: list[tuple[str, ...]] = [(t,) for t in topics]
+    candidates += [(a, b) for i, a in enumerate(topics) for b in topics[i + 1 :]]
+    candidates.append(tuple(topics))
+    out: list[Diagnosis] = []
+    short: list[set[str]] = []
+    for subset in candidates:
+        if any(found <= set(subset) for found in short):
+            continue
+        lecturers = sorted({lid for t in subset for lid in teachers[t]})
+        for sessions, paired_only, what in ((total, False, "sessions"), (long, True, "sessions in multi-session runs")):
+            needed = sum(sessions.get(t, 0) for t in subset)
+            capacity = [_capacity(facts, lid, paired_only) for lid in lecturers]
+            can = sum(n for n, _ in capacity)
+            if needed > can:
+                short.append(set(subset))
+                able = [why for n, why in capacity if n > 0]
+                unable = [lid for lid, (n, _) in zip(lecturers, capacity, strict=True) if n == 0]
+                if unable:
+                    able.append(f"{_ids(unable)} none")
+                out.append(
+                    Diagnosis(
+                        "staffing_capacity",
+                        f"topic(s) {', '.join(subset)} need {needed} {what} a year, but their lecturers can "
+                        f"teach at most {can}: {'; '.join(able)}",
+                        (*subset, *lecturers),
+                    )
+                )
+                break
+    return out
+
+
 CHECKS = (
     check_room_capacity,
     check_no_lecturer_free,
@@ -443,6 +534,7 @@ CHECKS = (
     check_observation,
     check_group_days,
     check_yearly_limit,
+    check_staffing_capacity,
 )
 
 

@@ -46,6 +46,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "month": "month {id}",
         "lecturer": "lecturer {id}",
         "class_module": "class {c} module {m}",
+        "topic": "topic {id}",
         "preferred_months": "{who}: {n} block(s) start outside its preferred months ({months}): {starts}",
         "month_spread_top": "{who}: {n} block(s) start (the busiest month{ties})",
         "month_spread_tie": ", tied with {months}",
@@ -70,6 +71,12 @@ _TEXT: dict[str, dict[str, str]] = {
         "lecturer_balance": "{who}: {n} sessions, {excess} above the fewest ({low})",
         "lecturer_balance_low": "{who}: {n} sessions, the fewest among full-time lecturers",
         "teaching_norm": "{who}: {n} sessions against a norm of {norm}, short by {short}",
+        "over_norm": "{who}: {n} sessions, {over} above the norm band's upper edge {high} (overtime)",
+        "part_time_minimum": "{who}: {n} sessions against their own minimum of {low}, short by {short}",
+        "part_time_share": "part-time lecturers: {n} of {total} sessions ({share}) against a target of {target}, "
+        "short by {short}",
+        "part_time_share_one": "{who}: {n} sessions",
+        "specialist": "topic {topic}: {n} session(s) taught by others ({by}); preferred: {preferred}",
         "goal_line": "{label}: weight {w} x penalty {p} = {cost} ({share} of the objective)",
         "header": "Scenario {scenario}: objective {objective}",
         "violations": "warning: the timetable breaks {n} hard rule(s); the objective is still computed",
@@ -97,6 +104,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "month": "tháng {id}",
         "lecturer": "giảng viên {id}",
         "class_module": "lớp {c}, học phần {m}",
+        "topic": "chủ đề {id}",
         "preferred_months": "{who}: {n} đợt học bắt đầu ngoài các tháng mong muốn ({months}): {starts}",
         "month_spread_top": "{who}: {n} đợt học bắt đầu (tháng đông nhất{ties})",
         "month_spread_tie": ", bằng {months}",
@@ -121,6 +129,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "lecturer_balance": "{who}: {n} buổi, hơn người ít nhất ({low}) {excess} buổi",
         "lecturer_balance_low": "{who}: {n} buổi, ít nhất trong các giảng viên chuyên trách",
         "teaching_norm": "{who}: {n} buổi so với định mức {norm}, thiếu {short}",
+        "over_norm": "{who}: {n} buổi, vượt {over} buổi so với mức trên của định mức ({high}, giờ vượt)",
+        "part_time_minimum": "{who}: {n} buổi so với tối thiểu {low} buổi, thiếu {short}",
+        "part_time_share": "giảng viên kiêm chức: {n}/{total} buổi ({share}) so với mục tiêu {target}, thiếu {short}",
+        "part_time_share_one": "{who}: {n} buổi",
+        "specialist": "chủ đề {topic}: {n} buổi do người khác giảng ({by}); ưu tiên: {preferred}",
         "goal_line": "{label}: trọng số {w} x điểm phạt {p} = {cost} ({share} hàm mục tiêu)",
         "header": "Kịch bản {scenario}: hàm mục tiêu {objective}",
         "violations": "cảnh báo: thời khóa biểu vi phạm {n} ràng buộc cứng; hàm mục tiêu vẫn được tính",
@@ -464,6 +477,92 @@ class _Explainer:
                 short=short,
             )
             out.append(self.line("teaching_norm", "lecturer", lid, short, short, body))
+        return out
+
+    def over_norm(self, details: dict[str, int]) -> list[EntityLine]:
+        taught = self._taught()
+        high = {lec.id: lec.norm_max_sessions_per_year for lec in self.scenario.lecturers}
+        return [
+            self.line(
+                "over_norm",
+                "lecturer",
+                lid,
+                over,
+                over,
+                _t(self.lang, "over_norm", who=self.who("lecturer", lid), n=taught[lid], over=over, high=high.get(lid)),
+            )
+            for lid, over in details.items()
+        ]
+
+    def part_time_minimum(self, details: dict[str, int]) -> list[EntityLine]:
+        taught = self._taught()
+        low = {lec.id: lec.min_sessions_per_year for lec in self.scenario.lecturers}
+        return [
+            self.line(
+                "part_time_minimum",
+                "lecturer",
+                lid,
+                short,
+                short,
+                _t(
+                    self.lang,
+                    "part_time_minimum",
+                    who=self.who("lecturer", lid),
+                    n=taught[lid],
+                    low=low.get(lid),
+                    short=short,
+                ),
+            )
+            for lid, short in details.items()
+        ]
+
+    def part_time_share(self, details: dict[str, int]) -> list[EntityLine]:
+        """The whole shortfall on one line (the part-time lecturers together), each one's sessions beside it."""
+        weight = self.scenario.weights.part_time_share
+        short = self.report.breakdown.get("part_time_share", 0) // weight if weight else 0
+        share = self.scenario.staffing.part_time_share or 0.0
+        taught = sum(details.values())
+        total = sum(1 for s in self.ctx.known_sessions if s.lecturer_id is not None)
+        body = _t(
+            self.lang,
+            "part_time_share",
+            n=taught,
+            total=total,
+            share=_share(taught / total if total else 0.0, self.lang),
+            target=_share(share, self.lang),
+            short=short,
+        )
+        out = [self.line("part_time_share", "other", "*", short, taught, body)]
+        for lid, n in details.items():
+            text = _t(self.lang, "part_time_share_one", who=self.who("lecturer", lid), n=n)
+            out.append(self.line("part_time_share", "lecturer", lid, 0, n, text))
+        return out
+
+    def specialist(self, details: dict[str, int]) -> list[EntityLine]:
+        preferred: dict[str, list[str]] = {}
+        for lec in self.scenario.lecturers:
+            for topic in lec.specialist_topics:
+                preferred.setdefault(topic, []).append(lec.id)
+        out = []
+        for topic, n in details.items():
+            by = Counter(
+                s.lecturer_id
+                for s in self.ctx.known_sessions
+                if s.lecturer_id is not None
+                and (module := self.ctx.module_of(s)) is not None
+                and module.topic == topic
+                and s.lecturer_id not in preferred.get(topic, [])
+            )
+            text = ", ".join(f"{lid} {k}" for lid, k in sorted(by.items(), key=lambda kv: (-kv[1], kv[0])))
+            body = _t(
+                self.lang,
+                "specialist",
+                topic=topic,
+                n=n,
+                by=text,
+                preferred=", ".join(preferred.get(topic, [])) or "-",
+            )
+            out.append(self.line("specialist", "topic", topic, n, n, body))
         return out
 
     def goal(self, goal: str) -> GoalExplanation:

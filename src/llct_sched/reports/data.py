@@ -125,6 +125,7 @@ class ReportData:
     room_open: dict[str, Counter[int]]  # room -> month -> sessions it could hold
     visits_received: Counter[str]
     visits_made: Counter[str]
+    specialist_sessions: Counter[str]  # lecturer -> sessions taught in their own specialist topics
     required_visits: dict[str, int]  # observed lecturers -> visits they must receive
     targets: list[TargetRow]
     quality: list[QualityRow]
@@ -320,12 +321,26 @@ def build(scenario: Scenario, timetable: Timetable, summary: dict[str, Any] | No
         room_open={r.id: _open_sessions(scenario, r) for r in scenario.rooms},
         visits_received=Counter(o.lecturer_id for o in timetable.observations),
         visits_made=Counter(o.observer_id for o in timetable.observations),
+        specialist_sessions=_specialist_sessions(scenario, timetable, programs),
         required_visits=required,
         targets=targets,
         quality=quality,
         inconsistencies=inconsistencies,
         planned_learners=planned,
     )
+
+
+def _specialist_sessions(scenario: Scenario, timetable: Timetable, programs: dict[str, Program]) -> Counter[str]:
+    """Per lecturer: sessions taught in one of their `specialist_topics`."""
+    topic_of = {(p.id, m.id): m.topic for p in programs.values() for m in p.modules}
+    program_of = {c.id: c.program for c in scenario.classes}
+    own = {lec.id: set(lec.specialist_topics) for lec in scenario.lecturers}
+    counts: Counter[str] = Counter()
+    for s in timetable.sessions:
+        topic = topic_of.get((program_of.get(s.class_id, ""), s.module_id))
+        if s.lecturer_id is not None and topic in own.get(s.lecturer_id, set()):
+            counts[s.lecturer_id] += 1
+    return counts
 
 
 def is_center_taught(program: Program) -> bool:

@@ -216,7 +216,17 @@ def _lecturers_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
     headers = (
         [lab("col.lecturer_id"), lab("col.lecturer"), lab("col.kind")]
         + [lab.month(m) for m in months]
-        + [lab("total"), lab("col.norm"), lab("html.received"), lab("col.observer"), lab("col.innovation")]
+        + [
+            lab("total"),
+            lab("col.norm"),
+            lab("col.norm_max"),
+            lab("col.min_sessions"),
+            lab("col.specialist_topics"),
+            lab("col.specialist_sessions"),
+            lab("html.received"),
+            lab("col.observer"),
+            lab("col.innovation"),
+        ]
     )
     rows: list[list[Any]] = []
     for lec in data.scenario.lecturers:
@@ -228,6 +238,10 @@ def _lecturers_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
             + [
                 sum(monthly),
                 lec.norm_sessions_per_year,
+                lec.norm_max_sessions_per_year,
+                lec.min_sessions_per_year,
+                ", ".join(lec.specialist_topics),
+                data.specialist_sessions[lec.id] if lec.specialist_topics else None,
                 data.visits_received[lec.id],
                 data.visits_made[lec.id],
                 lab("yes") if lec.innovation_report else lab("no"),
