@@ -379,17 +379,41 @@ def template(
     console.print(f"wrote {out}")
 
 
+class Profile(StrEnum):
+    province = "province"
+    center = "center"  # type: ignore[assignment]  # shadows str.center, harmless
+
+
 @app.command()
 def generate(
-    scale: Annotated[int, typer.Option(min=1, help="How many times the default scenario")] = 4,
+    scale: Annotated[int, typer.Option(min=1, help="How many times the default scenario (province profile)")] = 4,
     seed: Annotated[int, typer.Option(help="Random seed")] = 0,
     out: Annotated[Path, typer.Option("-o", "--out", help="YAML file to write")] = Path("generated.yaml"),
+    profile: Annotated[
+        Profile, typer.Option(help="province: the default x scale, pooled; center: one center, part-time staffing")
+    ] = Profile.province,
+    part_time_share: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="center profile: share of sessions part-time lecturers must carry")
+    ] = 0.4,
+    planted: Annotated[
+        Path | None, typer.Option(help="center profile: also write the planted timetable (JSON) here")
+    ] = None,
 ) -> None:
-    """Write a scenario shaped like the default, `scale` times larger (deterministic for a seed)."""
-    from llct_sched.generate import generate_scenario
+    """Write a generated scenario (deterministic for a seed): the default `scale` times larger, or
+    one center whose part-time lecturers must carry a share, built around a planted timetable."""
+    from llct_sched.generate import CenterProfileError, generate_center, generate_scenario
     from llct_sched.io import scenario_to_yaml, write_text_atomic
 
-    scenario = generate_scenario(scale, seed)
+    if profile == Profile.center:
+        try:
+            scenario, witness = generate_center(part_time_share, seed)
+        except CenterProfileError as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(2) from None
+        if planted is not None:
+            write_text_atomic(planted, witness.to_json())
+    else:
+        scenario = generate_scenario(scale, seed)
     write_text_atomic(out, scenario_to_yaml(scenario))
     console.print(
         f"wrote {out}: {len(scenario.classes)} classes, {len(scenario.rooms)} rooms, "

@@ -20,13 +20,15 @@ classes' totals.
 from __future__ import annotations
 
 import copy
+import math
 import random
 from typing import Any
 
 from llct_sched.io import load_scenario
 from llct_sched.scenario import LecturerKind, Period, Scenario, Weekday
+from llct_sched.timetable import Timetable
 
-__all__ = ["generate_scenario"]
+__all__ = ["CenterProfileError", "generate_center", "generate_scenario"]
 
 BASE_SCENARIO = "hoang_mai_2020"
 CLASS_JITTER = 0.10
@@ -177,3 +179,308 @@ def generate_scenario(scale: int, seed: int = 0) -> Scenario:
         targets.append(item)
     data["targets"] = targets
     return Scenario.model_validate(data)
+
+
+# --- the center profile: one center in the realistic staffing regime, with a planted witness ------
+
+CENTER_TOPICS_SPECIALIST = (
+    "nghiquyet",
+    "qp_an",
+    "phapluat",
+    "kiem_tra",
+    "dan_van",
+)  # fields with an obvious specialist
+CENTER_ATTEMPTS = 60  # derived seeds tried before giving up (each attempt is deterministic)
+
+
+class CenterProfileError(ValueError):
+    """No planted timetable could be built for these arguments (e.g. a share the staff cannot reach)."""
+
+
+def _half_days(rng: random.Random, weekdays: list[Weekday], count: int) -> dict[Weekday, list[str]]:
+    days = rng.sample(weekdays, min(count, len(weekdays)))
+    return {day: [rng.choice([Period.morning.value, Period.afternoon.value])] for day in days}
+
+
+def _center_lecturers(
+    rng: random.Random, topics: list[str], weekdays: list[Weekday], part_time: tuple[int, int]
+) -> list[dict[str, Any]]:
+    """1-3 full-time lecturers (the deputy director and 0-2 more) who can teach every topic and observe,
+    a part-time director free two days a week who observes too,
+    and `part_time` (a range, 12-20 for a center) part-time lecturers with one or two topics and one or
+    two free half-days each."""
+    lecturers: list[dict[str, Any]] = [
+        {"id": "pho_giam_doc", "name": "Phó Giám đốc Trung tâm", "kind": "full_time", "topics": list(topics)}
+    ]
+    for k in range(rng.randint(0, 2)):
+        lecturers.append(
+            {"id": f"gv_{k + 1}", "name": f"Giảng viên {k + 1}", "kind": "full_time", "topics": list(topics)}
+        )
+    for lecturer in lecturers:
+        lecturer["can_observe"] = True
+    director_days = rng.sample(weekdays, 2)
+    lecturers.append(
+        {
+            "id": "giam_doc",
+            "name": "Giám đốc Trung tâm (kiêm nhiệm)",
+            "kind": "part_time",
+            "topics": ["nghiquyet", "dang", "tthcm"],
+            "specialist_topics": ["nghiquyet"],
+            "available": {day: [Period.morning.value, Period.afternoon.value] for day in director_days},
+            "can_observe": True,
+        }
+    )
+    n_part = rng.randint(*part_time)
+    order = rng.sample(topics, len(topics))
+    for k in range(n_part):
+        own = [order[k % len(order)]]  # every topic has part-time lecturers
+        if rng.random() < 0.7:
+            own.append(rng.choice([t for t in topics if t not in own]))
+        lecturers.append(
+            {
+                "id": f"kc_{k + 1:02d}",
+                "name": f"Giảng viên kiêm chức {k + 1}",
+                "kind": "part_time",
+                "topics": own,
+                "specialist_topics": [t for t in own if t in CENTER_TOPICS_SPECIALIST],
+                "available": _half_days(rng, weekdays, rng.randint(1, 2)),
+            }
+        )
+    return lecturers
+
+
+def _center_draft(
+    rng: random.Random, base: Scenario, share: float, short_classes: tuple[int, int], long_courses: bool
+) -> dict[str, Any]:
+    """A center's scenario before the planted timetable fixes its caps: the default's programs,
+    calendar and rooms, `short_classes` (a range) of its bồi dưỡng classes and (`long_courses`) its
+    sơ cấp and trung cấp classes. A small case (fewer than 15 bồi dưỡng classes) has 3-6 part-time
+    lecturers instead of 12-20, so that each can have something to teach."""
+    source = base.model_dump(mode="json")
+    external = {p["id"] for p in source["programs"] if p["taught_by"] == "external"}
+    types = {p["id"]: p["type"] for p in source["programs"]}
+    short = [c for c in source["classes"] if types[c["program"]] == "boi_duong"]
+    low, high = (min(n, len(short)) for n in short_classes)
+    kept_short = {c["id"] for c in rng.sample(short, rng.randint(low, high))}
+    classes = [
+        c for c in source["classes"] if c["id"] in kept_short or (long_courses and types[c["program"]] != "boi_duong")
+    ]
+    used_groups = {g for c in classes for g in c["groups"]}
+    cohorts = [h for h in source["cohorts"] if set(h["classes"]) <= {c["id"] for c in classes}]
+    topics = sorted({m["topic"] for p in source["programs"] if p["id"] not in external for m in p["modules"]})
+    weekdays = list(base.calendar.working_weekdays)
+    part_time = (12, 20) if short_classes[1] >= 15 else (3, 6)
+    lecturers = _center_lecturers(rng, topics, weekdays, part_time)
+    observers = [lec["id"] for lec in lecturers if lec.get("can_observe")]
+    return {
+        **source,
+        "classes": classes,
+        "groups": [g for g in source["groups"] if g["id"] in used_groups],
+        "cohorts": cohorts,
+        "lecturers": lecturers,
+        "observation": {
+            "observed_kinds": ["full_time", "part_time"],
+            "visits_per_lecturer": 1,
+            "observers": observers,
+            "max_visits_per_observer": None,
+        },
+        "staffing": {"part_time_share": share},
+        "targets": [],
+    }
+
+
+def _segment_slots(inst: Any, plan: Any, s: int) -> list[int]:
+    seg = inst.segments[s]
+    block = inst.blocks[seg.block]
+    return block.slots(plan.starts[seg.block])[seg.first : seg.first + seg.length]
+
+
+def _shift_to_part_time(inst: Any, plan: Any) -> None:
+    """Give full-time lecturers' segments to part-time lecturers free for them (the least loaded
+    first), keeping the segments observed in the plan."""
+    lecturers = inst.scenario.lecturers
+    busy: list[set[int]] = [set() for _ in lecturers]
+    load = [0] * len(lecturers)
+    for s, lec in plan.teach.items():
+        busy[lec].update(_segment_slots(inst, plan, s))
+        load[lec] += inst.segments[s].length
+    for _, slot, _, observer in plan.visits:
+        busy[observer].add(slot)
+    observed_segments = {s for s, _, _, _ in plan.visits}
+    for s, lec in sorted(plan.teach.items()):
+        if lecturers[lec].kind != LecturerKind.full_time or s in observed_segments:
+            continue
+        slots = _segment_slots(inst, plan, s)
+        free = [
+            p
+            for p in inst.segments[s].lecturers
+            if lecturers[p].kind == LecturerKind.part_time
+            and all(inst.lecturer_available[p][t] and t not in busy[p] for t in slots)
+        ]
+        if free:
+            chosen = min(free, key=lambda p: load[p])
+            plan.teach[s] = chosen
+            busy[lec].difference_update(slots)
+            busy[chosen].update(slots)
+            load[lec] -= len(slots)
+            load[chosen] += len(slots)
+
+
+def _complete_visits(inst: Any, plan: Any) -> None:
+    """A visit for every observed lecturer still without one, by an observer free during one of
+    the lecturer's observable sessions."""
+    lecturers = inst.scenario.lecturers
+    busy: list[set[int]] = [set() for _ in lecturers]
+    for s, lec in plan.teach.items():
+        busy[lec].update(_segment_slots(inst, plan, s))
+    for _, slot, _, observer in plan.visits:
+        busy[observer].add(slot)
+    visited = {lec for _, _, lec, _ in plan.visits}
+    for lec in inst.observed:
+        if lec in visited:
+            continue
+        options = (
+            (s, t, obs)
+            for s, who in sorted(plan.teach.items())
+            if who == lec and inst.classes[inst.segments[s].class_index].qualifies_for_observation
+            for t in _segment_slots(inst, plan, s)
+            for obs in inst.observers
+            if obs != lec and inst.lecturer_available[obs][t] and t not in busy[obs]
+        )
+        found = next(options, None)
+        if found is not None:
+            s, t, obs = found
+            plan.visits.append((s, t, lec, obs))
+            busy[obs].add(t)
+
+
+def _adopt_segments(inst: Any, plan: Any, data: dict[str, Any]) -> None:
+    """Each part-time lecturer with a free half-day the plan leaves unused takes one single-session
+    segment of their topics from a full-time lecturer, at a slot where an observer is free, and is
+    made free on that weekday half-day instead: the planted timetable defines when they come, as a
+    center asks its part-time lecturers for their free half-days."""
+    lecturers = inst.scenario.lecturers
+    busy: list[set[int]] = [set() for _ in lecturers]
+    for s, lec in plan.teach.items():
+        busy[lec].update(_segment_slots(inst, plan, s))
+    for _, slot, _, observer in plan.visits:
+        busy[observer].add(slot)
+    taken = {s for s, _, _, _ in plan.visits}
+    weekdays = list(Weekday)
+
+    def half_day(slot: int) -> tuple[str, str]:
+        return weekdays[inst.slot_date(slot).weekday()].value, inst.slot_period(slot)
+
+    for p, spec in enumerate(lecturers):
+        if spec.kind != LecturerKind.part_time or spec.id == "giam_doc":
+            continue
+        drawn = [(day, period) for day, periods in data["lecturers"][p]["available"].items() for period in periods]
+        used = {half_day(t) for t in busy[p]}
+        unused = [h for h in drawn if h not in used]
+        if not unused:
+            continue
+        for s, lec in sorted(plan.teach.items()):
+            seg = inst.segments[s]
+            topic = inst.classes[seg.class_index].program.modules[seg.module_index].topic
+            if s in taken or seg.length != 1 or lecturers[lec].kind != LecturerKind.full_time:
+                continue
+            if topic not in spec.topics or p not in seg.lecturers:
+                continue
+            (slot,) = _segment_slots(inst, plan, s)
+            if half_day(slot) in used or slot in busy[p]:
+                continue
+            free = (
+                o not in (p, lec) and inst.lecturer_available[o][slot] and slot not in busy[o] for o in inst.observers
+            )
+            if not any(free):
+                continue
+            kept = [h for h in drawn if h != unused[0]] + [half_day(slot)]
+            data["lecturers"][p]["available"] = {
+                day: sorted({period for d, period in kept if d == day}) for day in dict.fromkeys(d for d, _ in kept)
+            }
+            plan.teach[s] = p
+            busy[lec].discard(slot)
+            busy[p].add(slot)
+            taken.add(s)
+            break
+
+
+def _witness(data: dict[str, Any], seed: int) -> tuple[Scenario, Timetable] | None:
+    """A complete timetable of the draft (whose part-time availability it may adapt, see
+    `_adopt_segments`): the greedy construction (which fills part-time lecturers' free half-days
+    first), idle part-time lecturers given a segment, more segments moved to free part-time
+    lecturers, a visit for everyone. None unless the independent checker accepts it."""
+    from llct_sched.check import check
+    from llct_sched.instance import build_instance
+    from llct_sched.model.greedy import greedy_plan
+    from llct_sched.solve import _Assignment, _timetable
+
+    inst = build_instance(Scenario.model_validate(data))
+    plan = greedy_plan(inst, seed)
+    if not plan.complete:
+        return None
+    _adopt_segments(inst, plan, data)
+    scenario = Scenario.model_validate(data)
+    inst = build_instance(scenario)
+    _shift_to_part_time(inst, plan)
+    _complete_visits(inst, plan)
+    timetable = _timetable(inst, _Assignment(plan.starts, plan.rooms, plan.learners, plan.teach, plan.visits))
+    return (scenario, timetable) if check(scenario, timetable).ok else None
+
+
+def generate_center(
+    part_time_share: float = 0.4,
+    seed: int = 0,
+    short_classes: tuple[int, int] = (25, 40),
+    long_courses: bool = True,
+) -> tuple[Scenario, Timetable]:
+    """One center in the realistic staffing regime, with a timetable known to exist.
+
+    Shaped like the default: its programs, calendar and rooms, 25-40 (`short_classes`) of its bồi dưỡng
+    classes and its sơ cấp and trung cấp classes (unless not `long_courses`, for small test cases),
+    1-3 full-time lecturers (every topic), a part-time director and 12-20 part-time lecturers with
+    their own topics and one or two free half-days a week. A timetable is planted: the greedy
+    construction builds one that the checker accepts, and the full-time lecturers' yearly caps are
+    set to their loads in it, so part-time lecturers must carry their share. The scenario asks for
+    `part_time_share` of the sessions from part-time lecturers (the goal `part_time_share`); the
+    planted timetable reaches at least that share. Returns (scenario, planted timetable).
+    """
+    if not 0.0 <= part_time_share <= 1.0:
+        raise ValueError(f"part_time_share must be between 0 and 1, not {part_time_share}")
+    base = load_scenario(BASE_SCENARIO)
+    for attempt in range(CENTER_ATTEMPTS):
+        rng = random.Random(f"center-{seed}-{attempt}")
+        data = _center_draft(rng, base, part_time_share, short_classes, long_courses)
+        data["name"] = f"center_share{round(part_time_share * 100)}_seed{seed}"
+        data["title"] = f"Trung tâm mẫu (giảng viên kiêm chức {part_time_share:.0%}, seed {seed})"
+        data["description"] = (
+            f"Generated center profile from '{BASE_SCENARIO}' with a planted timetable (attempt {attempt})."
+        )
+        found = _witness(data, seed + attempt)
+        if found is None:
+            continue
+        draft, witness = found
+        loads = dict.fromkeys((lec.id for lec in draft.lecturers), 0)
+        for session in witness.sessions:
+            if session.lecturer_id is not None:
+                loads[session.lecturer_id] += 1
+        part_time = {lec.id for lec in draft.lecturers if lec.kind == LecturerKind.part_time}
+        total = sum(loads.values())
+        if total == 0 or sum(loads[i] for i in part_time) < part_time_share * total:
+            continue
+        full_time = [lec for lec in data["lecturers"] if lec["kind"] == "full_time"]
+        # the full-time staff may take (1 - share) of the sessions, and at least what they teach in
+        # the planted timetable: the extra is shared out evenly
+        room = max(0, math.floor((1 - part_time_share) * total) - sum(loads[lec["id"]] for lec in full_time))
+        for k, lec in enumerate(full_time):
+            extra = room // len(full_time) + (1 if k < room % len(full_time) else 0)
+            lec["max_sessions_per_year"] = loads[lec["id"]] + extra
+            lec["norm_sessions_per_year"] = min(23, lec["max_sessions_per_year"])
+        for lec in data["lecturers"]:
+            if lec["kind"] == "part_time":
+                lec["min_sessions_per_year"] = min(4, loads[lec["id"]])
+        return Scenario.model_validate(data), witness
+    raise CenterProfileError(
+        f"no planted center timetable with a part-time share of {part_time_share:.0%} after "
+        f"{CENTER_ATTEMPTS} attempts (seed {seed})"
+    )
