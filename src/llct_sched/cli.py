@@ -104,7 +104,8 @@ def example(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="File to write (default: print)")] = None,
 ) -> None:
     """Write a built-in scenario out for editing."""
-    from llct_sched.io import builtin_scenario_text, write_text_atomic
+    from llct_sched.files import write_text_atomic
+    from llct_sched.io import builtin_scenario_text
 
     try:
         text = builtin_scenario_text(name)
@@ -130,27 +131,30 @@ def solve(
     lang: LangOption = Lang.vi,
 ) -> None:
     """Solve a scenario (the embedded Hoàng Mai 2020 plan by default) and write the timetable."""
-    from llct_sched.check import check as run_check
+    from llct_sched.files import deferred_interrupts
     from llct_sched.outputs import write_outputs
     from llct_sched.solve import SolveParams
     from llct_sched.solve import solve as run_solve
 
     loaded = _load_valid(scenario)
+    _check_out(out)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, relative_gap=gap)
 
-    result = _with_progress(lambda show: run_solve(loaded, params, progress=show), quiet)
-    summary = result.summary()
-    summary["scenario"] = loaded.name
-    report = run_check(loaded, result.timetable) if result.timetable is not None else None
-    if report is not None:
-        summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
-    if result.status == "INFEASIBLE":
-        from llct_sched.why import explain_infeasibility
+    with deferred_interrupts(reraise=False) as held:  # Ctrl-C after the solve waits for the outputs
+        result = _with_progress(lambda show: run_solve(loaded, params, progress=show), quiet)
+        report = _checked(loaded, result)
+        summary = result.summary()
+        summary["scenario"] = loaded.name
+        if report is not None:
+            summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
+        if result.status == "INFEASIBLE":
+            from llct_sched.why import explain_infeasibility
 
-        why = explain_infeasibility(loaded, time_limit=max(10.0, time_limit / 2), workers=max(1, workers))
-        summary["why"] = why.lines()
-    write_outputs(out, loaded, result.timetable, summary, lang=lang.value)
-    _print_result(result, report, out)
+            why = explain_infeasibility(loaded, time_limit=max(10.0, time_limit / 2), workers=max(1, workers))
+            summary["why"] = why.lines()
+        written = _publish(out, result, lambda: write_outputs(out, loaded, result.timetable, summary, lang=lang.value))
+    _print_result(result, report, out if written else None)
+    _say_held(held)
     for line in summary.get("why", []):
         console.print(line, highlight=False)
     if result.timetable is None:
@@ -158,6 +162,51 @@ def solve(
     if report is not None and not report.ok:
         err.print("[bold red]the independent checker found violations[/] (see above)")
         raise typer.Exit(1)
+
+
+def _checked(scenario, result):
+    """The checker's report on the result's timetable (None without one); the result then carries the
+    checker's objective, so that what is printed and written is the checker's."""
+    from llct_sched.check import check as run_check
+
+    if result.timetable is None:
+        return None
+    report = run_check(scenario, result.timetable)
+    result.adopt_checked(report.objective, report.breakdown, scenario.weights.model_dump())
+    return report
+
+
+def _check_out(out: Path) -> None:
+    """Exit 2 before any work when the output folder cannot be written."""
+    from llct_sched.files import output_problem
+
+    problem = output_problem(out)
+    if problem is not None:
+        err.print(f"[bold red]Bad output folder[/]: {problem}", highlight=False)
+        raise typer.Exit(2)
+
+
+def _publish(out: Path, result, write) -> bool:
+    """Publish a result folder; a run without a timetable never replaces an earlier result.
+
+    Returns whether `out` was written; exit 2 with a message when it cannot be.
+    """
+    from llct_sched.files import OutputError
+
+    if result.timetable is None and (out / "timetable.json").exists():
+        console.print(f"no timetable: the earlier result in {out}/ is left as it was", highlight=False)
+        return False
+    try:
+        write()
+    except OutputError as error:
+        err.print(f"[bold red]cannot write the results[/]: {error}", highlight=False)
+        raise typer.Exit(2) from None
+    return True
+
+
+def _say_held(held: list[int]) -> None:
+    if held:
+        err.print("Ctrl-C while the results were written: held until the folder was complete")
 
 
 def _with_progress(run, quiet: bool):
@@ -200,8 +249,8 @@ def replan(
     import pandas as pd
     from pydantic import ValidationError
 
-    from llct_sched.check import check as run_check
     from llct_sched.errors import InputIssue
+    from llct_sched.files import deferred_interrupts
     from llct_sched.io import pydantic_issues
     from llct_sched.outputs import write_outputs
     from llct_sched.replan import load_changes
@@ -230,18 +279,27 @@ def replan(
     except (OSError, ValueError, KeyError) as error:
         _fail_input(ScenarioError([InputIssue(path="", message=str(error), file=str(baseline))]))
         return
+    _check_out(out)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
-    done = _with_progress(
-        lambda show: run_replan(loaded, base, change_list, params, freeze, max_moves, show, str(changes)), quiet
-    )
-    result = done.result
-    summary = result.summary() | {"scenario": loaded.name, "replan": {"from": from_date, "max_moves": max_moves}}
-    report = run_check(done.scenario, result.timetable) if result.timetable is not None else None
-    if report is not None:
-        summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
-    log = pd.DataFrame([c.row() for c in done.log], columns=["class_id", "change", "before", "after", "reason"])
-    write_outputs(out, done.scenario, result.timetable, summary, lang=lang.value, extra={"changes.csv": log})
-    _print_result(result, report, out, title="llct-sched replan")
+    with deferred_interrupts(reraise=False) as held:
+        done = _with_progress(
+            lambda show: run_replan(loaded, base, change_list, params, freeze, max_moves, show, str(changes)), quiet
+        )
+        result = done.result
+        report = _checked(done.scenario, result)
+        summary = result.summary() | {"scenario": loaded.name, "replan": {"from": from_date, "max_moves": max_moves}}
+        if report is not None:
+            summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
+        log = pd.DataFrame([c.row() for c in done.log], columns=["class_id", "change", "before", "after", "reason"])
+        written = _publish(
+            out,
+            result,
+            lambda: write_outputs(
+                out, done.scenario, result.timetable, summary, lang=lang.value, extra={"changes.csv": log}
+            ),
+        )
+    _print_result(result, report, out if written else None, title="llct-sched replan")
+    _say_held(held)
     if done.log:
         table = Table(title="what changed")
         for column in ("class", "change", "before", "after", "reason"):
@@ -255,7 +313,7 @@ def replan(
         raise typer.Exit(1)
 
 
-def _print_result(result, report, out: Path, title: str = "llct-sched solve") -> None:
+def _print_result(result, report, out: Path | None, title: str = "llct-sched solve") -> None:
     table = Table(title=title, show_header=False)
     table.add_row(
         "status", result.status + ("" if result.status == "OPTIMAL" or not result.feasible else " (not proven optimal)")
@@ -273,7 +331,8 @@ def _print_result(result, report, out: Path, title: str = "llct-sched solve") ->
     if report is not None:
         for violation in report.violations[:20]:
             err.print(f"  [red]{violation.rule}[/] {violation.message}", highlight=False)
-    console.print(f"outputs in {out}/")
+    if out is not None:
+        console.print(f"outputs in {out}/")
 
 
 @app.command()
@@ -320,7 +379,8 @@ def report(
     from pydantic import ValidationError
 
     from llct_sched.errors import InputIssue
-    from llct_sched.io import BUILTIN_SCENARIOS, atomic_directory, pydantic_issues
+    from llct_sched.files import OutputError, publish_folder
+    from llct_sched.io import BUILTIN_SCENARIOS, pydantic_issues
     from llct_sched.reports import write_reports
     from llct_sched.timetable import Timetable
 
@@ -356,8 +416,12 @@ def report(
     loaded = _load_valid(scenario)
     if table.scenario != loaded.name:
         err.print(f"[yellow]warning[/] the timetable is of scenario '{table.scenario}', not '{loaded.name}'")
-    with atomic_directory(folder) as staging:
-        written = write_reports(staging, loaded, table, summary, lang=lang.value)
+    try:
+        with publish_folder(folder, keep=True) as staging:
+            written = write_reports(staging, loaded, table, summary, lang=lang.value)
+    except OutputError as error:
+        err.print(f"[bold red]cannot write the reports[/]: {error}", highlight=False)
+        raise typer.Exit(2) from None
     console.print(f"wrote {len(written)} report files in {folder}/")
 
 
@@ -386,8 +450,9 @@ def generate(
     out: Annotated[Path, typer.Option("-o", "--out", help="YAML file to write")] = Path("generated.yaml"),
 ) -> None:
     """Write a scenario shaped like the default, `scale` times larger (deterministic for a seed)."""
+    from llct_sched.files import write_text_atomic
     from llct_sched.generate import generate_scenario
-    from llct_sched.io import scenario_to_yaml, write_text_atomic
+    from llct_sched.io import scenario_to_yaml
 
     scenario = generate_scenario(scale, seed)
     write_text_atomic(out, scenario_to_yaml(scenario))
@@ -532,7 +597,7 @@ def itc2007(
     ] = ItcEngine.dedicated,
 ) -> None:
     """Solve an ITC-2007 curriculum-based timetabling instance (UD2) and print its validator-style cost."""
-    from llct_sched.io import write_text_atomic
+    from llct_sched.files import write_text_atomic
     from llct_sched.itc2007 import read_ectt, write_solution
     from llct_sched.itc2007_scenario import solve_itc_on_core
     from llct_sched.itc2007_solver import solve_itc

@@ -332,7 +332,7 @@ def build_template(scenario: Scenario):
 
 def write_template(path: Path, scenario: Scenario) -> None:
     """Write the input workbook of `scenario` atomically."""
-    from llct_sched.reports._files import save_atomic
+    from llct_sched.files import save_atomic
 
     wb = build_template(scenario)
     save_atomic(Path(path), lambda tmp: wb.save(tmp))

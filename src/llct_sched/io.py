@@ -1,12 +1,8 @@
-"""Reading and writing scenarios (YAML or JSON), and writing output files atomically."""
+"""Reading and writing scenarios (YAML or JSON); files are written by llct_sched.files."""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -135,49 +131,3 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
 
 def scenario_to_yaml(scenario: Scenario) -> str:
     return yaml.safe_dump(scenario_to_data(scenario), allow_unicode=True, sort_keys=False)
-
-
-@contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
-    """Yield a temporary directory next to `target`; on success its files replace target's files.
-
-    A failure inside the block leaves `target` as it was: no partial outputs.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        yield staging
-        target.mkdir(parents=True, exist_ok=True)
-        for item in sorted(staging.rglob("*")):
-            dest = target / item.relative_to(staging)
-            if item.is_dir():
-                dest.mkdir(parents=True, exist_ok=True)
-            else:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(item, dest)
-    finally:
-        for item in sorted(staging.rglob("*"), reverse=True):
-            item.rmdir() if item.is_dir() else item.unlink()
-        staging.rmdir()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers see the old or the new content, never a partial one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes owner-only files; give the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

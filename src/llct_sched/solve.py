@@ -119,6 +119,20 @@ class Result:
             "params": asdict(self.params),
         }
 
+    def adopt_checked(self, objective: int, weighted: dict[str, int], weights: dict[str, int]) -> None:
+        """Take the independent checker's objective and goals (weighted, as `check` gives them).
+
+        A round that stops at its first staffing reports goal variables that CP-SAT had no reason
+        to push down (e.g. lecturer_balance 57 for a true 4): the checker's values are exact.
+        """
+        self.objective = objective
+        self.breakdown = {
+            goal: weighted.get(goal, 0) // weights[goal] if weights.get(goal) else self.breakdown.get(goal, 0)
+            for goal in dict.fromkeys([*self.breakdown, *weighted])
+        }
+        if self.bound is not None:
+            self.bound = min(self.bound, objective)
+
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Reports each incumbent (objective, bound, elapsed) to the log and the progress display."""
@@ -404,8 +418,10 @@ def solve(
             signal.signal(signal.SIGINT, previous)
     result.interrupted = session.interrupted
     result.wall_time_s = round(session.elapsed(), 3)
-    if session.interrupted:
+    if session.interrupted and result.timetable is not None:
         result.messages.append("interrupted: the best timetable found so far is returned, not proven optimal")
+    elif session.interrupted:
+        result.messages.append("interrupted before any timetable was found: there is none to return")
     return result
 
 

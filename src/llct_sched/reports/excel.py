@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from llct_sched.reports._files import save_atomic
+from llct_sched.files import save_atomic
 from llct_sched.reports.data import ReportData
 from llct_sched.reports.labels import Labels
 
