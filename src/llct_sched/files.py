@@ -85,6 +85,19 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     safe_frame(frame).to_csv(path, index=False, encoding="utf-8")
 
 
+def save_workbook(path: Path, workbook: Any) -> None:
+    """Save an openpyxl workbook atomically, every text cell neutralised first (`safe_cell`): text
+    such as `=HYPERLINK(...)` from a name stays text, never a live formula."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    safe = safe_cell(cell.value)
+                    if safe is not cell.value:
+                        cell.value = safe
+    save_atomic(path, lambda tmp: workbook.save(tmp))
+
+
 # ---------------------------------------------------------------- cells and names
 
 
