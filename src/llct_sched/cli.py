@@ -351,6 +351,9 @@ def check(
     loaded = _load_valid(scenario)
     try:
         table = read_timetable(timetable)
+    except ScenarioError as error:
+        _fail_input(error)
+        return
     except ValidationError as error:
         _fail_input(ScenarioError(pydantic_issues(error, str(timetable))))
         return
@@ -522,6 +525,8 @@ def _read_timetable_or_exit(path: Path):
 
     try:
         return read_timetable(path)
+    except ScenarioError as error:
+        _fail_input(error)
     except ValidationError as error:
         _fail_input(ScenarioError(pydantic_issues(error, str(path))))
     except (OSError, ValueError, KeyError) as error:
