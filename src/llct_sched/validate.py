@@ -10,14 +10,27 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol, TypeVar
 
 import networkx as nx
 
-from llct_sched.errors import InputIssue, ScenarioError, Severity
-from llct_sched.scenario import Cohort, Event, Lecturer, Program, Room, Scenario, TaughtBy, TrainingClass, Weekday
+from llct_sched.errors import InputIssue, ScenarioError, Severity, format_path
+from llct_sched.scenario import (
+    Cohort,
+    DateRange,
+    Event,
+    Lecturer,
+    Program,
+    Room,
+    Scenario,
+    TaughtBy,
+    TrainingClass,
+    Weekday,
+)
 
 __all__ = ["ensure_valid", "validate"]
 
@@ -619,6 +632,78 @@ def check_targets(ctx: _Context) -> list[InputIssue]:
     return issues
 
 
+# --- input bounds (checked first: values beyond them would overflow the other checks) ----------
+
+MAX_NUMBER = 10**9  # every number of a scenario (seats, learners, norms, gaps, weights): CP-SAT sums them
+MAX_CALENDAR_DAYS = 3 * 366  # a plan covers a year; a few years at most
+DATE_MARGIN = dt.timedelta(days=366)  # dates of events and classes may reach this far past the calendar
+
+
+def _leaves(value: object, path: tuple[int | str, ...] = ()) -> Iterable[tuple[tuple[int | str, ...], object]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, str(key)))
+    elif isinstance(value, list | tuple):
+        for k, item in enumerate(value):
+            yield from _leaves(item, (*path, k))
+    else:
+        yield path, value
+
+
+def _leaf_issue(value: object, lo: dt.date, hi: dt.date) -> str | None:
+    if isinstance(value, str):
+        bad = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
+        if bad is not None:
+            return f"contains a control character (U+{ord(bad):04X}, e.g. a line break): text must be one plain line"
+    elif isinstance(value, bool):
+        return None
+    elif isinstance(value, int) and abs(value) > MAX_NUMBER:
+        return f"{value} is beyond the largest number accepted ({MAX_NUMBER:,})"
+    elif isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a number"
+    elif isinstance(value, dt.date) and not lo <= value <= hi:
+        return f"{value} is more than a year before or after the calendar"
+    return None
+
+
+def check_input_bounds(scenario: Scenario) -> list[InputIssue]:
+    """Text without control characters, numbers the model can hold, dates near the calendar, a
+    calendar of a few years at most, events and dated ranges that end after they start and
+    holidays or closures that touch the calendar."""
+    cal = scenario.calendar
+    issues = []
+    span = (cal.end - cal.start).days
+    if span > MAX_CALENDAR_DAYS:
+        issues.append(_error("calendar.end", f"the calendar covers {span} days; at most {MAX_CALENDAR_DAYS}"))
+    try:
+        lo, hi = cal.start - DATE_MARGIN, cal.end + DATE_MARGIN
+    except OverflowError:
+        lo, hi = dt.date.min, dt.date.max
+    for path, value in _leaves(scenario.model_dump(mode="python", exclude_defaults=True)):
+        message = _leaf_issue(value, lo, hi)
+        if message is not None:
+            issues.append(_error(format_path(path), message))
+    for k, event in enumerate(cal.events):
+        if event.end is not None and event.end < event.start:
+            issues.append(_error(f"calendar.events[{k}].end", f"{event.end} is before the start {event.start}"))
+    outside = f"outside the calendar ({cal.start} to {cal.end})"
+    ranges: list[tuple[str, DateRange]] = [(f"calendar.holidays[{k}]", r) for k, r in enumerate(cal.holidays)]
+    ranges += [
+        (f"rooms[{i}].unavailable[{k}]", r)
+        for i, room in enumerate(scenario.rooms)
+        for k, r in enumerate(room.unavailable)
+    ]
+    ranges += [
+        (f"lecturers[{i}].unavailable[{k}]", r)
+        for i, lec in enumerate(scenario.lecturers)
+        for k, r in enumerate(lec.unavailable)
+    ]
+    for where, day_range in ranges:
+        if day_range.last < cal.start or day_range.start > cal.end:
+            issues.append(_error(where, f"{day_range.start} to {day_range.last} is {outside}"))
+    return issues
+
+
 # --- entry points --------------------------------------------------------------------------
 
 Check = Callable[[_Context], list[InputIssue]]
@@ -644,6 +729,9 @@ CHECKS: tuple[Check, ...] = (
 
 def validate(scenario: Scenario, file: str = "") -> list[InputIssue]:
     """Every semantic error and warning of the scenario, each located by its path; never raises."""
+    bounds = check_input_bounds(scenario)
+    if bounds:  # the other checks would compute with values out of bounds
+        return [replace(issue, file=file) for issue in bounds]
     ctx = _Context.build(scenario)
     issues: list[InputIssue] = []
     for check in CHECKS:
