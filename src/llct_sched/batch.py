@@ -211,15 +211,38 @@ def run_jobs(
     return [row for row in rows if row is not None]
 
 
+DASK_CONNECT_SECONDS = 20.0
+
+
+def _probe_scheduler(address: str, seconds: float) -> None:
+    """Connect to the scheduler and shake hands within `seconds`, else TimeoutError: a port that
+    accepts connections but is not a Dask scheduler (its dashboard, say) would make Client wait forever."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def probe() -> None:
+        comm = await asyncio.wait_for(connect(address, timeout=seconds), seconds)
+        await comm.close()
+
+    try:
+        asyncio.run(probe())
+    except (TimeoutError, OSError) as error:
+        raise TimeoutError(
+            f"no Dask scheduler answered at {address} within {seconds:g} s ({error or 'timeout'})"
+        ) from None
+
+
 def _run_dask(
     jobs: Sequence[Job], address: str, on_row: Callable[[dict[str, Any]], None] | None
 ) -> list[dict[str, Any]]:
     from dask.distributed import Client
     from dask.distributed import as_completed as dask_completed
 
+    _probe_scheduler(address, DASK_CONNECT_SECONDS)
     batch = uuid.uuid4().hex[:8]
     keys = [f"llct-sched-{batch}-{k}-{job.variant}-seed{job.seed}" for k, job in enumerate(jobs)]
-    with Client(address, timeout="20s") as client:
+    with Client(address, timeout=f"{DASK_CONNECT_SECONDS:g}s") as client:
         futures = client.map(run_job, list(jobs), key=keys, pure=False)
         index = {future.key: k for k, future in enumerate(futures)}
         rows: list[dict[str, Any] | None] = [None] * len(jobs)

@@ -7,6 +7,7 @@ Exit codes: 0 success (feasible or optimal), 1 infeasible / no timetable in time
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -42,6 +43,27 @@ class Lang(StrEnum):
 class ItcEngine(StrEnum):
     core = "core"
     dedicated = "dedicated"
+
+
+MAX_WORKERS = 1024  # CP-SAT workers
+MAX_SEED = 2**31 - 1  # CP-SAT's random_seed is a 32-bit integer
+MAX_SECONDS = 7 * 24 * 3600.0
+
+
+def _seconds(value: float) -> float:
+    """A time limit: a positive, finite number of seconds (NaN, infinity, 0 and negatives are bad input)."""
+    if not 0 < value <= MAX_SECONDS:  # also false for NaN
+        raise typer.BadParameter(f"{value} is not a number of seconds between 0 and {MAX_SECONDS:g}")
+    return value
+
+
+def _scheduler_address(value: str | None) -> str | None:
+    """A Dask scheduler address: tcp://host:port (or tls://, ws://, wss://), or host:port."""
+    if value is None:
+        return None
+    if not re.fullmatch(r"((tcp|tls|ws|wss)://)?[\w.\-]+:\d{1,5}", value) or int(value.rsplit(":", 1)[1]) > 65535:
+        raise typer.BadParameter(f"'{value}' is not a Dask scheduler address such as tcp://host:8786")
+    return value
 
 
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the reports (Vietnamese or English)")]
@@ -123,10 +145,10 @@ def example(
 def solve(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("out"),
-    time_limit: Annotated[float, typer.Option(help="Seconds")] = 60.0,
-    workers: Annotated[int, typer.Option(help="CP-SAT workers (0: all cores)")] = 0,
-    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
-    gap: Annotated[float, typer.Option(help="Stop at this relative gap")] = 0.0,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds")] = 60.0,
+    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers (0: all cores)")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
+    gap: Annotated[float, typer.Option(min=0.0, max=1.0, help="Stop at this relative gap")] = 0.0,
     quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
     lang: LangOption = Lang.vi,
 ) -> None:
@@ -235,10 +257,10 @@ def replan(
     from_date: Annotated[
         str | None, typer.Option("--from", help="Keep everything that started before this date (YYYY-MM-DD)")
     ] = None,
-    max_moves: Annotated[int | None, typer.Option(help="Move at most this many blocks")] = None,
-    time_limit: Annotated[float, typer.Option(help="Seconds")] = 60.0,
-    workers: Annotated[int, typer.Option(help="CP-SAT workers (0: all cores)")] = 0,
-    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    max_moves: Annotated[int | None, typer.Option(min=0, help="Move at most this many blocks")] = None,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds")] = 60.0,
+    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers (0: all cores)")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
     quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
     lang: LangOption = Lang.vi,
 ) -> None:
@@ -448,8 +470,8 @@ def template(
 
 @app.command()
 def generate(
-    scale: Annotated[int, typer.Option(min=1, help="How many times the default scenario")] = 4,
-    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    scale: Annotated[int, typer.Option(min=1, max=200, help="How many times the default scenario")] = 4,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
     out: Annotated[Path, typer.Option("-o", "--out", help="YAML file to write")] = Path("generated.yaml"),
 ) -> None:
     """Write a scenario shaped like the default, `scale` times larger (deterministic for a seed)."""
@@ -470,10 +492,14 @@ def compare(
     base: ScenarioArg,
     variants: Annotated[list[Path], typer.Argument(help="Variant files (YAML): a base scenario and patches")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("comparison"),
-    seeds: Annotated[int, typer.Option(min=1, help="Solve with seeds 0..N-1")] = 3,
-    time_limit: Annotated[float, typer.Option(help="Seconds per solve")] = 60.0,
-    workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers per solve (pool size: cores // workers)")] = 1,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a process pool)")] = None,
+    seeds: Annotated[int, typer.Option(min=1, max=1000, help="Solve with seeds 0..N-1")] = 3,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds per solve")] = 60.0,
+    workers: Annotated[
+        int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers per solve (pool size: cores // workers)")
+    ] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option(callback=_scheduler_address, help="Dask scheduler address (default: a process pool)")
+    ] = None,
 ) -> None:
     """Solve a base scenario and what-if variants and write comparison.csv, .xlsx and .html."""
     from llct_sched.batch import compare as run_compare
@@ -542,7 +568,7 @@ def explain(
     ] = None,
     against: Annotated[Path | None, typer.Option(help="A second timetable: compare goal by goal")] = None,
     lang: LangOption = Lang.vi,
-    time_limit: Annotated[float, typer.Option(help="Seconds, when solving")] = 60.0,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds, when solving")] = 60.0,
     top: Annotated[int, typer.Option(min=1, help="Entities shown per goal")] = 5,
 ) -> None:
     """Explain a timetable's objective by goal and by entity (solving first when no timetable is given)."""
@@ -593,9 +619,9 @@ def diagnose(scenario: ScenarioArg) -> None:
 def itc2007(
     instance: Annotated[Path, typer.Argument(help="ITC-2007 track 3 instance (.ectt)")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Solution file to write (competition format)")],
-    time_limit: Annotated[float, typer.Option(help="Seconds")] = 60.0,
-    workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers (0: all cores)")] = 0,
-    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds")] = 60.0,
+    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers (0: all cores)")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
     engine: Annotated[
         ItcEngine,
         typer.Option(help="dedicated: a model made for ITC-2007 (better costs); core: the scenario core (solve)"),

@@ -1,0 +1,133 @@
+"""Bad input is exit 2 with a located message, no traceback and nothing written: scenario values
+out of bounds, control characters in names, and the command line's options."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from llct_sched import batch
+from llct_sched.cli import app
+from tiny import tiny_data
+
+runner = CliRunner()
+
+
+def _plain(data: Any) -> Any:
+    """Dates as ISO text, as a YAML file would hold them after yaml.safe_dump."""
+    return yaml.safe_load(yaml.safe_dump(data, allow_unicode=True))
+
+
+def _set(path: tuple[Any, ...], value: Any) -> Callable[[dict[str, Any]], None]:
+    def edit(data: dict[str, Any]) -> None:
+        node = data
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = value
+
+    return edit
+
+
+BAD = {
+    "newline in a name": (
+        _set(("classes", 0, "name"), "Lớp\nhai dòng"),
+        "classes[0].name: contains a control character",
+    ),
+    "bell in a room name": (_set(("rooms", 1, "name"), "Phòng\x07"), "rooms[1].name: contains a control character"),
+    "seats beyond CP-SAT": (
+        _set(("rooms", 0, "seats"), 10**25),
+        "rooms[0].seats: 10000000000000000000000000 is beyond",
+    ),
+    "weight of 1e18": (_set(("weights",), {"borrowed_room": 10**18}), "weights.borrowed_room: 1000000000000000000 is"),
+    "gap beyond": (
+        _set(("programs", 1, "delivery", "min_gap_days"), 10**20),
+        "programs[1].delivery.min_gap_days: 100000000000000000000 is beyond",
+    ),
+    "calendar to 9999": (_set(("calendar", "end"), "9999-12-31"), "calendar.end: the calendar covers"),
+    "event ending before it starts": (
+        _set(("calendar", "events"), [{"id": "E", "start": "2020-03-10", "end": "2020-03-05"}]),
+        "calendar.events[0].end: 2020-03-05 is before the start 2020-03-10",
+    ),
+    "holiday outside the calendar": (
+        _set(("calendar", "holidays"), [{"start": "2021-03-09", "name": "next year"}]),
+        "calendar.holidays[0]: 2021-03-09 to 2021-03-09 is outside the calendar",
+    ),
+    "room closed outside the calendar": (
+        _set(("rooms", 0, "unavailable"), [{"start": "2019-01-01", "end": "2019-02-01"}]),
+        "rooms[0].unavailable[0]: 2019-01-01 to 2019-02-01 is outside the calendar",
+    ),
+    "a date far away": (_set(("classes", 0, "earliest_start"), "1900-01-01"), "classes[0].earliest_start: 1900-01-01"),
+    "learners: true": (
+        _set(("classes", 0, "learners"), True),
+        "classes[0]: Value error, learners: true is a yes/no value",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD), ids=list(BAD))
+def test_bad_scenario_values_are_located_errors(tmp_path: Path, case: str) -> None:
+    edit, expected = BAD[case]
+    data = _plain(tiny_data())
+    edit(data)
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["solve", str(path), "--out", str(out), "--time-limit", "5", "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert f"s.yaml: {expected}" in " ".join(result.output.split())
+    assert "Traceback" not in result.output and not out.exists()
+
+
+OPTIONS = {
+    "--workers -1": ["solve", "tutorial", "--workers", "-1"],
+    "--time-limit -1": ["solve", "tutorial", "--time-limit", "-1"],
+    "--time-limit nan": ["solve", "tutorial", "--time-limit", "nan"],
+    "--time-limit inf": ["solve", "tutorial", "--time-limit", "inf"],
+    "--time-limit 0": ["explain", "tutorial", "--time-limit", "0"],
+    "--seed -3": ["solve", "tutorial", "--seed", "-3"],
+    "--gap 2": ["solve", "tutorial", "--gap", "2"],
+    "replan --max-moves -1": ["replan", "tutorial", "--baseline", "x", "--changes", "y", "--max-moves", "-1"],
+    "compare --scheduler nonsense": ["compare", "tutorial", "v.yaml", "--scheduler", "not an address"],
+    "compare --scheduler port": ["compare", "tutorial", "v.yaml", "--scheduler", "tcp://localhost:99999"],
+    "itc2007 --time-limit nan": ["itc2007", "x.ectt", "--time-limit", "nan"],
+}
+
+
+@pytest.mark.parametrize("case", list(OPTIONS), ids=list(OPTIONS))
+def test_bad_options_are_exit_2_before_any_work(tmp_path: Path, case: str) -> None:
+    out = tmp_path / "out"
+    args = [*OPTIONS[case], "--out", str(out)] if OPTIONS[case][0] != "explain" else OPTIONS[case]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and not out.exists()
+    assert "Invalid value" in result.output
+
+
+def test_a_port_that_is_not_a_dask_scheduler_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    accepted: list[socket.socket] = []
+    threading.Thread(target=lambda: accepted.append(listener.accept()[0]), daemon=True).start()
+    port = listener.getsockname()[1]
+    monkeypatch.setattr(batch, "DASK_CONNECT_SECONDS", 1.0)
+    variant = tmp_path / "v.yaml"
+    variant.write_text(yaml.safe_dump({"base": "tutorial", "patches": []}), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["compare", "tutorial", str(variant), "--out", str(out), "--scheduler", f"tcp://127.0.0.1:{port}"]
+    try:
+        result = runner.invoke(app, [*args, "--seeds", "1", "--time-limit", "1"])
+    finally:
+        listener.close()
+        for conn in accepted:
+            conn.close()
+    assert result.exit_code == 2, result.output
+    assert "no Dask scheduler answered" in " ".join(result.output.split())
+    assert not out.exists()
