@@ -32,11 +32,51 @@ def pydantic_issues(error: ValidationError, file: str = "") -> list[InputIssue]:
     return issues
 
 
+MAX_INPUT_BYTES = 16 * 2**20  # a province's plan is well below 5 MB of YAML
+MAX_ITEMS = 20_000  # entries of any one list (classes, sessions, holidays, ...)
+
+
+def read_input_text(path: Path) -> str:
+    """The UTF-8 text of an input file of at most MAX_INPUT_BYTES, or a located ScenarioError."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            message = f"is {size / 2**20:.1f} MB; input files are limited to {MAX_INPUT_BYTES // 2**20} MB"
+            raise ScenarioError([InputIssue(path="", message=message, file=str(path))])
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError([InputIssue(path="", message=f"cannot be read: {error}", file=str(path))]) from None
+
+
+def parse_text(text: str, file: str = "", fmt: str = "yaml") -> Any:
+    """YAML or JSON text as plain data; unparsable or too deeply nested text is a located ScenarioError."""
+    try:
+        return json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as error:
+        raise ScenarioError([InputIssue(path="", message=f"cannot be parsed: {error}", file=file)]) from None
+    except RecursionError:
+        raise ScenarioError([InputIssue(path="", message="cannot be parsed: nested too deeply", file=file)]) from None
+
+
+def _too_long(data: Any, path: tuple[int | str, ...] = ()) -> list[InputIssue]:
+    """Lists longer than MAX_ITEMS, anywhere in the data."""
+    if isinstance(data, dict):
+        return [i for key, value in data.items() for i in _too_long(value, (*path, str(key)))]
+    if isinstance(data, list):
+        if len(data) > MAX_ITEMS:
+            return [InputIssue(path=format_path(path), message=f"{len(data)} entries; at most {MAX_ITEMS}")]
+        return [i for k, value in enumerate(data) for i in _too_long(value, (*path, k))]
+    return []
+
+
 def model_from_data(model: type[M], data: Any, file: str = "") -> M:
     """Validate already-parsed data as `model` (a scenario, a variant, a changes file), raising
     ScenarioError with every issue, located."""
     if not isinstance(data, dict):
         raise ScenarioError([InputIssue(path="", message="the file must hold a mapping (keys and values)", file=file)])
+    too_long = _too_long(data)
+    if too_long:
+        raise ScenarioError([InputIssue(path=i.path, message=i.message, file=file) for i in too_long])
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -45,11 +85,7 @@ def model_from_data(model: type[M], data: Any, file: str = "") -> M:
 
 def model_from_yaml(model: type[M], text: str, file: str = "") -> M:
     """Parse YAML text and validate it as `model`; every problem is a located ScenarioError."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ScenarioError([InputIssue(path="", message=f"cannot be parsed: {error}", file=file)]) from None
-    return model_from_data(model, data, file)
+    return model_from_data(model, parse_text(text, file), file)
 
 
 def scenario_from_data(data: Any, file: str = "") -> Scenario:
@@ -58,11 +94,7 @@ def scenario_from_data(data: Any, file: str = "") -> Scenario:
 
 
 def parse_scenario_text(text: str, file: str = "", fmt: str = "yaml") -> Scenario:
-    try:
-        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as error:
-        raise ScenarioError([InputIssue(path="", message=f"cannot be parsed: {error}", file=file)]) from None
-    return scenario_from_data(data, file)
+    return scenario_from_data(parse_text(text, file, fmt), file)
 
 
 def load_scenario(source: str | Path) -> Scenario:
@@ -80,19 +112,23 @@ def load_scenario(source: str | Path) -> Scenario:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from llct_sched.excel_in import load_scenario_workbook
 
+        _check_size(path)
         return load_scenario_workbook(path)
     if path.suffix.lower() == ".ectt":
+        _check_size(path)
         return _load_itc2007(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError([InputIssue(path="", message=f"cannot be read: {error}", file=str(path))]) from None
+    text = read_input_text(path)
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     if fmt == "yaml" and _is_variant(text):
         from llct_sched.variants import load_variant
 
         return load_variant(path).scenario
     return parse_scenario_text(text, file=str(path), fmt=fmt)
+
+
+def _check_size(path: Path) -> None:
+    if path.is_file() and path.stat().st_size > MAX_INPUT_BYTES:
+        read_input_text(path)  # raises the located error
 
 
 def _load_itc2007(path: Path) -> Scenario:
@@ -110,7 +146,7 @@ def _is_variant(text: str) -> bool:
     """A variant file (a base scenario plus patches) can stand wherever a scenario file can."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return False
     return isinstance(data, dict) and "base" in data and "calendar" not in data
 

@@ -33,7 +33,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError
-from llct_sched.io import BUILTIN_SCENARIOS, load_scenario, model_from_yaml, pydantic_issues
+from llct_sched.io import BUILTIN_SCENARIOS, load_scenario, model_from_yaml, pydantic_issues, read_input_text
 from llct_sched.scenario import (
     Blackout,
     Bloc,
@@ -381,10 +381,7 @@ def load_variant(path: str | Path) -> LoadedVariant:
         chain = " -> ".join(p.name for p in [*_LOADING, key])
         message = f"the variant's bases lead back to itself or too deep ({chain})"
         raise ScenarioError([InputIssue(path="base", message=message, file=str(path))])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError([InputIssue(path="", message=f"cannot be read: {error}", file=str(path))]) from None
+    text = read_input_text(path)
     _LOADING[key] = None
     try:
         return variant_scenario(parse_variant(text, str(path)), path)
