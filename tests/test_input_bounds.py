@@ -131,3 +131,45 @@ def test_a_port_that_is_not_a_dask_scheduler_is_a_clear_error(tmp_path: Path, mo
     assert result.exit_code == 2, result.output
     assert "no Dask scheduler answered" in " ".join(result.output.split())
     assert not out.exists()
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_deep_nesting_is_bad_input(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"deep{suffix}"
+    path.write_text('{"calendar": ' + "[" * 20000 + "]" * 20000 + "}", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"deep{suffix}: cannot be parsed: nested too deeply" in " ".join(result.output.split())
+
+
+def test_input_files_and_lists_have_size_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llct_sched import io
+
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(_plain(tiny_data()), allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(io, "MAX_ITEMS", 2)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "s.yaml: classes: 3 entries; at most 2" in " ".join(result.output.split())
+    monkeypatch.setattr(io, "MAX_INPUT_BYTES", 100)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "input files are limited to" in " ".join(result.output.split())
+
+
+def test_a_baseline_of_another_scenario_is_refused_and_check_warns(tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(yaml.safe_dump(_plain(tiny_data()), allow_unicode=True), encoding="utf-8")
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump(_plain(tiny_data(name="other")), allow_unicode=True), encoding="utf-8")
+    baseline = tmp_path / "baseline"
+    solved = runner.invoke(app, ["solve", str(other), "--out", str(baseline), "--time-limit", "5", "--quiet"])
+    assert solved.exit_code == 0, solved.output
+    changes = tmp_path / "changes.yaml"
+    changes.write_text("changes: []\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["replan", str(scenario), "--baseline", str(baseline), "--changes", str(changes), "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "baseline: scenario: a timetable of scenario 'other', not of 'tiny'" in " ".join(result.output.split())
+    assert not out.exists()
+    checked = runner.invoke(app, ["check", str(scenario), str(baseline)])
+    assert "the timetable is of scenario 'other', not 'tiny'" in " ".join(checked.output.split())

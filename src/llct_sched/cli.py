@@ -288,6 +288,9 @@ def replan(
         return
     try:
         base = read_timetable(baseline)
+        if _other_scenario(baseline, base.scenario, loaded.name):
+            message = f"a timetable of scenario '{base.scenario}', not of '{loaded.name}'"
+            raise ScenarioError([InputIssue(path="scenario", message=message, file=str(baseline))])
         change_list = load_changes(changes)
         from llct_sched.replan import apply_changes
 
@@ -333,6 +336,12 @@ def replan(
         console.print("nothing had to move")
     if result.timetable is None or (report is not None and not report.ok):
         raise typer.Exit(1)
+
+
+def _other_scenario(path: Path, named: str, expected: str) -> bool:
+    """A timetable.json names its scenario (a folder of CSVs does not): is it another one?"""
+    json_file = path.is_file() or (path / "timetable.json").exists()
+    return json_file and named != expected
 
 
 def _print_result(result, report, out: Path | None, title: str = "llct-sched solve") -> None:
@@ -382,6 +391,8 @@ def check(
     except (OSError, ValueError, KeyError) as error:
         _fail_input(ScenarioError([InputIssue(path="", message=str(error), file=str(timetable))]))
         return
+    if _other_scenario(timetable, table.scenario, loaded.name):
+        err.print(f"[yellow]warning[/] the timetable is of scenario '{table.scenario}', not '{loaded.name}'")
     report = run_check(loaded, table)
     for violation in report.violations:
         console.print(f"[red]{violation.rule}[/] {violation.message}", highlight=False)
