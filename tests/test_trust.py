@@ -37,7 +37,7 @@ def _hostile_data() -> dict[str, Any]:
     """The tiny scenario with formula-like names and two lecturer ids that differ only by a diacritic."""
     data = tiny_data()
     data["lecturers"][0] |= {"id": "gv_Nguyễn", "name": HOSTILE["lecturer"]}
-    data["lecturers"][1] |= {"id": "gv_Nguy_n", "name": "\tTab"}
+    data["lecturers"][1] |= {"id": "gv_Nguy_n", "name": "-Lê Văn A"}
     data["classes"][0]["name"] = HOSTILE["class"]
     data["rooms"][0]["name"] = HOSTILE["room"]
     data["programs"][0]["name"] = HOSTILE["program"]
