@@ -125,6 +125,8 @@ class Result:
         A round that stops at its first staffing reports goal variables that CP-SAT had no reason
         to push down (e.g. lecturer_balance 57 for a true 4): the checker's values are exact.
         """
+        if self.objective is not None and self.objective != objective:
+            self.messages.append(f"the solver counted an objective of {self.objective}, the checker {objective}")
         self.objective = objective
         self.breakdown = {
             goal: weighted.get(goal, 0) // weights[goal] if weights.get(goal) else self.breakdown.get(goal, 0)
@@ -609,6 +611,21 @@ def _hint_staffing(model: cp_model.CpModel, sv: Any, hint: _Assignment) -> None:
         model.add_hint(n, counted.get((s, lec), 0))
 
 
+def _tightened(model: cp_model.CpModel, sv: Any, staff: cp_model.CpSolver, session: _Session) -> cp_model.CpSolver:
+    """The same staffing with its goal variables pushed down to what its decisions cost.
+
+    A search stopped early (first solution, time limit) can leave a goal variable above its
+    decisions' true penalty (a first staffing of the default scenario: lecturer_balance 57 for a
+    true 4). With every decision fixed the rest is a tiny problem; the objective is then the
+    staffing's own, as the checker counts it.
+    """
+    fixed = model.clone()
+    for var in [*sv.teach.values(), *sv.attend.values()]:
+        fixed.add(fixed.get_int_var_from_proto_index(var.index) == staff.value(var))
+    solver, status, _ = session.run(fixed, "staffing", 5.0, quiet=True)
+    return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else staff
+
+
 def _staff_calendar(
     inst: Instance,
     session: _Session,
@@ -667,6 +684,8 @@ def _staff_calendar(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result.messages.append(f"round {result.rounds}: staffing found no answer in time")
         return None
+    if status == cp_model.FEASIBLE:
+        staff = _tightened(model, sv, staff, session)
     breakdown = {**calendar_goals, **_values(staff, sv.goals)}
     objective = sum(search.weights[g] * value for g, value in breakdown.items())
     result.status = "FEASIBLE"
