@@ -173,3 +173,49 @@ def test_a_baseline_of_another_scenario_is_refused_and_check_warns(tmp_path: Pat
     assert not out.exists()
     checked = runner.invoke(app, ["check", str(scenario), str(baseline)])
     assert "the timetable is of scenario 'other', not 'tiny'" in " ".join(checked.output.split())
+
+
+def test_a_full_disk_while_publishing_is_a_clean_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from llct_sched import reports
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(reports, "write_reports", full)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(yaml.safe_dump(_plain(tiny_data()), allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["solve", str(scenario), "--out", str(out), "--time-limit", "3", "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert "No space left on device" in " ".join(result.output.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
+
+
+@pytest.mark.parametrize("command", [["example"], ["generate", "--scale", "1"], ["template"]])
+def test_a_single_output_file_that_cannot_be_written_is_exit_2(tmp_path: Path, command: list[str]) -> None:
+    target = tmp_path / ("t.xlsx" if command == ["template"] else "t.yaml")
+    target.mkdir()  # a folder where the file should go
+    result = runner.invoke(app, [*command, "-o", str(target)])
+    assert result.exit_code == 2, result.output
+    assert "cannot write" in result.output and "Traceback" not in result.output
+
+
+def test_one_pass_reports_type_errors_and_the_other_problems_of_the_file(tmp_path: Path) -> None:
+    data = _plain(tiny_data())
+    data["classes"][0]["learners"] = "many"  # a type error
+    data["rooms"][1]["seats"] = "x"  # another
+    data["classes"][2]["program"] = "NOPE"  # a semantic error elsewhere in the file
+    data["programs"][0]["modules"][0]["sessions"] = "two"  # a type error in the program classes 0-1 use
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert "s.yaml: classes[0].learners: Input should be a valid integer" in text
+    assert "s.yaml: rooms[1].seats: Input should be a valid integer" in text
+    assert "s.yaml: programs[0].modules[0].sessions: Input should be a valid integer" in text
+    assert "s.yaml: classes[2].program: class 'SC-1' refers to unknown program 'NOPE'" in text
+    assert "'BD3'" not in text  # the program left out for its type error is not reported as unknown
+    assert "4 problem(s)" in text

@@ -89,8 +89,17 @@ def model_from_yaml(model: type[M], text: str, file: str = "") -> M:
 
 
 def scenario_from_data(data: Any, file: str = "") -> Scenario:
-    """Validate already-parsed data as a Scenario, raising ScenarioError with every issue."""
-    return model_from_data(Scenario, data, file)
+    """Validate already-parsed data as a Scenario, raising ScenarioError with every issue: with
+    type errors, the semantic errors of the rest of the file too (validate.validate_despite)."""
+    try:
+        return model_from_data(Scenario, data, file)
+    except ScenarioError as error:
+        from llct_sched.validate import validate_despite
+
+        more = validate_despite(data, error.issues, file) if isinstance(data, dict) else []
+        if not more:
+            raise
+        raise ScenarioError(error.issues + more) from None
 
 
 def parse_scenario_text(text: str, file: str = "", fmt: str = "yaml") -> Scenario:

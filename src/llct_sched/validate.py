@@ -9,14 +9,17 @@ The rules behind the checks are in docs/rules.md.
 from __future__ import annotations
 
 import bisect
+import copy
 import datetime as dt
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import networkx as nx
+from pydantic import ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, Severity, format_path
 from llct_sched.scenario import (
@@ -32,7 +35,7 @@ from llct_sched.scenario import (
     Weekday,
 )
 
-__all__ = ["ensure_valid", "validate"]
+__all__ = ["ensure_valid", "validate", "validate_despite"]
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -737,6 +740,57 @@ def validate(scenario: Scenario, file: str = "") -> list[InputIssue]:
     for check in CHECKS:
         issues.extend(replace(issue, file=file) for issue in check(ctx))
     return issues
+
+
+def validate_despite(data: dict[str, Any], type_issues: list[InputIssue], file: str = "") -> list[InputIssue]:
+    """The semantic errors of scenario data that also has type errors, so that one pass reports
+    every problem: the list entries with type errors are left out, the rest is validated, and
+    errors that name a left-out entry's id are dropped (they would only echo it). Paths are those
+    of the file. Empty when a type error is not inside a list entry (nothing sensible to leave out)."""
+    from llct_sched.excel_in import parse_path
+
+    prune: dict[tuple[int | str, ...], set[int]] = {}
+    for issue in type_issues:
+        loc = parse_path(issue.path)
+        k = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
+        if k is None:
+            return []
+        prune.setdefault(loc[:k], set()).add(int(loc[k]))
+    pruned = copy.deepcopy(data)
+    removed: set[str] = set()
+    kept_of: dict[str, list[int]] = {}
+    for list_path, indices in prune.items():
+        node: Any = pruned
+        for part in list_path:
+            if isinstance(node, dict):
+                node = node.get(part)
+            else:
+                node = node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None
+        if not isinstance(node, list):
+            return []
+        entries = [node[i] for i in indices if i < len(node)]
+        removed |= {str(e["id"]) for e in entries if isinstance(e, dict) and "id" in e}
+        kept_of[format_path(list_path)] = [i for i in range(len(node)) if i not in indices]
+        node[:] = [node[i] for i in kept_of[format_path(list_path)]]
+    try:
+        scenario = Scenario.model_validate(pruned)
+    except ValidationError:
+        return []
+    echo = re.compile("|".join(rf"(?<![\w-]){re.escape(i)}(?![\w-])" for i in removed)) if removed else None
+    return [
+        replace(issue, path=_original_path(issue.path, kept_of))
+        for issue in validate(scenario, file)
+        if issue.severity == Severity.error and not (echo and echo.search(issue.message))
+    ]
+
+
+def _original_path(path: str, kept_of: dict[str, list[int]]) -> str:
+    """A path in the pruned data ('classes[3].program') as a path in the file ('classes[4].program')."""
+    for list_path, kept in kept_of.items():
+        match = re.match(rf"{re.escape(list_path)}\[(\d+)\]", path)
+        if match and int(match.group(1)) < len(kept):
+            return f"{list_path}[{kept[int(match.group(1))]}]{path[match.end() :]}"
+    return path
 
 
 def ensure_valid(scenario: Scenario, file: str = "") -> list[InputIssue]:
