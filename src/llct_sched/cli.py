@@ -137,7 +137,7 @@ def example(
     if out is None:
         typer.echo(text)
     else:
-        write_text_atomic(out, text)
+        _write_file(out, lambda: write_text_atomic(out, text))
         console.print(f"wrote {out}")
 
 
@@ -224,6 +224,15 @@ def _publish(out: Path, result, write) -> bool:
         err.print(f"[bold red]cannot write the results[/]: {error}", highlight=False)
         raise typer.Exit(2) from None
     return True
+
+
+def _write_file(out: Path, write) -> None:
+    """Write one output file; a folder in its place, a read-only folder or a full disk: exit 2."""
+    try:
+        write()
+    except OSError as error:
+        err.print(f"[bold red]cannot write[/] {out}: {error.strerror or error}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _say_held(held: list[int]) -> None:
@@ -475,7 +484,7 @@ def template(
             ScenarioError([InputIssue(path="", message="the workbook's name must end with .xlsx", file=str(out))])
         )
     loaded = _load_valid(scenario)
-    write_template(out, loaded)
+    _write_file(out, lambda: write_template(out, loaded))
     console.print(f"wrote {out}")
 
 
@@ -491,7 +500,7 @@ def generate(
     from llct_sched.io import scenario_to_yaml
 
     scenario = generate_scenario(scale, seed)
-    write_text_atomic(out, scenario_to_yaml(scenario))
+    _write_file(out, lambda: write_text_atomic(out, scenario_to_yaml(scenario)))
     console.print(
         f"wrote {out}: {len(scenario.classes)} classes, {len(scenario.rooms)} rooms, "
         f"{len(scenario.lecturers)} lecturers"
@@ -655,7 +664,7 @@ def itc2007(
     if result.cost is None:
         typer.echo(f"no timetable found ({result.status}, {result.wall_time_s:.1f}s)", err=True)
         raise typer.Exit(1)
-    write_text_atomic(out, write_solution(result.lectures))
+    _write_file(out, lambda: write_text_atomic(out, write_solution(result.lectures)))
     typer.echo(result.cost.report(), nl=False)
     bound = "-" if result.bound is None else str(result.bound)
     typer.echo(
