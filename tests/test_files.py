@@ -14,8 +14,8 @@ import pytest
 from llct_sched import files
 from llct_sched.files import OutputError, file_name, publish_folder, safe_cell, unsafe_cell
 
-OLD = {"a.txt": b"old a", "stale.txt": b"only in the old result", "sub/b.txt": b"old b"}
-NEW = {"a.txt": b"new a", "sub/b.txt": b"new b", "sub/c.txt": b"new c"}
+OLD = {"summary.json": b"{}", "a.txt": b"old a", "stale.txt": b"only in the old result", "sub/b.txt": b"old b"}
+NEW = {"summary.json": b'{"new": 1}', "a.txt": b"new a", "sub/b.txt": b"new b", "sub/c.txt": b"new c"}
 
 
 def _make(folder: Path, content: dict[str, bytes]) -> None:
@@ -87,6 +87,17 @@ def test_an_output_that_is_a_file_or_read_only_is_refused_before_writing(tmp_pat
         locked.chmod(0o700)
 
 
+def test_a_folder_of_other_files_is_never_replaced(tmp_path: Path) -> None:
+    mine = tmp_path / "project"
+    mine.mkdir()
+    (mine / "thesis.docx").write_bytes(b"months of work")
+    with pytest.raises(OutputError, match="no earlier result"), publish_folder(mine) as staging:
+        _make(staging, NEW)
+    assert _state(mine) == {"thesis.docx": b"months of work"}
+    with pytest.raises(OutputError, match="root folder"), publish_folder(Path("/")):
+        pass
+
+
 def test_a_second_writer_waits_for_the_lock_then_gives_up(tmp_path: Path) -> None:
     out = tmp_path / "out"
     inside, release = threading.Event(), threading.Event()
@@ -118,7 +129,7 @@ from pathlib import Path
 from llct_sched import files
 
 out, step, exchange = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1"
-new = {"a.txt": b"new a", "sub/b.txt": b"new b", "sub/c.txt": b"new c"}
+new = {"summary.json": b'{"new": 1}', "a.txt": b"new a", "sub/b.txt": b"new b", "sub/c.txt": b"new c"}
 calls = [0]
 
 def killing(fn):

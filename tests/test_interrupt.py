@@ -37,6 +37,7 @@ def test_ctrl_c_pressed_again_while_writing_waits_for_the_folder(tmp_path: Path)
     out = tmp_path / "out"
     (out / "calendars").mkdir(parents=True)
     (out / "calendars" / "lecturer_OLD.ics").write_text("an earlier result", encoding="utf-8")
+    (out / "summary.json").write_text("{}", encoding="utf-8")
     code = "from llct_sched.cli import main; main()"
     args = [sys.executable, "-c", code, "solve", "--out", str(out), "--time-limit", "300", "--workers", "1", "--quiet"]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -200,18 +200,22 @@ def test_stale_files_of_an_earlier_result_never_stay(tmp_path: Path) -> None:
     (out / "calendars").mkdir(parents=True)
     (out / "calendars" / "lecturer_OTHER.ics").write_text("another scenario", encoding="utf-8")
     (out / "changes.csv").write_text("class_id\nX\n", encoding="utf-8")
+    (out / "summary.json").write_text("{}", encoding="utf-8")  # an earlier result
     assert _solve(_write(tmp_path / "s.yaml", tiny_data()), out).exit_code == 0
     assert not (out / "changes.csv").exists() and not (out / "calendars" / "lecturer_OTHER.ics").exists()
     assert (out / "timetable.json").exists()
 
 
-def test_an_output_that_is_a_file_is_bad_input_before_solving(tmp_path: Path) -> None:
+def test_an_output_that_is_a_file_or_a_folder_of_other_files_is_bad_input_before_solving(tmp_path: Path) -> None:
     afile = tmp_path / "afile"
     afile.write_text("mine", encoding="utf-8")
     result = _solve(_write(tmp_path / "s.yaml", tiny_data()), afile)
     assert result.exit_code == 2 and "not a folder" in result.output
     assert afile.read_text(encoding="utf-8") == "mine"
     assert "Traceback" not in result.output
+    result = _solve(tmp_path / "s.yaml", tmp_path)  # --out . in a folder of one's own files
+    assert result.exit_code == 2 and "no earlier result" in " ".join(result.output.split())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "s.yaml"]
 
 
 @pytest.mark.parametrize("limit", ["0.3", "1"])

@@ -172,7 +172,7 @@ def _repair(out: Path) -> None:
     if not out.exists() and olds:
         os.rename(olds[-1], out)
     for leftover in [*_siblings(out, "staging"), *_siblings(out, "old")]:
-        shutil.rmtree(leftover, ignore_errors=True)
+        _remove(leftover)
 
 
 @contextmanager
@@ -209,6 +209,10 @@ def output_problem(out: Path) -> str | None:
     out = Path(out).absolute()
     if out.exists() and not out.is_dir():
         return f"{out}: exists and is not a folder"
+    if out.parent == out:
+        return f"{out}: the root folder cannot be a result folder"
+    if out.is_dir() and not _holds_result(out):
+        return f"{out}: holds other files and no earlier result; it would be replaced whole: choose a new folder"
     existing = out.parent
     while not existing.exists():
         existing = existing.parent
@@ -217,6 +221,15 @@ def output_problem(out: Path) -> str | None:
     if not os.access(existing, os.W_OK | os.X_OK):
         return f"{existing}: the folder is not writable"
     return None
+
+
+RESULT_MARKERS = ("summary.json", "timetable.json", "comparison.csv")  # files every kind of result has
+
+
+def _holds_result(folder: Path) -> bool:
+    """Empty, or an earlier result (so that replacing it whole loses nothing else)."""
+    names = {p.name for p in folder.iterdir()}
+    return not names or any(marker in names for marker in RESULT_MARKERS)
 
 
 @contextmanager
@@ -263,7 +276,7 @@ def publish_folder(out: Path, keep: bool = False, wait: float = LOCK_WAIT_SECOND
                 yield staging
                 _swap(staging, out)
             finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                _remove(staging)
     except OSError as error:
         raise OutputError(f"{out}: cannot be written ({error.strerror or error})") from None
 
@@ -279,7 +292,15 @@ def _swap(staging: Path, out: Path) -> None:
     old = out.parent / f".{out.name}.old-{secrets.token_hex(6)}"
     os.rename(out, old)
     os.rename(staging, out)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    """Delete a folder (or a symbolic link that stood where the old folder was)."""
+    if path.is_symlink():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _umask() -> int:
