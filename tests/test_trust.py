@@ -12,16 +12,25 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from llct_sched.check import check
 from llct_sched.cli import app
 from llct_sched.files import FORMULA_TRIGGERS
-from llct_sched.io import scenario_to_yaml
+from llct_sched.io import load_scenario, scenario_to_yaml
 from llct_sched.scenario import Scenario
 from llct_sched.solve import SolveParams, solve
 from tiny import tiny, tiny_data
 
 runner = CliRunner()
+
+
+def _default_scenario() -> Scenario:
+    return load_scenario("hoang_mai_2020")
+
+
 solve_module = importlib.import_module("llct_sched.solve")  # the module (the package exports a function of this name)
 
 HOSTILE = {
@@ -284,3 +293,18 @@ def test_an_interrupt_before_any_timetable_does_not_claim_one(monkeypatch: pytes
     assert result.timetable is None and result.interrupted
     assert not any("best timetable found so far is returned" in m for m in result.messages)
     assert any("before any timetable was found" in m for m in result.messages)
+
+
+@settings(max_examples=6, deadline=None)
+@given(limit=st.floats(min_value=0.1, max_value=1.5), seed=st.integers(min_value=0, max_value=5))
+def test_the_solvers_objective_is_the_checkers_at_tiny_time_limits(limit: float, seed: int) -> None:
+    scenario = _default_scenario()
+    result = solve(scenario, SolveParams(time_limit=limit, workers=1, seed=seed))
+    if result.timetable is None:
+        return  # no timetable, nothing to count (the default has one within 0.4 s)
+    report = check(scenario, result.timetable)
+    assert result.objective == report.objective
+    weights = scenario.weights.model_dump()
+    assert {g: weights[g] * v for g, v in result.breakdown.items() if weights[g]} == {
+        g: v for g, v in report.breakdown.items() if weights[g]
+    }
