@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import importlib
 import json
+import os
+import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -308,3 +311,17 @@ def test_the_solvers_objective_is_the_checkers_at_tiny_time_limits(limit: float,
     assert {g: weights[g] * v for g, v in result.breakdown.items() if weights[g]} == {
         g: v for g, v in report.breakdown.items() if weights[g]
     }
+
+
+def test_the_objective_after_ctrl_c_is_the_checkers() -> None:
+    scenario = _default_scenario()
+    previous = signal.signal(signal.SIGINT, lambda *_: None)  # a late signal must not stop pytest
+    timer = threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    try:
+        timer.start()
+        result = solve(scenario, SolveParams(time_limit=60, workers=1, seed=1))
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, previous)
+    assert result.interrupted and result.timetable is not None
+    assert result.objective == check(scenario, result.timetable).objective

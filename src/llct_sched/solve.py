@@ -611,6 +611,9 @@ def _hint_staffing(model: cp_model.CpModel, sv: Any, hint: _Assignment) -> None:
         model.add_hint(n, counted.get((s, lec), 0))
 
 
+TIGHTEN_SECONDS = 2.0  # a staffing with its decisions fixed: presolve alone usually settles it
+
+
 def _tightened(model: cp_model.CpModel, sv: Any, staff: cp_model.CpSolver, session: _Session) -> cp_model.CpSolver:
     """The same staffing with its goal variables pushed down to what its decisions cost.
 
@@ -622,7 +625,11 @@ def _tightened(model: cp_model.CpModel, sv: Any, staff: cp_model.CpSolver, sessi
     fixed = model.clone()
     for var in [*sv.teach.values(), *sv.attend.values()]:
         fixed.add(fixed.get_int_var_from_proto_index(var.index) == staff.value(var))
-    solver, status, _ = session.run(fixed, "staffing", 5.0, quiet=True)
+    solver = cp_model.CpSolver()  # not session.run: after Ctrl-C it would stop at once, this is quick
+    solver.parameters.max_time_in_seconds = TIGHTEN_SECONDS
+    solver.parameters.num_workers = session.params.workers
+    solver.parameters.catch_sigint_signal = False
+    status = solver.solve(fixed)
     return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else staff
 
 
