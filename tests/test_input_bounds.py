@@ -219,3 +219,14 @@ def test_one_pass_reports_type_errors_and_the_other_problems_of_the_file(tmp_pat
     assert "s.yaml: classes[2].program: class 'SC-1' refers to unknown program 'NOPE'" in text
     assert "'BD3'" not in text  # the program left out for its type error is not reported as unknown
     assert "4 problem(s)" in text
+
+
+def test_a_read_only_output_folder_is_exit_2_before_solving(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llct_sched import files
+
+    monkeypatch.setattr(files.os, "access", lambda path, mode: False)  # as a read-only folder answers
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["solve", "tutorial", "--out", str(out), "--time-limit", "5", "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert "the folder is not writable" in " ".join(result.output.split())
+    assert "Traceback" not in result.output and not out.exists()
