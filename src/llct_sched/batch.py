@@ -45,7 +45,7 @@ from typing import Any
 import pandas as pd
 
 from llct_sched.check import GOALS, check
-from llct_sched.io import atomic_directory
+from llct_sched.files import file_name, publish_folder, safe_frame, write_csv
 from llct_sched.scenario import RoomKind, Scenario, Weekday
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import Timetable
@@ -151,6 +151,9 @@ def run_job(job: Job) -> dict[str, Any]:
     A plain top-level function of plain data: it runs in a worker process or on a Dask worker.
     """
     result = solve(job.scenario, job.params)
+    report = check(job.scenario, result.timetable) if result.timetable is not None else None
+    if report is not None:  # the objective reported is the checker's
+        result.adopt_checked(report.objective, report.breakdown, job.scenario.weights.model_dump())
     row: dict[str, Any] = {column: None for column in COLUMNS}
     row.update(
         variant=job.variant,
@@ -164,8 +167,7 @@ def run_job(job: Job) -> dict[str, Any]:
         message=result.messages[0] if result.messages else "",
     )
     row[TIMETABLE_KEY] = None
-    if result.timetable is not None:
-        report = check(job.scenario, result.timetable)
+    if result.timetable is not None and report is not None:
         row.update({f"goal_{goal}": report.breakdown.get(goal, 0) for goal in GOALS})
         row.update(timetable_metrics(job.scenario, result.timetable))
         row.update(check_ok=report.ok, violations=len(report.violations))
@@ -209,15 +211,38 @@ def run_jobs(
     return [row for row in rows if row is not None]
 
 
+DASK_CONNECT_SECONDS = 20.0
+
+
+def _probe_scheduler(address: str, seconds: float) -> None:
+    """Connect to the scheduler and shake hands within `seconds`, else TimeoutError: a port that
+    accepts connections but is not a Dask scheduler (its dashboard, say) would make Client wait forever."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def probe() -> None:
+        comm = await asyncio.wait_for(connect(address, timeout=seconds), seconds)
+        await comm.close()
+
+    try:
+        asyncio.run(probe())
+    except (TimeoutError, OSError) as error:
+        raise TimeoutError(
+            f"no Dask scheduler answered at {address} within {seconds:g} s ({error or 'timeout'})"
+        ) from None
+
+
 def _run_dask(
     jobs: Sequence[Job], address: str, on_row: Callable[[dict[str, Any]], None] | None
 ) -> list[dict[str, Any]]:
     from dask.distributed import Client
     from dask.distributed import as_completed as dask_completed
 
+    _probe_scheduler(address, DASK_CONNECT_SECONDS)
     batch = uuid.uuid4().hex[:8]
     keys = [f"llct-sched-{batch}-{k}-{job.variant}-seed{job.seed}" for k, job in enumerate(jobs)]
-    with Client(address, timeout="20s") as client:
+    with Client(address, timeout=f"{DASK_CONNECT_SECONDS:g}s") as client:
         futures = client.map(run_job, list(jobs), key=keys, pure=False)
         index = {future.key: k for k, future in enumerate(futures)}
         rows: list[dict[str, Any] | None] = [None] * len(jobs)
@@ -330,17 +355,17 @@ def _html(frame: pd.DataFrame, chart: bool) -> str:
 
 def write_comparison(rows: Sequence[dict[str, Any]], out: Path, chart: bool = True) -> list[Path]:
     """Write comparison.csv, comparison.xlsx, comparison.html and timetables/<variant>-seed<k>.json
-    into `out`, atomically (a failure leaves the previous outputs as they were)."""
+    into `out`, replacing the folder whole (a failure leaves the previous outputs as they were)."""
     out = Path(out)
     frame = comparison_frame(rows)
     names = ["comparison.csv", "comparison.xlsx", "comparison.html"]
-    with atomic_directory(out) as staging:
-        frame.to_csv(staging / "comparison.csv", index=False)
-        frame.to_excel(staging / "comparison.xlsx", index=False, sheet_name="comparison")
+    with publish_folder(out) as staging:
+        write_csv(staging / "comparison.csv", frame)
+        safe_frame(frame).to_excel(staging / "comparison.xlsx", index=False, sheet_name="comparison")
         (staging / "comparison.html").write_text(_html(frame, chart), encoding="utf-8")
         for row in rows:
             if row.get(TIMETABLE_KEY):
-                name = f"timetables/{row['variant']}-seed{row['seed']}.json"
+                name = "timetables/" + file_name("", f"{row['variant']}-seed{row['seed']}", ".json")
                 (staging / "timetables").mkdir(exist_ok=True)
                 (staging / name).write_text(row[TIMETABLE_KEY], encoding="utf-8")
                 names.append(name)

@@ -7,6 +7,7 @@ Exit codes: 0 success (feasible or optimal), 1 infeasible / no timetable in time
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -42,6 +43,27 @@ class Lang(StrEnum):
 class ItcEngine(StrEnum):
     core = "core"
     dedicated = "dedicated"
+
+
+MAX_WORKERS = 1024  # CP-SAT workers
+MAX_SEED = 2**31 - 1  # CP-SAT's random_seed is a 32-bit integer
+MAX_SECONDS = 7 * 24 * 3600.0
+
+
+def _seconds(value: float) -> float:
+    """A time limit: a positive, finite number of seconds (NaN, infinity, 0 and negatives are bad input)."""
+    if not 0 < value <= MAX_SECONDS:  # also false for NaN
+        raise typer.BadParameter(f"{value} is not a number of seconds between 0 and {MAX_SECONDS:g}")
+    return value
+
+
+def _scheduler_address(value: str | None) -> str | None:
+    """A Dask scheduler address: tcp://host:port (or tls://, ws://, wss://), or host:port."""
+    if value is None:
+        return None
+    if not re.fullmatch(r"((tcp|tls|ws|wss)://)?[\w.\-]+:\d{1,5}", value) or int(value.rsplit(":", 1)[1]) > 65535:
+        raise typer.BadParameter(f"'{value}' is not a Dask scheduler address such as tcp://host:8786")
+    return value
 
 
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the reports (Vietnamese or English)")]
@@ -104,7 +126,8 @@ def example(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="File to write (default: print)")] = None,
 ) -> None:
     """Write a built-in scenario out for editing."""
-    from llct_sched.io import builtin_scenario_text, write_text_atomic
+    from llct_sched.files import write_text_atomic
+    from llct_sched.io import builtin_scenario_text
 
     try:
         text = builtin_scenario_text(name)
@@ -114,7 +137,7 @@ def example(
     if out is None:
         typer.echo(text)
     else:
-        write_text_atomic(out, text)
+        _write_file(out, lambda: write_text_atomic(out, text))
         console.print(f"wrote {out}")
 
 
@@ -122,35 +145,38 @@ def example(
 def solve(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("out"),
-    time_limit: Annotated[float, typer.Option(help="Seconds")] = 60.0,
-    workers: Annotated[int, typer.Option(help="CP-SAT workers (0: all cores)")] = 0,
-    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
-    gap: Annotated[float, typer.Option(help="Stop at this relative gap")] = 0.0,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds")] = 60.0,
+    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers (0: all cores)")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
+    gap: Annotated[float, typer.Option(min=0.0, max=1.0, help="Stop at this relative gap")] = 0.0,
     quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
     lang: LangOption = Lang.vi,
 ) -> None:
     """Solve a scenario (the embedded Hoàng Mai 2020 plan by default) and write the timetable."""
-    from llct_sched.check import check as run_check
+    from llct_sched.files import deferred_interrupts
     from llct_sched.outputs import write_outputs
     from llct_sched.solve import SolveParams
     from llct_sched.solve import solve as run_solve
 
     loaded = _load_valid(scenario)
+    _check_out(out)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, relative_gap=gap)
 
-    result = _with_progress(lambda show: run_solve(loaded, params, progress=show), quiet)
-    summary = result.summary()
-    summary["scenario"] = loaded.name
-    report = run_check(loaded, result.timetable) if result.timetable is not None else None
-    if report is not None:
-        summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
-    if result.status == "INFEASIBLE":
-        from llct_sched.why import explain_infeasibility
+    with deferred_interrupts(reraise=False) as held:  # Ctrl-C after the solve waits for the outputs
+        result = _with_progress(lambda show: run_solve(loaded, params, progress=show), quiet)
+        report = _checked(loaded, result)
+        summary = result.summary()
+        summary["scenario"] = loaded.name
+        if report is not None:
+            summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
+        if result.status == "INFEASIBLE":
+            from llct_sched.why import explain_infeasibility
 
-        why = explain_infeasibility(loaded, time_limit=max(10.0, time_limit / 2), workers=max(1, workers))
-        summary["why"] = why.lines()
-    write_outputs(out, loaded, result.timetable, summary, lang=lang.value)
-    _print_result(result, report, out)
+            why = explain_infeasibility(loaded, time_limit=max(10.0, time_limit / 2), workers=max(1, workers))
+            summary["why"] = why.lines()
+        written = _publish(out, result, lambda: write_outputs(out, loaded, result.timetable, summary, lang=lang.value))
+    _print_result(result, report, out if written else None)
+    _say_held(held)
     for line in summary.get("why", []):
         console.print(line, highlight=False)
     if result.timetable is None:
@@ -158,6 +184,60 @@ def solve(
     if report is not None and not report.ok:
         err.print("[bold red]the independent checker found violations[/] (see above)")
         raise typer.Exit(1)
+
+
+def _checked(scenario, result):
+    """The checker's report on the result's timetable (None without one); the result then carries the
+    checker's objective, so that what is printed and written is the checker's."""
+    from llct_sched.check import check as run_check
+
+    if result.timetable is None:
+        return None
+    report = run_check(scenario, result.timetable)
+    result.adopt_checked(report.objective, report.breakdown, scenario.weights.model_dump())
+    return report
+
+
+def _check_out(out: Path) -> None:
+    """Exit 2 before any work when the output folder cannot be written."""
+    from llct_sched.files import output_problem
+
+    problem = output_problem(out)
+    if problem is not None:
+        err.print(f"[bold red]Bad output folder[/]: {problem}", highlight=False)
+        raise typer.Exit(2)
+
+
+def _publish(out: Path, result, write) -> bool:
+    """Publish a result folder; a run without a timetable never replaces an earlier result.
+
+    Returns whether `out` was written; exit 2 with a message when it cannot be.
+    """
+    from llct_sched.files import OutputError
+
+    if result.timetable is None and (out / "timetable.json").exists():
+        console.print(f"no timetable: the earlier result in {out}/ is left as it was", highlight=False)
+        return False
+    try:
+        write()
+    except OutputError as error:
+        err.print(f"[bold red]cannot write the results[/]: {error}", highlight=False)
+        raise typer.Exit(2) from None
+    return True
+
+
+def _write_file(out: Path, write) -> None:
+    """Write one output file; a folder in its place, a read-only folder or a full disk: exit 2."""
+    try:
+        write()
+    except OSError as error:
+        err.print(f"[bold red]cannot write[/] {out}: {error.strerror or error}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _say_held(held: list[int]) -> None:
+    if held:
+        err.print("Ctrl-C while the results were written: held until the folder was complete")
 
 
 def _with_progress(run, quiet: bool):
@@ -186,10 +266,10 @@ def replan(
     from_date: Annotated[
         str | None, typer.Option("--from", help="Keep everything that started before this date (YYYY-MM-DD)")
     ] = None,
-    max_moves: Annotated[int | None, typer.Option(help="Move at most this many blocks")] = None,
-    time_limit: Annotated[float, typer.Option(help="Seconds")] = 60.0,
-    workers: Annotated[int, typer.Option(help="CP-SAT workers (0: all cores)")] = 0,
-    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    max_moves: Annotated[int | None, typer.Option(min=0, help="Move at most this many blocks")] = None,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds")] = 60.0,
+    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers (0: all cores)")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
     quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
     lang: LangOption = Lang.vi,
 ) -> None:
@@ -200,8 +280,8 @@ def replan(
     import pandas as pd
     from pydantic import ValidationError
 
-    from llct_sched.check import check as run_check
     from llct_sched.errors import InputIssue
+    from llct_sched.files import deferred_interrupts
     from llct_sched.io import pydantic_issues
     from llct_sched.outputs import write_outputs
     from llct_sched.replan import load_changes
@@ -217,6 +297,9 @@ def replan(
         return
     try:
         base = read_timetable(baseline)
+        if _other_scenario(baseline, base.scenario, loaded.name):
+            message = f"a timetable of scenario '{base.scenario}', not of '{loaded.name}'"
+            raise ScenarioError([InputIssue(path="scenario", message=message, file=str(baseline))])
         change_list = load_changes(changes)
         from llct_sched.replan import apply_changes
 
@@ -230,18 +313,27 @@ def replan(
     except (OSError, ValueError, KeyError) as error:
         _fail_input(ScenarioError([InputIssue(path="", message=str(error), file=str(baseline))]))
         return
+    _check_out(out)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
-    done = _with_progress(
-        lambda show: run_replan(loaded, base, change_list, params, freeze, max_moves, show, str(changes)), quiet
-    )
-    result = done.result
-    summary = result.summary() | {"scenario": loaded.name, "replan": {"from": from_date, "max_moves": max_moves}}
-    report = run_check(done.scenario, result.timetable) if result.timetable is not None else None
-    if report is not None:
-        summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
-    log = pd.DataFrame([c.row() for c in done.log], columns=["class_id", "change", "before", "after", "reason"])
-    write_outputs(out, done.scenario, result.timetable, summary, lang=lang.value, extra={"changes.csv": log})
-    _print_result(result, report, out, title="llct-sched replan")
+    with deferred_interrupts(reraise=False) as held:
+        done = _with_progress(
+            lambda show: run_replan(loaded, base, change_list, params, freeze, max_moves, show, str(changes)), quiet
+        )
+        result = done.result
+        report = _checked(done.scenario, result)
+        summary = result.summary() | {"scenario": loaded.name, "replan": {"from": from_date, "max_moves": max_moves}}
+        if report is not None:
+            summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
+        log = pd.DataFrame([c.row() for c in done.log], columns=["class_id", "change", "before", "after", "reason"])
+        written = _publish(
+            out,
+            result,
+            lambda: write_outputs(
+                out, done.scenario, result.timetable, summary, lang=lang.value, extra={"changes.csv": log}
+            ),
+        )
+    _print_result(result, report, out if written else None, title="llct-sched replan")
+    _say_held(held)
     if done.log:
         table = Table(title="what changed")
         for column in ("class", "change", "before", "after", "reason"):
@@ -255,7 +347,13 @@ def replan(
         raise typer.Exit(1)
 
 
-def _print_result(result, report, out: Path, title: str = "llct-sched solve") -> None:
+def _other_scenario(path: Path, named: str, expected: str) -> bool:
+    """A timetable.json names its scenario (a folder of CSVs does not): is it another one?"""
+    json_file = path.is_file() or (path / "timetable.json").exists()
+    return json_file and named != expected
+
+
+def _print_result(result, report, out: Path | None, title: str = "llct-sched solve") -> None:
     table = Table(title=title, show_header=False)
     table.add_row(
         "status", result.status + ("" if result.status == "OPTIMAL" or not result.feasible else " (not proven optimal)")
@@ -273,7 +371,8 @@ def _print_result(result, report, out: Path, title: str = "llct-sched solve") ->
     if report is not None:
         for violation in report.violations[:20]:
             err.print(f"  [red]{violation.rule}[/] {violation.message}", highlight=False)
-    console.print(f"outputs in {out}/")
+    if out is not None:
+        console.print(f"outputs in {out}/")
 
 
 @app.command()
@@ -292,12 +391,17 @@ def check(
     loaded = _load_valid(scenario)
     try:
         table = read_timetable(timetable)
+    except ScenarioError as error:
+        _fail_input(error)
+        return
     except ValidationError as error:
         _fail_input(ScenarioError(pydantic_issues(error, str(timetable))))
         return
     except (OSError, ValueError, KeyError) as error:
         _fail_input(ScenarioError([InputIssue(path="", message=str(error), file=str(timetable))]))
         return
+    if _other_scenario(timetable, table.scenario, loaded.name):
+        err.print(f"[yellow]warning[/] the timetable is of scenario '{table.scenario}', not '{loaded.name}'")
     report = run_check(loaded, table)
     for violation in report.violations:
         console.print(f"[red]{violation.rule}[/] {violation.message}", highlight=False)
@@ -320,7 +424,8 @@ def report(
     from pydantic import ValidationError
 
     from llct_sched.errors import InputIssue
-    from llct_sched.io import BUILTIN_SCENARIOS, atomic_directory, pydantic_issues
+    from llct_sched.files import OutputError, publish_folder
+    from llct_sched.io import BUILTIN_SCENARIOS, pydantic_issues
     from llct_sched.reports import write_reports
     from llct_sched.timetable import Timetable
 
@@ -356,8 +461,12 @@ def report(
     loaded = _load_valid(scenario)
     if table.scenario != loaded.name:
         err.print(f"[yellow]warning[/] the timetable is of scenario '{table.scenario}', not '{loaded.name}'")
-    with atomic_directory(folder) as staging:
-        written = write_reports(staging, loaded, table, summary, lang=lang.value)
+    try:
+        with publish_folder(folder, keep=True) as staging:
+            written = write_reports(staging, loaded, table, summary, lang=lang.value)
+    except OutputError as error:
+        err.print(f"[bold red]cannot write the reports[/]: {error}", highlight=False)
+        raise typer.Exit(2) from None
     console.print(f"wrote {len(written)} report files in {folder}/")
 
 
@@ -375,7 +484,7 @@ def template(
             ScenarioError([InputIssue(path="", message="the workbook's name must end with .xlsx", file=str(out))])
         )
     loaded = _load_valid(scenario)
-    write_template(out, loaded)
+    _write_file(out, lambda: write_template(out, loaded))
     console.print(f"wrote {out}")
 
 
@@ -386,8 +495,10 @@ class Profile(StrEnum):
 
 @app.command()
 def generate(
-    scale: Annotated[int, typer.Option(min=1, help="How many times the default scenario (province profile)")] = 4,
-    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    scale: Annotated[
+        int, typer.Option(min=1, max=200, help="How many times the default scenario (province profile)")
+    ] = 4,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
     out: Annotated[Path, typer.Option("-o", "--out", help="YAML file to write")] = Path("generated.yaml"),
     profile: Annotated[
         Profile, typer.Option(help="province: the default x scale, pooled; center: one center, part-time staffing")
@@ -401,8 +512,9 @@ def generate(
 ) -> None:
     """Write a generated scenario (deterministic for a seed): the default `scale` times larger, or
     one center whose part-time lecturers must carry a share, built around a planted timetable."""
+    from llct_sched.files import write_text_atomic
     from llct_sched.generate import CenterProfileError, generate_center, generate_scenario
-    from llct_sched.io import scenario_to_yaml, write_text_atomic
+    from llct_sched.io import scenario_to_yaml
 
     if profile == Profile.center:
         try:
@@ -411,10 +523,10 @@ def generate(
             console.print(f"[red]{error}[/red]")
             raise typer.Exit(2) from None
         if planted is not None:
-            write_text_atomic(planted, witness.to_json())
+            _write_file(planted, lambda: write_text_atomic(planted, witness.to_json()))
     else:
         scenario = generate_scenario(scale, seed)
-    write_text_atomic(out, scenario_to_yaml(scenario))
+    _write_file(out, lambda: write_text_atomic(out, scenario_to_yaml(scenario)))
     console.print(
         f"wrote {out}: {len(scenario.classes)} classes, {len(scenario.rooms)} rooms, "
         f"{len(scenario.lecturers)} lecturers"
@@ -426,10 +538,14 @@ def compare(
     base: ScenarioArg,
     variants: Annotated[list[Path], typer.Argument(help="Variant files (YAML): a base scenario and patches")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("comparison"),
-    seeds: Annotated[int, typer.Option(min=1, help="Solve with seeds 0..N-1")] = 3,
-    time_limit: Annotated[float, typer.Option(help="Seconds per solve")] = 60.0,
-    workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers per solve (pool size: cores // workers)")] = 1,
-    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (default: a process pool)")] = None,
+    seeds: Annotated[int, typer.Option(min=1, max=1000, help="Solve with seeds 0..N-1")] = 3,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds per solve")] = 60.0,
+    workers: Annotated[
+        int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers per solve (pool size: cores // workers)")
+    ] = 1,
+    scheduler: Annotated[
+        str | None, typer.Option(callback=_scheduler_address, help="Dask scheduler address (default: a process pool)")
+    ] = None,
 ) -> None:
     """Solve a base scenario and what-if variants and write comparison.csv, .xlsx and .html."""
     from llct_sched.batch import compare as run_compare
@@ -481,6 +597,8 @@ def _read_timetable_or_exit(path: Path):
 
     try:
         return read_timetable(path)
+    except ScenarioError as error:
+        _fail_input(error)
     except ValidationError as error:
         _fail_input(ScenarioError(pydantic_issues(error, str(path))))
     except (OSError, ValueError, KeyError) as error:
@@ -496,7 +614,7 @@ def explain(
     ] = None,
     against: Annotated[Path | None, typer.Option(help="A second timetable: compare goal by goal")] = None,
     lang: LangOption = Lang.vi,
-    time_limit: Annotated[float, typer.Option(help="Seconds, when solving")] = 60.0,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds, when solving")] = 60.0,
     top: Annotated[int, typer.Option(min=1, help="Entities shown per goal")] = 5,
 ) -> None:
     """Explain a timetable's objective by goal and by entity (solving first when no timetable is given)."""
@@ -547,16 +665,16 @@ def diagnose(scenario: ScenarioArg) -> None:
 def itc2007(
     instance: Annotated[Path, typer.Argument(help="ITC-2007 track 3 instance (.ectt)")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Solution file to write (competition format)")],
-    time_limit: Annotated[float, typer.Option(help="Seconds")] = 60.0,
-    workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers (0: all cores)")] = 0,
-    seed: Annotated[int, typer.Option(help="Random seed")] = 0,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds")] = 60.0,
+    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers (0: all cores)")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
     engine: Annotated[
         ItcEngine,
         typer.Option(help="dedicated: a model made for ITC-2007 (better costs); core: the scenario core (solve)"),
     ] = ItcEngine.dedicated,
 ) -> None:
     """Solve an ITC-2007 curriculum-based timetabling instance (UD2) and print its validator-style cost."""
-    from llct_sched.io import write_text_atomic
+    from llct_sched.files import write_text_atomic
     from llct_sched.itc2007 import read_ectt, write_solution
     from llct_sched.itc2007_scenario import solve_itc_on_core
     from llct_sched.itc2007_solver import solve_itc
@@ -572,7 +690,7 @@ def itc2007(
     if result.cost is None:
         typer.echo(f"no timetable found ({result.status}, {result.wall_time_s:.1f}s)", err=True)
         raise typer.Exit(1)
-    write_text_atomic(out, write_solution(result.lectures))
+    _write_file(out, lambda: write_text_atomic(out, write_solution(result.lectures)))
     typer.echo(result.cost.report(), nl=False)
     bound = "-" if result.bound is None else str(result.bound)
     typer.echo(

@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError
+from llct_sched.files import unsafe_cell
 from llct_sched.scenario import Scenario, Weekday, Weights
 
 Loc = tuple[int | str, ...]
@@ -351,10 +352,10 @@ def build_template(scenario: Scenario):
 
 def write_template(path: Path, scenario: Scenario) -> None:
     """Write the input workbook of `scenario` atomically."""
-    from llct_sched.reports._files import save_atomic
+    from llct_sched.files import save_workbook
 
     wb = build_template(scenario)
-    save_atomic(Path(path), lambda tmp: wb.save(tmp))
+    save_workbook(Path(path), wb)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -489,7 +490,7 @@ class _Reader:
 def _rows(ws) -> list[tuple[int, list[Any]]]:
     rows = []
     for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        cleaned = [v.strip() if isinstance(v, str) else v for v in values]
+        cleaned = [unsafe_cell(v.strip()) if isinstance(v, str) else v for v in values]
         cleaned = [None if v == "" else v for v in cleaned]
         rows.append((r, cleaned))
     return rows

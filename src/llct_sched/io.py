@@ -1,12 +1,8 @@
-"""Reading and writing scenarios (YAML or JSON), and writing output files atomically."""
+"""Reading and writing scenarios (YAML or JSON); files are written by llct_sched.files."""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,11 +32,51 @@ def pydantic_issues(error: ValidationError, file: str = "") -> list[InputIssue]:
     return issues
 
 
+MAX_INPUT_BYTES = 16 * 2**20  # a province's plan is well below 5 MB of YAML
+MAX_ITEMS = 20_000  # entries of any one list (classes, sessions, holidays, ...)
+
+
+def read_input_text(path: Path) -> str:
+    """The UTF-8 text of an input file of at most MAX_INPUT_BYTES, or a located ScenarioError."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            message = f"is {size / 2**20:.1f} MB; input files are limited to {MAX_INPUT_BYTES // 2**20} MB"
+            raise ScenarioError([InputIssue(path="", message=message, file=str(path))])
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError([InputIssue(path="", message=f"cannot be read: {error}", file=str(path))]) from None
+
+
+def parse_text(text: str, file: str = "", fmt: str = "yaml") -> Any:
+    """YAML or JSON text as plain data; unparsable or too deeply nested text is a located ScenarioError."""
+    try:
+        return json.loads(text) if fmt == "json" else yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as error:
+        raise ScenarioError([InputIssue(path="", message=f"cannot be parsed: {error}", file=file)]) from None
+    except RecursionError:
+        raise ScenarioError([InputIssue(path="", message="cannot be parsed: nested too deeply", file=file)]) from None
+
+
+def _too_long(data: Any, path: tuple[int | str, ...] = ()) -> list[InputIssue]:
+    """Lists longer than MAX_ITEMS, anywhere in the data."""
+    if isinstance(data, dict):
+        return [i for key, value in data.items() for i in _too_long(value, (*path, str(key)))]
+    if isinstance(data, list):
+        if len(data) > MAX_ITEMS:
+            return [InputIssue(path=format_path(path), message=f"{len(data)} entries; at most {MAX_ITEMS}")]
+        return [i for k, value in enumerate(data) for i in _too_long(value, (*path, k))]
+    return []
+
+
 def model_from_data(model: type[M], data: Any, file: str = "") -> M:
     """Validate already-parsed data as `model` (a scenario, a variant, a changes file), raising
     ScenarioError with every issue, located."""
     if not isinstance(data, dict):
         raise ScenarioError([InputIssue(path="", message="the file must hold a mapping (keys and values)", file=file)])
+    too_long = _too_long(data)
+    if too_long:
+        raise ScenarioError([InputIssue(path=i.path, message=i.message, file=file) for i in too_long])
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -49,24 +85,25 @@ def model_from_data(model: type[M], data: Any, file: str = "") -> M:
 
 def model_from_yaml(model: type[M], text: str, file: str = "") -> M:
     """Parse YAML text and validate it as `model`; every problem is a located ScenarioError."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ScenarioError([InputIssue(path="", message=f"cannot be parsed: {error}", file=file)]) from None
-    return model_from_data(model, data, file)
+    return model_from_data(model, parse_text(text, file), file)
 
 
 def scenario_from_data(data: Any, file: str = "") -> Scenario:
-    """Validate already-parsed data as a Scenario, raising ScenarioError with every issue."""
-    return model_from_data(Scenario, data, file)
+    """Validate already-parsed data as a Scenario, raising ScenarioError with every issue: with
+    type errors, the semantic errors of the rest of the file too (validate.validate_despite)."""
+    try:
+        return model_from_data(Scenario, data, file)
+    except ScenarioError as error:
+        from llct_sched.validate import validate_despite
+
+        more = validate_despite(data, error.issues, file) if isinstance(data, dict) else []
+        if not more:
+            raise
+        raise ScenarioError(error.issues + more) from None
 
 
 def parse_scenario_text(text: str, file: str = "", fmt: str = "yaml") -> Scenario:
-    try:
-        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as error:
-        raise ScenarioError([InputIssue(path="", message=f"cannot be parsed: {error}", file=file)]) from None
-    return scenario_from_data(data, file)
+    return scenario_from_data(parse_text(text, file, fmt), file)
 
 
 def load_scenario(source: str | Path) -> Scenario:
@@ -84,19 +121,23 @@ def load_scenario(source: str | Path) -> Scenario:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from llct_sched.excel_in import load_scenario_workbook
 
+        _check_size(path)
         return load_scenario_workbook(path)
     if path.suffix.lower() == ".ectt":
+        _check_size(path)
         return _load_itc2007(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError([InputIssue(path="", message=f"cannot be read: {error}", file=str(path))]) from None
+    text = read_input_text(path)
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     if fmt == "yaml" and _is_variant(text):
         from llct_sched.variants import load_variant
 
         return load_variant(path).scenario
     return parse_scenario_text(text, file=str(path), fmt=fmt)
+
+
+def _check_size(path: Path) -> None:
+    if path.is_file() and path.stat().st_size > MAX_INPUT_BYTES:
+        read_input_text(path)  # raises the located error
 
 
 def _load_itc2007(path: Path) -> Scenario:
@@ -114,7 +155,7 @@ def _is_variant(text: str) -> bool:
     """A variant file (a base scenario plus patches) can stand wherever a scenario file can."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return False
     return isinstance(data, dict) and "base" in data and "calendar" not in data
 
@@ -135,49 +176,3 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
 
 def scenario_to_yaml(scenario: Scenario) -> str:
     return yaml.safe_dump(scenario_to_data(scenario), allow_unicode=True, sort_keys=False)
-
-
-@contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
-    """Yield a temporary directory next to `target`; on success its files replace target's files.
-
-    A failure inside the block leaves `target` as it was: no partial outputs.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        yield staging
-        target.mkdir(parents=True, exist_ok=True)
-        for item in sorted(staging.rglob("*")):
-            dest = target / item.relative_to(staging)
-            if item.is_dir():
-                dest.mkdir(parents=True, exist_ok=True)
-            else:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(item, dest)
-    finally:
-        for item in sorted(staging.rglob("*"), reverse=True):
-            item.rmdir() if item.is_dir() else item.unlink()
-        staging.rmdir()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers see the old or the new content, never a partial one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes owner-only files; give the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -1,4 +1,4 @@
-"""The solve command's output files: timetable.json, the CSVs and summary.json (written atomically)."""
+"""The solve command's output files: timetable.json, the CSVs and summary.json (one folder, published whole)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from llct_sched.io import atomic_directory
+from llct_sched.files import publish_folder, write_csv
 from llct_sched.scenario import Scenario
 from llct_sched.timetable import Timetable
 
@@ -139,7 +139,7 @@ def write_solution_files(
         "lecturers.csv": lecturers_frame(scenario, timetable),
     }
     for name, frame in frames.items():
-        frame.to_csv(folder / name, index=False, encoding="utf-8")
+        write_csv(folder / name, frame)
     if lang is not None:
         from llct_sched.reports import write_reports
 
@@ -154,11 +154,13 @@ def write_outputs(
     lang: str | None = "vi",
     extra: dict[str, pd.DataFrame] | None = None,
 ) -> None:
-    """Write every output file atomically: on failure `out` keeps its previous content.
+    """Replace the folder `out` as a whole by this result's files (llct_sched.files.publish_folder):
+    on failure or interrupt `out` keeps its previous content, byte for byte, and no file of an
+    earlier result stays beside the new ones.
 
     `extra` adds CSV files (name -> table), such as a re-plan's changes.csv.
     """
-    with atomic_directory(Path(out)) as staging:
+    with publish_folder(Path(out)) as staging:
         write_solution_files(staging, scenario, timetable, summary, lang=lang)
         for name, frame in (extra or {}).items():
-            frame.to_csv(staging / name, index=False, encoding="utf-8")
+            write_csv(staging / name, frame)

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, format_path
-from llct_sched.io import model_from_yaml, pydantic_issues
+from llct_sched.io import model_from_yaml, pydantic_issues, read_input_text
 from llct_sched.scenario import Blackout, DateRange, Id, OneOf, Scenario, StrictModel, TrainingClass
 from llct_sched.solve import Progress, Result, SolveParams, solve
 from llct_sched.timetable import Timetable
@@ -66,10 +66,7 @@ class Changes(StrictModel):
 def load_changes(path: Path) -> Changes:
     """Read a changes file; every problem is reported with its place in the file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError([InputIssue(path="", message=f"cannot be read: {error}", file=str(path))]) from None
+    text = read_input_text(path)
     return model_from_yaml(Changes, text, str(path))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -20,6 +20,21 @@ class StrictModel(BaseModel):
     """Base of every scenario model: unknown keys are errors."""
 
     model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_yes_no_for_numbers(cls, data: Any) -> Any:
+        """`learners: true` is a mistake, not the number 1 (pydantic would read it so)."""
+        if isinstance(data, dict):
+            for name, spec in cls.model_fields.items():
+                if isinstance(data.get(name), bool) and _numeric(spec.annotation):
+                    raise ValueError(f"{name}: {str(data[name]).lower()} is a yes/no value, not a number")
+        return data
+
+
+def _numeric(annotation: Any) -> bool:
+    """int, float, or an optional one."""
+    return annotation in (int, float) or any(a in (int, float) for a in get_args(annotation))
 
 
 class OneOf(StrictModel):

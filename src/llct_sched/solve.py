@@ -125,6 +125,22 @@ class Result:
             "params": asdict(self.params),
         }
 
+    def adopt_checked(self, objective: int, weighted: dict[str, int], weights: dict[str, int]) -> None:
+        """Take the independent checker's objective and goals (weighted, as `check` gives them).
+
+        A round that stops at its first staffing reports goal variables that CP-SAT had no reason
+        to push down (e.g. lecturer_balance 57 for a true 4): the checker's values are exact.
+        """
+        if self.objective is not None and self.objective != objective:
+            self.messages.append(f"the solver counted an objective of {self.objective}, the checker {objective}")
+        self.objective = objective
+        self.breakdown = {
+            goal: weighted.get(goal, 0) // weights[goal] if weights.get(goal) else self.breakdown.get(goal, 0)
+            for goal in dict.fromkeys([*self.breakdown, *weighted])
+        }
+        if self.bound is not None:
+            self.bound = min(self.bound, objective)
+
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
     """Reports each incumbent (objective, bound, elapsed) to the log and the progress display."""
@@ -412,8 +428,10 @@ def solve(
             signal.signal(signal.SIGINT, previous)
     result.interrupted = session.interrupted
     result.wall_time_s = round(session.elapsed(), 3)
-    if session.interrupted:
+    if session.interrupted and result.timetable is not None:
         result.messages.append("interrupted: the best timetable found so far is returned, not proven optimal")
+    elif session.interrupted:
+        result.messages.append("interrupted before any timetable was found: there is none to return")
     return result
 
 
@@ -636,6 +654,28 @@ def _rank(inst: Instance, weights: dict[str, int], breakdown: dict[str, int]) ->
     return (*(sum(weights[g] * breakdown.get(g, 0) for g in level) for level in levels), objective)
 
 
+TIGHTEN_SECONDS = 2.0  # a staffing with its decisions fixed: presolve alone usually settles it
+
+
+def _tightened(model: cp_model.CpModel, sv: Any, staff: cp_model.CpSolver, session: _Session) -> cp_model.CpSolver:
+    """The same staffing with its goal variables pushed down to what its decisions cost.
+
+    A search stopped early (first solution, time limit) can leave a goal variable above its
+    decisions' true penalty (a first staffing of the default scenario: lecturer_balance 57 for a
+    true 4). With every decision fixed the rest is a tiny problem; the objective is then the
+    staffing's own, as the checker counts it.
+    """
+    fixed = model.clone()
+    for var in [*sv.teach.values(), *sv.attend.values()]:
+        fixed.add(fixed.get_int_var_from_proto_index(var.index) == staff.value(var))
+    solver = cp_model.CpSolver()  # not session.run: after Ctrl-C it would stop at once, this is quick
+    solver.parameters.max_time_in_seconds = TIGHTEN_SECONDS
+    solver.parameters.num_workers = session.params.workers
+    solver.parameters.catch_sigint_signal = False
+    status = solver.solve(fixed)
+    return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else staff
+
+
 def _staff_calendar(
     inst: Instance,
     session: _Session,
@@ -694,6 +734,8 @@ def _staff_calendar(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         result.messages.append(f"round {result.rounds}: staffing found no answer in time")
         return None
+    if status == cp_model.FEASIBLE:
+        staff = _tightened(model, sv, staff, session)
     breakdown = {**calendar_goals, **_values(staff, sv.goals)}
     objective = sum(search.weights[g] * value for g, value in breakdown.items())
     result.status = "FEASIBLE"

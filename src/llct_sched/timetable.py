@@ -7,12 +7,19 @@ facts and load back too, so a hand-made timetable in a spreadsheet can be checke
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from llct_sched.errors import InputIssue, ScenarioError
+from llct_sched.files import unsafe_cell
 from llct_sched.scenario import Period
+
+T = TypeVar("T")
 
 
 class TimetableModel(BaseModel):
@@ -88,29 +95,78 @@ def read_timetable(path: Path) -> Timetable:
 
 
 def _read_csv_dir(folder: Path) -> Timetable:
-    sessions_csv = folder / "sessions.csv"
-    frame = pd.read_csv(sessions_csv, dtype=str, keep_default_na=False)
-    missing = [c for c in SESSION_CSV_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{sessions_csv}: missing columns {', '.join(missing)}")
-    learners: dict[str, int] = {}
+    """sessions.csv (+ observations.csv) as a timetable. Every row is read: a bad cell, or a row
+    whose learners differ from the class's first row, is a ScenarioError located by file, row and
+    column (every such problem, not only the first)."""
+    issues: list[InputIssue] = []
+    rows = _csv_rows(folder / "sessions.csv", SESSION_CSV_COLUMNS, issues)
+    learners: dict[str, tuple[int, int]] = {}  # class -> (learners, the row that said so first)
     sessions = []
-    for row in frame.to_dict("records"):
-        learners[row["class_id"]] = int(row["learners"])
-        sessions.append(
-            ScheduledSession(
-                class_id=row["class_id"],
-                module_id=row["module_id"],
-                date=dt.date.fromisoformat(row["date"]),
-                period=row["period"],
-                room_id=row["room_id"],
-                lecturer_id=row["lecturer_id"] or None,
+    for line, row in rows:
+        where = _CsvCell(folder / "sessions.csv", line, issues)
+        count = where.parse("learners", row["learners"], int)
+        day = where.parse("date", row["date"], dt.date.fromisoformat)
+        first = learners.setdefault(row["class_id"], (count, line)) if count is not None else None
+        if first is not None and first[0] != count:
+            where.error("learners", f"{count} learners, but row {first[1]} gives class {row['class_id']} {first[0]}")
+        if day is not None:
+            sessions.append(
+                ScheduledSession(
+                    class_id=row["class_id"],
+                    module_id=row["module_id"],
+                    date=day,
+                    period=row["period"],
+                    room_id=row["room_id"],
+                    lecturer_id=row["lecturer_id"] or None,
+                )
             )
-        )
     visits = []
     obs_csv = folder / "observations.csv"
     if obs_csv.exists():
-        obs = pd.read_csv(obs_csv, dtype=str, keep_default_na=False)
-        for row in obs.to_dict("records"):
-            visits.append(ObservationVisit.model_validate({k: row[k] for k in OBSERVATION_CSV_COLUMNS}))
-    return Timetable(scenario=folder.name, class_learners=learners, sessions=sessions, observations=visits)
+        for line, row in _csv_rows(obs_csv, OBSERVATION_CSV_COLUMNS, issues):
+            day = _CsvCell(obs_csv, line, issues).parse("date", row["date"], dt.date.fromisoformat)
+            if day is not None:
+                visits.append(
+                    ObservationVisit.model_validate({k: row[k] for k in OBSERVATION_CSV_COLUMNS} | {"date": day})
+                )
+    if issues:
+        raise ScenarioError(issues)
+    class_learners = {cid: n for cid, (n, _) in learners.items()}
+    return Timetable(scenario=folder.name, class_learners=class_learners, sessions=sessions, observations=visits)
+
+
+@dataclass
+class _CsvCell:
+    """Where in a CSV file a value comes from, to locate its problems."""
+
+    file: Path
+    line: int
+    issues: list[InputIssue]
+
+    def error(self, column: str, message: str) -> None:
+        self.issues.append(InputIssue(path=f"row {self.line}, column {column}", message=message, file=str(self.file)))
+
+    def parse(self, column: str, text: str, convert: Callable[[str], T]) -> T | None:
+        try:
+            return convert(text.strip())
+        except ValueError:
+            self.error(column, f"'{text}' is not a valid {column}")
+            return None
+
+
+def _csv_rows(path: Path, columns: list[str], issues: list[InputIssue]) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file (numbered as a spreadsheet shows them: the header is row 1), each
+    cell as text with the formula-injection quote removed; missing columns are issues."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+        issues.append(InputIssue(path="", message=f"cannot be read as CSV: {error}", file=str(path)))
+        return []
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        issues.append(InputIssue(path="row 1", message=f"missing columns {', '.join(missing)}", file=str(path)))
+        return []
+    return [
+        (line, {c: unsafe_cell(str(row[c])) for c in columns})
+        for line, row in enumerate(frame.to_dict("records"), start=2)
+    ]

@@ -9,17 +9,33 @@ The rules behind the checks are in docs/rules.md.
 from __future__ import annotations
 
 import bisect
+import copy
 import datetime as dt
+import math
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import networkx as nx
+from pydantic import ValidationError
 
-from llct_sched.errors import InputIssue, ScenarioError, Severity
-from llct_sched.scenario import Cohort, Event, Lecturer, Program, Room, Scenario, TaughtBy, TrainingClass, Weekday
+from llct_sched.errors import InputIssue, ScenarioError, Severity, format_path
+from llct_sched.scenario import (
+    Cohort,
+    DateRange,
+    Event,
+    Lecturer,
+    Program,
+    Room,
+    Scenario,
+    TaughtBy,
+    TrainingClass,
+    Weekday,
+)
 
-__all__ = ["ensure_valid", "validate"]
+__all__ = ["ensure_valid", "validate", "validate_despite"]
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -668,6 +684,78 @@ def check_targets(ctx: _Context) -> list[InputIssue]:
     return issues
 
 
+# --- input bounds (checked first: values beyond them would overflow the other checks) ----------
+
+MAX_NUMBER = 10**9  # every number of a scenario (seats, learners, norms, gaps, weights): CP-SAT sums them
+MAX_CALENDAR_DAYS = 3 * 366  # a plan covers a year; a few years at most
+DATE_MARGIN = dt.timedelta(days=366)  # dates of events and classes may reach this far past the calendar
+
+
+def _leaves(value: object, path: tuple[int | str, ...] = ()) -> Iterable[tuple[tuple[int | str, ...], object]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, (*path, str(key)))
+    elif isinstance(value, list | tuple):
+        for k, item in enumerate(value):
+            yield from _leaves(item, (*path, k))
+    else:
+        yield path, value
+
+
+def _leaf_issue(value: object, lo: dt.date, hi: dt.date) -> str | None:
+    if isinstance(value, str):
+        bad = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
+        if bad is not None:
+            return f"contains a control character (U+{ord(bad):04X}, e.g. a line break): text must be one plain line"
+    elif isinstance(value, bool):
+        return None
+    elif isinstance(value, int) and abs(value) > MAX_NUMBER:
+        return f"{value} is beyond the largest number accepted ({MAX_NUMBER:,})"
+    elif isinstance(value, float) and not math.isfinite(value):
+        return f"{value} is not a number"
+    elif isinstance(value, dt.date) and not lo <= value <= hi:
+        return f"{value} is more than a year before or after the calendar"
+    return None
+
+
+def check_input_bounds(scenario: Scenario) -> list[InputIssue]:
+    """Text without control characters, numbers the model can hold, dates near the calendar, a
+    calendar of a few years at most, events and dated ranges that end after they start and
+    holidays or closures that touch the calendar."""
+    cal = scenario.calendar
+    issues = []
+    span = (cal.end - cal.start).days
+    if span > MAX_CALENDAR_DAYS:
+        issues.append(_error("calendar.end", f"the calendar covers {span} days; at most {MAX_CALENDAR_DAYS}"))
+    try:
+        lo, hi = cal.start - DATE_MARGIN, cal.end + DATE_MARGIN
+    except OverflowError:
+        lo, hi = dt.date.min, dt.date.max
+    for path, value in _leaves(scenario.model_dump(mode="python", exclude_defaults=True)):
+        message = _leaf_issue(value, lo, hi)
+        if message is not None:
+            issues.append(_error(format_path(path), message))
+    for k, event in enumerate(cal.events):
+        if event.end is not None and event.end < event.start:
+            issues.append(_error(f"calendar.events[{k}].end", f"{event.end} is before the start {event.start}"))
+    outside = f"outside the calendar ({cal.start} to {cal.end})"
+    ranges: list[tuple[str, DateRange]] = [(f"calendar.holidays[{k}]", r) for k, r in enumerate(cal.holidays)]
+    ranges += [
+        (f"rooms[{i}].unavailable[{k}]", r)
+        for i, room in enumerate(scenario.rooms)
+        for k, r in enumerate(room.unavailable)
+    ]
+    ranges += [
+        (f"lecturers[{i}].unavailable[{k}]", r)
+        for i, lec in enumerate(scenario.lecturers)
+        for k, r in enumerate(lec.unavailable)
+    ]
+    for where, day_range in ranges:
+        if day_range.last < cal.start or day_range.start > cal.end:
+            issues.append(_error(where, f"{day_range.start} to {day_range.last} is {outside}"))
+    return issues
+
+
 # --- entry points --------------------------------------------------------------------------
 
 Check = Callable[[_Context], list[InputIssue]]
@@ -694,11 +782,65 @@ CHECKS: tuple[Check, ...] = (
 
 def validate(scenario: Scenario, file: str = "") -> list[InputIssue]:
     """Every semantic error and warning of the scenario, each located by its path; never raises."""
+    bounds = check_input_bounds(scenario)
+    if bounds:  # the other checks would compute with values out of bounds
+        return [replace(issue, file=file) for issue in bounds]
     ctx = _Context.build(scenario)
     issues: list[InputIssue] = []
     for check in CHECKS:
         issues.extend(replace(issue, file=file) for issue in check(ctx))
     return issues
+
+
+def validate_despite(data: dict[str, Any], type_issues: list[InputIssue], file: str = "") -> list[InputIssue]:
+    """The semantic errors of scenario data that also has type errors, so that one pass reports
+    every problem: the list entries with type errors are left out, the rest is validated, and
+    errors that name a left-out entry's id are dropped (they would only echo it). Paths are those
+    of the file. Empty when a type error is not inside a list entry (nothing sensible to leave out)."""
+    from llct_sched.excel_in import parse_path
+
+    prune: dict[tuple[int | str, ...], set[int]] = {}
+    for issue in type_issues:
+        loc = parse_path(issue.path)
+        k = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
+        if k is None:
+            return []
+        prune.setdefault(loc[:k], set()).add(int(loc[k]))
+    pruned = copy.deepcopy(data)
+    removed: set[str] = set()
+    kept_of: dict[str, list[int]] = {}
+    for list_path, indices in prune.items():
+        node: Any = pruned
+        for part in list_path:
+            if isinstance(node, dict):
+                node = node.get(part)
+            else:
+                node = node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None
+        if not isinstance(node, list):
+            return []
+        entries = [node[i] for i in indices if i < len(node)]
+        removed |= {str(e["id"]) for e in entries if isinstance(e, dict) and "id" in e}
+        kept_of[format_path(list_path)] = [i for i in range(len(node)) if i not in indices]
+        node[:] = [node[i] for i in kept_of[format_path(list_path)]]
+    try:
+        scenario = Scenario.model_validate(pruned)
+    except ValidationError:
+        return []
+    echo = re.compile("|".join(rf"(?<![\w-]){re.escape(i)}(?![\w-])" for i in removed)) if removed else None
+    return [
+        replace(issue, path=_original_path(issue.path, kept_of))
+        for issue in validate(scenario, file)
+        if issue.severity == Severity.error and not (echo and echo.search(issue.message))
+    ]
+
+
+def _original_path(path: str, kept_of: dict[str, list[int]]) -> str:
+    """A path in the pruned data ('classes[3].program') as a path in the file ('classes[4].program')."""
+    for list_path, kept in kept_of.items():
+        match = re.match(rf"{re.escape(list_path)}\[(\d+)\]", path)
+        if match and int(match.group(1)) < len(kept):
+            return f"{list_path}[{kept[int(match.group(1))]}]{path[match.end() :]}"
+    return path
 
 
 def ensure_valid(scenario: Scenario, file: str = "") -> list[InputIssue]:

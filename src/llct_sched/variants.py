@@ -23,6 +23,7 @@ their place in the variant file (`patches[2].change.id: no class 'X' in the base
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field, ValidationError, create_model
 
 from llct_sched.errors import InputIssue, ScenarioError
-from llct_sched.io import BUILTIN_SCENARIOS, load_scenario, model_from_yaml, pydantic_issues
+from llct_sched.io import BUILTIN_SCENARIOS, load_scenario, model_from_yaml, pydantic_issues, read_input_text
 from llct_sched.scenario import (
     Blackout,
     Bloc,
@@ -328,6 +329,11 @@ def _scale(current: Scenario, data: dict[str, Any], op: ScaleLearners, at: str, 
     return []
 
 
+SAFE_NAME = re.compile(r"\w[\w.-]*")  # a variant name becomes part of file names
+MAX_BASE_DEPTH = 10  # a variant's base may be a variant, this many levels deep
+_LOADING: dict[Path, None] = {}  # the variant files being loaded (a base leading back is a cycle)
+
+
 def _load_base(variant: Variant, file: Path | None) -> Scenario:
     """The base: a file relative to the variant file if one exists there, else a built-in name."""
     candidate = (file.parent / variant.base) if file is not None else Path(variant.base)
@@ -349,6 +355,13 @@ def variant_scenario(variant: Variant, file: str | Path | None = None) -> Loaded
     path = Path(file) if file is not None else None
     label = str(path) if path is not None else "<variant>"
     name = variant.name or (path.stem if path is not None else "variant")
+    if not SAFE_NAME.fullmatch(name) or ".." in name:
+        where = "name" if variant.name else ""
+        message = (
+            f"'{name}' cannot name a variant: it becomes file names, so use letters, digits, '_', '-' and "
+            "'.' only (not first, no '..')" + ("" if variant.name else "; give one with name:")
+        )
+        raise ScenarioError([InputIssue(path=where, message=message, file=label)])
     base = _load_base(variant, path)
     scenario = apply_patches(base, variant.patches, file=label, name=name)
     warnings = ensure_valid(scenario, file=f"{label} (base {variant.base} patched)")
@@ -358,16 +371,23 @@ def variant_scenario(variant: Variant, file: str | Path | None = None) -> Loaded
 def load_variant(path: str | Path) -> LoadedVariant:
     """Read a variant file, apply its patches to its base and validate the patched scenario.
 
-    Raises ScenarioError with located issues on any problem.
+    Raises ScenarioError with located issues on any problem (a base that leads back to the
+    variant itself included).
     """
     path = Path(path)
     if not path.exists():
         raise ScenarioError([InputIssue(path="", message="no such file", file=str(path))])
+    key = path.resolve()
+    if key in _LOADING or len(_LOADING) >= MAX_BASE_DEPTH:
+        chain = " -> ".join(p.name for p in [*_LOADING, key])
+        message = f"the variant's bases lead back to itself or too deep ({chain})"
+        raise ScenarioError([InputIssue(path="base", message=message, file=str(path))])
+    text = read_input_text(path)
+    _LOADING[key] = None
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError([InputIssue(path="", message=f"cannot be read: {error}", file=str(path))]) from None
-    return variant_scenario(parse_variant(text, str(path)), path)
+        return variant_scenario(parse_variant(text, str(path)), path)
+    finally:
+        del _LOADING[key]
 
 
 def load_variants(paths: Sequence[str | Path], reserved: tuple[str, ...] = ("base",)) -> list[LoadedVariant]:

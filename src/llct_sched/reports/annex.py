@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 
-from llct_sched.reports._files import save_atomic
+from llct_sched.files import save_atomic
 from llct_sched.reports.data import ReportData
 from llct_sched.reports.labels import Labels
 from llct_sched.scenario import Scenario

@@ -8,13 +8,12 @@ Session clock hours come from `scenario.calendar.hours`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
 
-from llct_sched.reports._files import save_bytes_atomic
+from llct_sched.files import file_name, save_bytes_atomic
 from llct_sched.reports.data import ReportData
 from llct_sched.reports.labels import Labels
 from llct_sched.scenario import Period
@@ -23,11 +22,6 @@ from llct_sched.timetable import ObservationVisit, ScheduledSession
 TZID = "Asia/Ho_Chi_Minh"
 TZ = ZoneInfo(TZID)
 PRODID = "-//llct-sched//timetable//VI"
-
-
-def safe_name(text: str) -> str:
-    """A file-name-safe form of an id."""
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", text) or "_"
 
 
 def session_times(data: ReportData, day: dt.date, period: str) -> tuple[dt.datetime, dt.datetime]:
@@ -162,11 +156,11 @@ def write_calendars(folder: Path, data: ReportData, lab: Labels) -> list[Path]:
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     written = []
     for lec in data.scenario.lecturers:
-        path = folder / f"lecturer_{safe_name(lec.id)}.ics"
+        path = folder / file_name("lecturer_", lec.id, ".ics")
         save_bytes_atomic(path, lecturer_calendar(data, lab, lec.id, stamp).to_ical())
         written.append(path)
     for room in data.scenario.rooms:
-        path = folder / f"room_{safe_name(room.id)}.ics"
+        path = folder / file_name("room_", room.id, ".ics")
         save_bytes_atomic(path, room_calendar(data, lab, room.id, stamp).to_ical())
         written.append(path)
     for stale in [*folder.glob("lecturer_*.ics"), *folder.glob("room_*.ics")]:

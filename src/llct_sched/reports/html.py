@@ -16,7 +16,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from llct_sched.reports._files import save_text_atomic
+from llct_sched.files import save_text_atomic
 from llct_sched.reports.data import ReportData
 from llct_sched.reports.labels import Labels
 
