@@ -222,6 +222,12 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
         ("targets",),
         (_c("program_type"), _c("bloc"), _c("classes", INT), _c("learners", INT), _c("label")),
     ),
+    KeyValueSheet(
+        "quality",
+        ("quality",),
+        (_c("innovation_full_time", INT), _c("innovation_part_time", INT)),
+        note="Share of full-time / part-time lecturers with an innovation report (0 to 1); empty: no target.",
+    ),
 )
 SHEET_NAMES = [s.name for s in SHEETS]
 REQUIRED_SHEETS = ("scenario", "calendar", "rooms", "programs", "modules", "classes")

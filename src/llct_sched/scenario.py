@@ -393,6 +393,17 @@ class Target(StrictModel):
     label: str = ""
 
 
+class QualityTargets(StrictModel):
+    """Quality targets the plan sets: the share of lecturers of a kind with an innovation report."""
+
+    innovation_full_time: float | None = Field(
+        default=None, ge=0, le=1, description="Share of full-time lecturers with an innovation report, e.g. 1.0."
+    )
+    innovation_part_time: float | None = Field(
+        default=None, ge=0, le=1, description="Share of part-time lecturers with an innovation report, e.g. 0.5."
+    )
+
+
 class RuleOptions(StrictModel):
     """Rules that a scenario may soften."""
 
@@ -419,3 +430,4 @@ class Scenario(StrictModel):
     priorities: Priorities | None = None
     rules: RuleOptions = Field(default_factory=RuleOptions)
     targets: list[Target] = Field(default_factory=list)
+    quality: QualityTargets = Field(default_factory=QualityTargets)

@@ -61,6 +61,11 @@ class ClassRow:
     def days(self) -> int:
         return len({s.date for s in self.sessions})
 
+    @property
+    def months(self) -> list[int]:
+        """The calendar months in which the class meets, in order."""
+        return sorted({s.date.month for s in self.sessions})
+
     def blocks_text(self, fmt: Callable[[dt.date], str]) -> str:
         """The meeting periods, e.g. '02/01/2020–08/01/2020; 03/02/2020–07/02/2020'."""
         spans: list[list[dt.date]] = []
@@ -143,10 +148,24 @@ class ReportData:
         return months
 
     def classes_by_month(self) -> dict[int, list[ClassRow]]:
+        """The classes meeting in each month: a class of several months is listed in each of them."""
         by_month: dict[int, list[ClassRow]] = defaultdict(list)
         for row in self.classes:
-            by_month[row.start.month].append(row)
+            for month in row.months:
+                by_month[month].append(row)
         return by_month
+
+    def class_number(self) -> dict[str, int]:
+        """Each scheduled class's number (TT) in the annex: 1, 2, ... by first day."""
+        return {row.spec.id: n for n, row in enumerate(self.classes, start=1)}
+
+    def audience(self, row: ClassRow) -> str:
+        """Who attends (Đối tượng): the class's learner groups, or its cohort; "" when neither is named."""
+        groups = {g.id: g.name or g.id for g in self.scenario.groups}
+        names = [groups.get(g, g) for g in row.spec.groups]
+        if not names:
+            names = [c.name or c.id for c in self.scenario.cohorts if row.spec.id in c.classes]
+        return "; ".join(names)
 
     def lecturer_name(self, lecturer_id: str | None) -> str:
         if not lecturer_id:
@@ -295,9 +314,11 @@ def build(scenario: Scenario, timetable: Timetable, summary: dict[str, Any] | No
         )
     quality = []
     for kind, share, key in (
-        (LecturerKind.full_time, 1.0, "target.innovation_full_time"),
-        (LecturerKind.part_time, 0.5, "target.innovation_part_time"),
+        (LecturerKind.full_time, scenario.quality.innovation_full_time, "target.innovation_full_time"),
+        (LecturerKind.part_time, scenario.quality.innovation_part_time, "target.innovation_part_time"),
     ):
+        if share is None:  # a target the scenario does not set is not reported
+            continue
         group = [lec for lec in scenario.lecturers if lec.kind == kind]
         quality.append(QualityRow(key, kind, sum(lec.innovation_report for lec in group), len(group), share))
     inconsistencies = [
