@@ -125,8 +125,8 @@ def test_workbook_sheets_headers_and_counts(tutorial_out: Path) -> None:
     plan = wb[VI("sheet.plan")]
     plan_rows = _rows(plan)
     assert plan_rows[0][0] == "KẾ HOẠCH ĐÀO TẠO, BỒI DƯỠNG CHI TIẾT CÁC LỚP NĂM 2020"
-    numbered = [r for r in plan_rows[3:] if isinstance(r[0], int)]
-    assert len(numbered) == len(scheduled)
+    numbered = {r[0] for r in plan_rows[3:] if isinstance(r[0], int)}  # a class of several months: in each
+    assert numbered == set(range(1, len(scheduled) + 1))
     assert sum(1 for r in plan_rows if isinstance(r[0], str) and r[0].startswith("Tháng ")) == n_months
     assert plan.freeze_panes == "A4" and plan.auto_filter.ref.startswith("A3:")
     rooms = _rows(wb[VI("sheet.rooms")])
@@ -137,19 +137,22 @@ def test_workbook_plan_against_targets(default_case) -> None:
     scenario, table, out = default_case
     wb = openpyxl.load_workbook(out / WORKBOOK)
     rows = _rows(wb[VI("sheet.targets")])
-    by_label = {r[0]: r for r in rows if r[0]}
+    by_label: dict = {}
+    for r in rows:  # the first row of each label (the inconsistencies below name targets again)
+        if r[0]:
+            by_label.setdefault(r[0], r)
     # the plan's own text says 39 bồi dưỡng classes; the class list has 45, all scheduled
     assert by_label["Hệ bồi dưỡng mở 39 lớp"][3:6] == (39, 45, 45)
     assert by_label["Khối Đảng 30 lớp 3342 học viên"][3:] == (30, 30, 30, 3342, 3342, 3342)
     assert by_label[VI("target.all_classes")][4:6] == (48, 48)
     # innovation reports from the lecturers' records: 4 of 4 full-time, 8 of 15 part-time
-    full = by_label[VI("target.innovation_full_time")]
-    part = by_label[VI("target.innovation_part_time")]
+    full = by_label[VI("target.innovation_full_time", share=100)]
+    part = by_label[VI("target.innovation_part_time", share=50)]
     assert full[2:4] == (4, 4) and full[5] == VI("target.met")
     assert part[2:4] == (8, 15) and part[5] == VI("target.met")
     # observation coverage and the validator's target warning
     assert any(r[0] == VI("lecturer_kind.part_time") and r[2] == 15 for r in rows)
-    assert any(r[0] == "targets[2].classes" and "39 classes" in str(r[1]) for r in rows)
+    assert ("Hệ bồi dưỡng mở 39 lớp", "Chỉ tiêu ghi 39 lớp nhưng danh sách lớp có 45 lớp") in {r[:2] for r in rows}
 
 
 def test_workbook_in_english(tmp_path: Path, tutorial_out: Path) -> None:
@@ -180,10 +183,11 @@ def test_annex_docx(default_case) -> None:
     texts = [p.text for p in document.paragraphs]
     assert "KẾ HOẠCH ĐÀO TẠO, BỒI DƯỠNG CHI TIẾT CÁC LỚP NĂM 2020" in texts
     scheduled = {s.class_id for s in table.sessions}
-    # header + 12 month rows + one row per class + the total row
-    assert len(classes.rows) == 1 + 12 + len(scheduled) + 1
-    numbers = [r.cells[0].text for r in classes.rows if r.cells[0].text.isdigit()]
-    assert numbers == [str(i) for i in range(1, len(scheduled) + 1)]
+    # header + 12 month rows + one row per class and month it meets + the total row
+    months = sum(len({s.date.month for s in table.sessions_of(cid)}) for cid in scheduled)
+    assert len(classes.rows) == 1 + 12 + months + 1
+    numbers = {r.cells[0].text for r in classes.rows if r.cells[0].text.isdigit()}
+    assert numbers == {str(i) for i in range(1, len(scheduled) + 1)}
     assert "Nguyễn Anh Văn" in _signature.rows[0].cells[1].text
 
 

@@ -45,6 +45,23 @@ class ItcEngine(StrEnum):
 
 
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the reports (Vietnamese or English)")]
+AnnexTemplateOption = Annotated[
+    Path | None,
+    typer.Option("--annex-template", help="The center's own .docx for the annex (letterhead; {{table}} placeholder)"),
+]
+
+
+def _check_annex_template(path: Path | None) -> None:
+    """Exit 2 (bad input, nothing written) when --annex-template is not a readable .docx."""
+    if path is None:
+        return
+    from llct_sched.errors import InputIssue
+    from llct_sched.reports.annex import AnnexTemplateError, open_template
+
+    try:
+        open_template(path)
+    except AnnexTemplateError as error:
+        _fail_input(ScenarioError([InputIssue(path="", message=str(error), file=str(path))]))
 
 
 def _fail_input(error: ScenarioError) -> None:
@@ -128,6 +145,7 @@ def solve(
     gap: Annotated[float, typer.Option(help="Stop at this relative gap")] = 0.0,
     quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
     lang: LangOption = Lang.vi,
+    annex_template: AnnexTemplateOption = None,
 ) -> None:
     """Solve a scenario (the embedded Hoàng Mai 2020 plan by default) and write the timetable."""
     from llct_sched.check import check as run_check
@@ -136,6 +154,7 @@ def solve(
     from llct_sched.solve import solve as run_solve
 
     loaded = _load_valid(scenario)
+    _check_annex_template(annex_template)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, relative_gap=gap)
 
     result = _with_progress(lambda show: run_solve(loaded, params, progress=show), quiet)
@@ -149,7 +168,7 @@ def solve(
 
         why = explain_infeasibility(loaded, time_limit=max(10.0, time_limit / 2), workers=max(1, workers))
         summary["why"] = why.lines()
-    write_outputs(out, loaded, result.timetable, summary, lang=lang.value)
+    write_outputs(out, loaded, result.timetable, summary, lang=lang.value, annex_template=annex_template)
     _print_result(result, report, out)
     for line in summary.get("why", []):
         console.print(line, highlight=False)
@@ -315,6 +334,7 @@ def report(
         ),
     ] = None,
     lang: LangOption = Lang.vi,
+    annex_template: AnnexTemplateOption = None,
 ) -> None:
     """Write the reports (timetable.xlsx, the annex .docx, calendars, report.html) of an existing result."""
     from pydantic import ValidationError
@@ -354,10 +374,11 @@ def report(
             )
         scenario = named
     loaded = _load_valid(scenario)
+    _check_annex_template(annex_template)
     if table.scenario != loaded.name:
         err.print(f"[yellow]warning[/] the timetable is of scenario '{table.scenario}', not '{loaded.name}'")
     with atomic_directory(folder) as staging:
-        written = write_reports(staging, loaded, table, summary, lang=lang.value)
+        written = write_reports(staging, loaded, table, summary, lang=lang.value, annex_template=annex_template)
     console.print(f"wrote {len(written)} report files in {folder}/")
 
 

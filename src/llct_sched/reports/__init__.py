@@ -44,9 +44,17 @@ ANNEX = "ke_hoach_chi_tiet.docx"
 
 
 def write_reports(
-    out_dir: Path, scenario: Scenario, timetable: Timetable, summary: dict[str, Any], lang: str = "vi"
+    out_dir: Path,
+    scenario: Scenario,
+    timetable: Timetable,
+    summary: dict[str, Any],
+    lang: str = "vi",
+    annex_template: Path | None = None,
 ) -> list[Path]:
-    """Write every report into `out_dir`; returns the paths written."""
+    """Write every report into `out_dir`; returns the paths written.
+
+    `annex_template`: a center's own .docx for the annex (see `reports.annex.build_document`).
+    """
     from llct_sched.reports.annex import write_annex
     from llct_sched.reports.calendars import write_calendars
     from llct_sched.reports.excel import write_workbook
@@ -58,7 +66,7 @@ def write_reports(
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [out_dir / WORKBOOK, out_dir / ANNEX, out_dir / REPORT]
     write_workbook(written[0], data, lab)
-    write_annex(written[1], data, lab)
+    write_annex(written[1], data, lab, annex_template)
     write_html(written[2], data, lab)
     written.extend(write_calendars(out_dir / CALENDARS, data, lab))
     return written
