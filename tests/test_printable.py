@@ -175,3 +175,37 @@ def test_a_template_that_is_not_a_word_document_is_bad_input(tmp_path: Path) -> 
     assert result.exit_code == 2, result.output
     assert "mau.docx" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+# --- report.html ----------------------------------------------------------------------------
+
+
+def _figure(page: str, div_id: str) -> dict:
+    """The plotly figure (data and layout) of one chart of the page."""
+    import json
+    import re
+
+    match = re.search(rf'Plotly\.newPlot\(\s*"{div_id}",\s*(\[.*?\]),\s*(\{{.*?\}}),\s*\{{"displaylogo"', page, re.S)
+    assert match, div_id
+    return {"data": json.loads(match.group(1)), "layout": json.loads(match.group(2))}
+
+
+def test_report_gantt_is_labelled_shaded_and_prints(hoang_mai) -> None:
+    scenario, table, out = hoang_mai
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert (out / "plotly.min.js").is_file() and len(page) < 1_000_000  # plotly.js not embedded
+    gantt = _figure(page, "gantt")
+    rows = {trace["y"][0] for trace in gantt["data"]}
+    assert len(rows) == len({s.class_id for s in table.sessions})  # one labelled row per class
+    assert "Lớp Trung cấp LLCT-HC K1 (2020)" in rows
+    # every block of a class on its row; the room written at the end of the row
+    rooms = {trace["text"][0] for trace in gantt["data"] if trace["text"][0]}
+    assert rooms <= {r.name for r in scenario.rooms} and len(rooms) > 1
+    # holidays, Tết and blackouts shaded behind the bars
+    cal = scenario.calendar
+    shapes = [s for s in gantt["layout"]["shapes"] if s["type"] == "rect"]
+    assert len(shapes) == len(cal.holidays) + len(cal.blackouts)
+    tet = next(h for h in cal.holidays if "Tết Nguyên đán" in h.name)
+    assert any(s["x0"] == tet.start.isoformat() for s in shapes)
+    assert "@media print" in page and ".modebar-container" in page and "size:A4 landscape" in page
+    assert "Trạng thái</th><td>Tối ưu" in page or "Trạng thái</th><td>Khả thi" in page

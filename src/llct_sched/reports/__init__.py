@@ -9,7 +9,7 @@
   an administrative plan;
 - `calendars/lecturer_<id>.ics`, `calendars/room_<id>.ics`: one calendar per lecturer and per
   room (Asia/Ho_Chi_Minh), observation visits included;
-- `report.html`: one self-contained page with charts (plotly.js inline, works offline).
+- `report.html`: one page with charts, and `plotly.min.js` beside it (shared, works offline).
 """
 
 from __future__ import annotations
@@ -67,6 +67,6 @@ def write_reports(
     written = [out_dir / WORKBOOK, out_dir / ANNEX, out_dir / REPORT]
     write_workbook(written[0], data, lab)
     write_annex(written[1], data, lab, annex_template)
-    write_html(written[2], data, lab)
+    written.extend(write_html(written[2], data, lab)[1:])
     written.extend(write_calendars(out_dir / CALENDARS, data, lab))
     return written

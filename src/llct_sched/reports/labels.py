@@ -139,7 +139,7 @@ VI: dict[str, str] = {
     "title.no_inconsistency": "Không có điểm chưa thống nhất.",
     "title.report": "Báo cáo thời khóa biểu năm {year}",
     "title.solver": "Kết quả giải",
-    "title.gantt": "Các lớp trong năm theo phòng học",
+    "title.gantt": "Các lớp trong năm (phòng học ở cuối mỗi dòng)",
     "title.load": "Số buổi giảng của giảng viên theo tháng",
     "title.occupancy": "Tỷ lệ sử dụng phòng học theo tháng (%)",
     "title.coverage": "Số lượt được dự giờ của giảng viên",
@@ -191,6 +191,9 @@ VI: dict[str, str] = {
     "html.axis_cost": "Điểm phạt",
     "html.required": "Yêu cầu",
     "html.received": "Được dự giờ",
+    "html.shaded": "Vùng tô xám: ngày lễ, Tết, thời gian tạm dừng mở lớp; tô hồng: giới hạn số người tập trung.",
+    "html.closed": "Không mở lớp",
+    "html.gathering_limit": "Giới hạn số người tập trung",
 }
 
 EN: dict[str, str] = {
@@ -316,7 +319,7 @@ EN: dict[str, str] = {
     "title.no_inconsistency": "No inconsistency.",
     "title.report": "Timetable report {year}",
     "title.solver": "Solver result",
-    "title.gantt": "Classes over the year by room",
+    "title.gantt": "Classes over the year (room at the end of each row)",
     "title.load": "Sessions taught by lecturer and month",
     "title.occupancy": "Room occupancy by month (%)",
     "title.coverage": "Observation visits received by lecturer",
@@ -363,6 +366,9 @@ EN: dict[str, str] = {
     "html.axis_cost": "Cost",
     "html.required": "Required",
     "html.received": "Received",
+    "html.shaded": "Grey: holidays, Tết, closures; pink: gathering limits.",
+    "html.closed": "No class",
+    "html.gathering_limit": "Gathering limit",
 }
 
 _WEEKDAYS = {
