@@ -88,6 +88,9 @@ def test_workbook_sheets_headers_and_counts(tutorial_out: Path) -> None:
             "sheet.room_sessions",
             "sheet.observations",
             "sheet.targets",
+            "sheet.grid_lecturers",
+            "sheet.grid_rooms",
+            "sheet.grid_classes",
         )
     ]
     assert wb.sheetnames == expected_sheets

@@ -4,11 +4,13 @@
 (the solve command calls it on its staging directory, so they appear atomically with the rest):
 
 - `timetable.xlsx`: the year by month (the annex), classes, sessions, lecturers (load by month),
-  lecturer sessions, rooms, room sessions, observation visits, the plan against its targets;
+  lecturer sessions, rooms, room sessions, observation visits, the plan against its targets, and
+  week grids (thời khóa biểu) per lecturer, room and class;
 - `ke_hoach_chi_tiet.docx` (in either language): the printable annex, with the header block of
   an administrative plan;
 - `calendars/lecturer_<id>.ics`, `calendars/room_<id>.ics`: one calendar per lecturer and per
   room (Asia/Ho_Chi_Minh), observation visits included;
+- `timetables/lecturer_<id>.html`: each lecturer's week grids (thời khóa biểu), printable;
 - `report.html`: one page with charts, and `plotly.min.js` beside it (shared, works offline).
 """
 
@@ -27,6 +29,7 @@ __all__ = [
     "CALENDARS",
     "LANGS",
     "REPORT",
+    "TIMETABLES",
     "WORKBOOK",
     "Labels",
     "ReportData",
@@ -38,6 +41,7 @@ __all__ = [
 WORKBOOK = "timetable.xlsx"
 REPORT = "report.html"
 CALENDARS = "calendars"
+TIMETABLES = "timetables"
 
 
 ANNEX = "ke_hoach_chi_tiet.docx"
@@ -59,6 +63,7 @@ def write_reports(
     from llct_sched.reports.calendars import write_calendars
     from llct_sched.reports.excel import write_workbook
     from llct_sched.reports.html import write_html
+    from llct_sched.reports.weekgrid import write_lecturer_pages
 
     lab = labels(lang)
     data = build(scenario, timetable, summary)
@@ -69,4 +74,5 @@ def write_reports(
     write_annex(written[1], data, lab, annex_template)
     written.extend(write_html(written[2], data, lab)[1:])
     written.extend(write_calendars(out_dir / CALENDARS, data, lab))
+    written.extend(write_lecturer_pages(out_dir / TIMETABLES, data, lab))
     return written

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from llct_sched.reports._files import save_atomic
 from llct_sched.reports.data import ClassRow, ReportData, TargetRow
 from llct_sched.reports.labels import Labels
+from llct_sched.reports.weekgrid import GRID_SHEETS, fill_grid_sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 MONTH_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -553,6 +554,10 @@ def build_workbook(data: ReportData, lab: Labels) -> Workbook:
         ws = wb.create_sheet(lab(key))
         fill(ws, data, lab)
         print_setup(ws, lab, PRINT_TITLE_ROWS.get(key, "1:1"))
+    for key, title_key in GRID_SHEETS:
+        ws = wb.create_sheet(lab(key))
+        fill_grid_sheet(ws, data, lab, key, title_key)
+        print_setup(ws, lab, None)
     if default is not None:
         wb.remove(default)
     wb.properties.title = lab("title.annex", year=data.year)
