@@ -73,6 +73,7 @@ def test_rows_have_the_documented_columns(pool_rows: list[dict[str, Any]]) -> No
     for row in pool_rows:
         assert list(row)[: len(COLUMNS)] == COLUMNS
         assert row["status"] == "OPTIMAL" and row["check_ok"] is True and row["violations"] == 0
+        assert row["solution"] == "proven optimal"
         assert row["objective"] == sum(row[f"goal_{goal}"] for goal in GOALS)
         assert row["gap"] == 0.0 and row["bound"] == row["objective"]
         assert row["wall_time_s"] > 0 and row["first_feasible_s"] is not None

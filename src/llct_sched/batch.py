@@ -13,6 +13,8 @@ Columns of a comparison row (`COLUMNS`):
 |---|---|
 | variant, seed | the variant's name (`base` for the base scenario), the solver's random seed |
 | status, objective | the solver's status (OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN) and objective |
+| solution | `proven optimal`, `not proven` (a timetable, the search stopped first) or `greedy only` (the |
+|          | greedy construction's timetable, never improved: far from optimal); empty without a timetable |
 | goal_<name> | each soft goal's share of the objective (weight x penalty), by the independent checker |
 | bound, gap | the solver's bound and relative gap |
 | wall_time_s, first_feasible_s | seconds to the end of the solve and to the first timetable |
@@ -47,7 +49,7 @@ import pandas as pd
 from llct_sched.check import GOALS, check
 from llct_sched.io import atomic_directory
 from llct_sched.scenario import RoomKind, Scenario, Weekday
-from llct_sched.solve import SolveParams, solve
+from llct_sched.solve import Result, SolveParams, solve
 from llct_sched.timetable import Timetable
 
 __all__ = [
@@ -71,6 +73,7 @@ COLUMNS = [
     "seed",
     "status",
     "objective",
+    "solution",
     *GOAL_COLUMNS,
     "bound",
     "gap",
@@ -145,6 +148,15 @@ def timetable_metrics(scenario: Scenario, timetable: Timetable) -> dict[str, Any
     }
 
 
+def solution_kind(result: Result) -> str:
+    """How far to trust a row's timetable: proven optimal, not proven, or only the greedy construction."""
+    if result.timetable is None:
+        return ""
+    if result.status == "OPTIMAL":
+        return "proven optimal"
+    return "greedy only" if result.greedy_only else "not proven"
+
+
 def run_job(job: Job) -> dict[str, Any]:
     """Solve one job and return its comparison row (without `classes_moved`) and its timetable as JSON.
 
@@ -162,6 +174,7 @@ def run_job(job: Job) -> dict[str, Any]:
         wall_time_s=round(result.wall_time_s, 3),
         first_feasible_s=None if result.first_feasible_s is None else round(result.first_feasible_s, 3),
         message=result.messages[0] if result.messages else "",
+        solution=solution_kind(result),
     )
     row[TIMETABLE_KEY] = None
     if result.timetable is not None:

@@ -185,12 +185,25 @@ def _with_progress(run, quiet: bool):
 
     if quiet:
         return run(None)
+
+    def line(p: Progress) -> str:
+        bound = "-" if p.bound is None else f"{p.bound:g}"
+        objective = "-" if p.objective is None else f"{p.objective:g}"
+        return f"{p.stage}: objective {objective}, bound {bound}, {p.elapsed:.1f}s"
+
+    if not console.is_terminal:  # piped or in a log: one line per new incumbent, on stderr
+        last: list[tuple[str, float | None]] = []
+
+        def print_line(p: Progress) -> None:
+            if not last or last[-1] != (p.stage, p.objective):
+                last.append((p.stage, p.objective))
+                err.print(f"progress {line(p)}", highlight=False, markup=False)
+
+        return run(print_line)
     status_line = console.status("building the model", spinner="dots")
 
     def show(p: Progress) -> None:
-        bound = "-" if p.bound is None else f"{p.bound:g}"
-        objective = "-" if p.objective is None else f"{p.objective:g}"
-        status_line.update(f"{p.stage}: objective {objective}, bound {bound}, {p.elapsed:.1f}s")
+        status_line.update(line(p))
 
     with status_line:
         return run(show)
@@ -448,6 +461,7 @@ def compare(
 
     def show(row: dict) -> None:
         status = f"{row['status']} {'' if row['objective'] is None else row['objective']}"
+        status += f" ({row['solution']})" if row.get("solution") else ""
         console.print(f"  {row['variant']} seed {row['seed']}: {status} ({row['wall_time_s']}s)", highlight=False)
 
     console.print(f"solving {len(loaded) + 1} scenario(s) x {seeds} seed(s), {time_limit:g}s each")
@@ -460,6 +474,7 @@ def compare(
         raise typer.Exit(2) from None
     write_comparison(rows, out)
     shown = {"variant": "variant", "seed": "seed", "status": "status", "objective": "objective"}
+    shown |= {"solution": "solution"}
     shown |= {"classes_moved": "moved", "learners_served": "learners", "wall_time_s": "time (s)"}
     table = Table(*shown.values(), title="llct-sched compare")
     for row in rows:

@@ -118,6 +118,15 @@ def lecturers_frame(scenario: Scenario, timetable: Timetable) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=LECTURERS_COLUMNS)
 
 
+def objective_by_goal(scenario: Scenario, penalties: dict[str, int]) -> dict[str, dict[str, int]]:
+    """Each goal's weight, raw penalty and share of the objective (weight x penalty; the shares sum to it)."""
+    weights = scenario.weights.model_dump()
+    return {
+        goal: {"weight": weights.get(goal, 0), "penalty": penalty, "share": weights.get(goal, 0) * penalty}
+        for goal, penalty in penalties.items()
+    }
+
+
 def write_solution_files(
     folder: Path,
     scenario: Scenario,
@@ -131,6 +140,8 @@ def write_solution_files(
     With a timetable and a `lang` ("vi" or "en"; None: none), the reports too (llct_sched.reports).
     """
     folder = Path(folder)
+    if isinstance(summary.get("breakdown"), dict):
+        summary = summary | {"objective_by_goal": objective_by_goal(scenario, summary["breakdown"])}
     (folder / "summary.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
     )
