@@ -213,7 +213,7 @@ def test_cli_compare_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> Non
     worse = tmp_path / "worse.yaml"
     worse.write_text("base: tutorial\nextra: 1\n")
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["compare", "tutorial", str(bad), str(worse), "--out", str(out)])
+    result = CliRunner().invoke(app, ["--lang", "en", "compare", "tutorial", str(bad), str(worse), "--out", str(out)])
     assert result.exit_code == 2
     text = " ".join(result.output.split())
     assert f"{bad}: patches[0].change.id: no class 'X' in the base scenario" in text

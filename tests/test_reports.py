@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from llct_sched.cli import app
 from llct_sched.errors import ScenarioError
-from llct_sched.excel_in import load_scenario_workbook, write_template
+from llct_sched.excel_in import column_field, load_scenario_workbook, write_template
 from llct_sched.io import load_scenario
 from llct_sched.reports import ANNEX, REPORT, WORKBOOK, labels, write_reports
 from llct_sched.scenario import Period, Scenario
@@ -304,7 +304,8 @@ def test_template_command_and_validate(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(path)
     assert {"scenario", "calendar", "rooms", "lecturers", "programs", "modules", "classes"} <= set(wb.sheetnames)
-    assert [c.value for c in wb["rooms"][1]] == ["id", "name", "seats", "kind"]
+    assert [column_field(c.value) for c in wb["rooms"][1]] == ["id", "name", "seats", "kind"]
+    assert wb["rooms"]["C1"].value == "Số chỗ (seats)"  # the command speaks Vietnamese
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     bad = runner.invoke(app, ["template", "-o", str(tmp_path / "plan.yaml")])
@@ -321,7 +322,7 @@ def _broken(tmp_path: Path, edit) -> Path:
 
 
 def _column(ws, name: str) -> int:
-    return [c.value for c in ws[1]].index(name) + 1
+    return [column_field(c.value) for c in ws[1]].index(name) + 1
 
 
 def test_excel_errors_name_sheet_row_and_column(tmp_path: Path) -> None:
@@ -356,7 +357,7 @@ def test_excel_errors_name_sheet_row_and_column(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         load_scenario_workbook(path)
     text = "\n".join(str(i) for i in caught.value.issues)
-    assert re.search(r"Sheet 'rooms', row 3, column 'seats': .*integer", text), text
+    assert re.search(r"Sheet 'rooms', row 3, column 'seats': .*whole number", text), text
     assert "Sheet 'holidays', row 3: " in text and "before start" in text
     assert "Sheet 'calendar', row 2, column 'value' (start): " in text
 
