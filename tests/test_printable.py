@@ -3,6 +3,7 @@ page-number fields and templates."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import docx
@@ -72,6 +73,15 @@ def test_a_class_of_several_months_counts_in_every_month_it_meets(hoang_mai) -> 
             listed[month], heading[month] = set(), row[0]
         elif isinstance(row[0], int):
             listed[month].add(row[-1])
+            # the month's meeting days and dates only
+            days = {s.date for s in table.sessions_of(row[-1]) if s.date.month == month}
+            assert row[7] == len(days), (row[-1], month)
+            spans = [
+                [dt.datetime.strptime(f"{d}/2020", "%d/%m/%Y").date() for d in part.split("–")]
+                for part in row[6].split("; ")
+            ]
+            assert all(any(span[0] <= d <= span[-1] for span in spans) for d in days), (row[-1], month)
+            assert all(any(span[0] <= d <= span[-1] for d in days) for span in spans), (row[-1], month)
     for m in range(1, 13):
         meeting = {s.class_id for s in table.sessions if s.date.month == m}
         assert listed[m] == meeting, m
@@ -275,6 +285,8 @@ def test_lecturer_week_grid_page(hoang_mai) -> None:
     slots |= {(o.date, o.period) for o in table.observations if o.observer_id == lecturer.id}
     assert busy == len(slots)
     assert "@media print" in page and "<script" not in page
+    if (2020, 1) in weeks:  # New Year's Day is a holiday in the first week: named and shaded
+        assert "Tết Dương lịch</span>" in page and "<td class='off'></td>" in page
     assert sorted(p.name for p in (out / "timetables").iterdir()) == sorted(
         f"lecturer_{lec.id}.html" for lec in scenario.lecturers
     )

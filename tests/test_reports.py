@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import re
 import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -25,6 +24,8 @@ from llct_sched.reports import ANNEX, REPORT, WORKBOOK, labels, write_reports
 from llct_sched.scenario import Period, Scenario
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import Timetable, read_timetable
+from render import CHROMIUM
+from render import chromium as _chromium
 
 runner = CliRunner()
 VI = labels("vi")
@@ -232,28 +233,6 @@ def test_calendars_parse_back(tutorial_out: Path) -> None:
 
 
 # --- HTML in headless Chromium ----------------------------------------------------------
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    assert CHROMIUM is not None
-    command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--virtual-time-budget=10000",
-        *args,
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary found (apt-get install chromium)")

@@ -279,10 +279,10 @@ def _class_table(doc, data: ReportData, lab: Labels):
                 klass.spec.name or klass.spec.id,
                 bloc,
                 str(klass.learners),
-                klass.blocks_text(lab.short_date)
+                klass.blocks_text(lab.short_date, month)
                 if len(klass.segments) > 1
                 else lab.date_range(klass.start, klass.end),
-                str(klass.days),
+                str(klass.days_in(month)),
                 ", ".join(data.room_name(r) for r in klass.rooms),
                 lecturers or lab("taught_by.external"),
                 _month_note(klass, month, lab),
@@ -312,7 +312,7 @@ def _month_note(klass: ClassRow, month: int, lab: Labels) -> str:
     if len(klass.months) < 2:
         return ""
     if month == klass.months[0]:
-        return lab("note.months", first=klass.months[0], last=klass.months[-1])
+        return lab("note.months", first=klass.months[0], last=klass.months[-1], days=klass.days)
     return lab("note.continued", date=lab.short_date(klass.start))
 
 

@@ -66,15 +66,22 @@ class ClassRow:
         """The calendar months in which the class meets, in order."""
         return sorted({s.date.month for s in self.sessions})
 
-    def blocks_text(self, fmt: Callable[[dt.date], str]) -> str:
-        """The meeting periods, e.g. '02/01/2020–08/01/2020; 03/02/2020–07/02/2020'."""
+    def blocks_text(self, fmt: Callable[[dt.date], str], month: int | None = None) -> str:
+        """The meeting periods, e.g. '02/01/2020–08/01/2020; 03/02/2020–07/02/2020'; with `month`,
+        those meeting in that month only."""
         spans: list[list[dt.date]] = []
         for seg in self.segments:
             if spans and (seg.first - spans[-1][1]).days <= 1:
                 spans[-1][1] = seg.last
             else:
                 spans.append([seg.first, seg.last])
+        if month is not None:
+            spans = [[a, b] for a, b in spans if any(s.date.month == month and a <= s.date <= b for s in self.sessions)]
         return "; ".join(fmt(a) if a == b else f"{fmt(a)}–{fmt(b)}" for a, b in spans)
+
+    def days_in(self, month: int) -> int:
+        """Meeting days in a calendar month."""
+        return len({s.date for s in self.sessions if s.date.month == month})
 
 
 @dataclass

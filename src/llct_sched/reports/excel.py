@@ -89,7 +89,7 @@ def _plan_note(row: ClassRow, month: int, data: ReportData, lab: Labels) -> str:
     notes = []
     if len(row.months) > 1:
         if month == row.months[0]:
-            notes.append(lab("note.months", first=row.months[0], last=row.months[-1]))
+            notes.append(lab("note.months", first=row.months[0], last=row.months[-1], days=row.days))
         else:
             notes.append(lab("note.continued", date=lab.date(row.start)))
     if not row.lecturers:
@@ -136,8 +136,8 @@ def _plan_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
                     lab.enum("bloc", row.spec.bloc),
                     data.audience(row) or lab.enum("bloc", row.spec.bloc),
                     row.learners,
-                    row.blocks_text(lab.short_date),
-                    row.days,
+                    row.blocks_text(lab.short_date, month),
+                    row.days_in(month),
                     ", ".join(data.room_name(r) for r in row.rooms),
                     ", ".join(data.lecturer_name(i) for i in row.lecturers) or lab("taught_by.external"),
                     _plan_note(row, month, data, lab),

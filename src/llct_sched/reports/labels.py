@@ -53,7 +53,7 @@ VI: dict[str, str] = {
     # columns
     "col.audience": "Đối tượng",
     "col.note": "Ghi chú",
-    "note.months": "Học từ tháng {first} đến tháng {last}",
+    "note.months": "Học từ tháng {first} đến tháng {last}, {days} ngày",
     "note.continued": "Tiếp theo (bắt đầu {date})",
     "footer.page": "Trang &P / &N",
     "target.inconsistent_classes": "Chỉ tiêu ghi {target} lớp nhưng danh sách lớp có {planned} lớp",
@@ -244,7 +244,7 @@ EN: dict[str, str] = {
     "month_heading": "Month {n}: {classes} classes, {learners} learners",
     "col.audience": "Audience",
     "col.note": "Note",
-    "note.months": "Meets from month {first} to month {last}",
+    "note.months": "Meets from month {first} to month {last}, {days} days",
     "note.continued": "Continued (started {date})",
     "footer.page": "Page &P / &N",
     "target.inconsistent_classes": "The target says {target} classes but the class list has {planned}",

@@ -89,6 +89,20 @@ def shown_weekdays(data: ReportData) -> list[int]:
     return sorted(days)
 
 
+def days_off(data: ReportData) -> dict[dt.date, str]:
+    """Holidays and full blackouts of the plan year, by day, with their names."""
+    cal = data.scenario.calendar
+    off: dict[dt.date, str] = {}
+    for first, last, name in [(h.start, h.end or h.start, h.name or h.reason) for h in cal.holidays] + [
+        (b.start, b.end, b.name or b.id) for b in cal.blackouts if b.max_gathering is None
+    ]:
+        day = first
+        while day <= last:
+            off.setdefault(day, name)
+            day += dt.timedelta(days=1)
+    return off
+
+
 def periods(data: ReportData) -> list[str]:
     return list(data.scenario.calendar.periods)
 
@@ -172,8 +186,9 @@ h1{font-size:18px;margin:0 0 4px 0} p.sub{margin:0 0 10px 0;font-style:italic}
 table{border-collapse:collapse;width:100%;margin:0 0 12px 0;table-layout:fixed}
 table.week{break-inside:avoid;page-break-inside:avoid}
 th,td{border:1px solid #444;padding:3px 5px;vertical-align:top;font-size:12px}
-th{background:#e8eef7} td.period{font-weight:bold;width:70px;background:#f6f6f6}
+th{background:#e8eef7} td.period{font-weight:bold;background:#f6f6f6}
 td.busy{background:#fdf2e9} caption{text-align:left;font-weight:bold;padding:2px 0}
+col.period{width:70px} td.off{background:#e0e0e0} span.off{font-weight:normal;font-style:italic;font-size:11px}
 @media print{@page{size:A4 landscape;margin:10mm} body{margin:0}}
 """
 
@@ -193,19 +208,27 @@ def lecturer_page(data: ReportData, lab: Labels, lecturer_id: str) -> str:
     grids = week_grids(lecturer_items(data, lab, lecturer_id))
     if not grids:
         parts.append(f"<p>{html.escape(lab('grid.nothing'))}</p>")
+    off = days_off(data)
     for grid in grids:
         days = [grid.monday + dt.timedelta(days=w) for w in weekdays]
-        head = "".join(f"<th>{html.escape(_day_header(d, lab))}</th>" for d in days)
+        head = "".join(
+            f"<th>{html.escape(_day_header(d, lab))}"
+            + (f"<br><span class='off'>{html.escape(off[d])}</span>" if d in off else "")
+            + "</th>"
+            for d in days
+        )
         body = []
         for period in periods(data):
             cells = []
             for day in days:
                 texts = grid.cells.get((day, period), [])
                 inner = "<br>".join(html.escape(t) for t in texts)
-                cells.append(f"<td class='busy'>{inner}</td>" if texts else "<td></td>")
+                empty = "<td class='off'></td>" if day in off else "<td></td>"
+                cells.append(f"<td class='busy'>{inner}</td>" if texts else empty)
             body.append(f"<tr><td class='period'>{html.escape(lab.enum('period', period))}</td>{''.join(cells)}</tr>")
         parts.append(
             f"<table class='week'><caption>{html.escape(week_title(grid, lab, weekdays))}</caption>"
+            f"<colgroup><col class='period'>{'<col>' * len(days)}</colgroup>"
             f"<tr><th></th>{head}</tr>{''.join(body)}</table>"
         )
     parts.append("</body></html>")
