@@ -205,6 +205,11 @@ def test_cli_compare_writes_the_comparison(tmp_path: Path) -> None:
     assert list(frame["status"]) == ["OPTIMAL", "OPTIMAL"] and list(frame["check_ok"]) == [True, True]
     assert frame["learners_served"].iloc[0] - frame["learners_served"].iloc[1] == 9
     assert (out / "comparison.xlsx").exists() and (out / "comparison.html").exists()
+    page = (out / "comparison.html").read_text(encoding="utf-8")
+    assert '<script src="plotly.min.js">' in page and len(page) < 200_000  # plotly.js beside the page
+    assert (out / "plotly.min.js").stat().st_size > 1_000_000
+    assert list(frame["solution"]) == ["proven optimal", "proven optimal"]
+    assert "proven optimal" in result.output
 
 
 def test_cli_compare_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ the worker, checks the timetable independently and returns a plain dict row (pic
 timetable as JSON text), so the same function runs under `concurrent.futures` and under
 `dask.distributed`. `compare` solves a base scenario and its variants for a few seeds and adds,
 to every row, the classes moved against the base's solution with the same seed;
-`write_comparison` writes comparison.csv, comparison.xlsx and comparison.html atomically.
+`write_comparison` writes comparison.csv, comparison.xlsx and comparison.html (with plotly.min.js
+beside it) atomically.
 
 Columns of a comparison row (`COLUMNS`):
 
@@ -327,7 +328,9 @@ def _html(frame: pd.DataFrame, chart: bool) -> str:
         for seed, group in frame.groupby("seed"):
             fig.add_bar(x=group["variant"], y=group["objective"], name=f"seed {seed}")
         fig.update_layout(title="Objective by variant (lower is better)", barmode="group", yaxis_title="objective")
-        figure = fig.to_html(full_html=False, include_plotlyjs=True)
+        from llct_sched.reports.html import PLOTLY_JS
+
+        figure = f'<script src="{PLOTLY_JS}"></script>' + fig.to_html(full_html=False, include_plotlyjs=False)
     style = (
         "body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;font-size:13px}"
         "th,td{border:1px solid #bbb;padding:3px 6px;text-align:right}th{background:#eee}"
@@ -344,13 +347,19 @@ def _html(frame: pd.DataFrame, chart: bool) -> str:
 def write_comparison(rows: Sequence[dict[str, Any]], out: Path, chart: bool = True) -> list[Path]:
     """Write comparison.csv, comparison.xlsx, comparison.html and timetables/<variant>-seed<k>.json
     into `out`, atomically (a failure leaves the previous outputs as they were)."""
+    from llct_sched.reports.html import PLOTLY_JS, write_plotly_js
+
     out = Path(out)
     frame = comparison_frame(rows)
     names = ["comparison.csv", "comparison.xlsx", "comparison.html"]
     with atomic_directory(out) as staging:
         frame.to_csv(staging / "comparison.csv", index=False)
         frame.to_excel(staging / "comparison.xlsx", index=False, sheet_name="comparison")
-        (staging / "comparison.html").write_text(_html(frame, chart), encoding="utf-8")
+        page = _html(frame, chart)
+        (staging / "comparison.html").write_text(page, encoding="utf-8")
+        if f'<script src="{PLOTLY_JS}">' in page:  # plotly.js beside the page, not 4.8 MB in it
+            write_plotly_js(staging)
+            names.append(PLOTLY_JS)
         for row in rows:
             if row.get(TIMETABLE_KEY):
                 name = f"timetables/{row['variant']}-seed{row['seed']}.json"

@@ -268,6 +268,7 @@ def replan(
     seed: Annotated[int, typer.Option(help="Random seed")] = 0,
     quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
     lang: LangOption = None,
+    annex_template: AnnexTemplateOption = None,
 ) -> None:
     """Re-plan after changes (a lecturer away, a room closed, a blackout, a class added or cancelled,
     learners changed), moving as little as possible; writes the new plan and changes.csv."""
@@ -286,6 +287,7 @@ def replan(
     from llct_sched.timetable import read_timetable
 
     loaded = _load_valid(scenario)
+    _check_annex_template(annex_template)
     try:
         freeze = dt.date.fromisoformat(from_date) if from_date else None
     except ValueError:
@@ -317,7 +319,9 @@ def replan(
     if report is not None:
         summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
     log = pd.DataFrame([c.row() for c in done.log], columns=["class_id", "change", "before", "after", "reason"])
-    write_outputs(out, done.scenario, result.timetable, summary, lang=_lang(lang), extra={"changes.csv": log})
+    code = _lang(lang)
+    extra = {"changes.csv": log}
+    write_outputs(out, done.scenario, result.timetable, summary, lang=code, extra=extra, annex_template=annex_template)
     _print_result(result, report, out, title="llct-sched replan")
     if done.log:
         table = Table(title=_("what changed"))
