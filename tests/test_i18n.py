@@ -104,6 +104,25 @@ def test_validation_errors_in_vietnamese_by_default_and_english_on_request(tmp_p
     assert "must be a whole number" in str(caught.value)
 
 
+def test_semantic_errors_and_warnings_in_vietnamese(tmp_path: Path) -> None:
+    data = load_scenario("tutorial").model_dump(mode="json")
+    data["targets"] = [{"program_type": "boi_duong", "classes": 99}]
+    path = tmp_path / "semantic.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    warned = runner.invoke(app, ["validate", str(path)])
+    assert warned.exit_code == 0, warned.output
+    text = " ".join(warned.output.split())
+    assert f"cảnh báo {path}: targets[0].classes: chỉ tiêu ghi 99 lớp boi_duong nhưng danh sách lớp có" in text
+    assert "hợp lệ" in text
+    data["classes"][0]["program"] = "X_missing"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    klass = data["classes"][0]["id"]
+    assert f"lỗi {path}: classes[0].program: lớp '{klass}' nhắc đến chương trình không tồn tại 'X_missing'" in text
+
+
 def test_solve_messages_in_vietnamese(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["solve", "tutorial", "--out", str(out), "--workers", "1", "--time-limit", "20"])
