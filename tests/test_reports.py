@@ -347,7 +347,7 @@ def test_cli_locates_semantic_errors_in_workbook(tmp_path: Path) -> None:
 
     path = _broken(tmp_path, edit)
     out = tmp_path / "out"
-    result = runner.invoke(app, ["solve", str(path), "--out", str(out), "--quiet"])
+    result = runner.invoke(app, ["--lang", "en", "solve", str(path), "--out", str(out), "--quiet"])
     assert result.exit_code == 2
     flat = " ".join(result.output.split())
     assert "Sheet 'classes', row 12, column 'program'" in flat and "unknown program 'BD9'" in flat

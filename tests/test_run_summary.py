@@ -19,7 +19,8 @@ runner = CliRunner()
 
 def test_summary_shares_sum_to_the_objective_and_progress_is_printed_when_piped(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(app, ["solve", "tutorial", "--out", str(out), "--workers", "1", "--time-limit", "20"])
+    args = ["--lang", "en", "solve", "tutorial", "--out", str(out), "--workers", "1", "--time-limit", "20"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     # CliRunner's output is not a terminal: one line per new incumbent instead of a spinner
     progress = [line for line in result.output.splitlines() if line.startswith("progress ")]
