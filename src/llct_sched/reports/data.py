@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llct_sched.check import CheckReport, check
-from llct_sched.errors import InputIssue
 from llct_sched.scenario import (
     Bloc,
     Lecturer,
@@ -26,7 +25,6 @@ from llct_sched.scenario import (
     TrainingClass,
 )
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
-from llct_sched.validate import validate
 
 
 @dataclass
@@ -140,7 +138,6 @@ class ReportData:
     required_visits: dict[str, int]  # observed lecturers -> visits they must receive
     targets: list[TargetRow]
     quality: list[QualityRow]
-    inconsistencies: list[InputIssue] = field(default_factory=list)
     planned_learners: dict[str, int] = field(default_factory=dict)  # class -> learners as planned
 
     @property
@@ -328,9 +325,6 @@ def build(scenario: Scenario, timetable: Timetable, summary: dict[str, Any] | No
             continue
         group = [lec for lec in scenario.lecturers if lec.kind == kind]
         quality.append(QualityRow(key, kind, sum(lec.innovation_report for lec in group), len(group), share))
-    inconsistencies = [
-        issue for issue in validate(scenario) if issue.severity == "warning" and issue.path.startswith("targets")
-    ]
     return ReportData(
         scenario=scenario,
         timetable=timetable,
@@ -351,7 +345,6 @@ def build(scenario: Scenario, timetable: Timetable, summary: dict[str, Any] | No
         required_visits=required,
         targets=targets,
         quality=quality,
-        inconsistencies=inconsistencies,
         planned_learners=planned,
     )
 
