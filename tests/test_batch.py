@@ -73,6 +73,7 @@ def test_rows_have_the_documented_columns(pool_rows: list[dict[str, Any]]) -> No
     for row in pool_rows:
         assert list(row)[: len(COLUMNS)] == COLUMNS
         assert row["status"] == "OPTIMAL" and row["check_ok"] is True and row["violations"] == 0
+        assert row["solution"] == "proven optimal"
         assert row["objective"] == sum(row[f"goal_{goal}"] for goal in GOALS)
         assert row["gap"] == 0.0 and row["bound"] == row["objective"]
         assert row["wall_time_s"] > 0 and row["first_feasible_s"] is not None
@@ -204,6 +205,11 @@ def test_cli_compare_writes_the_comparison(tmp_path: Path) -> None:
     assert list(frame["status"]) == ["OPTIMAL", "OPTIMAL"] and list(frame["check_ok"]) == [True, True]
     assert frame["learners_served"].iloc[0] - frame["learners_served"].iloc[1] == 9
     assert (out / "comparison.xlsx").exists() and (out / "comparison.html").exists()
+    page = (out / "comparison.html").read_text(encoding="utf-8")
+    assert '<script src="plotly.min.js">' in page and len(page) < 200_000  # plotly.js beside the page
+    assert (out / "plotly.min.js").stat().st_size > 1_000_000
+    assert list(frame["solution"]) == ["proven optimal", "proven optimal"]
+    assert "proven optimal" in result.output
 
 
 def test_cli_compare_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
@@ -212,7 +218,7 @@ def test_cli_compare_bad_input_exits_2_and_writes_nothing(tmp_path: Path) -> Non
     worse = tmp_path / "worse.yaml"
     worse.write_text("base: tutorial\nextra: 1\n")
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["compare", "tutorial", str(bad), str(worse), "--out", str(out)])
+    result = CliRunner().invoke(app, ["--lang", "en", "compare", "tutorial", str(bad), str(worse), "--out", str(out)])
     assert result.exit_code == 2
     text = " ".join(result.output.split())
     assert f"{bad}: patches[0].change.id: no class 'X' in the base scenario" in text

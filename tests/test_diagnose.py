@@ -322,7 +322,7 @@ def test_cli_diagnose(tmp_path) -> None:
     assert "yearly_limit" in result.output
     assert "lecturer PT1 is the only one who teaches local 2" in result.output
 
-    result = runner.invoke(app, ["diagnose", "tutorial"])
+    result = runner.invoke(app, ["--lang", "en", "diagnose", "tutorial"])
     assert result.exit_code == 0, result.output
     assert "no diagnosis" in result.output
 

@@ -119,7 +119,7 @@ def test_cli_validate_reports_every_problem_with_file_and_path(tmp_path: Path) -
     text = scenario_to_yaml(load_scenario("tutorial"))
     structural = tmp_path / "structural.yaml"
     structural.write_text(text.replace("seats:", "colour: red\n  seats:", 1), encoding="utf-8")
-    run = CliRunner().invoke(app, ["validate", str(structural)])
+    run = CliRunner().invoke(app, ["--lang", "en", "validate", str(structural)])
     assert run.exit_code == 2
     assert f"{structural}: rooms[0].colour: unknown key 'colour'" in run.output
     data = scenario_to_data(load_scenario("tutorial"))

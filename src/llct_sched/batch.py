@@ -5,7 +5,8 @@ the worker, checks the timetable independently and returns a plain dict row (pic
 timetable as JSON text), so the same function runs under `concurrent.futures` and under
 `dask.distributed`. `compare` solves a base scenario and its variants for a few seeds and adds,
 to every row, the classes moved against the base's solution with the same seed;
-`write_comparison` writes comparison.csv, comparison.xlsx and comparison.html atomically.
+`write_comparison` writes comparison.csv, comparison.xlsx and comparison.html (with plotly.min.js
+beside it) atomically.
 
 Columns of a comparison row (`COLUMNS`):
 
@@ -13,6 +14,8 @@ Columns of a comparison row (`COLUMNS`):
 |---|---|
 | variant, seed | the variant's name (`base` for the base scenario), the solver's random seed |
 | status, objective | the solver's status (OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN) and objective |
+| solution | `proven optimal`, `not proven` (a timetable, the search stopped first) or `greedy only` (the |
+|          | greedy construction's timetable, never improved: far from optimal); empty without a timetable |
 | goal_<name> | each soft goal's share of the objective (weight x penalty), by the independent checker |
 | bound, gap | the solver's bound and relative gap |
 | wall_time_s, first_feasible_s | seconds to the end of the solve and to the first timetable |
@@ -47,7 +50,7 @@ import pandas as pd
 from llct_sched.check import GOALS, check
 from llct_sched.files import file_name, publish_folder, safe_frame, write_csv
 from llct_sched.scenario import RoomKind, Scenario, Weekday
-from llct_sched.solve import SolveParams, solve
+from llct_sched.solve import Result, SolveParams, solve
 from llct_sched.timetable import Timetable
 
 __all__ = [
@@ -71,6 +74,7 @@ COLUMNS = [
     "seed",
     "status",
     "objective",
+    "solution",
     *GOAL_COLUMNS,
     "bound",
     "gap",
@@ -145,6 +149,15 @@ def timetable_metrics(scenario: Scenario, timetable: Timetable) -> dict[str, Any
     }
 
 
+def solution_kind(result: Result) -> str:
+    """How far to trust a row's timetable: proven optimal, not proven, or only the greedy construction."""
+    if result.timetable is None:
+        return ""
+    if result.status == "OPTIMAL":
+        return "proven optimal"
+    return "greedy only" if result.greedy_only else "not proven"
+
+
 def run_job(job: Job) -> dict[str, Any]:
     """Solve one job and return its comparison row (without `classes_moved`) and its timetable as JSON.
 
@@ -165,6 +178,7 @@ def run_job(job: Job) -> dict[str, Any]:
         wall_time_s=round(result.wall_time_s, 3),
         first_feasible_s=None if result.first_feasible_s is None else round(result.first_feasible_s, 3),
         message=result.messages[0] if result.messages else "",
+        solution=solution_kind(result),
     )
     row[TIMETABLE_KEY] = None
     if result.timetable is not None and report is not None:
@@ -339,7 +353,9 @@ def _html(frame: pd.DataFrame, chart: bool) -> str:
         for seed, group in frame.groupby("seed"):
             fig.add_bar(x=group["variant"], y=group["objective"], name=f"seed {seed}")
         fig.update_layout(title="Objective by variant (lower is better)", barmode="group", yaxis_title="objective")
-        figure = fig.to_html(full_html=False, include_plotlyjs=True)
+        from llct_sched.reports.html import PLOTLY_JS
+
+        figure = f'<script src="{PLOTLY_JS}"></script>' + fig.to_html(full_html=False, include_plotlyjs=False)
     style = (
         "body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;font-size:13px}"
         "th,td{border:1px solid #bbb;padding:3px 6px;text-align:right}th{background:#eee}"
@@ -356,13 +372,19 @@ def _html(frame: pd.DataFrame, chart: bool) -> str:
 def write_comparison(rows: Sequence[dict[str, Any]], out: Path, chart: bool = True) -> list[Path]:
     """Write comparison.csv, comparison.xlsx, comparison.html and timetables/<variant>-seed<k>.json
     into `out`, replacing the folder whole (a failure leaves the previous outputs as they were)."""
+    from llct_sched.reports.html import PLOTLY_JS, write_plotly_js
+
     out = Path(out)
     frame = comparison_frame(rows)
     names = ["comparison.csv", "comparison.xlsx", "comparison.html"]
     with publish_folder(out) as staging:
         write_csv(staging / "comparison.csv", frame)
         safe_frame(frame).to_excel(staging / "comparison.xlsx", index=False, sheet_name="comparison")
-        (staging / "comparison.html").write_text(_html(frame, chart), encoding="utf-8")
+        page = _html(frame, chart)
+        (staging / "comparison.html").write_text(page, encoding="utf-8")
+        if f'<script src="{PLOTLY_JS}">' in page:  # plotly.js beside the page, not 4.8 MB in it
+            write_plotly_js(staging)
+            names.append(PLOTLY_JS)
         for row in rows:
             if row.get(TIMETABLE_KEY):
                 name = "timetables/" + file_name("", f"{row['variant']}-seed{row['seed']}", ".json")

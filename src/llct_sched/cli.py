@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from llct_sched.errors import ScenarioError
+from llct_sched.i18n import N_, _, language, set_language
 
 app = typer.Typer(
     add_completion=False,
@@ -38,6 +39,21 @@ ScenarioArg = Annotated[
 class Lang(StrEnum):
     vi = "vi"
     en = "en"
+
+
+# words shown through a variable, marked here for the catalog: solver statuses, progress stages, severities
+SHOWN_WORDS = (
+    N_("OPTIMAL"),
+    N_("FEASIBLE"),
+    N_("INFEASIBLE"),
+    N_("UNKNOWN"),
+    N_("MODEL_INVALID"),
+    N_("calendar"),
+    N_("staffing"),
+    N_("timetable"),
+    N_("error"),
+    N_("warning"),
+)
 
 
 class ItcEngine(StrEnum):
@@ -66,13 +82,53 @@ def _scheduler_address(value: str | None) -> str | None:
     return value
 
 
-LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the reports (Vietnamese or English)")]
+LangOption = Annotated[
+    Lang | None,
+    typer.Option("--lang", help="Language of the reports and messages (default: the one before the command, vi)"),
+]
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of messages and reports (vi, en)")] = Lang.vi,
+) -> None:
+    """Messages in Vietnamese unless --lang en; the library's language is restored afterwards."""
+    previous = set_language(lang.value)
+    ctx.call_on_close(lambda: set_language(previous))
+
+
+def _lang(lang: Lang | None) -> str:
+    """The language of this command: its own --lang, else the one given before the command."""
+    if lang is not None:
+        set_language(lang.value)
+    return language()
+
+
+AnnexTemplateOption = Annotated[
+    Path | None,
+    typer.Option("--annex-template", help="The center's own .docx for the annex (letterhead; {{table}} placeholder)"),
+]
+
+
+def _check_annex_template(path: Path | None) -> None:
+    """Exit 2 (bad input, nothing written) when --annex-template is not a readable .docx."""
+    if path is None:
+        return
+    from llct_sched.errors import InputIssue
+    from llct_sched.reports.annex import AnnexTemplateError, open_template
+
+    try:
+        open_template(path)
+    except AnnexTemplateError as error:
+        _fail_input(ScenarioError([InputIssue(path="", message=str(error), file=str(path))]))
 
 
 def _fail_input(error: ScenarioError) -> None:
-    err.print(f"[bold red]Bad input[/]: {len(error.issues)} problem(s)")
+    err.print("[bold red]" + _("Bad input") + "[/]: " + _("{n} problem(s)").format(n=len(error.issues)))
     for issue in error.issues:
-        err.print(f"  [red]{issue.severity.value}[/] {issue}", markup=True, highlight=False)
+        severity = _(issue.severity.value)
+        err.print(f"  [red]{severity}[/] {issue}", markup=True, highlight=False)
     raise typer.Exit(2)
 
 
@@ -98,7 +154,7 @@ def _load_valid(source: str):
 
         warnings = locate_issues(source, warnings)
     for warning in warnings:
-        err.print(f"[yellow]warning[/] {warning}", highlight=False)
+        err.print("[yellow]" + _("warning") + f"[/] {warning}", highlight=False)
     return scenario
 
 
@@ -106,10 +162,13 @@ def _load_valid(source: str):
 def validate(scenario: ScenarioArg) -> None:
     """Check a scenario file and print every error and warning."""
     loaded = _load_valid(scenario)
-    console.print(
-        f"[green]valid[/]: {loaded.name}: {len(loaded.classes)} classes, {len(loaded.rooms)} rooms, "
-        f"{len(loaded.lecturers)} lecturers, {len(loaded.programs)} programs"
+    counts = _("{classes} classes, {rooms} rooms, {lecturers} lecturers, {programs} programs").format(
+        classes=len(loaded.classes),
+        rooms=len(loaded.rooms),
+        lecturers=len(loaded.lecturers),
+        programs=len(loaded.programs),
     )
+    console.print("[green]" + _("valid") + f"[/]: {loaded.name}: {counts}")
 
 
 @app.command()
@@ -138,7 +197,7 @@ def example(
         typer.echo(text)
     else:
         _write_file(out, lambda: write_text_atomic(out, text))
-        console.print(f"wrote {out}")
+        console.print(_("wrote {path}").format(path=out))
 
 
 @app.command()
@@ -150,7 +209,8 @@ def solve(
     seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
     gap: Annotated[float, typer.Option(min=0.0, max=1.0, help="Stop at this relative gap")] = 0.0,
     quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
-    lang: LangOption = Lang.vi,
+    lang: LangOption = None,
+    annex_template: AnnexTemplateOption = None,
 ) -> None:
     """Solve a scenario (the embedded Hoàng Mai 2020 plan by default) and write the timetable."""
     from llct_sched.files import deferred_interrupts
@@ -160,6 +220,7 @@ def solve(
 
     loaded = _load_valid(scenario)
     _check_out(out)
+    _check_annex_template(annex_template)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, relative_gap=gap)
 
     with deferred_interrupts(reraise=False) as held:  # Ctrl-C after the solve waits for the outputs
@@ -174,7 +235,12 @@ def solve(
 
             why = explain_infeasibility(loaded, time_limit=max(10.0, time_limit / 2), workers=max(1, workers))
             summary["why"] = why.lines()
-        written = _publish(out, result, lambda: write_outputs(out, loaded, result.timetable, summary, lang=lang.value))
+        code = _lang(lang)
+        written = _publish(
+            out,
+            result,
+            lambda: write_outputs(out, loaded, result.timetable, summary, lang=code, annex_template=annex_template),
+        )
     _print_result(result, report, out if written else None)
     _say_held(held)
     for line in summary.get("why", []):
@@ -182,7 +248,7 @@ def solve(
     if result.timetable is None:
         raise typer.Exit(1)
     if report is not None and not report.ok:
-        err.print("[bold red]the independent checker found violations[/] (see above)")
+        err.print("[bold red]" + _("the independent checker found violations") + "[/] " + _("(see above)"))
         raise typer.Exit(1)
 
 
@@ -246,12 +312,27 @@ def _with_progress(run, quiet: bool):
 
     if quiet:
         return run(None)
-    status_line = console.status("building the model", spinner="dots")
 
-    def show(p: Progress) -> None:
+    def line(p: Progress) -> str:
         bound = "-" if p.bound is None else f"{p.bound:g}"
         objective = "-" if p.objective is None else f"{p.objective:g}"
-        status_line.update(f"{p.stage}: objective {objective}, bound {bound}, {p.elapsed:.1f}s")
+        return _("{stage}: objective {objective}, bound {bound}, {elapsed:.1f}s").format(
+            stage=_(p.stage), objective=objective, bound=bound, elapsed=p.elapsed
+        )
+
+    if not console.is_terminal:  # piped or in a log: one line per new incumbent, on stderr
+        last: list[tuple[str, float | None]] = []
+
+        def print_line(p: Progress) -> None:
+            if not last or last[-1] != (p.stage, p.objective):
+                last.append((p.stage, p.objective))
+                err.print(_("progress") + " " + line(p), highlight=False, markup=False)
+
+        return run(print_line)
+    status_line = console.status(_("building the model"), spinner="dots")
+
+    def show(p: Progress) -> None:
+        status_line.update(line(p))
 
     with status_line:
         return run(show)
@@ -271,7 +352,8 @@ def replan(
     workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers (0: all cores)")] = 0,
     seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
     quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
-    lang: LangOption = Lang.vi,
+    lang: LangOption = None,
+    annex_template: AnnexTemplateOption = None,
 ) -> None:
     """Re-plan after changes (a lecturer away, a room closed, a blackout, a class added or cancelled,
     learners changed), moving as little as possible; writes the new plan and changes.csv."""
@@ -290,10 +372,12 @@ def replan(
     from llct_sched.timetable import read_timetable
 
     loaded = _load_valid(scenario)
+    _check_annex_template(annex_template)
     try:
         freeze = dt.date.fromisoformat(from_date) if from_date else None
     except ValueError:
-        _fail_input(ScenarioError([InputIssue(path="--from", message=f"'{from_date}' is not a date (YYYY-MM-DD)")]))
+        message = _("'{value}' is not a date (YYYY-MM-DD)").format(value=from_date)
+        _fail_input(ScenarioError([InputIssue(path="--from", message=message)]))
         return
     try:
         base = read_timetable(baseline)
@@ -325,24 +409,26 @@ def replan(
         if report is not None:
             summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
         log = pd.DataFrame([c.row() for c in done.log], columns=["class_id", "change", "before", "after", "reason"])
+        code = _lang(lang)
+        extra = {"changes.csv": log}
         written = _publish(
             out,
             result,
             lambda: write_outputs(
-                out, done.scenario, result.timetable, summary, lang=lang.value, extra={"changes.csv": log}
+                out, done.scenario, result.timetable, summary, lang=code, extra=extra, annex_template=annex_template
             ),
         )
     _print_result(result, report, out if written else None, title="llct-sched replan")
     _say_held(held)
     if done.log:
-        table = Table(title="what changed")
-        for column in ("class", "change", "before", "after", "reason"):
+        table = Table(title=_("what changed"))
+        for column in (_("class"), _("change"), _("before"), _("after"), _("reason")):
             table.add_column(column)
         for change in done.log:
             table.add_row(change.class_id, change.what, change.before, change.after, change.reason)
         console.print(table)
     else:
-        console.print("nothing had to move")
+        console.print(_("nothing had to move"))
     if result.timetable is None or (report is not None and not report.ok):
         raise typer.Exit(1)
 
@@ -355,16 +441,16 @@ def _other_scenario(path: Path, named: str, expected: str) -> bool:
 
 def _print_result(result, report, out: Path | None, title: str = "llct-sched solve") -> None:
     table = Table(title=title, show_header=False)
-    table.add_row(
-        "status", result.status + ("" if result.status == "OPTIMAL" or not result.feasible else " (not proven optimal)")
-    )
-    table.add_row("objective", str(result.objective))
-    table.add_row("bound", str(result.bound))
-    table.add_row("gap", "-" if result.gap is None else f"{result.gap:.2%}")
-    table.add_row("first feasible", "-" if result.first_feasible_s is None else f"{result.first_feasible_s:.2f}s")
-    table.add_row("wall time", f"{result.wall_time_s:.2f}s")
+    proven = result.status == "OPTIMAL" or not result.feasible
+    table.add_row(_("status"), _(result.status) + ("" if proven else " " + _("(not proven optimal)")))
+    table.add_row(_("objective"), str(result.objective))
+    table.add_row(_("bound"), str(result.bound))
+    table.add_row(_("gap"), "-" if result.gap is None else f"{result.gap:.2%}")
+    table.add_row(_("first feasible"), "-" if result.first_feasible_s is None else f"{result.first_feasible_s:.2f}s")
+    table.add_row(_("wall time"), f"{result.wall_time_s:.2f}s")
     if report is not None:
-        table.add_row("check", "all hard rules hold" if report.ok else f"{len(report.violations)} violation(s)")
+        verdict = _("all hard rules hold") if report.ok else _("{n} violation(s)").format(n=len(report.violations))
+        table.add_row(_("check"), verdict)
     console.print(table)
     for message in result.messages:
         console.print(f"  {message}", highlight=False)
@@ -372,7 +458,7 @@ def _print_result(result, report, out: Path | None, title: str = "llct-sched sol
         for violation in report.violations[:20]:
             err.print(f"  [red]{violation.rule}[/] {violation.message}", highlight=False)
     if out is not None:
-        console.print(f"outputs in {out}/")
+        console.print(_("outputs in {path}/").format(path=out))
 
 
 @app.command()
@@ -418,7 +504,8 @@ def report(
             "--scenario", "-s", help="Scenario file or built-in name (default: the one named in summary.json)"
         ),
     ] = None,
-    lang: LangOption = Lang.vi,
+    lang: LangOption = None,
+    annex_template: AnnexTemplateOption = None,
 ) -> None:
     """Write the reports (timetable.xlsx, the annex .docx, calendars, report.html) of an existing result."""
     from pydantic import ValidationError
@@ -451,7 +538,9 @@ def report(
                     [
                         InputIssue(
                             path="scenario",
-                            message=f"'{named}' is not a built-in scenario: give the scenario file with --scenario",
+                            message=_(
+                                "'{name}' is not a built-in scenario: give the scenario file with --scenario"
+                            ).format(name=named),
                             file=str(summary_file),
                         )
                     ]
@@ -459,15 +548,20 @@ def report(
             )
         scenario = named
     loaded = _load_valid(scenario)
+    _check_annex_template(annex_template)
     if table.scenario != loaded.name:
-        err.print(f"[yellow]warning[/] the timetable is of scenario '{table.scenario}', not '{loaded.name}'")
+        text = _("the timetable is of scenario '{found}', not '{expected}'").format(
+            found=table.scenario, expected=loaded.name
+        )
+        err.print("[yellow]" + _("warning") + f"[/] {text}", highlight=False)
+    code = _lang(lang)
     try:
         with publish_folder(folder, keep=True) as staging:
-            written = write_reports(staging, loaded, table, summary, lang=lang.value)
+            written = write_reports(staging, loaded, table, summary, lang=code, annex_template=annex_template)
     except OutputError as error:
         err.print(f"[bold red]cannot write the reports[/]: {error}", highlight=False)
         raise typer.Exit(2) from None
-    console.print(f"wrote {len(written)} report files in {folder}/")
+    console.print(_("wrote {n} report files in {path}/").format(n=len(written), path=folder))
 
 
 @app.command()
@@ -481,11 +575,11 @@ def template(
 
     if out.suffix.lower() != ".xlsx":
         _fail_input(
-            ScenarioError([InputIssue(path="", message="the workbook's name must end with .xlsx", file=str(out))])
+            ScenarioError([InputIssue(path="", message=_("the workbook's name must end with .xlsx"), file=str(out))])
         )
     loaded = _load_valid(scenario)
     _write_file(out, lambda: write_template(out, loaded))
-    console.print(f"wrote {out}")
+    console.print(_("wrote {path}").format(path=out))
 
 
 class Profile(StrEnum):
@@ -527,10 +621,10 @@ def generate(
     else:
         scenario = generate_scenario(scale, seed)
     _write_file(out, lambda: write_text_atomic(out, scenario_to_yaml(scenario)))
-    console.print(
-        f"wrote {out}: {len(scenario.classes)} classes, {len(scenario.rooms)} rooms, "
-        f"{len(scenario.lecturers)} lecturers"
+    counts = _("{classes} classes, {rooms} rooms, {lecturers} lecturers").format(
+        classes=len(scenario.classes), rooms=len(scenario.rooms), lecturers=len(scenario.lecturers)
     )
+    console.print(_("wrote {path}").format(path=out) + f": {counts}")
 
 
 @app.command()
@@ -563,28 +657,36 @@ def compare(
     for variant in loaded:
         for warning in variant.warnings:
             if (warning.path, warning.message) not in known:
-                err.print(f"[yellow]warning[/] {warning}", highlight=False)
+                err.print("[yellow]" + _("warning") + f"[/] {warning}", highlight=False)
 
     def show(row: dict) -> None:
         status = f"{row['status']} {'' if row['objective'] is None else row['objective']}"
-        console.print(f"  {row['variant']} seed {row['seed']}: {status} ({row['wall_time_s']}s)", highlight=False)
+        status += f" ({row['solution']})" if row.get("solution") else ""
+        seed = _("seed {k}").format(k=row["seed"])
+        console.print(f"  {row['variant']} {seed}: {status} ({row['wall_time_s']}s)", highlight=False)
 
-    console.print(f"solving {len(loaded) + 1} scenario(s) x {seeds} seed(s), {time_limit:g}s each")
+    console.print(
+        _("solving {n} scenario(s) x {seeds} seed(s), {seconds:g}s each").format(
+            n=len(loaded) + 1, seeds=seeds, seconds=time_limit
+        )
+    )
     try:
         rows = run_compare(
             loaded_base, [(v.name, v.scenario) for v in loaded], seeds, time_limit, workers, scheduler, on_row=show
         )
     except (OSError, TimeoutError) as error:
-        err.print(f"[bold red]cannot run on the Dask scheduler {scheduler}[/]: {error}", highlight=False)
+        what = _("cannot run on the Dask scheduler {address}").format(address=scheduler)
+        err.print(f"[bold red]{what}[/]: {error}", highlight=False)
         raise typer.Exit(2) from None
     write_comparison(rows, out)
-    shown = {"variant": "variant", "seed": "seed", "status": "status", "objective": "objective"}
-    shown |= {"classes_moved": "moved", "learners_served": "learners", "wall_time_s": "time (s)"}
+    shown = {"variant": _("variant"), "seed": _("seed"), "status": _("status"), "objective": _("objective")}
+    shown |= {"solution": _("solution")}
+    shown |= {"classes_moved": _("moved"), "learners_served": _("learners"), "wall_time_s": _("time (s)")}
     table = Table(*shown.values(), title="llct-sched compare")
     for row in rows:
         table.add_row(*("-" if row[c] is None else str(row[c]) for c in shown))
     console.print(table)
-    console.print(f"wrote {out}/comparison.csv, comparison.xlsx, comparison.html")
+    console.print(_("wrote {path}").format(path=f"{out}/comparison.csv, comparison.xlsx, comparison.html"))
 
 
 def _read_timetable_or_exit(path: Path):
@@ -602,7 +704,7 @@ def _read_timetable_or_exit(path: Path):
     except ValidationError as error:
         _fail_input(ScenarioError(pydantic_issues(error, str(path))))
     except (OSError, ValueError, KeyError) as error:
-        message = "no such file or directory" if isinstance(error, FileNotFoundError) else str(error)
+        message = _("no such file or directory") if isinstance(error, FileNotFoundError) else str(error)
         _fail_input(ScenarioError([InputIssue(path="", message=message, file=str(path))]))
 
 
@@ -613,7 +715,7 @@ def explain(
         Path | None, typer.Option(help="timetable.json, or a directory with it or sessions.csv (default: solve)")
     ] = None,
     against: Annotated[Path | None, typer.Option(help="A second timetable: compare goal by goal")] = None,
-    lang: LangOption = Lang.vi,
+    lang: LangOption = None,
     time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds, when solving")] = 60.0,
     top: Annotated[int, typer.Option(min=1, help="Entities shown per goal")] = 5,
 ) -> None:
@@ -627,9 +729,10 @@ def explain(
     table = _read_timetable_or_exit(timetable) if timetable is not None else None
     other = _read_timetable_or_exit(against) if against is not None else None
     if table is None:
-        with console.status(f"solving {loaded.name} ({time_limit:g}s at most)", spinner="dots"):
+        solving = _("solving {name} ({seconds:g}s at most)").format(name=loaded.name, seconds=time_limit)
+        with console.status(solving, spinner="dots"):
             result = run_solve(loaded, SolveParams(time_limit=time_limit))
-        console.print(f"{result.status}, objective {result.objective}", highlight=False)
+        console.print(_(result.status) + ", " + _("objective") + f" {result.objective}", highlight=False)
         if result.timetable is None:
             for message in result.messages:
                 err.print(f"  {message}", highlight=False)
@@ -637,14 +740,18 @@ def explain(
         table = result.timetable
     for shown in (table, other):
         if shown is not None and shown.scenario != loaded.name:
-            err.print(f"[yellow]warning[/] a timetable is of scenario '{shown.scenario}', not '{loaded.name}'")
-    explanation = run_explain(loaded, table, lang=lang.value)
+            text = _("the timetable is of scenario '{found}', not '{expected}'").format(
+                found=shown.scenario, expected=loaded.name
+            )
+            err.print("[yellow]" + _("warning") + f"[/] {text}", highlight=False)
+    code = _lang(lang)
+    explanation = run_explain(loaded, table, lang=code)
     if explanation.violations:
         err.print(f"[yellow]warning[/] {explanation.lines()[1]}", highlight=False)
     for rich_table in explanation_tables(explanation, top):
         console.print(rich_table)
     if other is not None:
-        console.print(comparison_table(compare_timetables(loaded, table, other), lang.value, top))
+        console.print(comparison_table(compare_timetables(loaded, table, other), code, top))
 
 
 @app.command()
@@ -656,9 +763,9 @@ def diagnose(scenario: ScenarioArg) -> None:
     for diagnosis in found:
         console.print(f"[red]{diagnosis.kind}[/] {diagnosis.message}", highlight=False)
     if found:
-        console.print(f"{len(found)} certain reason(s) why no timetable exists")
+        console.print(_("{n} certain reason(s) why no timetable exists").format(n=len(found)))
         raise typer.Exit(1)
-    console.print("no diagnosis (this does not prove that a timetable exists)")
+    console.print(_("no diagnosis (this does not prove that a timetable exists)"))
 
 
 @app.command("itc2007")
@@ -683,12 +790,12 @@ def itc2007(
         loaded = read_ectt(instance)
     except (OSError, UnicodeDecodeError, ValueError) as error:
         message = f"{instance}: no such file" if isinstance(error, FileNotFoundError) else str(error)
-        typer.echo(f"Bad input: {message}", err=True)
+        typer.echo(_("Bad input") + f": {message}", err=True)
         raise typer.Exit(2) from None
     run = solve_itc_on_core if engine == ItcEngine.core else solve_itc
     result = run(loaded, time_limit=time_limit, workers=workers, seed=seed)
     if result.cost is None:
-        typer.echo(f"no timetable found ({result.status}, {result.wall_time_s:.1f}s)", err=True)
+        typer.echo(_("no timetable found") + f" ({result.status}, {result.wall_time_s:.1f}s)", err=True)
         raise typer.Exit(1)
     _write_file(out, lambda: write_text_atomic(out, write_solution(result.lectures)))
     typer.echo(result.cost.report(), nl=False)

@@ -30,7 +30,18 @@ from pydantic import ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError
 from llct_sched.files import unsafe_cell
-from llct_sched.scenario import Scenario, Weekday, Weights
+from llct_sched.i18n import N_, _, pydantic_message
+from llct_sched.scenario import (
+    Bloc,
+    EventKind,
+    LecturerKind,
+    ProgramType,
+    RoomKind,
+    Scenario,
+    TaughtBy,
+    Weekday,
+    Weights,
+)
 
 Loc = tuple[int | str, ...]
 
@@ -87,7 +98,10 @@ _RANGE = (_c("start", DATE), _c("end", DATE), _c("reason"))
 
 SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
     KeyValueSheet(
-        "scenario", (), (_c("name"), _c("title"), _c("description")), note="The scenario's id, title and description."
+        "scenario",
+        (),
+        (_c("name"), _c("title"), _c("description")),
+        note=N_("The scenario's id, title and description."),
     ),
     KeyValueSheet(
         "calendar",
@@ -102,14 +116,14 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
             _c("afternoon_start", TIME, ("hours", "afternoon_start")),
             _c("afternoon_end", TIME, ("hours", "afternoon_end")),
         ),
-        note="The plan year, working weekdays and session hours.",
+        note=N_("The plan year, working weekdays and session hours."),
     ),
     TableSheet("holidays", ("calendar", "holidays"), (_c("start", DATE), _c("end", DATE), _c("name"), _c("reason"))),
     TableSheet(
         "blackouts",
         ("calendar", "blackouts"),
         (_c("id"), _c("name"), _c("start", DATE), _c("end", DATE), _c("max_gathering", INT)),
-        note="max_gathering empty: no class at all; N: no class of more than N learners.",
+        note=N_("max_gathering empty: no class at all; N: no class of more than N learners."),
     ),
     TableSheet(
         "events",
@@ -122,7 +136,7 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
         ("rooms",),
         (_c("room"), *_RANGE),
         parent=("rooms", "room", "unavailable"),
-        note="Dates a room cannot be used; 'room' is a room id.",
+        note=N_("Dates a room cannot be used; 'room' is a room id."),
     ),
     TableSheet(
         "lecturers",
@@ -144,14 +158,14 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
             _c("can_observe", BOOL),
             _c("innovation_report", BOOL),
         ),
-        note="available_<day>: morning, afternoon or both; all empty: always available.",
+        note=N_("available_<day>: morning, afternoon or both; all empty: always available."),
     ),
     TableSheet(
         "lecturer_unavailable",
         ("lecturers",),
         (_c("lecturer"), *_RANGE),
         parent=("lecturers", "lecturer", "unavailable"),
-        note="Dates a lecturer is away; 'lecturer' is a lecturer id.",
+        note=N_("Dates a lecturer is away; 'lecturer' is a lecturer id."),
     ),
     TableSheet(
         "programs",
@@ -179,8 +193,10 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
             _c("preferred_lecturers", OPT_LIST),
         ),
         parent=("programs", "program", "modules"),
-        note="Modules in order; 'program' is a program id; after empty: the previous module; "
-        "preferred_lecturers empty: the specialists of the topic.",
+        note=N_(
+            "Modules in order; 'program' is a program id; after empty: the previous module; "
+            "preferred_lecturers empty: the specialists of the topic."
+        ),
     ),
     TableSheet(
         "classes",
@@ -224,13 +240,13 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
             _c("max_visits_per_observer", INT),
             _c("programs", OPT_LIST),
         ),
-        note="observers / programs empty: every lecturer with can_observe / every center-taught program.",
+        note=N_("observers / programs empty: every lecturer with can_observe / every center-taught program."),
     ),
     KeyValueSheet(
         "staffing",
         ("staffing",),
         (_c("part_time_share", FLOAT),),
-        note="part_time_share: the share of the center's sessions part-time lecturers should teach, e.g. 0.3.",
+        note=N_("part_time_share: the share of the center's sessions part-time lecturers should teach, e.g. 0.3."),
     ),
     KeyValueSheet(
         "weights",
@@ -242,8 +258,123 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
         ("targets",),
         (_c("program_type"), _c("bloc"), _c("classes", INT), _c("learners", INT), _c("label")),
     ),
+    KeyValueSheet(
+        "quality",
+        ("quality",),
+        (_c("innovation_full_time", INT), _c("innovation_part_time", INT)),
+        note=N_("Share of full-time / part-time lecturers with an innovation report (0 to 1); empty: no target."),
+    ),
 )
 SHEET_NAMES = [s.name for s in SHEETS]
+
+# what each column holds, in the planner's words (the header shows it with the field name in brackets)
+FIELD_LABELS: dict[str, str] = {
+    "id": N_("Id"),
+    "name": N_("Name"),
+    "title": N_("Title"),
+    "description": N_("Description"),
+    "start": N_("Start date"),
+    "end": N_("End date"),
+    "reason": N_("Reason"),
+    "working_weekdays": N_("Working weekdays"),
+    "max_block_gap_days": N_("Max. days between meeting days of a block"),
+    "morning_start": N_("Morning starts"),
+    "morning_end": N_("Morning ends"),
+    "afternoon_start": N_("Afternoon starts"),
+    "afternoon_end": N_("Afternoon ends"),
+    "max_gathering": N_("Max. learners allowed"),
+    "kind": N_("Kind"),
+    "avoid_classes": N_("Avoid classes on these days"),
+    "seats": N_("Seats"),
+    "room": N_("Room"),
+    "topics": N_("Topics taught"),
+    "available_mon": N_("Free on Monday"),
+    "available_tue": N_("Free on Tuesday"),
+    "available_wed": N_("Free on Wednesday"),
+    "available_thu": N_("Free on Thursday"),
+    "available_fri": N_("Free on Friday"),
+    "available_sat": N_("Free on Saturday"),
+    "available_sun": N_("Free on Sunday"),
+    "unavailable_events": N_("Away during events"),
+    "max_sessions_per_week": N_("Max. sessions a week"),
+    "max_sessions_per_month": N_("Max. sessions a month"),
+    "max_sessions_per_year": N_("Max. sessions a year"),
+    "norm_sessions_per_year": N_("Teaching norm (sessions a year)"),
+    "norm_max_sessions_per_year": N_("Norm band's upper edge (sessions a year)"),
+    "min_sessions_per_year": N_("Own minimum (sessions a year)"),
+    "specialist_topics": N_("Specialist topics"),
+    "preferred_lecturers": N_("Preferred lecturers"),
+    "part_time_share": N_("Share of sessions by part-time lecturers"),
+    "specialist": N_("Specialist lecturers"),
+    "over_norm": N_("Above the norm band (overtime)"),
+    "part_time_minimum": N_("Part-time lecturers' minimum"),
+    "can_observe": N_("Can observe lessons"),
+    "innovation_report": N_("Innovation report"),
+    "lecturer": N_("Lecturer"),
+    "type": N_("Program type"),
+    "taught_by": N_("Taught by"),
+    "blocks": N_("Blocks"),
+    "sessions_per_day": N_("Sessions a day"),
+    "min_gap_days": N_("Min. days between blocks"),
+    "program": N_("Program"),
+    "sessions": N_("Sessions"),
+    "topic": N_("Topic"),
+    "after": N_("After modules"),
+    "bloc": N_("Bloc"),
+    "learners": N_("Learners"),
+    "earliest_start": N_("Earliest start"),
+    "latest_end": N_("Latest end"),
+    "not_before_event": N_("Not before event"),
+    "not_after_event": N_("Not after event"),
+    "preferred_months": N_("Preferred months"),
+    "pinned_starts": N_("Fixed start dates"),
+    "pinned_room": N_("Fixed room"),
+    "groups": N_("Learner groups"),
+    "classes": N_("Classes"),
+    "min_per_class": N_("Min. learners a class"),
+    "max_per_class": N_("Max. learners a class"),
+    "observed_kinds": N_("Lecturer kinds observed"),
+    "visits_per_lecturer": N_("Visits per lecturer"),
+    "observers": N_("Observers"),
+    "max_visits_per_observer": N_("Max. visits per observer"),
+    "programs": N_("Programs"),
+    "month_spread": N_("Spread over the year"),
+    "avoid_event_days": N_("Avoid event days"),
+    "borrowed_room": N_("Borrowed room"),
+    "room_stability": N_("One room per class"),
+    "module_lecturer_stability": N_("One lecturer per module"),
+    "lecturer_balance": N_("Balanced lecturer loads"),
+    "teaching_norm": N_("Teaching norms"),
+    "observation_spread": N_("Spread of observation visits"),
+    "room_capacity": N_("Room capacity exceeded"),
+    "min_days": N_("Minimum meeting days"),
+    "isolated_sessions": N_("Isolated sessions"),
+    "moves": N_("Moves (re-planning)"),
+    "lecturer_changes": N_("Lecturer changes (re-planning)"),
+    "program_type": N_("Program type"),
+    "label": N_("Label"),
+    "innovation_full_time": N_("Share of full-time lecturers with an innovation report"),
+    "innovation_part_time": N_("Share of part-time lecturers with an innovation report"),
+    "key": N_("Setting"),
+    "value": N_("Value"),
+    "meaning": N_("Meaning"),
+}
+_FIELD_IN_HEADER = re.compile(r"\(([A-Za-z_][A-Za-z0-9_]*)\)\s*$")
+
+
+def column_header(name: str) -> str:
+    """A template header: the column's label in the current language, the field name in brackets."""
+    label = FIELD_LABELS.get(name)
+    return f"{_(label)} ({name})" if label else name
+
+
+def column_field(header: object) -> str:
+    """The field name of a header: the name in brackets at its end ('Số chỗ (seats)'), else the header itself."""
+    text = str(header).strip()
+    found = _FIELD_IN_HEADER.search(text)
+    return found.group(1) if found else text
+
+
 REQUIRED_SHEETS = ("scenario", "calendar", "rooms", "programs", "modules", "classes")
 README = "README"
 
@@ -276,29 +407,80 @@ def _cell_value(value: Any, kind: str) -> Any:
 
 def _readme_rows() -> list[tuple[str, str]]:
     rows = [
-        ("llct-sched scenario workbook", ""),
+        (_("llct-sched scenario workbook"), ""),
         ("", ""),
-        ("Row 1", "column names (the scenario's field names); one item per row from row 2; empty rows are skipped"),
-        ("Empty cell", "the default value"),
-        ("Lists", "in one cell, separated by commas, e.g. 'mln, tthcm'"),
+        (
+            _("Row 1"),
+            _(
+                "column names: the meaning, then the scenario's field name in brackets (the loader reads the "
+                "name in brackets; a bare field name works too); one item per row from row 2; empty rows are skipped"
+            ),
+        ),
+        (_("Empty cell"), _("the default value")),
+        (_("Lists"), _("in one cell, separated by commas, e.g. 'mln, tthcm'")),
         (
             EMPTY_LIST,
-            "an explicit empty list, for lists that may be absent (after, observers, programs, pinned_starts)",
+            _("an explicit empty list, for lists that may be absent (after, observers, programs, pinned_starts)"),
         ),
-        ("Dates", "Excel dates, 2020-01-06 or 06/01/2020"),
-        ("Times", "07:30"),
-        ("Yes / no", "TRUE / FALSE (also yes, no, có, không, 1, 0)"),
+        (_("Dates"), _("Excel dates, 2020-01-06 or 06/01/2020")),
+        (_("Times"), "07:30"),
+        (_("Yes / no"), _("TRUE / FALSE (also yes, no, có, không, 1, 0)")),
+        (_("Lists to choose from"), _("columns that name a program, room, lecturer, bloc or kind offer a list")),
         ("", ""),
     ]
     for sheet in SHEETS:
-        rows.append((f"Sheet '{sheet.name}'", sheet.note or ""))
+        rows.append((_("Sheet '{name}'").format(name=sheet.name), _(sheet.note) if sheet.note else ""))
     return rows
 
 
+# columns whose values come from a list: (sheet, column) -> the sheet whose ids they name, or the values
+CHOICES: dict[tuple[str, str], str | tuple[str, ...]] = {
+    ("classes", "program"): "programs",
+    ("modules", "program"): "programs",
+    ("classes", "pinned_room"): "rooms",
+    ("room_unavailable", "room"): "rooms",
+    ("lecturer_unavailable", "lecturer"): "lecturers",
+    ("classes", "bloc"): tuple(b.value for b in Bloc),
+    ("targets", "bloc"): tuple(b.value for b in Bloc),
+    ("targets", "program_type"): tuple(t.value for t in ProgramType),
+    ("programs", "type"): tuple(t.value for t in ProgramType),
+    ("programs", "taught_by"): tuple(t.value for t in TaughtBy),
+    ("rooms", "kind"): tuple(k.value for k in RoomKind),
+    ("lecturers", "kind"): tuple(k.value for k in LecturerKind),
+    ("events", "kind"): tuple(k.value for k in EventKind),
+}
+LIST_ROWS = 1000  # rows offered a dropdown list below the header
+
+
+def _choices(ws, sheet: str, headers: list[str]) -> None:
+    """Dropdown lists (data validation) and a comment on the header of every column with choices."""
+    from openpyxl.comments import Comment
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for c, name in enumerate(headers, start=1):
+        source = CHOICES.get((sheet, name))
+        if source is None:
+            continue
+        if isinstance(source, str):
+            formula = f"{source}!$A$2:$A${LIST_ROWS}"
+            note = _("Choose an id of sheet '{sheet}' from the list.").format(sheet=source)
+        else:
+            formula = '"' + ",".join(source) + '"'
+            note = _("Choose from the list: {values}.").format(values=", ".join(source))
+        letter = get_column_letter(c)
+        check = DataValidation(type="list", formula1=formula, allow_blank=True)
+        check.error = note
+        check.prompt = note
+        ws.add_data_validation(check)
+        check.add(f"{letter}2:{letter}{LIST_ROWS}")
+        ws.cell(row=1, column=c).comment = Comment(note, "llct-sched")
+
+
 def build_template(scenario: Scenario):
-    """The input workbook holding `scenario`."""
+    """The input workbook holding `scenario`; headers, README and comments in the current language."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     data = scenario.model_dump(mode="json")
@@ -316,30 +498,36 @@ def build_template(scenario: Scenario):
         ws = wb.create_sheet(sheet.name)
         rows: list[list[Any]]
         if isinstance(sheet, KeyValueSheet):
-            headers = ["key", "value"]
+            names = ["key", "value", "meaning"]
             section = _get(data, sheet.target)
-            rows = [[col.name, _cell_value(_get(section, col.field), col.kind)] for col in sheet.keys]
+            rows = [
+                [col.name, _cell_value(_get(section, col.field), col.kind), _(FIELD_LABELS.get(col.name, col.name))]
+                for col in sheet.keys
+            ]
         else:
-            headers = [col.name for col in sheet.columns]
+            names = [col.name for col in sheet.columns]
             rows = []
             if sheet.parent is None:
                 for item in _get(data, sheet.target) or []:
                     rows.append([_cell_value(_get(item, col.field), col.kind) for col in sheet.columns])
             else:
-                _, id_column, list_field = sheet.parent
+                _owner_sheet, id_column, list_field = sheet.parent
                 for owner in _get(data, sheet.target) or []:
                     for item in owner.get(list_field) or []:
                         values = [owner["id"]]
                         values += [_cell_value(_get(item, col.field), col.kind) for col in sheet.columns[1:]]
                         rows.append(values)
+        headers = [column_header(name) for name in names]
         ws.append(headers)
         for values in rows:
             ws.append(values)
-        for c, col_name in enumerate(headers, start=1):
+        for c, header in enumerate(headers, start=1):
             cell = ws.cell(row=1, column=c)
             cell.font, cell.fill = bold, fill
-            width = max([len(col_name)] + [len(str(r[c - 1])) for r in rows if r[c - 1] is not None])
-            ws.column_dimensions[get_column_letter(c)].width = min(60, max(10, width + 2))
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            width = max([len(header) // 2 + 2] + [len(str(r[c - 1])) for r in rows if r[c - 1] is not None])
+            ws.column_dimensions[get_column_letter(c)].width = min(60, max(12, width + 2))
+        ws.row_dimensions[1].height = 45
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, dt.date):
@@ -347,6 +535,7 @@ def build_template(scenario: Scenario):
         ws.freeze_panes = "A2"
         if isinstance(sheet, TableSheet) and headers:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, len(rows) + 1)}"
+            _choices(ws, sheet.name, names)
     return wb
 
 
@@ -500,7 +689,7 @@ def _read_key_value(reader: _Reader, sheet: KeyValueSheet, ws) -> None:
     section = reader.container(sheet.target) if sheet.target else reader.data
     keys = {col.name: col for col in sheet.keys}
     rows = _rows(ws)
-    header = [str(v).strip().lower() if v is not None else "" for v in (rows[0][1] if rows else [])]
+    header = [column_field(v).lower() if v is not None else "" for v in (rows[0][1] if rows else [])]
     if header[:2] != ["key", "value"]:
         reader.error(_where(sheet.name, 1), "the first row must hold the column names 'key' and 'value'")
         return
@@ -541,7 +730,7 @@ def _read_table(reader: _Reader, sheet: TableSheet, ws) -> None:
         if name is None:
             columns.append(None)
             continue
-        col = known.get(str(name).strip())
+        col = known.get(column_field(name))
         if col is None:
             from openpyxl.utils import get_column_letter
 
@@ -616,14 +805,6 @@ def _locate(reader: _Reader, loc: Loc) -> str:
     return ""
 
 
-def _message(item: dict[str, Any], loc: Loc) -> str:
-    if item["type"] == "extra_forbidden":
-        return f"unknown key '{loc[-1]}'" if loc else "unknown key"
-    if item["type"] == "missing":
-        return "required but missing"
-    return str(item["msg"])
-
-
 def _read(path: Path) -> tuple[_Reader, Scenario | None]:
     from openpyxl import load_workbook
 
@@ -655,7 +836,7 @@ def _read(path: Path) -> tuple[_Reader, Scenario | None]:
     except ValidationError as error:
         for item in error.errors():
             loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            reader.error(_locate(reader, loc), _message(dict(item), loc))
+            reader.error(_locate(reader, loc), pydantic_message(dict(item)))
         return reader, None
 
 
@@ -689,7 +870,7 @@ def parse_path(path: str) -> Loc:
 def locate_issues(path: str | Path, issues: list[InputIssue]) -> list[InputIssue]:
     """Re-locate issues found on a workbook's scenario (e.g. by validation) to sheet, row and column."""
     try:
-        reader, _ = _read(Path(path))
+        reader, _scenario = _read(Path(path))
     except ScenarioError:
         return issues
     located = []

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, format_path
+from llct_sched.i18n import pydantic_message
 from llct_sched.scenario import Scenario
 
 M = TypeVar("M", bound=BaseModel)
@@ -23,11 +24,7 @@ def pydantic_issues(error: ValidationError, file: str = "") -> list[InputIssue]:
     issues = []
     for item in error.errors():
         loc = [p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-        message = item["msg"]
-        if item["type"] == "extra_forbidden":
-            message = f"unknown key '{loc[-1]}'" if loc else "unknown key"
-        elif item["type"] == "missing":
-            message = "required but missing"
+        message = pydantic_message(dict(item))
         issues.append(InputIssue(path=format_path(loc), message=message, file=file))
     return issues
 

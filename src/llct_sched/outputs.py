@@ -118,14 +118,30 @@ def lecturers_frame(scenario: Scenario, timetable: Timetable) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=LECTURERS_COLUMNS)
 
 
+def objective_by_goal(scenario: Scenario, penalties: dict[str, int]) -> dict[str, dict[str, int]]:
+    """Each goal's weight, raw penalty and share of the objective (weight x penalty; the shares sum to it)."""
+    weights = scenario.weights.model_dump()
+    return {
+        goal: {"weight": weights.get(goal, 0), "penalty": penalty, "share": weights.get(goal, 0) * penalty}
+        for goal, penalty in penalties.items()
+    }
+
+
 def write_solution_files(
-    folder: Path, scenario: Scenario, timetable: Timetable | None, summary: dict[str, Any], lang: str | None = "vi"
+    folder: Path,
+    scenario: Scenario,
+    timetable: Timetable | None,
+    summary: dict[str, Any],
+    lang: str | None = "vi",
+    annex_template: Path | None = None,
 ) -> None:
     """Write the files of one solve into `folder` (a staging directory or the final one).
 
     With a timetable and a `lang` ("vi" or "en"; None: none), the reports too (llct_sched.reports).
     """
     folder = Path(folder)
+    if isinstance(summary.get("breakdown"), dict):
+        summary = summary | {"objective_by_goal": objective_by_goal(scenario, summary["breakdown"])}
     (folder / "summary.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
     )
@@ -143,7 +159,7 @@ def write_solution_files(
     if lang is not None:
         from llct_sched.reports import write_reports
 
-        write_reports(folder, scenario, timetable, summary, lang=lang)
+        write_reports(folder, scenario, timetable, summary, lang=lang, annex_template=annex_template)
 
 
 def write_outputs(
@@ -153,6 +169,7 @@ def write_outputs(
     summary: dict[str, Any],
     lang: str | None = "vi",
     extra: dict[str, pd.DataFrame] | None = None,
+    annex_template: Path | None = None,
 ) -> None:
     """Replace the folder `out` as a whole by this result's files (llct_sched.files.publish_folder):
     on failure or interrupt `out` keeps its previous content, byte for byte, and no file of an
@@ -161,6 +178,6 @@ def write_outputs(
     `extra` adds CSV files (name -> table), such as a re-plan's changes.csv.
     """
     with publish_folder(Path(out)) as staging:
-        write_solution_files(staging, scenario, timetable, summary, lang=lang)
+        write_solution_files(staging, scenario, timetable, summary, lang=lang, annex_template=annex_template)
         for name, frame in (extra or {}).items():
             write_csv(staging / name, frame)

@@ -442,6 +442,17 @@ class Target(StrictModel):
     label: str = ""
 
 
+class QualityTargets(StrictModel):
+    """Quality targets the plan sets: the share of lecturers of a kind with an innovation report."""
+
+    innovation_full_time: float | None = Field(
+        default=None, ge=0, le=1, description="Share of full-time lecturers with an innovation report, e.g. 1.0."
+    )
+    innovation_part_time: float | None = Field(
+        default=None, ge=0, le=1, description="Share of part-time lecturers with an innovation report, e.g. 0.5."
+    )
+
+
 class RuleOptions(StrictModel):
     """Rules that a scenario may soften."""
 
@@ -481,3 +492,4 @@ class Scenario(StrictModel):
     rules: RuleOptions = Field(default_factory=RuleOptions)
     staffing: Staffing = Field(default_factory=Staffing)
     targets: list[Target] = Field(default_factory=list)
+    quality: QualityTargets = Field(default_factory=QualityTargets)

@@ -93,6 +93,7 @@ class Result:
     interrupted: bool = False
     messages: list[str] = field(default_factory=list)
     levels: list[dict[str, Any]] = field(default_factory=list)  # with priorities: goals, value, bound per level
+    greedy_only: bool = False  # the timetable is the greedy construction's, never improved by the search
 
     @property
     def feasible(self) -> bool:
@@ -122,6 +123,7 @@ class Result:
             "model_size": self.model_size,
             "messages": self.messages,
             "priority_levels": self.levels,
+            "greedy_only": self.greedy_only,
             "params": asdict(self.params),
         }
 
@@ -508,10 +510,12 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
     elif plan is not None:  # the classes it placed still hint the first calendar
         log.info("greedy construction left %d classes unplaced", len(plan.unplaced))
         greedy = _Assignment(plan.starts, plan.rooms, plan.learners)
+    from_greedy = result.timetable
     while result.rounds < session.params.max_rounds and not session.interrupted and session.remaining() > 0.05:
         mode = "quick" if result.timetable is None else "optimise"
         if _round(inst, session, result, search, search.best or greedy, mode) == "stop":
             break
+    result.greedy_only = from_greedy is not None and result.timetable is from_greedy
     if search.pools or search.nogoods:
         result.messages.append(
             f"{result.rounds} rounds: learned {len(search.pools)} lecturer-capacity pools and excluded "

@@ -22,6 +22,7 @@ import networkx as nx
 from pydantic import ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, Severity, format_path
+from llct_sched.i18n import N_, _
 from llct_sched.scenario import (
     Cohort,
     DateRange,
@@ -38,6 +39,15 @@ from llct_sched.scenario import (
 __all__ = ["ensure_valid", "validate", "validate_despite"]
 
 ONE_DAY = dt.timedelta(days=1)
+WEEKDAY_NAMES = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
 
 class _HasId(Protocol):
@@ -150,7 +160,9 @@ def _duplicates(items: Iterable[_HasId], prefix: str, what: str) -> list[InputIs
             issues.append(
                 _error(
                     f"{prefix}[{index}].id",
-                    f"duplicate {what} id '{item.id}' (already used by {prefix}[{first_index[item.id]}])",
+                    _("duplicate {what} id '{id}' (already used by {where})").format(
+                        what=what, id=item.id, where=f"{prefix}[{first_index[item.id]}]"
+                    ),
                 )
             )
         else:
@@ -161,17 +173,18 @@ def _duplicates(items: Iterable[_HasId], prefix: str, what: str) -> list[InputIs
 def check_duplicate_ids(ctx: _Context) -> list[InputIssue]:
     s = ctx.scenario
     issues = (
-        _duplicates(s.rooms, "rooms", "room")
-        + _duplicates(s.lecturers, "lecturers", "lecturer")
-        + _duplicates(s.programs, "programs", "program")
-        + _duplicates(s.classes, "classes", "class")
-        + _duplicates(s.groups, "groups", "group")
-        + _duplicates(s.cohorts, "cohorts", "cohort")
-        + _duplicates(s.calendar.events, "calendar.events", "event")
-        + _duplicates(s.calendar.blackouts, "calendar.blackouts", "blackout")
+        _duplicates(s.rooms, "rooms", _(N_("room")))
+        + _duplicates(s.lecturers, "lecturers", _(N_("lecturer")))
+        + _duplicates(s.programs, "programs", _(N_("program")))
+        + _duplicates(s.classes, "classes", _(N_("class")))
+        + _duplicates(s.groups, "groups", _(N_("group")))
+        + _duplicates(s.cohorts, "cohorts", _(N_("cohort")))
+        + _duplicates(s.calendar.events, "calendar.events", _(N_("event")))
+        + _duplicates(s.calendar.blackouts, "calendar.blackouts", _(N_("blackout")))
     )
     for p, program in enumerate(s.programs):
-        issues += _duplicates(program.modules, f"programs[{p}].modules", f"module (in program '{program.id}')")
+        what = _("module (in program '{program}')").format(program=program.id)
+        issues += _duplicates(program.modules, f"programs[{p}].modules", what)
     return issues
 
 
@@ -183,18 +196,21 @@ def check_class_references(ctx: _Context) -> list[InputIssue]:
     for c, klass in enumerate(ctx.scenario.classes):
         at = f"classes[{c}]"
         if klass.program not in ctx.programs:
-            issues.append(_error(f"{at}.program", f"class '{klass.id}' refers to unknown program '{klass.program}'"))
+            message = _("class '{id}' refers to unknown program '{program}'").format(id=klass.id, program=klass.program)
+            issues.append(_error(f"{at}.program", message))
         for g, group in enumerate(klass.groups):
             if group not in ctx.groups:
-                issues.append(_error(f"{at}.groups[{g}]", f"class '{klass.id}' refers to unknown group '{group}'"))
+                message = _("class '{id}' refers to unknown group '{group}'").format(id=klass.id, group=group)
+                issues.append(_error(f"{at}.groups[{g}]", message))
         if klass.pinned_room is not None and klass.pinned_room not in ctx.rooms:
-            issues.append(
-                _error(f"{at}.pinned_room", f"class '{klass.id}' is pinned to unknown room '{klass.pinned_room}'")
-            )
-        issues += _unknown_periods(ctx, f"{at}.closed_periods", klass.closed_periods, f"class '{klass.id}' closes")
+            message = _("class '{id}' is pinned to unknown room '{room}'").format(id=klass.id, room=klass.pinned_room)
+            issues.append(_error(f"{at}.pinned_room", message))
+        who = _("class '{id}' closes").format(id=klass.id)
+        issues += _unknown_periods(ctx, f"{at}.closed_periods", klass.closed_periods, who)
         for key, event_id in (("not_before_event", klass.not_before_event), ("not_after_event", klass.not_after_event)):
             if event_id is not None and event_id not in ctx.events:
-                issues.append(_error(f"{at}.{key}", f"class '{klass.id}' refers to unknown event '{event_id}'"))
+                message = _("class '{id}' refers to unknown event '{event}'").format(id=klass.id, event=event_id)
+                issues.append(_error(f"{at}.{key}", message))
     return issues
 
 
@@ -202,7 +218,12 @@ def _unknown_periods(ctx: _Context, at: str, weekly: dict[Weekday, list[str]], w
     """Errors for period names of a weekly map (weekday -> periods) that the calendar does not have."""
     periods = ctx.scenario.calendar.periods
     return [
-        _error(f"{at}.{day.value}[{k}]", f"{who} unknown period '{period}' (calendar periods: {', '.join(periods)})")
+        _error(
+            f"{at}.{day.value}[{k}]",
+            _("{who} unknown period '{period}' (calendar periods: {periods})").format(
+                who=who, period=period, periods=", ".join(periods)
+            ),
+        )
         for day, named in weekly.items()
         for k, period in enumerate(named)
         if period not in periods
@@ -217,10 +238,10 @@ def check_lecturer_references(ctx: _Context) -> list[InputIssue]:
                 issues.append(
                     _error(
                         f"lecturers[{i}].unavailable_events[{e}]",
-                        f"lecturer '{lecturer.id}' refers to unknown event '{event_id}'",
+                        _("lecturer '{id}' refers to unknown event '{event}'").format(id=lecturer.id, event=event_id),
                     )
                 )
-        who = f"lecturer '{lecturer.id}' is available in"
+        who = _("lecturer '{id}' is available in").format(id=lecturer.id)
         issues += _unknown_periods(ctx, f"lecturers[{i}].available", lecturer.available or {}, who)
     return issues
 
@@ -292,8 +313,10 @@ def check_module_precedence(ctx: _Context) -> list[InputIssue]:
                     issues.append(
                         _error(
                             f"programs[{p}].modules[{m}].after[{a}]",
-                            f"module '{module.id}' comes after unknown module '{before}' "
-                            f"(program '{program.id}' has no such module)",
+                            _(
+                                "module '{module}' comes after unknown module '{before}' "
+                                "(program '{program}' has no such module)"
+                            ).format(module=module.id, before=before, program=program.id),
                         )
                     )
         try:
@@ -302,7 +325,10 @@ def check_module_precedence(ctx: _Context) -> list[InputIssue]:
             continue
         loop = " -> ".join([str(edge[0]) for edge in cycle] + [str(cycle[0][0])])
         issues.append(
-            _error(f"programs[{p}].modules", f"the module order of program '{program.id}' has a cycle: {loop}")
+            _error(
+                f"programs[{p}].modules",
+                _("the module order of program '{program}' has a cycle: {loop}").format(program=program.id, loop=loop),
+            )
         )
     return issues
 
@@ -314,11 +340,13 @@ def check_cohort_membership(ctx: _Context) -> list[InputIssue]:
         for k, class_id in enumerate(cohort.classes):
             at = f"cohorts[{h}].classes[{k}]"
             if class_id not in ctx.classes:
-                issues.append(_error(at, f"cohort '{cohort.id}' refers to unknown class '{class_id}'"))
+                message = _("cohort '{id}' refers to unknown class '{klass}'").format(id=cohort.id, klass=class_id)
+                issues.append(_error(at, message))
             elif class_id in owner:
                 other = owner[class_id]
-                where = "twice in this cohort" if other == cohort.id else f"also in cohort '{other}'"
-                issues.append(_error(at, f"class '{class_id}' is {where}; a class belongs to at most one cohort"))
+                where = _("twice in this cohort") if other == cohort.id else _("also in cohort '{id}'").format(id=other)
+                message = _("class '{id}' is {where}; a class belongs to at most one cohort")
+                issues.append(_error(at, message.format(id=class_id, where=where)))
             else:
                 owner[class_id] = cohort.id
     for c, klass in enumerate(ctx.scenario.classes):
@@ -327,13 +355,17 @@ def check_cohort_membership(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _error(
                     f"classes[{c}].learners",
-                    f"class '{klass.id}' belongs to cohort '{cohort_of.id}', which sets its learners; "
-                    f"remove learners: {klass.learners}",
+                    _(
+                        "class '{id}' belongs to cohort '{cohort}', which sets its learners; remove learners: {n}"
+                    ).format(id=klass.id, cohort=cohort_of.id, n=klass.learners),
                 )
             )
         elif cohort_of is None and klass.learners is None:
             issues.append(
-                _error(f"classes[{c}].learners", f"class '{klass.id}' has no learners and belongs to no cohort")
+                _error(
+                    f"classes[{c}].learners",
+                    _("class '{id}' has no learners and belongs to no cohort").format(id=klass.id),
+                )
             )
     return issues
 
@@ -351,17 +383,26 @@ def check_delivery(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _error(
                     f"programs[{p}].delivery.sessions_per_day",
-                    f"program '{program.id}' meets {d.sessions_per_day} sessions a day but a day has "
-                    f"{periods} period(s)",
+                    _("program '{id}' meets {n} sessions a day but a day has {periods} period(s)").format(
+                        id=program.id, n=d.sessions_per_day, periods=periods
+                    ),
                 )
             )
         elif total % (d.blocks * d.sessions_per_day):
             issues.append(
                 _error(
                     f"programs[{p}].delivery",
-                    f"program '{program.id}' has {total} sessions, which cannot be split into {d.blocks} block(s) "
-                    f"of whole days with {d.sessions_per_day} session(s) a day: {total} is not a multiple of "
-                    f"{d.blocks} x {d.sessions_per_day} = {d.blocks * d.sessions_per_day}",
+                    _(
+                        "program '{id}' has {total} sessions, which cannot be split into {blocks} block(s) "
+                        "of whole days with {per_day} session(s) a day: {total} is not a multiple of "
+                        "{blocks} x {per_day} = {product}"
+                    ).format(
+                        id=program.id,
+                        total=total,
+                        blocks=d.blocks,
+                        per_day=d.sessions_per_day,
+                        product=d.blocks * d.sessions_per_day,
+                    ),
                 )
             )
     return issues
@@ -380,11 +421,11 @@ def _class_window(ctx: _Context, klass: TrainingClass) -> tuple[dt.date, dt.date
     before = ctx.events.get(klass.not_before_event or "")
     if before is not None and before.last + ONE_DAY > first:
         first = before.last + ONE_DAY
-        why.append(f"after event '{before.id}' ending {before.last}")
+        why.append(_("after event '{id}' ending {day}").format(id=before.id, day=before.last))
     after = ctx.events.get(klass.not_after_event or "")
     if after is not None and after.start - ONE_DAY < last:
         last = after.start - ONE_DAY
-        why.append(f"before event '{after.id}' starting {after.start}")
+        why.append(_("before event '{id}' starting {day}").format(id=after.id, day=after.start))
     return first, last, why
 
 
@@ -407,9 +448,19 @@ def check_class_windows(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _error(
                     f"classes[{c}]",
-                    f"class '{klass.id}' needs {needed} working days ({program.delivery.blocks} block(s) x "
-                    f"{needed // program.delivery.blocks} day(s)) but its window {first}..{last}{narrowed} "
-                    f"has only {len(open_days)}",
+                    _(
+                        "class '{id}' needs {needed} working days ({blocks} block(s) x {days} day(s)) "
+                        "but its window {first}..{last}{narrowed} has only {open}"
+                    ).format(
+                        id=klass.id,
+                        needed=needed,
+                        blocks=program.delivery.blocks,
+                        days=needed // program.delivery.blocks,
+                        first=first,
+                        last=last,
+                        narrowed=narrowed,
+                        open=len(open_days),
+                    ),
                 )
             )
     return issues
@@ -428,25 +479,27 @@ def check_pinned_starts(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _error(
                     at,
-                    f"class '{klass.id}' pins {len(klass.pinned_starts)} start(s) but program '{program.id}' "
-                    f"has {program.delivery.blocks} block(s)",
+                    _("class '{id}' pins {n} start(s) but program '{program}' has {blocks} block(s)").format(
+                        id=klass.id, n=len(klass.pinned_starts), program=program.id, blocks=program.delivery.blocks
+                    ),
                 )
             )
         learners = _least_learners(ctx, klass)
         for i, day in enumerate(klass.pinned_starts):
             if not cal.start <= day <= cal.end:
-                problem = f"is outside the calendar {cal.start}..{cal.end}"
+                problem = _("is outside the calendar {first}..{last}").format(first=cal.start, last=cal.end)
             elif day not in working:
                 holiday = next((h for h in cal.holidays if h.contains(day)), None)
                 if holiday is not None:
-                    problem = f"is a holiday ({holiday.name or holiday.reason or holiday.start})"
+                    problem = _("is a holiday ({name})").format(name=holiday.name or holiday.reason or holiday.start)
                 else:
-                    problem = f"is a {day.strftime('%A')}, not a working weekday"
+                    problem = _("is a {weekday}, not a working weekday").format(weekday=_(WEEKDAY_NAMES[day.weekday()]))
             elif (blackout := _closed_by_blackout(ctx.scenario, day, learners)) is not None:
-                problem = f"is closed by blackout '{blackout}'"
+                problem = _("is closed by blackout '{id}'").format(id=blackout)
             else:
                 continue
-            issues.append(_error(f"{at}[{i}]", f"pinned start {day} of class '{klass.id}' {problem}"))
+            message = _("pinned start {day} of class '{id}' {problem}").format(day=day, id=klass.id, problem=problem)
+            issues.append(_error(f"{at}[{i}]", message))
     return issues
 
 
@@ -465,15 +518,18 @@ def check_room_sizes(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _error(
                     f"classes[{c}].learners",
-                    f"class '{klass.id}' has {klass.learners} learners but the largest room seats {most}",
+                    _("class '{id}' has {n} learners but the largest room seats {most}").format(
+                        id=klass.id, n=klass.learners, most=most
+                    ),
                 )
             )
         elif klass.learners > ctx.best_seats(klass):
             issues.append(
                 _error(
                     f"classes[{c}].pinned_room",
-                    f"class '{klass.id}' has {klass.learners} learners but its pinned room '{klass.pinned_room}' "
-                    f"seats {ctx.best_seats(klass)}",
+                    _("class '{id}' has {n} learners but its pinned room '{room}' seats {seats}").format(
+                        id=klass.id, n=klass.learners, room=klass.pinned_room, seats=ctx.best_seats(klass)
+                    ),
                 )
             )
     for h, cohort in enumerate(ctx.scenario.cohorts):
@@ -481,8 +537,9 @@ def check_room_sizes(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _error(
                     f"cohorts[{h}].min_per_class",
-                    f"cohort '{cohort.id}' puts at least {cohort.min_per_class} learners in each class "
-                    f"but the largest room seats {most}",
+                    _(
+                        "cohort '{id}' puts at least {n} learners in each class but the largest room seats {most}"
+                    ).format(id=cohort.id, n=cohort.min_per_class, most=most),
                 )
             )
     return issues
@@ -497,23 +554,30 @@ def check_cohort_sizes(ctx: _Context) -> list[InputIssue]:
         if high is not None and high < low:
             issues.append(
                 _error(
-                    f"{at}.max_per_class", f"cohort '{cohort.id}' has max_per_class {high} below min_per_class {low}"
+                    f"{at}.max_per_class",
+                    _("cohort '{id}' has max_per_class {high} below min_per_class {low}").format(
+                        id=cohort.id, high=high, low=low
+                    ),
                 )
             )
         if n * low > cohort.learners:
             issues.append(
                 _error(
                     f"{at}.min_per_class",
-                    f"cohort '{cohort.id}' has {cohort.learners} learners, too few for {n} classes of at least "
-                    f"{low} ({n} x {low} = {n * low})",
+                    _(
+                        "cohort '{id}' has {learners} learners, too few for {n} classes of at least {low} "
+                        "({n} x {low} = {product})"
+                    ).format(id=cohort.id, learners=cohort.learners, n=n, low=low, product=n * low),
                 )
             )
         if high is not None and n * high < cohort.learners:
             issues.append(
                 _error(
                     f"{at}.max_per_class",
-                    f"cohort '{cohort.id}' has {cohort.learners} learners, too many for {n} classes of at most "
-                    f"{high} ({n} x {high} = {n * high})",
+                    _(
+                        "cohort '{id}' has {learners} learners, too many for {n} classes of at most {high} "
+                        "({n} x {high} = {product})"
+                    ).format(id=cohort.id, learners=cohort.learners, n=n, high=high, product=n * high),
                 )
             )
         known = [ctx.classes[c] for c in cohort.classes if c in ctx.classes]
@@ -522,8 +586,10 @@ def check_cohort_sizes(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _error(
                     f"{at}.learners",
-                    f"cohort '{cohort.id}' has {cohort.learners} learners but its {len(known)} classes can seat "
-                    f"at most {seats} in their largest rooms",
+                    _(
+                        "cohort '{id}' has {learners} learners but its {n} classes can seat at most {seats} "
+                        "in their largest rooms"
+                    ).format(id=cohort.id, learners=cohort.learners, n=len(known), seats=seats),
                 )
             )
     return issues
@@ -547,8 +613,9 @@ def check_topics_taught(ctx: _Context) -> list[InputIssue]:
                 issues.append(
                     _error(
                         f"programs[{p}].modules[{m}].topic",
-                        f"no lecturer can teach topic '{module.topic}' (module '{module.id}' of program "
-                        f"'{program.id}')",
+                        _("no lecturer can teach topic '{topic}' (module '{module}' of program '{program}')").format(
+                            topic=module.topic, module=module.id, program=program.id
+                        ),
                     )
                 )
     return issues
@@ -563,11 +630,15 @@ def check_lecturer_availability(ctx: _Context) -> list[InputIssue]:
         usable = [day for day, periods in lecturer.available.items() if periods and day in working]
         if not usable:
             given = [day.value for day, periods in lecturer.available.items() if periods]
-            detail = f"only on non-working days {', '.join(given)}" if given else "no session at all"
+            detail = (
+                _("only on non-working days {days}").format(days=", ".join(given)) if given else _("no session at all")
+            )
             issues.append(
                 _warning(
                     f"lecturers[{i}].available",
-                    f"lecturer '{lecturer.id}' is available {detail}, so can never teach or observe",
+                    _("lecturer '{id}' is available {detail}, so can never teach or observe").format(
+                        id=lecturer.id, detail=detail
+                    ),
                 )
             )
     return issues
@@ -581,8 +652,9 @@ def check_lecturer_topics_needed(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _warning(
                     f"lecturers[{i}].topics",
-                    f"no center-taught module needs the topics of lecturer '{lecturer.id}' "
-                    f"({', '.join(lecturer.topics)})",
+                    _("no center-taught module needs the topics of lecturer '{id}' ({topics})").format(
+                        id=lecturer.id, topics=", ".join(lecturer.topics)
+                    ),
                 )
             )
     return issues
@@ -596,18 +668,19 @@ def check_observation(ctx: _Context) -> list[InputIssue]:
     policy = ctx.scenario.observation
     for o, observer in enumerate(policy.observers or []):
         if observer not in ctx.lecturers:
-            issues.append(_error(f"observation.observers[{o}]", f"unknown observer '{observer}' (no such lecturer)"))
+            message = _("unknown observer '{id}' (no such lecturer)").format(id=observer)
+            issues.append(_error(f"observation.observers[{o}]", message))
     for p, program_id in enumerate(policy.programs or []):
         if program_id not in ctx.programs:
-            issues.append(_error(f"observation.programs[{p}]", f"unknown program '{program_id}'"))
+            issues.append(_error(f"observation.programs[{p}]", _("unknown program '{id}'").format(id=program_id)))
     if policy.visits_per_lecturer == 0:
         return issues
     if policy.observers is None:
         allowed = {lecturer.id for lecturer in ctx.scenario.lecturers if lecturer.can_observe}
-        source = "no lecturer has can_observe and observation.observers is not set"
+        source = _("no lecturer has can_observe and observation.observers is not set")
     else:
         allowed = {o for o in policy.observers if o in ctx.lecturers}
-        source = "observation.observers names no existing lecturer"
+        source = _("observation.observers names no existing lecturer")
     observed = [(i, lect) for i, lect in enumerate(ctx.scenario.lecturers) if lect.kind in policy.observed_kinds]
     for k, kind in enumerate(policy.observed_kinds):
         of_kind = [lect.id for _, lect in observed if lect.kind == kind]
@@ -615,7 +688,9 @@ def check_observation(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _error(
                     f"observation.observed_kinds[{k}]",
-                    f"lecturers of kind '{kind.value}' ({', '.join(of_kind)}) must be observed but {source}",
+                    _("lecturers of kind '{kind}' ({ids}) must be observed but {source}").format(
+                        kind=kind.value, ids=", ".join(of_kind), source=source
+                    ),
                 )
             )
     if len(allowed) == 1:
@@ -625,8 +700,10 @@ def check_observation(ctx: _Context) -> list[InputIssue]:
                 issues.append(
                     _error(
                         f"lecturers[{i}]",
-                        f"lecturer '{lecturer.id}' must be observed but is the only allowed observer "
-                        "and cannot observe themself",
+                        _(
+                            "lecturer '{id}' must be observed but is the only allowed observer "
+                            "and cannot observe themself"
+                        ).format(id=lecturer.id),
                     )
                 )
     needed = policy.visits_per_lecturer * len(observed)
@@ -636,8 +713,17 @@ def check_observation(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _error(
                     "observation.max_visits_per_observer",
-                    f"observation needs {needed} visits ({len(observed)} lecturers x {policy.visits_per_lecturer}) "
-                    f"but {len(allowed)} observer(s) x {policy.max_visits_per_observer} visits allow only {capacity}",
+                    _(
+                        "observation needs {needed} visits ({n} lecturers x {visits}) "
+                        "but {observers} observer(s) x {most} visits allow only {capacity}"
+                    ).format(
+                        needed=needed,
+                        n=len(observed),
+                        visits=policy.visits_per_lecturer,
+                        observers=len(allowed),
+                        most=policy.max_visits_per_observer,
+                        capacity=capacity,
+                    ),
                 )
             )
     return issues
@@ -665,20 +751,25 @@ def check_targets(ctx: _Context) -> list[InputIssue]:
             elif klass.learners is not None:
                 learners += klass.learners
         learners += sum(c.learners for c in cohorts.values())
-        what = target.program_type.value + (f" (bloc {target.bloc.value})" if target.bloc is not None else "")
+        bloc = _(" (bloc {bloc})").format(bloc=target.bloc.value) if target.bloc is not None else ""
+        what = target.program_type.value + bloc
         label = f" ({target.label})" if target.label else ""
         if target.classes is not None and target.classes != len(matching):
             issues.append(
                 _warning(
                     f"targets[{t}].classes",
-                    f"target{label} says {target.classes} classes of {what} but the class list has {len(matching)}",
+                    _("target{label} says {n} classes of {what} but the class list has {listed}").format(
+                        label=label, n=target.classes, what=what, listed=len(matching)
+                    ),
                 )
             )
         if target.learners is not None and target.learners != learners:
             issues.append(
                 _warning(
                     f"targets[{t}].learners",
-                    f"target{label} says {target.learners} learners of {what} but the class list has {learners}",
+                    _("target{label} says {n} learners of {what} but the class list has {listed}").format(
+                        label=label, n=target.learners, what=what, listed=learners
+                    ),
                 )
             )
     return issues

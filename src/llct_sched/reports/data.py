@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llct_sched.check import CheckReport, check
-from llct_sched.errors import InputIssue
 from llct_sched.scenario import (
     Bloc,
     Lecturer,
@@ -26,7 +25,6 @@ from llct_sched.scenario import (
     TrainingClass,
 )
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
-from llct_sched.validate import validate
 
 
 @dataclass
@@ -61,15 +59,27 @@ class ClassRow:
     def days(self) -> int:
         return len({s.date for s in self.sessions})
 
-    def blocks_text(self, fmt: Callable[[dt.date], str]) -> str:
-        """The meeting periods, e.g. '02/01/2020–08/01/2020; 03/02/2020–07/02/2020'."""
+    @property
+    def months(self) -> list[int]:
+        """The calendar months in which the class meets, in order."""
+        return sorted({s.date.month for s in self.sessions})
+
+    def blocks_text(self, fmt: Callable[[dt.date], str], month: int | None = None) -> str:
+        """The meeting periods, e.g. '02/01/2020–08/01/2020; 03/02/2020–07/02/2020'; with `month`,
+        those meeting in that month only."""
         spans: list[list[dt.date]] = []
         for seg in self.segments:
             if spans and (seg.first - spans[-1][1]).days <= 1:
                 spans[-1][1] = seg.last
             else:
                 spans.append([seg.first, seg.last])
+        if month is not None:
+            spans = [[a, b] for a, b in spans if any(s.date.month == month and a <= s.date <= b for s in self.sessions)]
         return "; ".join(fmt(a) if a == b else f"{fmt(a)}–{fmt(b)}" for a, b in spans)
+
+    def days_in(self, month: int) -> int:
+        """Meeting days in a calendar month."""
+        return len({s.date for s in self.sessions if s.date.month == month})
 
 
 @dataclass
@@ -129,7 +139,6 @@ class ReportData:
     required_visits: dict[str, int]  # observed lecturers -> visits they must receive
     targets: list[TargetRow]
     quality: list[QualityRow]
-    inconsistencies: list[InputIssue] = field(default_factory=list)
     planned_learners: dict[str, int] = field(default_factory=dict)  # class -> learners as planned
 
     @property
@@ -144,10 +153,24 @@ class ReportData:
         return months
 
     def classes_by_month(self) -> dict[int, list[ClassRow]]:
+        """The classes meeting in each month: a class of several months is listed in each of them."""
         by_month: dict[int, list[ClassRow]] = defaultdict(list)
         for row in self.classes:
-            by_month[row.start.month].append(row)
+            for month in row.months:
+                by_month[month].append(row)
         return by_month
+
+    def class_number(self) -> dict[str, int]:
+        """Each scheduled class's number (TT) in the annex: 1, 2, ... by first day."""
+        return {row.spec.id: n for n, row in enumerate(self.classes, start=1)}
+
+    def audience(self, row: ClassRow) -> str:
+        """Who attends (Đối tượng): the class's learner groups, or its cohort; "" when neither is named."""
+        groups = {g.id: g.name or g.id for g in self.scenario.groups}
+        names = [groups.get(g, g) for g in row.spec.groups]
+        if not names:
+            names = [c.name or c.id for c in self.scenario.cohorts if row.spec.id in c.classes]
+        return "; ".join(names)
 
     def lecturer_name(self, lecturer_id: str | None) -> str:
         if not lecturer_id:
@@ -296,14 +319,13 @@ def build(scenario: Scenario, timetable: Timetable, summary: dict[str, Any] | No
         )
     quality = []
     for kind, share, key in (
-        (LecturerKind.full_time, 1.0, "target.innovation_full_time"),
-        (LecturerKind.part_time, 0.5, "target.innovation_part_time"),
+        (LecturerKind.full_time, scenario.quality.innovation_full_time, "target.innovation_full_time"),
+        (LecturerKind.part_time, scenario.quality.innovation_part_time, "target.innovation_part_time"),
     ):
+        if share is None:  # a target the scenario does not set is not reported
+            continue
         group = [lec for lec in scenario.lecturers if lec.kind == kind]
         quality.append(QualityRow(key, kind, sum(lec.innovation_report for lec in group), len(group), share))
-    inconsistencies = [
-        issue for issue in validate(scenario) if issue.severity == "warning" and issue.path.startswith("targets")
-    ]
     return ReportData(
         scenario=scenario,
         timetable=timetable,
@@ -325,7 +347,6 @@ def build(scenario: Scenario, timetable: Timetable, summary: dict[str, Any] | No
         required_visits=required,
         targets=targets,
         quality=quality,
-        inconsistencies=inconsistencies,
         planned_learners=planned,
     )
 

@@ -13,8 +13,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from llct_sched.files import save_workbook
-from llct_sched.reports.data import ReportData
+from llct_sched.reports.data import ClassRow, ReportData, TargetRow
 from llct_sched.reports.labels import Labels
+from llct_sched.reports.weekgrid import GRID_SHEETS, fill_grid_sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 MONTH_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -80,27 +81,42 @@ def _title(ws: Worksheet, text: str, width: int) -> None:
     ws.row_dimensions[1].height = 22
 
 
+PLAN_WIDTHS = (5, 34, 14, 13, 28, 8, 24, 7, 14, 30, 20, 12)  # the annex sheet prints one A4 page wide
+
+
+def _plan_note(row: ClassRow, month: int, data: ReportData, lab: Labels) -> str:
+    """Ghi chú: the months of a class of several months, and who teaches it when not the center."""
+    notes = []
+    if len(row.months) > 1:
+        if month == row.months[0]:
+            notes.append(lab("note.months", first=row.months[0], last=row.months[-1], days=row.days))
+        else:
+            notes.append(lab("note.continued", date=lab.date(row.start)))
+    if not row.lecturers:
+        notes.append(lab("taught_by.external"))
+    return "; ".join(notes)
+
+
 def _plan_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
     headers = [
         lab("col.no"),
         lab("col.class"),
-        lab("col.program"),
         lab("col.program_type"),
         lab("col.bloc"),
+        lab("col.audience"),
         lab("col.learners"),
-        lab("col.start"),
-        lab("col.end"),
+        lab("col.dates"),
         lab("col.days"),
-        lab("col.blocks"),
         lab("col.room"),
         lab("col.lecturers"),
+        lab("col.note"),
         lab("col.class_id"),
     ]
     _title(ws, lab("title.annex", year=data.year), len(headers))
     by_month = data.classes_by_month()
+    number = data.class_number()
     rows: list[list[Any]] = []
     month_rows: list[int] = []
-    n = 0
     for month in data.months:
         month_rows.append(len(rows))
         classes = by_month.get(month, [])
@@ -112,26 +128,29 @@ def _plan_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
         )
         rows.append([heading] + [None] * (len(headers) - 1))
         for row in classes:
-            n += 1
             rows.append(
                 [
-                    n,
+                    number[row.spec.id],
                     row.spec.name or row.spec.id,
-                    row.program.name or row.program.id,
                     lab.enum("program_type", row.program.type),
                     lab.enum("bloc", row.spec.bloc),
+                    data.audience(row) or lab.enum("bloc", row.spec.bloc),
                     row.learners,
-                    row.start,
-                    row.end,
-                    row.days,
-                    row.blocks_text(lab.short_date),
+                    row.blocks_text(lab.short_date, month),
+                    row.days_in(month),
                     ", ".join(data.room_name(r) for r in row.rooms),
                     ", ".join(data.lecturer_name(i) for i in row.lecturers) or lab("taught_by.external"),
+                    _plan_note(row, month, data, lab),
                     row.spec.id,
                 ]
             )
     header_row = 3
     _table(ws, header_row, headers, rows, lab)
+    for c, width in enumerate(PLAN_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for values in ws.iter_rows(min_row=header_row + 1, max_row=header_row + len(rows)):
+        for cell in values:
+            cell.alignment = WRAP
     for index in month_rows:
         r = header_row + 1 + index
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(headers))
@@ -139,9 +158,10 @@ def _plan_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
         cell.font = Font(bold=True)
         cell.fill = MONTH_FILL
     total_row = header_row + len(rows) + 1
-    ws.cell(row=total_row, column=2, value=lab("total")).font = Font(bold=True)
-    ws.cell(row=total_row, column=6, value=sum(row.learners for row in data.classes)).font = Font(bold=True)
-    ws.column_dimensions["A"].width = 6
+    learners = sum(row.learners for row in data.classes)
+    label = lab("annex.total_row", classes=len(data.classes), learners=learners)
+    ws.cell(row=total_row, column=2, value=label).font = Font(bold=True)
+    ws.cell(row=total_row, column=6, value=learners).font = Font(bold=True)
 
 
 def _classes_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
@@ -396,8 +416,33 @@ def _section(ws: Worksheet, row: int, text: str) -> int:
     return row + 1
 
 
+def _target_label(t: TargetRow, lab: Labels) -> str:
+    """The target's own words, or its program type and bloc."""
+    if t.label:
+        return t.label
+    bloc = f" — {lab.enum('bloc', t.bloc)}" if t.bloc else ""
+    return lab.enum("program_type", t.program_type) + bloc
+
+
+def _target_notes(data: ReportData, lab: Labels) -> list[list[Any]]:
+    """The plan's inconsistencies: targets whose numbers differ from the class list."""
+    notes: list[list[Any]] = []
+    for t in data.targets:
+        if t.target_classes is not None and t.target_classes != t.planned_classes:
+            notes.append(
+                [
+                    _target_label(t, lab),
+                    lab("target.inconsistent_classes", target=t.target_classes, planned=t.planned_classes),
+                ]
+            )
+        if t.target_learners is not None and t.target_learners != t.planned_learners:
+            message = lab("target.inconsistent_learners", target=t.target_learners, planned=t.planned_learners)
+            notes.append([_target_label(t, lab), message])
+    return notes
+
+
 def _targets_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
-    """Classes and learners per program and bloc, observation coverage, quality targets, inconsistencies."""
+    """The scenario's targets (classes, learners), observation coverage, quality targets, inconsistencies."""
     row = _section(ws, 1, lab("title.classes_targets"))
     headers = [
         lab("col.target"),
@@ -412,7 +457,7 @@ def _targets_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
     ]
     rows: list[list[Any]] = [
         [
-            t.label,
+            _target_label(t, lab),
             lab.enum("program_type", t.program_type),
             lab.enum("bloc", t.bloc),
             t.target_classes,
@@ -424,50 +469,13 @@ def _targets_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
         ]
         for t in data.targets
     ]
-    # every program type and bloc actually planned, whether or not a target names it
-    seen: dict[tuple[str, str], list[int]] = {}
-    planned_specs = {k.id for k in data.scenario.classes}
-    for klass in data.scenario.classes:
-        program = data.programs.get(klass.program)
-        if program is None:
-            continue
-        key = (program.type.value, klass.bloc.value if klass.bloc else "")
-        seen.setdefault(key, [0, 0])[0] += 1
-    for class_row in data.classes:
-        key = (class_row.program.type.value, class_row.spec.bloc.value if class_row.spec.bloc else "")
-        seen.setdefault(key, [0, 0])[1] += 1
-    for (ptype, bloc), (planned, scheduled) in sorted(seen.items()):
-        learners = sum(
-            r.learners
-            for r in data.classes
-            if r.program.type.value == ptype and (r.spec.bloc.value if r.spec.bloc else "") == bloc
-        )
-        rows.append(
-            [
-                "",
-                lab.enum("program_type", ptype),
-                lab.enum("bloc", bloc or None),
-                None,
-                planned,
-                scheduled,
-                None,
-                sum(
-                    data.planned_learners.get(k.id, 0)
-                    for k in data.scenario.classes
-                    if k.program in data.programs
-                    and data.programs[k.program].type.value == ptype
-                    and (k.bloc.value if k.bloc else "") == bloc
-                ),
-                learners,
-            ]
-        )
     rows.append(
         [
             lab("target.all_classes"),
             "",
             "",
             None,
-            len(planned_specs),
+            len(data.scenario.classes),
             len(data.classes),
             None,
             sum(data.planned_learners.values()),
@@ -495,25 +503,26 @@ def _targets_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> None:
     ws.cell(row=row, column=1, value=lab("target.observation_all", n=policy.visits_per_lecturer))
     row = _table(ws, row + 1, headers, obs_rows, lab, filters=False, freeze=False)
 
-    row = _section(ws, row + 1, lab("title.quality"))
-    headers = [lab("col.target"), lab("col.kind"), lab("col.with_report"), lab("total"), "%", lab("col.result")]
-    quality_rows = [
-        [
-            lab(q.key),
-            lab.enum("lecturer_kind", q.kind),
-            q.count,
-            q.total,
-            q.share,
-            lab("target.met") if q.met else lab("target.not_met"),
+    if data.quality:
+        row = _section(ws, row + 1, lab("title.quality"))
+        headers = [lab("col.target"), lab("col.kind"), lab("col.with_report"), lab("total"), "%", lab("col.result")]
+        quality_rows = [
+            [
+                lab(q.key, share=round(100 * q.target_share)),
+                lab.enum("lecturer_kind", q.kind),
+                q.count,
+                q.total,
+                q.share,
+                lab("target.met") if q.met else lab("target.not_met"),
+            ]
+            for q in data.quality
         ]
-        for q in data.quality
-    ]
-    row = _table(ws, row, headers, quality_rows, lab, filters=False, freeze=False)
+        row = _table(ws, row, headers, quality_rows, lab, filters=False, freeze=False)
 
     row = _section(ws, row + 1, lab("title.inconsistencies"))
-    if data.inconsistencies:
-        issue_rows = [[issue.path, issue.message] for issue in data.inconsistencies]
-        _table(ws, row, [lab("col.where"), lab("col.message")], issue_rows, lab, filters=False, freeze=False)
+    notes = _target_notes(data, lab)
+    if notes:
+        _table(ws, row, [lab("col.target"), lab("col.message")], notes, lab, filters=False, freeze=False)
     else:
         ws.cell(row=row, column=1, value=lab("title.no_inconsistency"))
     ws.freeze_panes = "A2"
@@ -533,11 +542,36 @@ SHEETS = (
 )
 
 
+PRINT_TITLE_ROWS = {"sheet.plan": "3:3", "sheet.targets": None}  # the others repeat row 1
+
+
+def print_setup(ws: Worksheet, lab: Labels, title_rows: str | None = "1:1") -> None:
+    """A4 landscape, one page wide (as many pages long as needed), header rows repeated, page numbers."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = lab("footer.page")
+    ws.oddFooter.center.size = 9
+
+
 def build_workbook(data: ReportData, lab: Labels) -> Workbook:
     wb = Workbook()
     default = wb.active
     for key, fill in SHEETS:
-        fill(wb.create_sheet(lab(key)), data, lab)
+        ws = wb.create_sheet(lab(key))
+        fill(ws, data, lab)
+        print_setup(ws, lab, PRINT_TITLE_ROWS.get(key, "1:1"))
+    for key, title_key in GRID_SHEETS:
+        ws = wb.create_sheet(lab(key))
+        fill_grid_sheet(ws, data, lab, key, title_key)
+        print_setup(ws, lab, None)
     if default is not None:
         wb.remove(default)
     wb.properties.title = lab("title.annex", year=data.year)

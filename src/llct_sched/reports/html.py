@@ -1,4 +1,4 @@
-"""report.html: one self-contained page (plotly.js embedded once, works offline).
+"""report.html: one page with its charts; plotly.js is a shared file beside it (works offline).
 
 Sections: solver result (status, objective, bound, gap, times, the checker's verdict), a Gantt of
 the classes over the year by room, lecturers' load by month (heatmap), room occupancy by month,
@@ -43,34 +43,66 @@ def _short(name: str) -> str:
     return text if len(text) <= 40 else text[:38] + "…"
 
 
+def _shade(colour: str, k: int) -> str:
+    """Every other class of a colour a little darker, so that adjacent bars stay apart."""
+    if k % 2 == 0:
+        return colour
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"#{int(r * 0.72):02x}{int(g * 0.72):02x}{int(b * 0.72):02x}"
+
+
+def _closed_periods(data: ReportData) -> list[tuple[dt.date, dt.date, str, bool]]:
+    """Holidays (Tết included) and blackouts, shaded behind the Gantt: (first, last, name, partial).
+
+    `partial`: a gathering limit (only classes above some size are stopped)."""
+    cal = data.scenario.calendar
+    periods = [(h.start, h.end or h.start, h.name or h.reason, False) for h in cal.holidays]
+    periods += [(b.start, b.end, b.name or b.id, b.max_gathering is not None) for b in cal.blackouts]
+    return sorted(periods)
+
+
 def gantt(data: ReportData, lab: Labels) -> go.Figure:
+    """The classes over the year, one row per class (its name on the row), one bar per block."""
     fig = go.Figure()
-    rooms = [data.room_name(r.id) for r in data.scenario.rooms]
     shown: set[str] = set()
+    seen_by_colour: Counter[str] = Counter()
+    names: list[str] = []
     for row in data.classes:
         key = (
             row.program.type.value
             if row.program.type.value != "boi_duong" or not row.spec.bloc
             else row.spec.bloc.value
         )
-        colour = BLOC_COLOURS.get(key) or PROGRAM_COLOURS.get(key, "#7f8c8d")
+        base = BLOC_COLOURS.get(key) or PROGRAM_COLOURS.get(key, "#7f8c8d")
+        colour = _shade(base, seen_by_colour[base])
+        seen_by_colour[base] += 1
         legend = (
             lab.enum("program_type", row.program.type) if key in PROGRAM_COLOURS else lab.enum("bloc", row.spec.bloc)
         )
-        for seg in row.segments:
+        name = row.spec.name or row.spec.id
+        label = html.escape(_short(name))
+        if label in names:  # two classes of the same name keep two rows
+            label = f"{label} ({html.escape(row.spec.id)})"
+        names.append(label)
+        for k, seg in enumerate(row.segments):
             start = dt.datetime.combine(seg.first, dt.time(0))
             end = dt.datetime.combine(seg.last + dt.timedelta(days=1), dt.time(0))
             hover = (
-                f"<b>{html.escape(row.spec.name or row.spec.id)}</b><br>{lab.date_range(seg.first, seg.last)}"
+                f"<b>{html.escape(name)}</b><br>{lab.date_range(seg.first, seg.last)}"
                 f"<br>{lab('col.learners')}: {row.learners}<br>{html.escape(data.room_name(seg.room_id))}"
             )
+            last = k == len(row.segments) - 1
             fig.add_trace(
                 go.Bar(
                     x=[(end - start).total_seconds() * 1000],
                     base=[start.isoformat()],
-                    y=[data.room_name(seg.room_id)],
+                    y=[label],
                     orientation="h",
-                    marker={"color": colour, "line": {"color": "#333", "width": 0.5}},
+                    marker={"color": colour, "line": {"color": "#ffffff", "width": 1}},
+                    text=[html.escape(data.room_name(seg.room_id)) if last else ""],
+                    textposition="outside",
+                    textfont={"size": 9, "color": "#444"},
+                    cliponaxis=False,
                     name=legend,
                     legendgroup=legend,
                     showlegend=legend not in shown,
@@ -78,7 +110,16 @@ def gantt(data: ReportData, lab: Labels) -> go.Figure:
                 )
             )
             shown.add(legend)
-    fig.update_layout(barmode="overlay", bargap=0.25)
+    for first, last_day, _, partial in _closed_periods(data):
+        fig.add_vrect(
+            x0=first.isoformat(),
+            x1=(last_day + dt.timedelta(days=1)).isoformat(),
+            fillcolor="#f5b7b1" if partial else "#7f7f7f",
+            opacity=0.25,
+            layer="below",
+            line_width=0,
+        )
+    fig.update_layout(barmode="overlay", bargap=0.3)
     cal = data.scenario.calendar
     months = len(data.months)
     fig.update_xaxes(
@@ -87,8 +128,26 @@ def gantt(data: ReportData, lab: Labels) -> go.Figure:
         dtick="M1" if months > 2 else 7 * 86_400_000,
         tickformat="%m/%Y" if months > 2 else "%d/%m",
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(rooms)))
-    return _layout(fig, "", 120 + 60 * len(rooms))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(names)), tickfont={"size": 10})
+    fig = _layout(fig, "", 160 + 19 * len(names))
+    fig.update_layout(
+        margin={"l": 10, "r": 110, "t": 50, "b": 40}, legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0}
+    )
+    return fig
+
+
+def _closed_table(data: ReportData, lab: Labels) -> str:
+    """The shaded periods of the Gantt, named: holidays and Tết, closures, gathering limits."""
+    rows = "".join(
+        f"<tr><td>{html.escape(lab.date_range(first, last))}</td><td>{html.escape(name)}</td>"
+        f"<td>{html.escape(lab('html.gathering_limit') if partial else lab('html.closed'))}</td></tr>"
+        for first, last, name, partial in _closed_periods(data)
+    )
+    head = (
+        f"<tr><th>{html.escape(lab('col.dates'))}</th><th>{html.escape(lab('col.item'))}</th>"
+        f"<th>{html.escape(lab('col.kind'))}</th></tr>"
+    )
+    return f"<p class='sub'>{html.escape(lab('html.shaded'))}</p><table class='grid small'>{head}{rows}</table>"
 
 
 def load_heatmap(data: ReportData, lab: Labels) -> go.Figure:
@@ -207,7 +266,7 @@ def _solver_section(data: ReportData, lab: Labels) -> str:
     verdict = lab("solver.check_ok") if report.ok else lab("solver.check_failed", n=len(report.violations))
     rows = [
         (lab("solver.scenario"), f"{data.scenario.name}"),
-        (lab("solver.status"), str(summary.get("status", "—"))),
+        (lab("solver.status"), lab.enum("status", summary.get("status"))),
         (lab("solver.objective"), _number(summary.get("objective", report.objective))),
         (lab("solver.bound"), _number(summary.get("bound"))),
         (lab("solver.gap"), _number(summary.get("gap"), "{:.2%}")),
@@ -246,8 +305,16 @@ h1{font-size:22px;margin-bottom:4px} h2{font-size:17px;margin-top:28px;border-bo
 .sub{color:#555;margin-top:0} table{border-collapse:collapse;margin:8px 0}
 table.facts th{text-align:left;padding:3px 14px 3px 0;font-weight:600} table.facts td{padding:3px 0}
 table.grid td,table.grid th{border:1px solid #bbb;padding:3px 10px} table.grid th{background:#ddebf7}
-tr.total td{font-weight:600} .chart{margin:8px 0 18px 0}
+tr.total td{font-weight:600} table.small{font-size:12px} .chart{margin:8px 0 18px 0}
+@media print{
+ @page{size:A4 landscape;margin:12mm}
+ body{max-width:none;margin:0;padding:0}
+ .modebar-container,.modebar{display:none!important}
+ .chart,table{break-inside:avoid;page-break-inside:avoid}
+ h2{break-after:avoid;page-break-after:avoid}
+}
 """
+PLOTLY_JS = "plotly.min.js"  # written once beside the report, shared by every page of the folder
 
 
 def render(data: ReportData, lab: Labels) -> str:
@@ -270,13 +337,14 @@ def render(data: ReportData, lab: Labels) -> str:
         f"<html lang='{lab.lang}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{html.escape(title)}</title><style>{CSS}</style>",
-        f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>",
+        f"<script src='{PLOTLY_JS}'></script></head><body>",
         f"<h1>{html.escape(title)}</h1>",
         f"<p class='sub'>{html.escape(data.scenario.title or data.scenario.name)}</p>",
         f"<h2>{html.escape(lab('title.solver'))}</h2>",
         _solver_section(data, lab),
         f"<h2>{html.escape(lab('title.gantt'))}</h2>",
         charts["gantt"],
+        _closed_table(data, lab),
         f"<h2>{html.escape(lab('title.load'))}</h2>",
         charts["load"],
         f"<h2>{html.escape(lab('title.occupancy'))}</h2>",
@@ -291,5 +359,14 @@ def render(data: ReportData, lab: Labels) -> str:
     return "\n".join(parts)
 
 
-def write_html(path: Path, data: ReportData, lab: Labels) -> None:
+def write_plotly_js(folder: Path) -> Path:
+    """plotly.js beside the reports (once per folder, not embedded in every page)."""
+    path = Path(folder) / PLOTLY_JS
+    save_text_atomic(path, get_plotlyjs())
+    return path
+
+
+def write_html(path: Path, data: ReportData, lab: Labels) -> list[Path]:
+    """report.html and the shared plotly.js beside it; returns both paths."""
     save_text_atomic(path, render(data, lab))
+    return [path, write_plotly_js(Path(path).parent)]

@@ -1,0 +1,137 @@
+"""The tool's own words (CLI messages, validation errors, the input template) in Vietnamese or English.
+
+Messages are written in English in the code, marked with `_()`, and translated by the gettext
+catalog `locale/vi/LC_MESSAGES/llct_sched.po` (compiled to `.mo` beside it, shipped with the
+package). The library speaks English unless `set_language("vi")` is called; the command line
+speaks Vietnamese unless given `--lang en`.
+
+Maintainers: after editing the .po, run `python -m llct_sched.i18n` (needs Babel) to compile the
+.mo; `tests/test_i18n.py` fails on any marked message without a Vietnamese translation.
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+from typing import Any
+
+DOMAIN = "llct_sched"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("vi", "en")
+
+_current: gettext.NullTranslations = gettext.NullTranslations()
+_code = "en"
+
+
+def set_language(code: str) -> str:
+    """Speak `code` ("vi" or "en") from now on; returns the previous language."""
+    global _current, _code
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown language '{code}' (have: {', '.join(LANGUAGES)})")
+    previous = _code
+    _current = (
+        gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code])
+        if code != "en"
+        else gettext.NullTranslations()
+    )
+    _code = code
+    return previous
+
+
+def language() -> str:
+    """The language messages are given in now."""
+    return _code
+
+
+def _(message: str) -> str:
+    """`message` (English) in the current language."""
+    return _current.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalog without translating it yet (translated where it is shown)."""
+    return message
+
+
+# --- pydantic's validation errors ----------------------------------------------------------------
+
+# pydantic error type -> a message template over the error's context (pydantic's own `ctx` keys)
+PYDANTIC_MESSAGES: dict[str, str] = {
+    "missing": N_("required but missing"),
+    "extra_forbidden": N_("unknown key '{key}'"),
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "string_type": N_("must be text"),
+    "string_too_short": N_("must have at least {min_length} character(s)"),
+    "string_too_long": N_("must have at most {max_length} character(s)"),
+    "string_pattern_mismatch": N_("must be an identifier without spaces"),
+    "bool_parsing": N_("must be yes or no (true / false)"),
+    "bool_type": N_("must be yes or no (true / false)"),
+    "date_parsing": N_("must be a date (YYYY-MM-DD)"),
+    "date_type": N_("must be a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": N_("must be a date (YYYY-MM-DD)"),
+    "date_from_datetime_inexact": N_("must be a date without a time of day"),
+    "time_parsing": N_("must be a time of day (HH:MM)"),
+    "time_type": N_("must be a time of day (HH:MM)"),
+    "list_type": N_("must be a list"),
+    "dict_type": N_("must be a mapping (keys and values)"),
+    "model_type": N_("must be a mapping (keys and values)"),
+    "model_attributes_type": N_("must be a mapping (keys and values)"),
+    "too_short": N_("must have at least {min_length} item(s)"),
+    "too_long": N_("must have at most {max_length} item(s)"),
+    "enum": N_("must be one of: {expected}"),
+    "literal_error": N_("must be one of: {expected}"),
+    "union_tag_invalid": N_("unknown kind '{tag}' (kinds: {expected_tags})"),
+    "union_tag_not_found": N_("the kind is missing ({discriminator})"),
+    "none_required": N_("must be empty"),
+    "multiple_of": N_("must be a multiple of {multiple_of}"),
+}
+
+
+def pydantic_message(error: dict[str, Any]) -> str:
+    """One pydantic error (an item of `ValidationError.errors()`) in plain words, in the current language.
+
+    Our own validators' messages (type value_error) are shown as they were raised (they are
+    translated where they are raised); a type without a template keeps pydantic's English text.
+    """
+    kind = error.get("type", "")
+    if kind in ("value_error", "assertion_error"):
+        message = str(error.get("msg", ""))
+        for prefix in ("Value error, ", "Assertion failed, "):
+            message = message.removeprefix(prefix)
+        return message
+    template = PYDANTIC_MESSAGES.get(kind)
+    if template is None:
+        return str(error.get("msg", ""))
+    fields: dict[str, Any] = dict(error.get("ctx") or {})
+    loc = [p for p in error.get("loc", ()) if not (isinstance(p, str) and p.startswith("function-"))]
+    fields.setdefault("key", loc[-1] if loc else "")
+    try:
+        return _(template).format(**fields)
+    except (KeyError, IndexError):
+        return str(error.get("msg", ""))
+
+
+def compile_catalog() -> Path:
+    """Compile the Vietnamese .po into the .mo beside it (a maintainer's step; needs Babel)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    po = LOCALE_DIR / "vi" / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    with po.open("rb") as source:
+        catalog = read_po(source)
+    with mo.open("wb") as target:
+        write_mo(target, catalog)
+    return mo
+
+
+if __name__ == "__main__":
+    print(compile_catalog())

@@ -1,0 +1,169 @@
+"""The tool's own words: every marked message has a Vietnamese translation in the shipped catalog,
+and the command line, validation errors and the input template speak Vietnamese by default."""
+
+from __future__ import annotations
+
+import fnmatch
+import gettext
+import re
+import string
+import tomllib
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from typer.testing import CliRunner
+
+import llct_sched
+from llct_sched import i18n
+from llct_sched.cli import app
+from llct_sched.errors import ScenarioError
+from llct_sched.excel_in import column_field
+from llct_sched.io import load_scenario
+
+PACKAGE = Path(llct_sched.__file__).parent
+PO = i18n.LOCALE_DIR / "vi" / "LC_MESSAGES" / "llct_sched.po"
+runner = CliRunner()
+
+
+def _marked() -> dict[str, str]:
+    """Every message marked with _() or N_() in the package's source: msgid -> where."""
+    found: dict[str, str] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(PACKAGE), keywords={"_": None, "N_": None}, comment_tags=()
+    ):
+        found.setdefault(message if isinstance(message, str) else message[0], f"{filename}:{lineno}")
+    return found
+
+
+def _catalog() -> dict[str, tuple[str, bool]]:
+    with PO.open("rb") as source:
+        catalog = read_po(source)
+    return {m.id: (str(m.string), m.fuzzy) for m in catalog if m.id and isinstance(m.id, str)}
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_marked_message_has_a_vietnamese_translation() -> None:
+    marked = _marked()
+    assert len(marked) > 100
+    # _() on an f-string or a variable cannot be looked up: Babel extracts it as an empty message
+    assert "" not in marked, f"a message built at run time is marked at {marked.get('')}"
+    catalog = _catalog()
+    untranslated = sorted(f"{where}: {msgid!r}" for msgid, where in marked.items() if not catalog.get(msgid, ("",))[0])
+    assert not untranslated, "messages without a Vietnamese translation:\n" + "\n".join(untranslated)
+    fuzzy = sorted(msgid for msgid, (_, is_fuzzy) in catalog.items() if is_fuzzy)
+    assert not fuzzy, fuzzy
+    for msgid, (msgstr, _) in catalog.items():
+        assert _fields(msgid) == _fields(msgstr), msgid  # the same {placeholders}
+
+
+def test_the_compiled_catalog_is_up_to_date_and_shipped() -> None:
+    compiled = gettext.translation(i18n.DOMAIN, localedir=i18n.LOCALE_DIR, languages=["vi"])
+    stale = [msgid for msgid, (msgstr, _) in _catalog().items() if compiled.gettext(msgid) != msgstr]
+    assert not stale, f"run `python -m llct_sched.i18n` to compile the .po: {stale[:5]}"
+    project = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = project["tool"]["setuptools"]["package-data"]["llct_sched"]
+    for path in (PO, PO.with_suffix(".mo")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        assert any(fnmatch.fnmatch(relative, pattern) for pattern in shipped), relative
+
+
+def _broken_scenario(tmp_path: Path) -> Path:
+    data = load_scenario("tutorial").model_dump(mode="json")
+    data["rooms"][0]["seats"] = 0
+    data["classes"][0]["learners"] = "many"
+    data["rooms"][1]["colour"] = "red"
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_validation_errors_in_vietnamese_by_default_and_english_on_request(tmp_path: Path) -> None:
+    path = _broken_scenario(tmp_path)
+    vi = runner.invoke(app, ["validate", str(path)])
+    assert vi.exit_code == 2
+    text = " ".join(vi.output.split())
+    assert "Dữ liệu vào không hợp lệ: 3 vấn đề" in text
+    assert "rooms[0].seats: phải lớn hơn 0" in text
+    assert "classes[0].learners: phải là một số nguyên" in text
+    assert "rooms[1].colour: khóa không xác định 'colour'" in text
+    assert "Input should" not in text and "Traceback" not in text
+    en = runner.invoke(app, ["--lang", "en", "validate", str(path)])
+    assert en.exit_code == 2
+    assert "Bad input: 3 problem(s)" in en.output and "must be greater than 0" in en.output
+    # the command line's language does not stay behind: the library speaks English
+    assert i18n.language() == "en"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert "must be a whole number" in str(caught.value)
+
+
+def test_semantic_errors_and_warnings_in_vietnamese(tmp_path: Path) -> None:
+    data = load_scenario("tutorial").model_dump(mode="json")
+    data["targets"] = [{"program_type": "boi_duong", "classes": 99}]
+    path = tmp_path / "semantic.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    warned = runner.invoke(app, ["validate", str(path)])
+    assert warned.exit_code == 0, warned.output
+    text = " ".join(warned.output.split())
+    assert f"cảnh báo {path}: targets[0].classes: chỉ tiêu ghi 99 lớp boi_duong nhưng danh sách lớp có" in text
+    assert "hợp lệ" in text
+    data["classes"][0]["program"] = "X_missing"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    klass = data["classes"][0]["id"]
+    assert f"lỗi {path}: classes[0].program: lớp '{klass}' nhắc đến chương trình không tồn tại 'X_missing'" in text
+
+
+def test_solve_messages_in_vietnamese(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["solve", "tutorial", "--out", str(out), "--workers", "1", "--time-limit", "20"])
+    assert result.exit_code == 0, result.output
+    for words in ("trạng thái", "hàm mục tiêu", "Tối ưu (OPTIMAL)", "mọi ràng buộc cứng đều thỏa mãn", "kết quả trong"):
+        assert words in result.output, words
+    assert re.search(r"^tiến trình thời khóa biểu: hàm mục tiêu \d+", result.output, re.M)
+    english = runner.invoke(app, ["solve", "tutorial", "--out", str(out), "--workers", "1", "--lang", "en", "--quiet"])
+    assert "all hard rules hold" in english.output and "outputs in" in english.output
+
+
+def test_template_speaks_vietnamese_with_lists_and_comments(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    result = runner.invoke(app, ["template", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "đã ghi" in result.output
+    wb = openpyxl.load_workbook(path)
+    classes = wb["classes"]
+    headers = [c.value for c in classes[1]]
+    assert headers[:3] == ["Mã (id)", "Tên (name)", "Chương trình (program)"]
+    program_col = [column_field(h) for h in headers].index("program") + 1
+    letter = openpyxl.utils.get_column_letter(program_col)
+    lists = {str(dv.sqref): dv for dv in classes.data_validations.dataValidation}
+    assert lists[f"{letter}2:{letter}1000"].formula1 == "programs!$A$2:$A$1000"
+    bloc = [column_field(h) for h in headers].index("bloc") + 1
+    bloc_letter = openpyxl.utils.get_column_letter(bloc)
+    assert lists[f"{bloc_letter}2:{bloc_letter}1000"].formula1 == '"dang,chinh_quyen,doan_the"'
+    assert "Chọn một mã trong trang 'programs'" in classes.cell(row=1, column=program_col).comment.text
+    for sheet, column, source in (
+        ("lecturer_unavailable", "lecturer", "lecturers!"),
+        ("room_unavailable", "room", "rooms!"),
+        ("classes", "pinned_room", "rooms!"),
+    ):
+        ws = wb[sheet]
+        c = [column_field(v.value) for v in ws[1]].index(column) + 1
+        col = openpyxl.utils.get_column_letter(c)
+        formulas = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+        assert formulas[f"{col}2:{col}1000"].startswith(source), (sheet, column)
+    readme = [row[0] for row in wb["README"].iter_rows(values_only=True)]
+    assert readme[0] == "Sổ dữ liệu kịch bản llct-sched" and "Dòng 1" in readme
+    weights = [c.value for c in wb["weights"][1]]
+    assert weights == ["Thiết lập (key)", "Giá trị (value)", "Ý nghĩa (meaning)"]
+    # the Vietnamese workbook loads back as the scenario it holds
+    assert load_scenario(path).model_dump() == load_scenario("hoang_mai_2020").model_dump()
