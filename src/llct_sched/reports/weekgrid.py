@@ -15,8 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from llct_sched.files import file_name
-from llct_sched.files import write_text_atomic
+from llct_sched.files import file_name, write_text_atomic
 from llct_sched.reports.data import ReportData
 from llct_sched.reports.labels import Labels
 
