@@ -220,7 +220,7 @@ def replan(
         change_list = load_changes(changes)
         from llct_sched.replan import apply_changes
 
-        apply_changes(loaded, change_list, str(changes))  # bad input fails here, before any solving
+        apply_changes(loaded, change_list, str(changes), baseline=base, freeze_before=freeze)  # bad input fails here
     except ScenarioError as error:
         _fail_input(error)
         return
@@ -236,7 +236,9 @@ def replan(
     )
     result = done.result
     summary = result.summary() | {"scenario": loaded.name, "replan": {"from": from_date, "max_moves": max_moves}}
-    report = run_check(done.scenario, result.timetable) if result.timetable is not None else None
+    report = None
+    if result.timetable is not None:
+        report = run_check(done.scenario, result.timetable, baseline=base, freeze_before=freeze)
     if report is not None:
         summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
     log = pd.DataFrame([c.row() for c in done.log], columns=["class_id", "change", "before", "after", "reason"])
@@ -280,25 +282,29 @@ def _print_result(result, report, out: Path, title: str = "llct-sched solve") ->
 def check(
     scenario: ScenarioArg,
     timetable: Annotated[Path, typer.Argument(help="timetable.json, or a directory with it or with sessions.csv")],
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="A re-plan's baseline (folder or timetable.json): with --from, the past must equal it"),
+    ] = None,
+    from_date: Annotated[
+        str | None,
+        typer.Option("--from", help="With --baseline: nothing dated before this day may differ (YYYY-MM-DD)"),
+    ] = None,
 ) -> None:
     """Check a timetable (solver output or hand-made) against a scenario: exit 0 only when every hard rule holds."""
-    from pydantic import ValidationError
-
     from llct_sched.check import check as run_check
-    from llct_sched.errors import InputIssue
-    from llct_sched.io import pydantic_issues
-    from llct_sched.timetable import read_timetable
 
     loaded = _load_valid(scenario)
-    try:
-        table = read_timetable(timetable)
-    except ValidationError as error:
-        _fail_input(ScenarioError(pydantic_issues(error, str(timetable))))
-        return
-    except (OSError, ValueError, KeyError) as error:
-        _fail_input(ScenarioError([InputIssue(path="", message=str(error), file=str(timetable))]))
-        return
-    report = run_check(loaded, table)
+    if (baseline is None) != (from_date is None):
+        _fail_input(
+            ScenarioError(
+                [_issue("--baseline" if baseline is None else "--from", "give --baseline and --from together")]
+            )
+        )
+    freeze = _date_option("--from", from_date)
+    table = _read_timetable_or_exit(timetable)
+    base = _read_timetable_or_exit(baseline) if baseline is not None else None
+    report = run_check(loaded, table, baseline=base, freeze_before=freeze)
     for violation in report.violations:
         console.print(f"[red]{violation.rule}[/] {violation.message}", highlight=False)
     console.print(report.summary(), highlight=False)
@@ -445,6 +451,25 @@ def compare(
         table.add_row(*("-" if row[c] is None else str(row[c]) for c in shown))
     console.print(table)
     console.print(f"wrote {out}/comparison.csv, comparison.xlsx, comparison.html")
+
+
+def _issue(path: str, message: str):
+    from llct_sched.errors import InputIssue
+
+    return InputIssue(path=path, message=message)
+
+
+def _date_option(name: str, value: str | None):
+    """A YYYY-MM-DD option as a date (None when not given), or the located problem and exit 2."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail_input(ScenarioError([_issue(name, f"'{value}' is not a date (YYYY-MM-DD)")]))
+        raise  # unreachable: _fail_input exits
 
 
 def _read_timetable_or_exit(path: Path):

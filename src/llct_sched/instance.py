@@ -485,6 +485,8 @@ def _map_baseline(inst: Instance, timetable: Timetable, freeze_before: dt.date |
                     out.frozen_segments.add(seg_index)
                 for k, session in enumerate(chunk[seg.first : seg.first + seg.length]):
                     where[c.spec.id, session.date, session.period] = (seg_index, k)
+    if freeze_before is not None:
+        _keep_unfrozen_after(inst, out.frozen_blocks, freeze_before)
     for visit in timetable.observations:
         place = where.get((visit.class_id, visit.date, visit.period))
         if place is None or freeze_before is None or visit.date >= freeze_before:
@@ -492,6 +494,19 @@ def _map_baseline(inst: Instance, timetable: Timetable, freeze_before: dt.date |
         if visit.lecturer_id in lecturer_index and visit.observer_id in lecturer_index:
             out.visits.append((*place, lecturer_index[visit.lecturer_id], lecturer_index[visit.observer_id]))
     return out
+
+
+def _keep_unfrozen_after(inst: Instance, frozen: set[int], freeze_before: dt.date) -> None:
+    """The past is not re-planned: a block that did not start before the freeze date starts on or
+    after it (a moved or new block never lands in the past)."""
+    first = next((d for d, day in enumerate(inst.days) if day >= freeze_before), len(inst.days))
+    for block in inst.blocks:
+        if block.index in frozen:
+            continue
+        before = len(block.starts)
+        block.starts = [t for t in block.starts if inst.slot_day(t) >= first]
+        if before and not block.starts:
+            inst.empty_blocks.append(block.index)
 
 
 def _offsets(block: BlockInfo, first: int, length: int) -> np.ndarray:

@@ -73,10 +73,47 @@ def load_changes(path: Path) -> Changes:
     return model_from_yaml(Changes, text, str(path))
 
 
-def apply_changes(scenario: Scenario, changes: Changes, file: str = "") -> Scenario:
-    """The scenario after the changes. Unknown ids are errors located in the changes file."""
+def from_freeze(change: Change, freeze_before: dt.date | None) -> Change | None:
+    """The change as it bears on a re-plan: an absence, closure or blackout that began before the
+    freeze date counts from it (the past is not re-planned); one over before it counts not at all."""
+    dated = change.lecturer_away or change.room_closed or change.blackout
+    if freeze_before is None or dated is None or dated.start >= freeze_before:
+        return change
+    if dated.end < freeze_before:
+        return None
+    return Change.model_validate({change.kind: dated.model_copy(update={"start": freeze_before})})
+
+
+def clip_to_future(changes: Changes, freeze_before: dt.date | None) -> Changes:
+    """Every change as it bears on a re-plan from `freeze_before` (see `from_freeze`)."""
+    kept = [c for c in (from_freeze(change, freeze_before) for change in changes.changes) if c is not None]
+    return Changes(changes=kept)
+
+
+def _started_before(baseline: Timetable | None, freeze_before: dt.date | None) -> dict[str, dt.date]:
+    """Classes of the baseline that met before the freeze date, with their first day."""
+    if baseline is None or freeze_before is None:
+        return {}
+    first: dict[str, dt.date] = {}
+    for s in baseline.sessions:
+        if s.date < freeze_before:
+            first[s.class_id] = min(first.get(s.class_id, s.date), s.date)
+    return first
+
+
+def apply_changes(
+    scenario: Scenario,
+    changes: Changes,
+    file: str = "",
+    *,
+    baseline: Timetable | None = None,
+    freeze_before: dt.date | None = None,
+) -> Scenario:
+    """The scenario after the changes. Unknown ids are errors located in the changes file, and so is
+    cancelling a class that already met before the freeze date (its past sessions were held)."""
     data = scenario.model_dump()
     issues: list[InputIssue] = []
+    started = _started_before(baseline, freeze_before)
     lecturers = {lec["id"]: lec for lec in data["lecturers"]}
     rooms = {room["id"]: room for room in data["rooms"]}
     classes = {c["id"]: c for c in data["classes"]}
@@ -88,6 +125,7 @@ def apply_changes(scenario: Scenario, changes: Changes, file: str = "") -> Scena
         )
 
     for k, change in enumerate(changes.changes):
+        effective = from_freeze(change, freeze_before)
         away: LecturerAway | RoomClosed | None = change.lecturer_away or change.room_closed
         if away is not None:  # a lecturer or a room gets dates it is unavailable
             what, items, item_id = (
@@ -96,11 +134,14 @@ def apply_changes(scenario: Scenario, changes: Changes, file: str = "") -> Scena
             if item_id not in items:
                 unknown(k, change.kind, what, what, item_id)
                 continue
-            items[item_id]["unavailable"].append(
-                DateRange(start=away.start, end=away.end, reason=away.reason).model_dump()
-            )
+            now = effective and (effective.lecturer_away or effective.room_closed)
+            if now:
+                items[item_id]["unavailable"].append(
+                    DateRange(start=now.start, end=now.end, reason=now.reason).model_dump()
+                )
         elif change.blackout is not None:
-            data["calendar"]["blackouts"].append(change.blackout.model_dump())
+            if effective is not None and effective.blackout is not None:
+                data["calendar"]["blackouts"].append(effective.blackout.model_dump())
         elif change.add_class is not None:
             if change.add_class.id in classes:
                 issues.append(
@@ -116,6 +157,16 @@ def apply_changes(scenario: Scenario, changes: Changes, file: str = "") -> Scena
             cid = change.cancel_class.class_id
             if cid not in classes:
                 unknown(k, "cancel_class", "class_id", "class", cid)
+                continue
+            if cid in started:
+                issues.append(
+                    InputIssue(
+                        format_path(["changes", k, "cancel_class", "class_id"]),
+                        f"class '{cid}' met on {started[cid]}, before --from {freeze_before}: "
+                        "its past sessions were held and cannot be cancelled",
+                        file=file,
+                    )
+                )
                 continue
             data["classes"] = [c for c in data["classes"] if c["id"] != cid]
             for cohort in data["cohorts"]:
@@ -256,7 +307,8 @@ def replan(
     changes_file: str = "",
 ) -> Replan:
     """Apply the changes and re-plan from the baseline. Never raises for infeasibility."""
-    changed = apply_changes(scenario, changes, changes_file)
+    changed = apply_changes(scenario, changes, changes_file, baseline=baseline, freeze_before=freeze_before)
+    changes = clip_to_future(changes, freeze_before)
     result = solve(changed, params, progress, baseline=baseline, freeze_before=freeze_before, max_moves=max_moves)
     log = change_log(changes, baseline, result.timetable) if result.timetable is not None else []
     return Replan(changed, result, log)

@@ -387,8 +387,11 @@ def solve(
                     "but the changes no longer allow its dates (room, lecturers or calendar)"
                 )
                 continue
+            after = ""
+            if inst.baseline is not None and inst.baseline.freeze_before is not None:
+                after = f" on or after {inst.baseline.freeze_before.isoformat()} (the past is not re-planned)"
             result.messages.append(
-                f"class {cid}: block {block.number + 1} has no possible start (window, blackouts, holidays, "
+                f"class {cid}: block {block.number + 1} has no possible start{after} (window, blackouts, holidays, "
                 "pinned dates and lecturers' availability leave no day)"
             )
         result.status = "INFEASIBLE"

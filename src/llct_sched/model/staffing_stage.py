@@ -95,10 +95,23 @@ def create_variables(
     for s, k, obs in wanted:
         if (s, k, obs) not in attend and s in observable and k < len(slots[s]):
             attend[s, k, obs] = model.new_bool_var(f"attend_s{s}_{k}_o{obs}")
+    attend = _without_invented_past_visits(inst, slots, attend)
     load: list[Any] = [0] * len(inst.lecturer_available)
     for (s, lec), lit in teach.items():
         load[lec] += inst.segments[s].length * lit
     return StaffingVars(slots=slots, teach=teach, attend=attend, visits=visits, load=load)
+
+
+def _without_invented_past_visits(
+    inst: Instance, slots: list[list[int]], attend: dict[tuple[int, int, int], Any]
+) -> dict[tuple[int, int, int], Any]:
+    """Re-planning: before the freeze date the only visits are those the baseline made."""
+    base = inst.baseline
+    if base is None or base.freeze_before is None:
+        return attend
+    made = {(s, k, obs) for s, k, _, obs in base.visits}
+    past = base.freeze_before
+    return {key: lit for key, lit in attend.items() if key in made or inst.slot_date(slots[key[0]][key[1]]) >= past}
 
 
 def add_one_lecturer_per_segment(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> None:
