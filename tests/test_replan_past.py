@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from llct_sched.check import check, check_frozen_past
 from llct_sched.cli import app
 from llct_sched.io import scenario_to_yaml
-from llct_sched.replan import Changes, apply_changes, replan
+from llct_sched.replan import Changes, ClassChange, apply_changes, replan
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import ObservationVisit, Timetable
 from tiny import tiny
@@ -146,6 +146,45 @@ def test_changes_that_began_before_the_freeze_date_count_from_it() -> None:
     assert check(done.scenario, done.result.timetable, baseline=baseline(), freeze_before=FREEZE).ok
 
 
+def visit_key(o: ObservationVisit) -> tuple[str, str, str, dt.date, str]:
+    return (o.lecturer_id, o.observer_id, o.class_id, o.date, o.period)
+
+
+def assert_every_difference_listed(base: Timetable, new: Timetable, log: list[ClassChange]) -> None:
+    """Each class whose dates, rooms or a module's lecturers differ, and each lecturer whose visits
+    differ, has its rows in the change log, and nothing else does."""
+    listed = {(c.class_id, c.what, c.module) for c in log}
+    for cid in {s.class_id for s in base.sessions} & {s.class_id for s in new.sessions}:
+        old, now = base.sessions_of(cid), new.sessions_of(cid)
+        assert ("moved" in {w for c, w, _ in listed if c == cid}) == (
+            [(s.date, s.period) for s in old] != [(s.date, s.period) for s in now]
+        ), cid
+        assert ((cid, "room", "") in listed) == ([s.room_id for s in old] != [s.room_id for s in now]), cid
+        for module in {s.module_id for s in old}:
+            differ = [s.lecturer_id for s in old if s.module_id == module] != [
+                s.lecturer_id for s in now if s.module_id == module
+            ]
+            assert ((cid, "lecturer", module) in listed) == differ, (cid, module)
+    for lec in {o.lecturer_id for o in base.observations} | {o.lecturer_id for o in new.observations}:
+        before = {visit_key(o) for o in base.observations if o.lecturer_id == lec}
+        after = {visit_key(o) for o in new.observations if o.lecturer_id == lec}
+        olds, news = before - after, after - before
+        rows = [c for c in log if c.what.startswith("visit_") and c.lecturer == lec]
+        assert len(rows) == max(len(olds), len(news)), (lec, rows)
+
+
+def assert_absences_are_true_reasons(new: Timetable, changes: Changes, log: list[ClassChange]) -> None:
+    """A class never 'moved because a lecturer is away' to dates still inside the absence."""
+    for change in changes.changes:
+        away = change.lecturer_away
+        if away is None:
+            continue
+        text = f"{away.lecturer} away {away.start.isoformat()}"
+        for row in log:
+            if row.what == "moved" and text in row.reason:
+                assert not [s for s in new.sessions_of(row.class_id) if away.start <= s.date <= away.end], row
+
+
 WORKING_MARCH = [dt.date(2020, 3, d) for d in (3, 4, 5, 6, 10, 11, 12, 13, 16, 17, 18, 19, 20, 23, 24, 25, 26)]
 
 
@@ -184,7 +223,7 @@ def test_property_nothing_before_the_freeze_date_differs(case: tuple[dt.date, li
     freeze, raw = case
     base = baseline()
     changes = Changes.model_validate({"changes": raw})
-    done = replan(tiny(), base, changes, SolveParams(time_limit=5, workers=1, seed=0), freeze_before=freeze)
+    done = replan(tiny(), base, changes, SolveParams(time_limit=5, workers=1, seed=0), freeze_before=freeze, lang="en")
     witness = check(done.scenario, base, baseline=base, freeze_before=freeze).ok
     if witness:  # the baseline itself keeps every changed rule: a re-plan must exist
         assert done.result.timetable is not None, (raw, done.result.messages)
@@ -194,3 +233,5 @@ def test_property_nothing_before_the_freeze_date_differs(case: tuple[dt.date, li
     assert past(done.result.timetable, freeze) == past(base, freeze), raw
     report = check(done.scenario, done.result.timetable, baseline=base, freeze_before=freeze)
     assert report.ok, (raw, report.summary())
+    assert_every_difference_listed(base, done.result.timetable, done.log)
+    assert_absences_are_true_reasons(done.result.timetable, changes, done.log)

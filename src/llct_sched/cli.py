@@ -206,6 +206,7 @@ def replan(
     from llct_sched.outputs import write_outputs
     from llct_sched.replan import load_changes
     from llct_sched.replan import replan as run_replan
+    from llct_sched.replan_log import CSV_COLUMNS as CHANGE_COLUMNS
     from llct_sched.solve import SolveParams
     from llct_sched.timetable import read_timetable
 
@@ -232,7 +233,8 @@ def replan(
         return
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
     done = _with_progress(
-        lambda show: run_replan(loaded, base, change_list, params, freeze, max_moves, show, str(changes)), quiet
+        lambda show: run_replan(loaded, base, change_list, params, freeze, max_moves, show, str(changes), lang.value),
+        quiet,
     )
     result = done.result
     summary = result.summary() | {"scenario": loaded.name, "replan": {"from": from_date, "max_moves": max_moves}}
@@ -241,20 +243,46 @@ def replan(
         report = run_check(done.scenario, result.timetable, baseline=base, freeze_before=freeze)
     if report is not None:
         summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
-    log = pd.DataFrame([c.row() for c in done.log], columns=["class_id", "change", "before", "after", "reason"])
+    log = pd.DataFrame([c.row() for c in done.log], columns=CHANGE_COLUMNS)
     write_outputs(out, done.scenario, result.timetable, summary, lang=lang.value, extra={"changes.csv": log})
     _print_result(result, report, out, title="llct-sched replan")
-    if done.log:
-        table = Table(title="what changed")
-        for column in ("class", "change", "before", "after", "reason"):
-            table.add_column(column)
-        for change in done.log:
-            table.add_row(change.class_id, change.what, change.before, change.after, change.reason)
-        console.print(table)
-    else:
-        console.print("nothing had to move")
+    _print_changes(done.log, lang.value)
     if result.timetable is None or (report is not None and not report.ok):
         raise typer.Exit(1)
+
+
+CHANGE_WORDS = {
+    "vi": {"title": "Những thay đổi", "reason": "lý do", "none": "không có gì phải thay đổi"},
+    "en": {"title": "What changed", "reason": "reason", "none": "nothing had to change"},
+}
+CHANGE_NAMES = {
+    "vi": {
+        "moved": "dời ngày",
+        "room": "đổi phòng",
+        "lecturer": "đổi giảng viên",
+        "visit_moved": "dời dự giờ",
+        "visit_reassigned": "đổi người dự giờ",
+        "visit_added": "thêm dự giờ",
+        "visit_removed": "bỏ dự giờ",
+        "added": "lớp mới",
+        "cancelled": "hủy lớp",
+    },
+}
+
+
+def _print_changes(log, lang: str) -> None:
+    """Every difference in full, one numbered entry each: lines wrap between words, nothing is cut."""
+    words = CHANGE_WORDS[lang]
+    if not log:
+        console.print(words["none"])
+        return
+    console.print(f"[bold]{words['title']}[/] ({len(log)})")
+    names = CHANGE_NAMES.get(lang, {})
+    for n, change in enumerate(log, 1):
+        detail = f" ({change.module or change.lecturer})" if change.module or change.lecturer else ""
+        head = f"{n}. {change.class_name} — {names.get(change.what, change.what)}{detail}: "
+        console.print(head + f"{change.before or '—'} → {change.after or '—'}", markup=False, highlight=False)
+        console.print(f"   {words['reason']}: {change.reason}", markup=False, highlight=False)
 
 
 def _print_result(result, report, out: Path, title: str = "llct-sched solve") -> None:

@@ -18,6 +18,7 @@ from pydantic import Field, ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, format_path
 from llct_sched.io import model_from_yaml, pydantic_issues
+from llct_sched.replan_log import ClassChange, change_log
 from llct_sched.scenario import Blackout, DateRange, Id, OneOf, Scenario, StrictModel, TrainingClass
 from llct_sched.solve import Progress, Result, SolveParams, solve
 from llct_sched.timetable import Timetable
@@ -197,99 +198,6 @@ def apply_changes(
 
 
 @dataclass
-class ClassChange:
-    """What happened to one class between the baseline and the re-plan, and why."""
-
-    class_id: str
-    what: str  # moved, room, lecturers, added, cancelled
-    before: str
-    after: str
-    reason: str
-
-    def row(self) -> dict[str, str]:
-        return {
-            "class_id": self.class_id,
-            "change": self.what,
-            "before": self.before,
-            "after": self.after,
-            "reason": self.reason,
-        }
-
-
-def _runs(timetable: Timetable, class_id: str) -> list[tuple[dt.date, dt.date]]:
-    """The class's meeting days as runs (a weekend or a one-day holiday does not break a run)."""
-    runs: list[list[dt.date]] = []
-    for day in sorted({s.date for s in timetable.sessions if s.class_id == class_id}):
-        if runs and (day - runs[-1][1]).days <= 3:
-            runs[-1][1] = day
-        else:
-            runs.append([day, day])
-    return [(a, b) for a, b in runs]
-
-
-def _text(runs: list[tuple[dt.date, dt.date]]) -> str:
-    return "; ".join(f"{a.isoformat()}..{b.isoformat()}" if a != b else a.isoformat() for a, b in runs)
-
-
-def _span(timetable: Timetable, class_id: str) -> str:
-    return _text(_runs(timetable, class_id))
-
-
-def _causes(changes: Changes, baseline: Timetable, class_id: str) -> list[str]:
-    """The changes that touch this class's baseline sessions directly."""
-    sessions = [s for s in baseline.sessions if s.class_id == class_id]
-    learners = baseline.class_learners.get(class_id, 0)
-    reasons = []
-    for change in changes.changes:
-        if (away := change.lecturer_away) is not None:
-            hit = [s for s in sessions if s.lecturer_id == away.lecturer and away.start <= s.date <= away.end]
-            if hit:
-                reasons.append(f"lecturer {away.lecturer} away {away.start}..{away.end} ({len(hit)} of its sessions)")
-        elif (closed := change.room_closed) is not None:
-            if any(s.room_id == closed.room and closed.start <= s.date <= closed.end for s in sessions):
-                reasons.append(f"room {closed.room} closed {closed.start}..{closed.end}")
-        elif (blackout := change.blackout) is not None:
-            too_big = blackout.max_gathering is None or learners > blackout.max_gathering
-            if too_big and any(blackout.start <= s.date <= blackout.end for s in sessions):
-                limit = "no classes" if blackout.max_gathering is None else f"no more than {blackout.max_gathering}"
-                reasons.append(f"blackout {blackout.id} {blackout.start}..{blackout.end} ({limit})")
-        elif (new := change.learners) is not None and new.class_id == class_id:
-            reasons.append(f"learners changed from {learners} to {new.learners}")
-    return reasons
-
-
-def change_log(changes: Changes, baseline: Timetable, replanned: Timetable) -> list[ClassChange]:
-    """Class by class: what moved, from what to what, and why."""
-    out: list[ClassChange] = []
-    before_ids = {s.class_id for s in baseline.sessions}
-    after_ids = {s.class_id for s in replanned.sessions}
-    for cid in sorted(before_ids - after_ids):
-        out.append(ClassChange(cid, "cancelled", _span(baseline, cid), "", "cancelled by the changes"))
-    for cid in sorted(after_ids - before_ids):
-        out.append(ClassChange(cid, "added", "", _span(replanned, cid), "added by the changes"))
-    for cid in sorted(before_ids & after_ids):
-        old, new = baseline.sessions_of(cid), replanned.sessions_of(cid)
-        causes = "; ".join(_causes(changes, baseline, cid)) or "moved to make room for the changes"
-        if [(s.date, s.period) for s in old] != [(s.date, s.period) for s in new]:
-            runs_old, runs_new = _runs(baseline, cid), _runs(replanned, cid)
-            gone = [r for r in runs_old if r not in runs_new]
-            came = [r for r in runs_new if r not in runs_old]
-            if not gone and not came:  # same days, other periods
-                gone, came = runs_old, runs_new
-            out.append(ClassChange(cid, "moved", _text(gone), _text(came), causes))
-        if [s.room_id for s in old] != [s.room_id for s in new]:
-            rooms_old = ", ".join(sorted({s.room_id for s in old}))
-            rooms_new = ", ".join(sorted({s.room_id for s in new}))
-            out.append(ClassChange(cid, "room", rooms_old, rooms_new, causes))
-        changed = sum(1 for a, b in zip(old, new, strict=False) if a.lecturer_id != b.lecturer_id)
-        if changed and len(old) == len(new):
-            before = ", ".join(sorted({s.lecturer_id or "-" for s in old}))
-            after = ", ".join(sorted({s.lecturer_id or "-" for s in new}))
-            out.append(ClassChange(cid, "lecturers", before, after, f"{changed} session(s) re-staffed: {causes}"))
-    return out
-
-
-@dataclass
 class Replan:
     scenario: Scenario  # after the changes
     result: Result
@@ -305,12 +213,15 @@ def replan(
     max_moves: int | None = None,
     progress: Any = None,
     changes_file: str = "",
+    lang: str = "vi",
 ) -> Replan:
     """Apply the changes and re-plan from the baseline. Never raises for infeasibility."""
     changed = apply_changes(scenario, changes, changes_file, baseline=baseline, freeze_before=freeze_before)
     changes = clip_to_future(changes, freeze_before)
     result = solve(changed, params, progress, baseline=baseline, freeze_before=freeze_before, max_moves=max_moves)
-    log = change_log(changes, baseline, result.timetable) if result.timetable is not None else []
+    log = []
+    if result.timetable is not None:
+        log = change_log(changes, baseline, result.timetable, scenario, changed, lang)
     return Replan(changed, result, log)
 
 

@@ -361,7 +361,9 @@ class Weights(StrictModel):
         default=0, ge=0, description="Per session of a learner group with no session of the group next to it that day."
     )
     moves: int = Field(default=1, ge=0, description="Re-planning only: the cost of moving blocks of the baseline.")
-    lecturer_changes: int = Field(default=2, ge=0, description="Re-planning only: per segment given another lecturer.")
+    lecturer_changes: int = Field(
+        default=2, ge=0, description="Re-planning only: per segment given another lecturer, per planned visit not kept."
+    )
 
 
 GOAL_NAMES = tuple(Weights.model_fields)

@@ -90,7 +90,7 @@ def create_variables(
                 attend[seg.index, k, obs] = model.new_bool_var(f"attend_s{seg.index}_{k}_o{obs}")
     wanted = list(extra_visits or [])
     if inst.baseline is not None:  # visits already made stay, whatever the restriction
-        wanted += [(s, k, obs) for s, k, _, obs in inst.baseline.visits]
+        wanted += [(s, k, obs) for s, k, _, obs in inst.baseline.visits + inst.baseline.planned_visits]
     observable = {s for (s, _) in visits}
     for s, k, obs in wanted:
         if (s, k, obs) not in attend and s in observable and k < len(slots[s]):
@@ -225,7 +225,8 @@ def goal_observation_spread(model: cp_model.CpModel, inst: Instance, v: Staffing
 
 
 def goal_lecturer_changes(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr | None:
-    """Re-planning: segments (not frozen) given another lecturer than in the baseline."""
+    """Re-planning: segments (not frozen) given another lecturer than in the baseline, and visits
+    planned by the baseline (after the freeze date) not kept: same session of the segment, same observer."""
     base = inst.baseline
     if base is None:
         return None
@@ -233,6 +234,8 @@ def goal_lecturer_changes(model: cp_model.CpModel, inst: Instance, v: StaffingVa
     for s, lec in base.lecturer.items():
         if s not in base.frozen_segments:
             terms.append(1 - v.teach[s, lec] if (s, lec) in v.teach else 1)
+    for s, k, _, obs in base.planned_visits:
+        terms.append(1 - v.attend[s, k, obs] if (s, k, obs) in v.attend else 1)
     return sum(terms)
 
 

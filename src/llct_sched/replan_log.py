@@ -1,0 +1,335 @@
+"""What a re-plan changed, difference by difference, and why: the rows of `changes.csv`.
+
+Every difference between the baseline and the re-plan is one `ClassChange`: a class moved (its
+dates before and after), put in another room, a module given another lecturer, an observation
+visit moved, reassigned, added or removed, a class added or cancelled. Its reason is true by
+construction: a change counts only when its dates or entities overlap the old placement (and, for a
+move caused by a lecturer's absence, when the new dates leave the absence); otherwise the class
+"moved to make room for" the classes the changes hit. Texts are Vietnamese by default (`lang="en"`
+for English) and name classes, lecturers and rooms by their names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from llct_sched.reports.labels import Labels
+from llct_sched.scenario import Scenario
+from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
+
+if TYPE_CHECKING:  # replan imports this module
+    from llct_sched.replan import Changes
+
+TEXT: dict[str, dict[str, str]] = {
+    "vi": {
+        "away": "{who} vắng {dates}",
+        "closed": "{room} đóng cửa {dates}",
+        "blackout": "{name} {dates} ({limit})",
+        "no_class": "không học",
+        "limit": "không quá {n} người",
+        "learners": "số học viên đổi từ {a} thành {b}, phòng {room} chỉ có {seats} chỗ",
+        "make_room": "dời để nhường chỗ cho {classes}",
+        "visit_make_room": "sắp xếp lại dự giờ để nhường chỗ cho {classes}",
+        "the_changes": "các thay đổi",
+        "lecturer_only": "chỉ đổi giảng viên (ngày và phòng giữ nguyên): {why}",
+        "restaffed": "điều chỉnh phân công để nhường chỗ cho {classes}",
+        "follows_move": "theo lịch mới của lớp",
+        "cancelled": "lớp bị hủy theo thay đổi",
+        "added": "lớp mới theo thay đổi",
+        "session_changed": "buổi được dự giờ đã thay đổi ({what})",
+        "session_moved": "lớp dời ngày",
+        "session_cancelled": "lớp bị hủy",
+        "session_restaffed": "đổi giảng viên",
+        "visit": "{day} {period}, lớp {cls}, người dự: {observer}",
+        "period.morning": "sáng",
+        "period.afternoon": "chiều",
+        "module": "học phần {name}",
+    },
+    "en": {
+        "away": "{who} away {dates}",
+        "closed": "{room} closed {dates}",
+        "blackout": "{name} {dates} ({limit})",
+        "no_class": "no classes",
+        "limit": "no more than {n} learners",
+        "learners": "learners changed from {a} to {b}, room {room} seats only {seats}",
+        "make_room": "moved to make room for {classes}",
+        "visit_make_room": "visits re-arranged to make room for {classes}",
+        "the_changes": "the changes",
+        "lecturer_only": "lecturer change only (dates and room unchanged): {why}",
+        "restaffed": "re-staffed to make room for {classes}",
+        "follows_move": "follows the class's new dates",
+        "cancelled": "cancelled by the changes",
+        "added": "added by the changes",
+        "session_changed": "the observed session changed ({what})",
+        "session_moved": "class moved",
+        "session_cancelled": "class cancelled",
+        "session_restaffed": "another lecturer",
+        "visit": "{day} {period}, class {cls}, observer {observer}",
+        "period.morning": "morning",
+        "period.afternoon": "afternoon",
+        "module": "module {name}",
+    },
+}
+
+CHANGE_KINDS = (
+    "moved",
+    "room",
+    "lecturer",
+    "visit_moved",
+    "visit_reassigned",
+    "visit_added",
+    "visit_removed",
+    "added",
+    "cancelled",
+)
+CSV_COLUMNS = ["class_id", "change", "class", "module", "lecturer", "before", "after", "reason"]
+
+
+@dataclass
+class ClassChange:
+    """One difference between the baseline and the re-plan, and why (texts in the log's language)."""
+
+    class_id: str
+    what: str  # one of CHANGE_KINDS
+    before: str
+    after: str
+    reason: str
+    class_name: str = ""
+    module: str = ""  # the module's name (lecturer changes)
+    lecturer: str = ""  # the observed lecturer's name (visits)
+
+    def row(self) -> dict[str, str]:
+        return {
+            "class_id": self.class_id,
+            "change": self.what,
+            "class": self.class_name,
+            "module": self.module,
+            "lecturer": self.lecturer,
+            "before": self.before,
+            "after": self.after,
+            "reason": self.reason,
+        }
+
+
+class _Log:
+    """The two timetables, the names of both scenarios and the texts of one language."""
+
+    def __init__(self, before: Scenario, after: Scenario, base: Timetable, new: Timetable, lang: str) -> None:
+        self.after_scenario = after
+        self.base, self.new = base, new
+        self.labels, self.text = Labels(lang), TEXT[lang]
+        self.names: dict[str, str] = {}
+        for scenario in (before, after):
+            named = [(c.id, c.name) for c in scenario.classes] + [(lec.id, lec.name) for lec in scenario.lecturers]
+            for some_id, name in named + [(r.id, r.name) for r in scenario.rooms]:
+                self.names.setdefault(some_id, name or some_id)
+        self.module_names = {
+            (p.id, m.id): m.name or m.id for s in (before, after) for p in s.programs for m in p.modules
+        }
+        self.programs = {c.id: c.program for s in (before, after) for c in s.classes}
+        self.seats = {r.id: r.seats for r in after.rooms}
+
+    def __call__(self, key: str, **fields: object) -> str:
+        return self.text[key].format(**fields)
+
+    def name(self, some_id: str | None) -> str:
+        return "-" if some_id is None else self.names.get(some_id, some_id)
+
+    def module(self, class_id: str, module_id: str) -> str:
+        return self.module_names.get((self.programs.get(class_id, ""), module_id), module_id)
+
+    def dates(self, first: dt.date, last: dt.date) -> str:
+        return self.labels.date_range(first, last)
+
+    def runs_text(self, runs: Iterable[tuple[dt.date, dt.date]]) -> str:
+        return "; ".join(self.dates(a, b) for a, b in runs)
+
+    def period(self, period: str) -> str:
+        return self.text.get(f"period.{period}", period)
+
+
+def _runs(sessions: list[ScheduledSession]) -> list[tuple[dt.date, dt.date]]:
+    """Meeting days as runs (a weekend or a one-day holiday does not break a run)."""
+    runs: list[list[dt.date]] = []
+    for day in sorted({s.date for s in sessions}):
+        if runs and (day - runs[-1][1]).days <= 3:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [(a, b) for a, b in runs]
+
+
+def _inside(day: dt.date, start: dt.date, end: dt.date) -> bool:
+    return start <= day <= end
+
+
+def _causes(log: _Log, changes: Changes, class_id: str, what: str) -> list[str]:
+    """The changes whose dates or entities overlap the class's old placement. For a move, an absence
+    counts only when the new dates leave it (otherwise re-staffing, not the move, answered it)."""
+    old, new = log.base.sessions_of(class_id), log.new.sessions_of(class_id)
+    learners = log.new.class_learners.get(class_id, log.base.class_learners.get(class_id, 0))
+    out = []
+    for change in changes.changes:
+        if (away := change.lecturer_away) is not None:
+            hit = [s for s in old if s.lecturer_id == away.lecturer and _inside(s.date, away.start, away.end)]
+            still = any(_inside(s.date, away.start, away.end) for s in new)
+            if hit and not (what in ("moved", "room") and still):
+                out.append(log("away", who=log.name(away.lecturer), dates=log.dates(away.start, away.end)))
+        elif (closed := change.room_closed) is not None:
+            if what != "lecturer" and any(
+                s.room_id == closed.room and _inside(s.date, closed.start, closed.end) for s in old
+            ):
+                out.append(log("closed", room=log.name(closed.room), dates=log.dates(closed.start, closed.end)))
+        elif (blackout := change.blackout) is not None:
+            limit = blackout.max_gathering
+            if (limit is None or learners > limit) and any(_inside(s.date, blackout.start, blackout.end) for s in old):
+                rule = log("no_class") if limit is None else log("limit", n=limit)
+                name = blackout.name or blackout.id
+                out.append(log("blackout", name=name, dates=log.dates(blackout.start, blackout.end), limit=rule))
+        elif (count := change.learners) is not None and count.class_id == class_id and old:
+            room = old[0].room_id
+            if what != "lecturer" and count.learners > log.seats.get(room, count.learners):
+                a = log.base.class_learners.get(class_id, 0)
+                out.append(log("learners", a=a, b=count.learners, room=log.name(room), seats=log.seats.get(room)))
+    return out
+
+
+def _make_room(log: _Log, hit: list[str], class_id: str, key: str = "make_room") -> str:
+    """'moved to make room for X': the directly hit classes now meeting on the class's old days."""
+    old_days = {s.date for s in log.base.sessions_of(class_id)}
+    near = [c for c in hit if c != class_id and old_days & {s.date for s in log.new.sessions_of(c)}]
+    chosen = near or [c for c in hit if c != class_id]
+    classes = ", ".join(log.name(c) for c in chosen) if chosen else log("the_changes")
+    return log(key, classes=classes)
+
+
+def _class_rows(log: _Log, changes: Changes, cid: str, hit: list[str]) -> list[ClassChange]:
+    old, new = log.base.sessions_of(cid), log.new.sessions_of(cid)
+    rows: list[ClassChange] = []
+    name = log.name(cid)
+    moved = [(s.date, s.period) for s in old] != [(s.date, s.period) for s in new]
+    if moved:
+        runs_old, runs_new = _runs(old), _runs(new)
+        gone = [r for r in runs_old if r not in runs_new] or runs_old
+        came = [r for r in runs_new if r not in runs_old] or runs_new
+        why = "; ".join(_causes(log, changes, cid, "moved")) or _make_room(log, hit, cid)
+        rows.append(ClassChange(cid, "moved", log.runs_text(gone), log.runs_text(came), why, name))
+    if [s.room_id for s in old] != [s.room_id for s in new]:
+        why = "; ".join(_causes(log, changes, cid, "room"))
+        why = why or (log("follows_move") if moved else _make_room(log, hit, cid))
+        before = ", ".join(sorted({log.name(s.room_id) for s in old}))
+        after = ", ".join(sorted({log.name(s.room_id) for s in new}))
+        rows.append(ClassChange(cid, "room", before, after, why, name))
+    only_staff = not rows
+    by_module_old: dict[str, list[str | None]] = {}
+    by_module_new: dict[str, list[str | None]] = {}
+    for s in old:
+        by_module_old.setdefault(s.module_id, []).append(s.lecturer_id)
+    for s in new:
+        by_module_new.setdefault(s.module_id, []).append(s.lecturer_id)
+    for module_id, lecturers in by_module_old.items():
+        now = by_module_new.get(module_id, [])
+        if lecturers == now:
+            continue
+        causes = "; ".join(_causes(log, changes, cid, "lecturer"))
+        if only_staff:
+            why = log("lecturer_only", why=causes or _make_room(log, hit, cid, "restaffed"))
+        else:
+            why = causes or log("follows_move")
+        before = ", ".join(dict.fromkeys(log.name(x) for x in lecturers))
+        after = ", ".join(dict.fromkeys(log.name(x) for x in now))
+        module = log.module(cid, module_id)
+        rows.append(ClassChange(cid, "lecturer", before, after, why, name, module=module))
+    return rows
+
+
+def _visit_text(log: _Log, visit: ObservationVisit) -> str:
+    return log(
+        "visit",
+        day=log.labels.date(visit.date),
+        period=log.period(visit.period),
+        cls=log.name(visit.class_id),
+        observer=log.name(visit.observer_id),
+    )
+
+
+def _visit_reason(log: _Log, changes: Changes, old: ObservationVisit | None, hit: list[str]) -> str:
+    """Why a visit changed: its session changed, its observer is away then, or to make room."""
+    if old is not None:
+        now = [
+            s
+            for s in log.new.sessions
+            if (s.class_id, s.date, s.period) == (old.class_id, old.date, old.period)
+            and s.lecturer_id == old.lecturer_id
+        ]
+        if not now:
+            if not log.new.sessions_of(old.class_id):
+                what = log("session_cancelled")
+            elif any(s.class_id == old.class_id and s.date == old.date for s in log.new.sessions):
+                what = log("session_restaffed")
+            else:
+                what = log("session_moved")
+            return log("session_changed", what=f"{log.name(old.class_id)}: {what}")
+        for change in changes.changes:
+            away = change.lecturer_away
+            if away is not None and away.lecturer == old.observer_id and _inside(old.date, away.start, away.end):
+                return log("away", who=log.name(away.lecturer), dates=log.dates(away.start, away.end))
+    return _make_room(log, hit, old.class_id if old is not None else "", "visit_make_room")
+
+
+def _visit_rows(log: _Log, changes: Changes, hit: list[str]) -> list[ClassChange]:
+    """Per observed lecturer: visits moved (same observer), reassigned (another), added or removed."""
+
+    def by_lecturer(tt: Timetable) -> dict[str, list[ObservationVisit]]:
+        out: dict[str, list[ObservationVisit]] = {}
+        for o in sorted(tt.observations, key=lambda o: (o.date, tt.period_rank(o.period), o.observer_id)):
+            out.setdefault(o.lecturer_id, []).append(o)
+        return out
+
+    old_all, new_all = by_lecturer(log.base), by_lecturer(log.new)
+    rows = []
+    for lecturer in sorted(set(old_all) | set(new_all)):
+        olds = [o for o in old_all.get(lecturer, []) if o not in new_all.get(lecturer, [])]
+        news = [o for o in new_all.get(lecturer, []) if o not in old_all.get(lecturer, [])]
+        for k in range(max(len(olds), len(news))):
+            a = olds[k] if k < len(olds) else None
+            b = news[k] if k < len(news) else None
+            if a is not None and b is not None:
+                kind = "visit_moved" if a.observer_id == b.observer_id else "visit_reassigned"
+            else:
+                kind = "visit_added" if a is None else "visit_removed"
+            cid = (b or a).class_id  # type: ignore[union-attr]
+            before = _visit_text(log, a) if a is not None else ""
+            after = _visit_text(log, b) if b is not None else ""
+            why = _visit_reason(log, changes, a, hit)
+            rows.append(ClassChange(cid, kind, before, after, why, log.name(cid), lecturer=log.name(lecturer)))
+    return rows
+
+
+def change_log(
+    changes: Changes, baseline: Timetable, replanned: Timetable, before: Scenario, after: Scenario, lang: str = "vi"
+) -> list[ClassChange]:
+    """Every difference between the baseline and the re-plan with its reason (see the module doc).
+    `before` and `after` are the scenario before and after the changes (they give the names)."""
+    log = _Log(before, after, baseline, replanned, lang)
+    before_ids = {s.class_id for s in baseline.sessions}
+    after_ids = {s.class_id for s in replanned.sessions}
+    out: list[ClassChange] = []
+    for cid in sorted(before_ids - after_ids):
+        out.append(ClassChange(cid, "cancelled", log.runs_text(_runs(baseline.sessions_of(cid))), "", log("cancelled"),
+                               log.name(cid)))  # fmt: skip
+    added = sorted(after_ids - before_ids)
+    for cid in added:
+        after_text = log.runs_text(_runs(replanned.sessions_of(cid)))
+        out.append(ClassChange(cid, "added", "", after_text, log("added"), log.name(cid)))
+    common = sorted(before_ids & after_ids)
+    hit = [cid for cid in common if _causes(log, changes, cid, "any")] + added
+    for cid in common:
+        out += _class_rows(log, changes, cid, hit)
+    return out + _visit_rows(log, changes, hit)
+
+
+__all__ = ["CHANGE_KINDS", "CSV_COLUMNS", "TEXT", "ClassChange", "change_log"]

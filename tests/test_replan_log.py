@@ -1,0 +1,93 @@
+"""The change log of a re-plan: every difference with a true reason, names, Vietnamese by default."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from llct_sched.cli import app
+from llct_sched.io import scenario_to_yaml
+from llct_sched.replan import Changes, replan
+from llct_sched.solve import SolveParams, solve
+from llct_sched.timetable import Timetable
+from tiny import tiny, tiny_data
+
+PARAMS = SolveParams(time_limit=10, workers=1, seed=0)
+FREEZE = dt.date(2020, 3, 19)
+AWAY = {"lecturer_away": {"lecturer": "FT1", "start": "2020-03-23", "end": "2020-03-25"}}
+
+
+def named_tiny():  # type: ignore[no-untyped-def]
+    data = tiny_data()
+    for lec in data["lecturers"]:
+        lec["name"] = f"Giảng viên {lec['id']}"
+    for c in data["classes"]:
+        c["name"] = f"Lớp {c['id']}"
+    return tiny(lecturers=data["lecturers"], classes=data["classes"])
+
+
+def baseline() -> Timetable:
+    result = solve(named_tiny(), PARAMS)
+    assert result.timetable is not None
+    return result.timetable
+
+
+def test_a_lecturer_away_is_a_lecturer_only_change_with_its_reason() -> None:
+    base = baseline()
+    assert {s.lecturer_id for s in base.sessions_of("BD-B") if s.module_id != "m2"} == {"FT1"}  # what we test on
+    done = replan(named_tiny(), base, Changes.model_validate({"changes": [AWAY]}), PARAMS, freeze_before=FREEZE)
+    assert done.result.timetable is not None
+    rows = [c for c in done.log if c.class_id == "BD-B"]
+    assert {c.what for c in rows} == {"lecturer"}  # re-staffing (2 per segment) is cheaper than a move (10+)
+    assert {c.module for c in rows} == {"m1", "m3"}
+    for row in rows:
+        assert row.class_name == "Lớp BD-B" and row.before == "Giảng viên FT1"
+        assert row.reason == (
+            "chỉ đổi giảng viên (ngày và phòng giữ nguyên): Giảng viên FT1 vắng 23/03/2020 – 25/03/2020"
+        )
+    english = replan(named_tiny(), base, Changes.model_validate({"changes": [AWAY]}), PARAMS, FREEZE, lang="en")
+    assert {c.reason for c in english.log if c.class_id == "BD-B"} == {
+        "lecturer change only (dates and room unchanged): Giảng viên FT1 away 2020-03-23 – 2020-03-25"
+    }
+
+
+def test_a_class_pushed_aside_is_moved_to_make_room_for_the_one_hit() -> None:
+    """The hall closes on BD-A's days and BD-A (100 learners) needs it; whoever else moves, moves for BD-A."""
+    base = baseline()
+    days = sorted({s.date for s in base.sessions_of("BD-A")})
+    closed = {"room_closed": {"room": "HALL", "start": days[0], "end": days[-1]}}
+    done = replan(named_tiny(), base, Changes.model_validate({"changes": [closed]}), PARAMS, lang="en")
+    rows = {(c.class_id, c.what): c for c in done.log}
+    assert rows["BD-A", "moved"].reason.startswith(f"HALL closed {days[0].isoformat()}")
+    assert rows["BD-A", "moved"].before == f"{days[0].isoformat()} – {days[-1].isoformat()}"
+    for (cid, what), row in rows.items():
+        if cid != "BD-A" and what == "moved":
+            assert row.reason == "moved to make room for Lớp BD-A", row
+
+
+def test_cli_prints_every_change_in_full(tmp_path: Path) -> None:
+    base = baseline()
+    scenario_file = tmp_path / "tiny.yaml"
+    scenario_file.write_text(scenario_to_yaml(named_tiny()), encoding="utf-8")
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "timetable.json").write_text(base.to_json(), encoding="utf-8")
+    days = sorted({s.date for s in base.sessions_of("BD-A")})
+    changes = [AWAY, {"room_closed": {"room": "HALL", "start": days[0], "end": days[-1]}}]
+    (tmp_path / "changes.yaml").write_text(yaml.safe_dump({"changes": changes}), encoding="utf-8")
+    args = ["replan", str(scenario_file), "--baseline", str(tmp_path / "base"), "--changes"]
+    args += [str(tmp_path / "changes.yaml"), "--out", str(tmp_path / "out"), "--time-limit", "10", "--workers", "1"]
+    run = CliRunner().invoke(app, [*args, "--quiet"])
+    assert run.exit_code == 0, run.output
+    with open(tmp_path / "out" / "changes.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and {r["change"] for r in rows} >= {"moved", "lecturer"}
+    shown = " ".join(run.output.split())
+    assert "Những thay đổi" in shown
+    for row in rows:  # every value whole (lines wrap between words only), in Vietnamese
+        for column in ("class", "before", "after", "reason"):
+            assert " ".join(row[column].split()) in shown, (column, row[column])
+    assert any("/03/2020 – " in r["before"] for r in rows)
