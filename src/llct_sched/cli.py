@@ -244,7 +244,16 @@ def replan(
     if report is not None:
         summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
     log = pd.DataFrame([c.row() for c in done.log], columns=CHANGE_COLUMNS)
-    write_outputs(out, done.scenario, result.timetable, summary, lang=lang.value, extra={"changes.csv": log})
+    previous = baseline / "calendars" if baseline.is_dir() else None
+    write_outputs(
+        out,
+        done.scenario,
+        result.timetable,
+        summary,
+        lang=lang.value,
+        extra={"changes.csv": log},
+        previous_calendars=previous,
+    )
     _print_result(result, report, out, title="llct-sched replan")
     _print_changes(done.log, lang.value)
     if result.timetable is None or (report is not None and not report.ok):
@@ -391,7 +400,9 @@ def report(
     if table.scenario != loaded.name:
         err.print(f"[yellow]warning[/] the timetable is of scenario '{table.scenario}', not '{loaded.name}'")
     with atomic_directory(folder) as staging:
-        written = write_reports(staging, loaded, table, summary, lang=lang.value)
+        written = write_reports(
+            staging, loaded, table, summary, lang=lang.value, previous_calendars=folder / "calendars"
+        )
     console.print(f"wrote {len(written)} report files in {folder}/")
 
 

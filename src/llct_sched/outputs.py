@@ -119,7 +119,12 @@ def lecturers_frame(scenario: Scenario, timetable: Timetable) -> pd.DataFrame:
 
 
 def write_solution_files(
-    folder: Path, scenario: Scenario, timetable: Timetable | None, summary: dict[str, Any], lang: str | None = "vi"
+    folder: Path,
+    scenario: Scenario,
+    timetable: Timetable | None,
+    summary: dict[str, Any],
+    lang: str | None = "vi",
+    previous_calendars: Path | None = None,
 ) -> None:
     """Write the files of one solve into `folder` (a staging directory or the final one).
 
@@ -143,7 +148,7 @@ def write_solution_files(
     if lang is not None:
         from llct_sched.reports import write_reports
 
-        write_reports(folder, scenario, timetable, summary, lang=lang)
+        write_reports(folder, scenario, timetable, summary, lang=lang, previous_calendars=previous_calendars)
 
 
 def write_outputs(
@@ -153,12 +158,14 @@ def write_outputs(
     summary: dict[str, Any],
     lang: str | None = "vi",
     extra: dict[str, pd.DataFrame] | None = None,
+    previous_calendars: Path | None = None,
 ) -> None:
     """Write every output file atomically: on failure `out` keeps its previous content.
 
-    `extra` adds CSV files (name -> table), such as a re-plan's changes.csv.
+    `extra` adds CSV files (name -> table), such as a re-plan's changes.csv; `previous_calendars`
+    the calendars folder of the plan this one replaces (see `reports.calendars`).
     """
     with atomic_directory(Path(out)) as staging:
-        write_solution_files(staging, scenario, timetable, summary, lang=lang)
+        write_solution_files(staging, scenario, timetable, summary, lang=lang, previous_calendars=previous_calendars)
         for name, frame in (extra or {}).items():
             frame.to_csv(staging / name, index=False, encoding="utf-8")

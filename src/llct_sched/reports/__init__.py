@@ -44,9 +44,15 @@ ANNEX = "ke_hoach_chi_tiet.docx"
 
 
 def write_reports(
-    out_dir: Path, scenario: Scenario, timetable: Timetable, summary: dict[str, Any], lang: str = "vi"
+    out_dir: Path,
+    scenario: Scenario,
+    timetable: Timetable,
+    summary: dict[str, Any],
+    lang: str = "vi",
+    previous_calendars: Path | None = None,
 ) -> list[Path]:
-    """Write every report into `out_dir`; returns the paths written."""
+    """Write every report into `out_dir`; returns the paths written. `previous_calendars`: the
+    calendars folder of the plan this one replaces (events are numbered and cancelled against it)."""
     from llct_sched.reports.annex import write_annex
     from llct_sched.reports.calendars import write_calendars
     from llct_sched.reports.excel import write_workbook
@@ -60,5 +66,5 @@ def write_reports(
     write_workbook(written[0], data, lab)
     write_annex(written[1], data, lab)
     write_html(written[2], data, lab)
-    written.extend(write_calendars(out_dir / CALENDARS, data, lab))
+    written.extend(write_calendars(out_dir / CALENDARS, data, lab, previous_calendars))
     return written
