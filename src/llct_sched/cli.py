@@ -91,11 +91,15 @@ def validate(scenario: ScenarioArg) -> None:
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of scenario files (for editor completion and checking)."""
+def schema(
+    changes: Annotated[bool, typer.Option("--changes", help="The schema of re-plan changes files instead")] = False,
+) -> None:
+    """Print the JSON Schema of scenario files, or of changes files (for editor completion and checking)."""
+    from llct_sched.replan import Changes
     from llct_sched.scenario import Scenario
 
-    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+    model = Changes if changes else Scenario
+    typer.echo(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False))
 
 
 @app.command()

@@ -10,6 +10,7 @@ what moved and why.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,42 +27,68 @@ from llct_sched.validate import ensure_valid
 
 
 class LecturerAway(StrictModel):
-    lecturer: Id
-    start: dt.date
-    end: dt.date
-    reason: str = ""
+    """A lecturer cannot teach or observe from `start` to `end` (inclusive)."""
+
+    lecturer: Id = Field(description="A lecturer's id in the scenario.")
+    start: dt.date = Field(description="First day away (YYYY-MM-DD).")
+    end: dt.date = Field(description="Last day away, inclusive.")
+    reason: str = Field(default="", description="Free text, kept with the lecturer's unavailable dates.")
 
 
 class RoomClosed(StrictModel):
-    room: Id
-    start: dt.date
-    end: dt.date
-    reason: str = ""
+    """A room cannot be used from `start` to `end` (inclusive)."""
+
+    room: Id = Field(description="A room's id in the scenario.")
+    start: dt.date = Field(description="First day closed (YYYY-MM-DD).")
+    end: dt.date = Field(description="Last day closed, inclusive.")
+    reason: str = Field(default="", description="Free text, kept with the room's unavailable dates.")
 
 
 class CancelClass(StrictModel):
-    class_id: Id
-    reason: str = ""
+    """A class that has not met before --from is dropped from the plan."""
+
+    class_id: Id = Field(description="A class's id in the scenario.")
+    reason: str = Field(default="", description="Free text.")
 
 
 class LearnersChange(StrictModel):
-    class_id: Id
-    learners: int = Field(gt=0)
+    """A class (outside any cohort) gets another number of learners."""
+
+    class_id: Id = Field(description="A class's id in the scenario (not one of a cohort's classes).")
+    learners: int = Field(gt=0, description="The new number of learners.")
 
 
 class Change(OneOf):
-    """One thing that happened; exactly one key."""
+    """One thing that happened: exactly one of these keys."""
 
-    lecturer_away: LecturerAway | None = None
-    room_closed: RoomClosed | None = None
-    blackout: Blackout | None = None
-    add_class: TrainingClass | None = None
-    cancel_class: CancelClass | None = None
-    learners: LearnersChange | None = None
+    lecturer_away: LecturerAway | None = Field(default=None, description="A lecturer is away on some dates.")
+    room_closed: RoomClosed | None = Field(default=None, description="A room is closed on some dates.")
+    blackout: Blackout | None = Field(
+        default=None, description="New dates closed to every class, or to classes above max_gathering learners."
+    )
+    add_class: TrainingClass | None = Field(
+        default=None, description="A new class, written like a scenario's classes[] entry (new id)."
+    )
+    cancel_class: CancelClass | None = Field(default=None, description="A class is cancelled.")
+    learners: LearnersChange | None = Field(default=None, description="A class's learners change.")
 
 
 class Changes(StrictModel):
-    changes: list[Change] = Field(default_factory=list)
+    """A changes file for `llct-sched replan`: the list of what happened, applied in order."""
+
+    changes: list[Change] = Field(default_factory=list, description="What happened, one change per item.")
+
+
+CHANGE_KINDS = tuple(Change.model_fields)
+
+
+def _kind_issue(issue: InputIssue) -> InputIssue:
+    """'unknown key' on a change item is an unknown kind of change: say which kinds there are."""
+    if re.fullmatch(r"changes\[\d+\]\.[^.]+", issue.path) and issue.message.startswith("unknown key"):
+        kind = issue.path.split(".", 1)[1]
+        message = f"unknown kind of change '{kind}' (one of: {', '.join(CHANGE_KINDS)})"
+        return InputIssue(issue.path, message, issue.severity, issue.file)
+    return issue
 
 
 def load_changes(path: Path) -> Changes:
@@ -71,7 +98,10 @@ def load_changes(path: Path) -> Changes:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError([InputIssue(path="", message=f"cannot be read: {error}", file=str(path))]) from None
-    return model_from_yaml(Changes, text, str(path))
+    try:
+        return model_from_yaml(Changes, text, str(path))
+    except ScenarioError as error:
+        raise ScenarioError([_kind_issue(issue) for issue in error.issues]) from None
 
 
 def from_freeze(change: Change, freeze_before: dt.date | None) -> Change | None:
@@ -226,6 +256,7 @@ def replan(
 
 
 __all__ = [
+    "CHANGE_KINDS",
     "Change",
     "ClassChange",
     "Changes",
