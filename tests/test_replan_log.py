@@ -91,3 +91,28 @@ def test_cli_prints_every_change_in_full(tmp_path: Path) -> None:
         for column in ("class", "before", "after", "reason"):
             assert " ".join(row[column].split()) in shown, (column, row[column])
     assert any("/03/2020 – " in r["before"] for r in rows)
+
+
+def shifted(tt: Timetable, class_id: str, days: int, room: str | None = None) -> list:  # type: ignore[type-arg]
+    return [
+        s.model_copy(update={"date": s.date + dt.timedelta(days=days), "room_id": room or s.room_id})
+        if s.class_id == class_id
+        else s
+        for s in tt.sessions
+    ]
+
+
+def test_a_change_nothing_forced_says_so_and_a_displaced_class_names_who_took_its_place() -> None:
+    from llct_sched.replan_log import change_log
+
+    base = baseline()
+    scenario = named_tiny()
+    bd_b = base.sessions_of("BD-B")
+    gap = (bd_b[0].date - base.sessions_of("BD-A")[0].date).days
+    # BD-A takes BD-B's old days and room; BD-B goes a week later: BD-B was displaced by BD-A
+    sessions = shifted(base.model_copy(update={"sessions": shifted(base, "BD-B", 7)}), "BD-A", gap, bd_b[0].room_id)
+    new = base.model_copy(update={"sessions": sessions})
+    rows = {(c.class_id, c.what): c for c in change_log(Changes(), base, new, scenario, scenario, "en")}
+    assert rows["BD-B", "moved"].reason == "moved to make room for Lớp BD-A"
+    assert rows["BD-A", "moved"].reason == "not forced by any change: adjusted to improve the plan's goals"
+    assert rows["BD-A", "moved"].after == f"{bd_b[0].date.isoformat()} – {bd_b[-1].date.isoformat()}"

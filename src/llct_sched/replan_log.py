@@ -5,8 +5,9 @@ dates before and after), put in another room, a module given another lecturer, a
 visit moved, reassigned, added or removed, a class added or cancelled. Its reason is true by
 construction: a change counts only when its dates or entities overlap the old placement (and, for a
 move caused by a lecturer's absence, when the new dates leave the absence); otherwise the class
-"moved to make room for" the classes the changes hit. Texts are Vietnamese by default (`lang="en"`
-for English) and name classes, lecturers and rooms by their names.
+"moved to make room for" the changed classes that now hold its old slots (same room, lecturer or
+learner group), and when none does, nothing forced it: it improves the plan's goals. Texts are
+Vietnamese by default (`lang="en"` for English) and name classes, lecturers and rooms by name.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ TEXT: dict[str, dict[str, str]] = {
         "limit": "không quá {n} người",
         "learners": "số học viên đổi từ {a} thành {b}, phòng {room} chỉ có {seats} chỗ",
         "make_room": "dời để nhường chỗ cho {classes}",
+        "improve": "không do thay đổi nào buộc: điều chỉnh để cải thiện các mục tiêu của kế hoạch",
         "visit_make_room": "sắp xếp lại dự giờ để nhường chỗ cho {classes}",
-        "the_changes": "các thay đổi",
         "lecturer_only": "chỉ đổi giảng viên (ngày và phòng giữ nguyên): {why}",
         "restaffed": "điều chỉnh phân công để nhường chỗ cho {classes}",
         "follows_move": "theo lịch mới của lớp",
@@ -56,8 +57,8 @@ TEXT: dict[str, dict[str, str]] = {
         "limit": "no more than {n} learners",
         "learners": "learners changed from {a} to {b}, room {room} seats only {seats}",
         "make_room": "moved to make room for {classes}",
+        "improve": "not forced by any change: adjusted to improve the plan's goals",
         "visit_make_room": "visits re-arranged to make room for {classes}",
-        "the_changes": "the changes",
         "lecturer_only": "lecturer change only (dates and room unchanged): {why}",
         "restaffed": "re-staffed to make room for {classes}",
         "follows_move": "follows the class's new dates",
@@ -131,6 +132,8 @@ class _Log:
         }
         self.programs = {c.id: c.program for s in (before, after) for c in s.classes}
         self.seats = {r.id: r.seats for r in after.rooms}
+        self.groups = {c.id: set(c.groups) for s in (before, after) for c in s.classes}
+        self.changed: set[str] = set()  # classes whose placement changed, and those added
 
     def __call__(self, key: str, **fields: object) -> str:
         return self.text[key].format(**fields)
@@ -197,16 +200,29 @@ def _causes(log: _Log, changes: Changes, class_id: str, what: str) -> list[str]:
     return out
 
 
-def _make_room(log: _Log, hit: list[str], class_id: str, key: str = "make_room") -> str:
-    """'moved to make room for X': the directly hit classes now meeting on the class's old days."""
-    old_days = {s.date for s in log.base.sessions_of(class_id)}
-    near = [c for c in hit if c != class_id and old_days & {s.date for s in log.new.sessions_of(c)}]
-    chosen = near or [c for c in hit if c != class_id]
-    classes = ", ".join(log.name(c) for c in chosen) if chosen else log("the_changes")
-    return log(key, classes=classes)
+def _make_room(log: _Log, class_id: str, key: str = "make_room", old: list[ScheduledSession] | None = None) -> str:
+    """'moved to make room for X' when X, another class that changed, now holds a slot of this
+    class's old sessions in the same room, with the same lecturer or with a learner group in common;
+    otherwise no change forced it: it improves the plan's goals."""
+    groups = log.groups.get(class_id, set())
+    taken = set()
+    for s in old if old is not None else log.base.sessions_of(class_id):
+        taken |= {(s.date, s.period, "room", s.room_id), (s.date, s.period, "lecturer", s.lecturer_id)}
+        taken |= {(s.date, s.period, "group", g) for g in groups}
+    takers = set()
+    for s in log.new.sessions:
+        if s.class_id == class_id or s.class_id not in log.changed:
+            continue
+        mine = {(s.date, s.period, "room", s.room_id), (s.date, s.period, "lecturer", s.lecturer_id)}
+        mine |= {(s.date, s.period, "group", g) for g in log.groups.get(s.class_id, set())}
+        if (mine - {(s.date, s.period, "lecturer", None)}) & taken:
+            takers.add(s.class_id)
+    if not takers:
+        return log("improve")
+    return log(key, classes=", ".join(log.name(c) for c in sorted(takers)))
 
 
-def _class_rows(log: _Log, changes: Changes, cid: str, hit: list[str]) -> list[ClassChange]:
+def _class_rows(log: _Log, changes: Changes, cid: str) -> list[ClassChange]:
     old, new = log.base.sessions_of(cid), log.new.sessions_of(cid)
     rows: list[ClassChange] = []
     name = log.name(cid)
@@ -215,11 +231,11 @@ def _class_rows(log: _Log, changes: Changes, cid: str, hit: list[str]) -> list[C
         runs_old, runs_new = _runs(old), _runs(new)
         gone = [r for r in runs_old if r not in runs_new] or runs_old
         came = [r for r in runs_new if r not in runs_old] or runs_new
-        why = "; ".join(_causes(log, changes, cid, "moved")) or _make_room(log, hit, cid)
+        why = "; ".join(_causes(log, changes, cid, "moved")) or _make_room(log, cid)
         rows.append(ClassChange(cid, "moved", log.runs_text(gone), log.runs_text(came), why, name))
     if [s.room_id for s in old] != [s.room_id for s in new]:
         why = "; ".join(_causes(log, changes, cid, "room"))
-        why = why or (log("follows_move") if moved else _make_room(log, hit, cid))
+        why = why or (log("follows_move") if moved else _make_room(log, cid))
         before = ", ".join(sorted({log.name(s.room_id) for s in old}))
         after = ", ".join(sorted({log.name(s.room_id) for s in new}))
         rows.append(ClassChange(cid, "room", before, after, why, name))
@@ -236,7 +252,7 @@ def _class_rows(log: _Log, changes: Changes, cid: str, hit: list[str]) -> list[C
             continue
         causes = "; ".join(_causes(log, changes, cid, "lecturer"))
         if only_staff:
-            why = log("lecturer_only", why=causes or _make_room(log, hit, cid, "restaffed"))
+            why = log("lecturer_only", why=causes or _make_room(log, cid, "restaffed"))
         else:
             why = causes or log("follows_move")
         before = ", ".join(dict.fromkeys(log.name(x) for x in lecturers))
@@ -256,31 +272,35 @@ def _visit_text(log: _Log, visit: ObservationVisit) -> str:
     )
 
 
-def _visit_reason(log: _Log, changes: Changes, old: ObservationVisit | None, hit: list[str]) -> str:
-    """Why a visit changed: its session changed, its observer is away then, or to make room."""
-    if old is not None:
-        now = [
-            s
-            for s in log.new.sessions
-            if (s.class_id, s.date, s.period) == (old.class_id, old.date, old.period)
-            and s.lecturer_id == old.lecturer_id
-        ]
-        if not now:
-            if not log.new.sessions_of(old.class_id):
-                what = log("session_cancelled")
-            elif any(s.class_id == old.class_id and s.date == old.date for s in log.new.sessions):
-                what = log("session_restaffed")
-            else:
-                what = log("session_moved")
-            return log("session_changed", what=f"{log.name(old.class_id)}: {what}")
-        for change in changes.changes:
-            away = change.lecturer_away
-            if away is not None and away.lecturer == old.observer_id and _inside(old.date, away.start, away.end):
-                return log("away", who=log.name(away.lecturer), dates=log.dates(away.start, away.end))
-    return _make_room(log, hit, old.class_id if old is not None else "", "visit_make_room")
+def _visit_reason(log: _Log, changes: Changes, old: ObservationVisit | None) -> str:
+    """Why a visit changed: its session changed, its observer is away then or now busy there with a
+    class that changed, or (nothing forced it) to improve the plan's goals."""
+    if old is None:
+        return log("improve")
+    now = [
+        s
+        for s in log.new.sessions
+        if (s.class_id, s.date, s.period) == (old.class_id, old.date, old.period) and s.lecturer_id == old.lecturer_id
+    ]
+    if not now:
+        if not log.new.sessions_of(old.class_id):
+            what = log("session_cancelled")
+        elif any(s.class_id == old.class_id and s.date == old.date for s in log.new.sessions):
+            what = log("session_restaffed")
+        else:
+            what = log("session_moved")
+        return log("session_changed", what=f"{log.name(old.class_id)}: {what}")
+    for change in changes.changes:
+        away = change.lecturer_away
+        if away is not None and away.lecturer == old.observer_id and _inside(old.date, away.start, away.end):
+            return log("away", who=log.name(away.lecturer), dates=log.dates(away.start, away.end))
+    seat = ScheduledSession(
+        class_id=old.class_id, module_id="", date=old.date, period=old.period, room_id="", lecturer_id=old.observer_id
+    )
+    return _make_room(log, "", "visit_make_room", [seat])
 
 
-def _visit_rows(log: _Log, changes: Changes, hit: list[str]) -> list[ClassChange]:
+def _visit_rows(log: _Log, changes: Changes) -> list[ClassChange]:
     """Per observed lecturer: visits moved (same observer), reassigned (another), added or removed."""
 
     def by_lecturer(tt: Timetable) -> dict[str, list[ObservationVisit]]:
@@ -304,7 +324,7 @@ def _visit_rows(log: _Log, changes: Changes, hit: list[str]) -> list[ClassChange
             cid = (b or a).class_id  # type: ignore[union-attr]
             before = _visit_text(log, a) if a is not None else ""
             after = _visit_text(log, b) if b is not None else ""
-            why = _visit_reason(log, changes, a, hit)
+            why = _visit_reason(log, changes, a)
             rows.append(ClassChange(cid, kind, before, after, why, log.name(cid), lecturer=log.name(lecturer)))
     return rows
 
@@ -326,10 +346,14 @@ def change_log(
         after_text = log.runs_text(_runs(replanned.sessions_of(cid)))
         out.append(ClassChange(cid, "added", "", after_text, log("added"), log.name(cid)))
     common = sorted(before_ids & after_ids)
-    hit = [cid for cid in common if _causes(log, changes, cid, "any")] + added
+    log.changed = {cid for cid in common if _placement(baseline, cid) != _placement(replanned, cid)} | set(added)
     for cid in common:
-        out += _class_rows(log, changes, cid, hit)
-    return out + _visit_rows(log, changes, hit)
+        out += _class_rows(log, changes, cid)
+    return out + _visit_rows(log, changes)
+
+
+def _placement(tt: Timetable, class_id: str) -> list[tuple[dt.date, str, str, str | None]]:
+    return [(s.date, s.period, s.room_id, s.lecturer_id) for s in tt.sessions_of(class_id)]
 
 
 __all__ = ["CHANGE_KINDS", "CSV_COLUMNS", "TEXT", "ClassChange", "change_log"]
