@@ -88,9 +88,18 @@ def create_variables(
         for obs, ks in offered:
             for k in ks:
                 attend[seg.index, k, obs] = model.new_bool_var(f"attend_s{seg.index}_{k}_o{obs}")
+    # visits of a hint or planned by a baseline: offered where the observer may still make them
     wanted = list(extra_visits or [])
+    if inst.baseline is not None:
+        wanted += [(s, k, obs) for s, k, _, obs in inst.baseline.planned_visits]
+    allowed = set(observers)
+    wanted = [
+        (s, k, obs)
+        for s, k, obs in wanted
+        if obs in allowed and k < len(slots[s]) and inst.lecturer_available[obs][slots[s][k]]
+    ]
     if inst.baseline is not None:  # visits already made stay, whatever the restriction
-        wanted += [(s, k, obs) for s, k, _, obs in inst.baseline.visits + inst.baseline.planned_visits]
+        wanted += [(s, k, obs) for s, k, _, obs in inst.baseline.visits]
     observable = {s for (s, _) in visits}
     for s, k, obs in wanted:
         if (s, k, obs) not in attend and s in observable and k < len(slots[s]):
