@@ -107,12 +107,21 @@ def test_a_change_nothing_forced_says_so_and_a_displaced_class_names_who_took_it
 
     base = baseline()
     scenario = named_tiny()
-    bd_b = base.sessions_of("BD-B")
-    gap = (bd_b[0].date - base.sessions_of("BD-A")[0].date).days
-    # BD-A takes BD-B's old days and room; BD-B goes a week later: BD-B was displaced by BD-A
+    bd_a, bd_b = base.sessions_of("BD-A"), base.sessions_of("BD-B")
+    gap = (bd_b[0].date - bd_a[0].date).days
+    # the hall closes on BD-A's days; BD-A takes BD-B's old days and room; BD-B goes a week later;
+    # SC-1 moves a week too, though nothing made it
+    closed = {"room_closed": {"room": "HALL", "start": bd_a[0].date, "end": bd_a[-1].date}}
     sessions = shifted(base.model_copy(update={"sessions": shifted(base, "BD-B", 7)}), "BD-A", gap, bd_b[0].room_id)
+    sessions = shifted(base.model_copy(update={"sessions": sessions}), "SC-1", 7)
     new = base.model_copy(update={"sessions": sessions})
-    rows = {(c.class_id, c.what): c for c in change_log(Changes(), base, new, scenario, scenario, "en")}
-    assert rows["BD-B", "moved"].reason == "moved to make room for Lớp BD-A"
-    assert rows["BD-A", "moved"].reason == "not forced by any change: adjusted to improve the plan's goals"
+    changes = Changes.model_validate({"changes": [closed]})
+    rows = {(c.class_id, c.what): c for c in change_log(changes, base, new, scenario, scenario, "en")}
+    assert rows["BD-A", "moved"].reason.startswith("HALL closed")
     assert rows["BD-A", "moved"].after == f"{bd_b[0].date.isoformat()} – {bd_b[-1].date.isoformat()}"
+    assert rows["BD-B", "moved"].reason == "moved to make room for Lớp BD-A"
+    assert rows["SC-1", "moved"].reason == "not forced by any change: adjusted to improve the plan's goals"
+    unforced = {(c.class_id, c.what): c for c in change_log(Changes(), base, new, scenario, scenario, "en")}
+    assert {c.reason for c in unforced.values() if c.what == "moved"} == {
+        "not forced by any change: adjusted to improve the plan's goals"
+    }

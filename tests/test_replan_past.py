@@ -231,6 +231,8 @@ def test_property_nothing_before_the_freeze_date_differs(case: tuple[dt.date, li
         assert done.result.messages, raw  # infeasible, and says why
         return
     assert past(done.result.timetable, freeze) == past(base, freeze), raw
+    result = done.result
+    assert result.bound is None or result.objective is None or result.bound <= result.objective, raw  # a valid bound
     report = check(done.scenario, done.result.timetable, baseline=base, freeze_before=freeze)
     assert report.ok, (raw, report.summary())
     assert_every_difference_listed(base, done.result.timetable, done.log)

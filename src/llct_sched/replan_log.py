@@ -133,7 +133,7 @@ class _Log:
         self.programs = {c.id: c.program for s in (before, after) for c in s.classes}
         self.seats = {r.id: r.seats for r in after.rooms}
         self.groups = {c.id: set(c.groups) for s in (before, after) for c in s.classes}
-        self.changed: set[str] = set()  # classes whose placement changed, and those added
+        self.changed: set[str] = set()  # classes a change forced to change (hit, displaced or added)
 
     def __call__(self, key: str, **fields: object) -> str:
         return self.text[key].format(**fields)
@@ -201,9 +201,10 @@ def _causes(log: _Log, changes: Changes, class_id: str, what: str) -> list[str]:
 
 
 def _make_room(log: _Log, class_id: str, key: str = "make_room", old: list[ScheduledSession] | None = None) -> str:
-    """'moved to make room for X' when X, another class that changed, now holds a slot of this
-    class's old sessions in the same room, with the same lecturer or with a learner group in common;
-    otherwise no change forced it: it improves the plan's goals."""
+    """'moved to make room for X' when X, a class a change forced to change (hit by it, added, or
+    displaced by such a class), now holds a slot of this class's old sessions in the same room, with
+    the same lecturer or with a learner group in common; otherwise no change forced it: it improves
+    the plan's goals."""
     groups = log.groups.get(class_id, set())
     taken = set()
     for s in old if old is not None else log.base.sessions_of(class_id):
@@ -346,7 +347,13 @@ def change_log(
         after_text = log.runs_text(_runs(replanned.sessions_of(cid)))
         out.append(ClassChange(cid, "added", "", after_text, log("added"), log.name(cid)))
     common = sorted(before_ids & after_ids)
-    log.changed = {cid for cid in common if _placement(baseline, cid) != _placement(replanned, cid)} | set(added)
+    changed = {cid for cid in common if _placement(baseline, cid) != _placement(replanned, cid)}
+    log.changed = {cid for cid in changed if _causes(log, changes, cid, "any")} | set(added)
+    while True:  # a class displaced by a forced one is forced too; the rest (swaps, ...) nothing forced
+        displaced = {cid for cid in changed - log.changed if _make_room(log, cid) != log("improve")}
+        if not displaced:
+            break
+        log.changed |= displaced
     for cid in common:
         out += _class_rows(log, changes, cid)
     return out + _visit_rows(log, changes)
