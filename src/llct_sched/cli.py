@@ -264,38 +264,12 @@ def replan(
         raise typer.Exit(1)
 
 
-CHANGE_WORDS = {
-    "vi": {"title": "Những thay đổi", "reason": "lý do", "none": "không có gì phải thay đổi"},
-    "en": {"title": "What changed", "reason": "reason", "none": "nothing had to change"},
-}
-CHANGE_NAMES = {
-    "vi": {
-        "moved": "dời ngày",
-        "room": "đổi phòng",
-        "lecturer": "đổi giảng viên",
-        "visit_moved": "dời dự giờ",
-        "visit_reassigned": "đổi người dự giờ",
-        "visit_added": "thêm dự giờ",
-        "visit_removed": "bỏ dự giờ",
-        "added": "lớp mới",
-        "cancelled": "hủy lớp",
-    },
-}
-
-
 def _print_changes(log, lang: str) -> None:
-    """Every difference in full, one numbered entry each: lines wrap between words, nothing is cut."""
-    words = CHANGE_WORDS[lang]
-    if not log:
-        console.print(words["none"])
-        return
-    console.print(f"[bold]{words['title']}[/] ({len(log)})")
-    names = CHANGE_NAMES.get(lang, {})
-    for n, change in enumerate(log, 1):
-        detail = f" ({change.module or change.lecturer})" if change.module or change.lecturer else ""
-        head = f"{n}. {change.class_name} — {names.get(change.what, change.what)}{detail}: "
-        console.print(head + f"{change.before or '—'} → {change.after or '—'}", markup=False, highlight=False)
-        console.print(f"   {words['reason']}: {change.reason}", markup=False, highlight=False)
+    """Every difference in full (lines wrap between words, nothing is cut)."""
+    from llct_sched.replan_log import summary_lines
+
+    for line in summary_lines(log, lang):
+        console.print(line, markup=False, highlight=False)
 
 
 def _print_result(result, report, out: Path, title: str = "llct-sched solve") -> None:

@@ -48,6 +48,18 @@ TEXT: dict[str, dict[str, str]] = {
         "period.morning": "sáng",
         "period.afternoon": "chiều",
         "module": "học phần {name}",
+        "title": "Những thay đổi ({n})",
+        "reason_label": "lý do",
+        "nothing": "không có gì phải thay đổi",
+        "kind.moved": "dời ngày",
+        "kind.room": "đổi phòng",
+        "kind.lecturer": "đổi giảng viên",
+        "kind.visit_moved": "dời dự giờ",
+        "kind.visit_reassigned": "đổi người dự giờ",
+        "kind.visit_added": "thêm dự giờ",
+        "kind.visit_removed": "bỏ dự giờ",
+        "kind.added": "lớp mới",
+        "kind.cancelled": "hủy lớp",
     },
     "en": {
         "away": "{who} away {dates}",
@@ -72,6 +84,18 @@ TEXT: dict[str, dict[str, str]] = {
         "period.morning": "morning",
         "period.afternoon": "afternoon",
         "module": "module {name}",
+        "title": "What changed ({n})",
+        "reason_label": "reason",
+        "nothing": "nothing had to change",
+        "kind.moved": "moved",
+        "kind.room": "room changed",
+        "kind.lecturer": "lecturer changed",
+        "kind.visit_moved": "visit moved",
+        "kind.visit_reassigned": "visit reassigned",
+        "kind.visit_added": "visit added",
+        "kind.visit_removed": "visit removed",
+        "kind.added": "class added",
+        "kind.cancelled": "class cancelled",
     },
 }
 
@@ -359,8 +383,23 @@ def change_log(
     return out + _visit_rows(log, changes)
 
 
+def summary_lines(log: list[ClassChange], lang: str = "vi") -> list[str]:
+    """The change log for a terminal: a title, then per difference one line with the class, what
+    changed and before -> after in full, and one with the reason (nothing is cut)."""
+    text = TEXT[lang]
+    if not log:
+        return [text["nothing"]]
+    lines = [text["title"].format(n=len(log))]
+    for n, change in enumerate(log, 1):
+        detail = f" ({change.module or change.lecturer})" if change.module or change.lecturer else ""
+        what = text.get(f"kind.{change.what}", change.what)
+        lines.append(f"{n}. {change.class_name} — {what}{detail}: {change.before or '—'} → {change.after or '—'}")
+        lines.append(f"   {text['reason_label']}: {change.reason}")
+    return lines
+
+
 def _placement(tt: Timetable, class_id: str) -> list[tuple[dt.date, str, str, str | None]]:
     return [(s.date, s.period, s.room_id, s.lecturer_id) for s in tt.sessions_of(class_id)]
 
 
-__all__ = ["CHANGE_KINDS", "CSV_COLUMNS", "TEXT", "ClassChange", "change_log"]
+__all__ = ["CHANGE_KINDS", "CSV_COLUMNS", "TEXT", "ClassChange", "change_log", "summary_lines"]
