@@ -146,11 +146,12 @@ class _Log:
         self.after_scenario = after
         self.base, self.new = base, new
         self.labels, self.text = Labels(lang), TEXT[lang]
-        self.names: dict[str, str] = {}
+        self.names: dict[tuple[str, str], str] = {}  # (kind, id) -> name; kinds: class, lecturer, room
         for scenario in (before, after):
-            named = [(c.id, c.name) for c in scenario.classes] + [(lec.id, lec.name) for lec in scenario.lecturers]
-            for some_id, name in named + [(r.id, r.name) for r in scenario.rooms]:
-                self.names.setdefault(some_id, name or some_id)
+            named = [("class", c.id, c.name) for c in scenario.classes]
+            named += [("lecturer", lec.id, lec.name) for lec in scenario.lecturers]
+            for kind, some_id, name in named + [("room", r.id, r.name) for r in scenario.rooms]:
+                self.names.setdefault((kind, some_id), name or some_id)
         self.module_names = {
             (p.id, m.id): m.name or m.id for s in (before, after) for p in s.programs for m in p.modules
         }
@@ -162,8 +163,9 @@ class _Log:
     def __call__(self, key: str, **fields: object) -> str:
         return self.text[key].format(**fields)
 
-    def name(self, some_id: str | None) -> str:
-        return "-" if some_id is None else self.names.get(some_id, some_id)
+    def name(self, some_id: str | None, kind: str = "class") -> str:
+        """The name of a class (or a lecturer, a room) by its id; '-' for none."""
+        return "-" if some_id is None else self.names.get((kind, some_id), some_id)
 
     def module(self, class_id: str, module_id: str) -> str:
         return self.module_names.get((self.programs.get(class_id, ""), module_id), module_id)
@@ -204,12 +206,12 @@ def _causes(log: _Log, changes: Changes, class_id: str, what: str) -> list[str]:
             hit = [s for s in old if s.lecturer_id == away.lecturer and _inside(s.date, away.start, away.end)]
             still = any(_inside(s.date, away.start, away.end) for s in new)
             if hit and not (what in ("moved", "room") and still):
-                out.append(log("away", who=log.name(away.lecturer), dates=log.dates(away.start, away.end)))
+                out.append(log("away", who=log.name(away.lecturer, "lecturer"), dates=log.dates(away.start, away.end)))
         elif (closed := change.room_closed) is not None:
             if what != "lecturer" and any(
                 s.room_id == closed.room and _inside(s.date, closed.start, closed.end) for s in old
             ):
-                out.append(log("closed", room=log.name(closed.room), dates=log.dates(closed.start, closed.end)))
+                out.append(log("closed", room=log.name(closed.room, "room"), dates=log.dates(closed.start, closed.end)))
         elif (blackout := change.blackout) is not None:
             limit = blackout.max_gathering
             if (limit is None or learners > limit) and any(_inside(s.date, blackout.start, blackout.end) for s in old):
@@ -220,7 +222,9 @@ def _causes(log: _Log, changes: Changes, class_id: str, what: str) -> list[str]:
             room = old[0].room_id
             if what != "lecturer" and count.learners > log.seats.get(room, count.learners):
                 a = log.base.class_learners.get(class_id, 0)
-                out.append(log("learners", a=a, b=count.learners, room=log.name(room), seats=log.seats.get(room)))
+                out.append(
+                    log("learners", a=a, b=count.learners, room=log.name(room, "room"), seats=log.seats.get(room))
+                )
     return out
 
 
@@ -261,8 +265,8 @@ def _class_rows(log: _Log, changes: Changes, cid: str) -> list[ClassChange]:
     if [s.room_id for s in old] != [s.room_id for s in new]:
         why = "; ".join(_causes(log, changes, cid, "room"))
         why = why or (log("follows_move") if moved else _make_room(log, cid))
-        before = ", ".join(sorted({log.name(s.room_id) for s in old}))
-        after = ", ".join(sorted({log.name(s.room_id) for s in new}))
+        before = ", ".join(sorted({log.name(s.room_id, "room") for s in old}))
+        after = ", ".join(sorted({log.name(s.room_id, "room") for s in new}))
         rows.append(ClassChange(cid, "room", before, after, why, name))
     only_staff = not rows
     by_module_old: dict[str, list[str | None]] = {}
@@ -280,8 +284,8 @@ def _class_rows(log: _Log, changes: Changes, cid: str) -> list[ClassChange]:
             why = log("lecturer_only", why=causes or _make_room(log, cid, "restaffed"))
         else:
             why = causes or log("follows_move")
-        before = ", ".join(dict.fromkeys(log.name(x) for x in lecturers))
-        after = ", ".join(dict.fromkeys(log.name(x) for x in now))
+        before = ", ".join(dict.fromkeys(log.name(x, "lecturer") for x in lecturers))
+        after = ", ".join(dict.fromkeys(log.name(x, "lecturer") for x in now))
         module = log.module(cid, module_id)
         rows.append(ClassChange(cid, "lecturer", before, after, why, name, module=module))
     return rows
@@ -293,7 +297,7 @@ def _visit_text(log: _Log, visit: ObservationVisit) -> str:
         day=log.labels.date(visit.date),
         period=log.period(visit.period),
         cls=log.name(visit.class_id),
-        observer=log.name(visit.observer_id),
+        observer=log.name(visit.observer_id, "lecturer"),
     )
 
 
@@ -318,7 +322,7 @@ def _visit_reason(log: _Log, changes: Changes, old: ObservationVisit | None) -> 
     for change in changes.changes:
         away = change.lecturer_away
         if away is not None and away.lecturer == old.observer_id and _inside(old.date, away.start, away.end):
-            return log("away", who=log.name(away.lecturer), dates=log.dates(away.start, away.end))
+            return log("away", who=log.name(away.lecturer, "lecturer"), dates=log.dates(away.start, away.end))
     seat = ScheduledSession(
         class_id=old.class_id, module_id="", date=old.date, period=old.period, room_id="", lecturer_id=old.observer_id
     )
@@ -350,7 +354,9 @@ def _visit_rows(log: _Log, changes: Changes) -> list[ClassChange]:
             before = _visit_text(log, a) if a is not None else ""
             after = _visit_text(log, b) if b is not None else ""
             why = _visit_reason(log, changes, a)
-            rows.append(ClassChange(cid, kind, before, after, why, log.name(cid), lecturer=log.name(lecturer)))
+            rows.append(
+                ClassChange(cid, kind, before, after, why, log.name(cid), lecturer=log.name(lecturer, "lecturer"))
+            )
     return rows
 
 
