@@ -160,6 +160,7 @@ def assert_every_difference_listed(base: Timetable, new: Timetable, log: list[Cl
             [(s.date, s.period) for s in old] != [(s.date, s.period) for s in now]
         ), cid
         assert ((cid, "room", "") in listed) == ([s.room_id for s in old] != [s.room_id for s in now]), cid
+        assert ((cid, "learners", "") in listed) == (base.class_learners[cid] != new.class_learners[cid]), cid
         for module in {s.module_id for s in old}:
             differ = [s.lecturer_id for s in old if s.module_id == module] != [
                 s.lecturer_id for s in now if s.module_id == module

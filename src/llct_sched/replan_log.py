@@ -34,6 +34,9 @@ TEXT: dict[str, dict[str, str]] = {
         "learners": "số học viên đổi từ {a} thành {b}, phòng {room} chỉ có {seats} chỗ",
         "make_room": "dời để nhường chỗ cho {classes}",
         "improve": "không do thay đổi nào buộc: điều chỉnh để cải thiện các mục tiêu của kế hoạch",
+        "learners_set": "số học viên theo thay đổi",
+        "cohort_split": "chia lại học viên của khóa giữa các lớp",
+        "kind.learners": "đổi số học viên",
         "visit_make_room": "sắp xếp lại dự giờ để nhường chỗ cho {classes}",
         "lecturer_only": "chỉ đổi giảng viên (ngày và phòng giữ nguyên): {why}",
         "restaffed": "điều chỉnh phân công để nhường chỗ cho {classes}",
@@ -70,6 +73,9 @@ TEXT: dict[str, dict[str, str]] = {
         "learners": "learners changed from {a} to {b}, room {room} seats only {seats}",
         "make_room": "moved to make room for {classes}",
         "improve": "not forced by any change: adjusted to improve the plan's goals",
+        "learners_set": "learners set by the changes",
+        "cohort_split": "the cohort's learners split again between its classes",
+        "kind.learners": "learners changed",
         "visit_make_room": "visits re-arranged to make room for {classes}",
         "lecturer_only": "lecturer change only (dates and room unchanged): {why}",
         "restaffed": "re-staffed to make room for {classes}",
@@ -102,6 +108,7 @@ TEXT: dict[str, dict[str, str]] = {
 CHANGE_KINDS = (
     "moved",
     "room",
+    "learners",
     "lecturer",
     "visit_moved",
     "visit_reassigned",
@@ -268,6 +275,7 @@ def _class_rows(log: _Log, changes: Changes, cid: str) -> list[ClassChange]:
         before = ", ".join(sorted({log.name(s.room_id, "room") for s in old}))
         after = ", ".join(sorted({log.name(s.room_id, "room") for s in new}))
         rows.append(ClassChange(cid, "room", before, after, why, name))
+    rows += _learner_rows(log, changes, cid)
     only_staff = not rows
     by_module_old: dict[str, list[str | None]] = {}
     by_module_new: dict[str, list[str | None]] = {}
@@ -289,6 +297,16 @@ def _class_rows(log: _Log, changes: Changes, cid: str) -> list[ClassChange]:
         module = log.module(cid, module_id)
         rows.append(ClassChange(cid, "lecturer", before, after, why, name, module=module))
     return rows
+
+
+def _learner_rows(log: _Log, changes: Changes, cid: str) -> list[ClassChange]:
+    """A class whose learners differ: set by a `learners` change, or a cohort split again."""
+    before, after = log.base.class_learners.get(cid), log.new.class_learners.get(cid)
+    if before is None or after is None or before == after:
+        return []
+    direct = any(c.learners is not None and c.learners.class_id == cid for c in changes.changes)
+    why = log("learners_set") if direct else log("cohort_split")
+    return [ClassChange(cid, "learners", str(before), str(after), why, log.name(cid))]
 
 
 def _visit_text(log: _Log, visit: ObservationVisit) -> str:
@@ -378,6 +396,7 @@ def change_log(
         out.append(ClassChange(cid, "added", "", after_text, log("added"), log.name(cid)))
     common = sorted(before_ids & after_ids)
     changed = {cid for cid in common if _placement(baseline, cid) != _placement(replanned, cid)}
+    changed |= {cid for cid in common if baseline.class_learners.get(cid) != replanned.class_learners.get(cid)}
     log.changed = {cid for cid in changed if _causes(log, changes, cid, "any")} | set(added)
     while True:  # a class displaced by a forced one is forced too; the rest (swaps, ...) nothing forced
         displaced = {cid for cid in changed - log.changed if _make_room(log, cid) != log("improve")}
