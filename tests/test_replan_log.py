@@ -125,3 +125,23 @@ def test_a_change_nothing_forced_says_so_and_a_displaced_class_names_who_took_it
     assert {c.reason for c in unforced.values() if c.what == "moved"} == {
         "not forced by any change: adjusted to improve the plan's goals"
     }
+
+
+def test_an_absence_is_the_reason_only_for_the_modules_it_overlaps() -> None:
+    from llct_sched.replan_log import change_log
+
+    base = baseline()
+    scenario = named_tiny()
+    m1 = [s for s in base.sessions_of("BD-B") if s.module_id == "m1"]
+    assert {s.lecturer_id for s in m1} == {"FT1"} and len({s.date for s in m1}) == 1
+    away = {"lecturer_away": {"lecturer": "FT1", "start": m1[0].date, "end": m1[0].date}}  # m1's day only
+    sessions = [
+        s.model_copy(update={"lecturer_id": "FT2"}) if s.class_id == "BD-B" and s.lecturer_id == "FT1" else s
+        for s in base.sessions
+    ]
+    new = base.model_copy(update={"sessions": sessions})
+    log = change_log(Changes.model_validate({"changes": [away]}), base, new, scenario, scenario, "en")
+    reasons = {c.module: c.reason for c in log if c.class_id == "BD-B" and c.what == "lecturer"}
+    assert set(reasons) == {"m1", "m3"}
+    assert "Giảng viên FT1 away" in reasons["m1"]
+    assert "away" not in reasons["m3"] and reasons["m3"].startswith("lecturer change only (dates and room unchanged)")

@@ -202,10 +202,13 @@ def _inside(day: dt.date, start: dt.date, end: dt.date) -> bool:
     return start <= day <= end
 
 
-def _causes(log: _Log, changes: Changes, class_id: str, what: str) -> list[str]:
-    """The changes whose dates or entities overlap the class's old placement. For a move, an absence
-    counts only when the new dates leave it (otherwise re-staffing, not the move, answered it)."""
+def _causes(log: _Log, changes: Changes, class_id: str, what: str, module_id: str | None = None) -> list[str]:
+    """The changes whose dates or entities overlap the class's old placement (of one module, for a
+    lecturer change). For a move, an absence counts only when the new dates leave it (otherwise
+    re-staffing, not the move, answered it)."""
     old, new = log.base.sessions_of(class_id), log.new.sessions_of(class_id)
+    if module_id is not None:
+        old = [s for s in old if s.module_id == module_id]
     learners = log.new.class_learners.get(class_id, log.base.class_learners.get(class_id, 0))
     out = []
     for change in changes.changes:
@@ -275,8 +278,8 @@ def _class_rows(log: _Log, changes: Changes, cid: str) -> list[ClassChange]:
         before = ", ".join(sorted({log.name(s.room_id, "room") for s in old}))
         after = ", ".join(sorted({log.name(s.room_id, "room") for s in new}))
         rows.append(ClassChange(cid, "room", before, after, why, name))
-    rows += _learner_rows(log, changes, cid)
     only_staff = not rows
+    rows += _learner_rows(log, changes, cid)
     by_module_old: dict[str, list[str | None]] = {}
     by_module_new: dict[str, list[str | None]] = {}
     for s in old:
@@ -287,11 +290,13 @@ def _class_rows(log: _Log, changes: Changes, cid: str) -> list[ClassChange]:
         now = by_module_new.get(module_id, [])
         if lecturers == now:
             continue
-        causes = "; ".join(_causes(log, changes, cid, "lecturer"))
-        if only_staff:
-            why = log("lecturer_only", why=causes or _make_room(log, cid, "restaffed"))
-        else:
+        causes = "; ".join(_causes(log, changes, cid, "lecturer", module_id))
+        if moved:
             why = causes or log("follows_move")
+        elif only_staff:
+            why = log("lecturer_only", why=causes or _make_room(log, cid, "restaffed"))
+        else:  # another room, same dates
+            why = causes or _make_room(log, cid, "restaffed")
         before = ", ".join(dict.fromkeys(log.name(x, "lecturer") for x in lecturers))
         after = ", ".join(dict.fromkeys(log.name(x, "lecturer") for x in now))
         module = log.module(cid, module_id)
