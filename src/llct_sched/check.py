@@ -1039,10 +1039,53 @@ GOAL_FUNCTIONS: dict[str, Callable[[CheckContext], GoalResult]] = {
 }
 
 
-def check(scenario: Scenario, timetable: Timetable) -> CheckReport:
-    """Check a timetable against every rule of docs/rules.md and compute its objective."""
+def _past_sessions(timetable: Timetable, before: dt.date) -> dict[tuple[str, dt.date, str], list[tuple[str, str, str]]]:
+    out: dict[tuple[str, dt.date, str], list[tuple[str, str, str]]] = defaultdict(list)
+    for s in timetable.sessions:
+        if s.date < before:
+            out[s.class_id, s.date, s.period].append((s.module_id, s.room_id, s.lecturer_id or "-"))
+    return out
+
+
+def check_frozen_past(baseline: Timetable, timetable: Timetable, freeze_before: dt.date) -> list[Violation]:
+    """Re-planning (rule `frozen_past`): every session (module, room, lecturer) and every
+    observation visit dated before `freeze_before` is exactly the baseline's, none added or gone."""
+    old, new = _past_sessions(baseline, freeze_before), _past_sessions(timetable, freeze_before)
+    out = []
+    for key in sorted(set(old) | set(new)):
+        if sorted(old.get(key, [])) == sorted(new.get(key, [])):
+            continue
+        cid, day, period = key
+        was = "; ".join("module {}, room {}, lecturer {}".format(*row) for row in sorted(old.get(key, []))) or "none"
+        now = "; ".join("module {}, room {}, lecturer {}".format(*row) for row in sorted(new.get(key, []))) or "none"
+        message = f"class {cid}: session {_slot_text(day, period)} is before {freeze_before} and must stay as it was"
+        out.append(Violation("frozen_past", f"{message} (baseline: {was}; now: {now})", cid, date=day, period=period))
+
+    def visits(tt: Timetable) -> set[tuple[str, str, str, dt.date, str]]:
+        rows = tt.observations
+        return {(o.lecturer_id, o.observer_id, o.class_id, o.date, o.period) for o in rows if o.date < freeze_before}
+
+    made, seen = visits(baseline), visits(timetable)
+    for lec, obs, cid, day, period in sorted(made ^ seen):
+        what = "made in the baseline and is gone" if (lec, obs, cid, day, period) in made else "was not in the baseline"
+        message = f"visit of {lec} by {obs} in class {cid} at {_slot_text(day, period)} (before {freeze_before}) {what}"
+        out.append(Violation("frozen_past", message, cid, lecturer_id=lec, date=day, period=period))
+    return out
+
+
+def check(
+    scenario: Scenario,
+    timetable: Timetable,
+    *,
+    baseline: Timetable | None = None,
+    freeze_before: dt.date | None = None,
+) -> CheckReport:
+    """Check a timetable against every rule of docs/rules.md and compute its objective. With a
+    `baseline` and `freeze_before` (a re-plan) the rule `frozen_past` is checked too."""
     ctx = CheckContext(scenario, timetable)
     violations = [v for fn in CHECKS for v in fn(ctx)]
+    if baseline is not None and freeze_before is not None:
+        violations += check_frozen_past(baseline, timetable, freeze_before)
     breakdown: dict[str, int] = {}
     details: dict[str, dict[str, int]] = {}
     for goal in GOALS:
@@ -1064,6 +1107,7 @@ __all__ = [
     "check_calendar",
     "check_cohorts",
     "check_delivery",
+    "check_frozen_past",
     "check_groups",
     "check_lecturers",
     "check_modules",

@@ -172,11 +172,15 @@ def validate(scenario: ScenarioArg) -> None:
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema of scenario files (for editor completion and checking)."""
+def schema(
+    changes: Annotated[bool, typer.Option("--changes", help="The schema of re-plan changes files instead")] = False,
+) -> None:
+    """Print the JSON Schema of scenario files, or of changes files (for editor completion and checking)."""
+    from llct_sched.replan import Changes
     from llct_sched.scenario import Scenario
 
-    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+    model = Changes if changes else Scenario
+    typer.echo(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False))
 
 
 @app.command()
@@ -252,14 +256,15 @@ def solve(
         raise typer.Exit(1)
 
 
-def _checked(scenario, result):
+def _checked(scenario, result, **rules):
     """The checker's report on the result's timetable (None without one); the result then carries the
-    checker's objective, so that what is printed and written is the checker's."""
+    checker's objective, so that what is printed and written is the checker's. `rules`: the checker's
+    optional rules (a re-plan's baseline and freeze date)."""
     from llct_sched.check import check as run_check
 
     if result.timetable is None:
         return None
-    report = run_check(scenario, result.timetable)
+    report = run_check(scenario, result.timetable, **rules)
     result.adopt_checked(report.objective, report.breakdown, scenario.weights.model_dump())
     return report
 
@@ -368,6 +373,7 @@ def replan(
     from llct_sched.outputs import write_outputs
     from llct_sched.replan import load_changes
     from llct_sched.replan import replan as run_replan
+    from llct_sched.replan_log import CSV_COLUMNS as CHANGE_COLUMNS
     from llct_sched.solve import SolveParams
     from llct_sched.timetable import read_timetable
 
@@ -387,7 +393,7 @@ def replan(
         change_list = load_changes(changes)
         from llct_sched.replan import apply_changes
 
-        apply_changes(loaded, change_list, str(changes))  # bad input fails here, before any solving
+        apply_changes(loaded, change_list, str(changes), baseline=base, freeze_before=freeze)  # bad input fails here
     except ScenarioError as error:
         _fail_input(error)
         return
@@ -399,36 +405,37 @@ def replan(
         return
     _check_out(out)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+    code = _lang(lang)
     with deferred_interrupts(reraise=False) as held:
         done = _with_progress(
-            lambda show: run_replan(loaded, base, change_list, params, freeze, max_moves, show, str(changes)), quiet
+            lambda show: run_replan(loaded, base, change_list, params, freeze, max_moves, show, str(changes), code),
+            quiet,
         )
         result = done.result
-        report = _checked(done.scenario, result)
+        report = _checked(done.scenario, result, baseline=base, freeze_before=freeze)
         summary = result.summary() | {"scenario": loaded.name, "replan": {"from": from_date, "max_moves": max_moves}}
         if report is not None:
             summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
-        log = pd.DataFrame([c.row() for c in done.log], columns=["class_id", "change", "before", "after", "reason"])
-        code = _lang(lang)
+        log = pd.DataFrame([c.row() for c in done.log], columns=CHANGE_COLUMNS)
+        previous = baseline / "calendars" if baseline.is_dir() else None
         extra = {"changes.csv": log}
         written = _publish(
             out,
             result,
             lambda: write_outputs(
-                out, done.scenario, result.timetable, summary, lang=code, extra=extra, annex_template=annex_template
+                out,
+                done.scenario,
+                result.timetable,
+                summary,
+                lang=code,
+                extra=extra,
+                annex_template=annex_template,
+                previous_calendars=previous,
             ),
         )
     _print_result(result, report, out if written else None, title="llct-sched replan")
     _say_held(held)
-    if done.log:
-        table = Table(title=_("what changed"))
-        for column in (_("class"), _("change"), _("before"), _("after"), _("reason")):
-            table.add_column(column)
-        for change in done.log:
-            table.add_row(change.class_id, change.what, change.before, change.after, change.reason)
-        console.print(table)
-    else:
-        console.print(_("nothing had to move"))
+    _print_changes(done.log, code)
     if result.timetable is None or (report is not None and not report.ok):
         raise typer.Exit(1)
 
@@ -437,6 +444,14 @@ def _other_scenario(path: Path, named: str, expected: str) -> bool:
     """A timetable.json names its scenario (a folder of CSVs does not): is it another one?"""
     json_file = path.is_file() or (path / "timetable.json").exists()
     return json_file and named != expected
+
+
+def _print_changes(log, lang: str) -> None:
+    """Every difference in full (lines wrap between words, nothing is cut)."""
+    from llct_sched.replan_log import summary_lines
+
+    for line in summary_lines(log, lang):
+        console.print(line, markup=False, highlight=False)
 
 
 def _print_result(result, report, out: Path | None, title: str = "llct-sched solve") -> None:
@@ -465,30 +480,34 @@ def _print_result(result, report, out: Path | None, title: str = "llct-sched sol
 def check(
     scenario: ScenarioArg,
     timetable: Annotated[Path, typer.Argument(help="timetable.json, or a directory with it or with sessions.csv")],
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="A re-plan's baseline (folder or timetable.json): with --from, the past must equal it"),
+    ] = None,
+    from_date: Annotated[
+        str | None,
+        typer.Option("--from", help="With --baseline: nothing dated before this day may differ (YYYY-MM-DD)"),
+    ] = None,
 ) -> None:
     """Check a timetable (solver output or hand-made) against a scenario: exit 0 only when every hard rule holds."""
-    from pydantic import ValidationError
-
     from llct_sched.check import check as run_check
-    from llct_sched.errors import InputIssue
-    from llct_sched.io import pydantic_issues
-    from llct_sched.timetable import read_timetable
 
     loaded = _load_valid(scenario)
-    try:
-        table = read_timetable(timetable)
-    except ScenarioError as error:
-        _fail_input(error)
-        return
-    except ValidationError as error:
-        _fail_input(ScenarioError(pydantic_issues(error, str(timetable))))
-        return
-    except (OSError, ValueError, KeyError) as error:
-        _fail_input(ScenarioError([InputIssue(path="", message=str(error), file=str(timetable))]))
-        return
+    if (baseline is None) != (from_date is None):
+        _fail_input(
+            ScenarioError(
+                [_issue("--baseline" if baseline is None else "--from", "give --baseline and --from together")]
+            )
+        )
+    freeze = _date_option("--from", from_date)
+    table = _read_timetable_or_exit(timetable)
+    base = _read_timetable_or_exit(baseline) if baseline is not None else None
     if _other_scenario(timetable, table.scenario, loaded.name):
-        err.print(f"[yellow]warning[/] the timetable is of scenario '{table.scenario}', not '{loaded.name}'")
-    report = run_check(loaded, table)
+        text = _("the timetable is of scenario '{found}', not '{expected}'").format(
+            found=table.scenario, expected=loaded.name
+        )
+        err.print("[yellow]" + _("warning") + f"[/] {text}", highlight=False)
+    report = run_check(loaded, table, baseline=base, freeze_before=freeze)
     for violation in report.violations:
         console.print(f"[red]{violation.rule}[/] {violation.message}", highlight=False)
     console.print(report.summary(), highlight=False)
@@ -557,7 +576,15 @@ def report(
     code = _lang(lang)
     try:
         with publish_folder(folder, keep=True) as staging:
-            written = write_reports(staging, loaded, table, summary, lang=code, annex_template=annex_template)
+            written = write_reports(
+                staging,
+                loaded,
+                table,
+                summary,
+                lang=code,
+                annex_template=annex_template,
+                previous_calendars=folder / "calendars",
+            )
     except OutputError as error:
         err.print(f"[bold red]cannot write the reports[/]: {error}", highlight=False)
         raise typer.Exit(2) from None
@@ -687,6 +714,25 @@ def compare(
         table.add_row(*("-" if row[c] is None else str(row[c]) for c in shown))
     console.print(table)
     console.print(_("wrote {path}").format(path=f"{out}/comparison.csv, comparison.xlsx, comparison.html"))
+
+
+def _issue(path: str, message: str):
+    from llct_sched.errors import InputIssue
+
+    return InputIssue(path=path, message=message)
+
+
+def _date_option(name: str, value: str | None):
+    """A YYYY-MM-DD option as a date (None when not given), or the located problem and exit 2."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail_input(ScenarioError([_issue(name, f"'{value}' is not a date (YYYY-MM-DD)")]))
+        raise  # unreachable: _fail_input exits
 
 
 def _read_timetable_or_exit(path: Path):

@@ -109,6 +109,8 @@ class Baseline:
     visits: list[tuple[int, int, int, int]]  # frozen visits: segment, session in segment, observed, observer
     freeze_before: dt.date | None
     learners: dict[int, int] = field(default_factory=dict)  # class -> baseline learners
+    # visits planned on or after freeze_before: segment, session in segment, observed, observer
+    planned_visits: list[tuple[int, int, int, int]] = field(default_factory=list)
     max_moves: int | None = None  # at most this many unfrozen blocks may move
 
 
@@ -485,13 +487,29 @@ def _map_baseline(inst: Instance, timetable: Timetable, freeze_before: dt.date |
                     out.frozen_segments.add(seg_index)
                 for k, session in enumerate(chunk[seg.first : seg.first + seg.length]):
                     where[c.spec.id, session.date, session.period] = (seg_index, k)
+    if freeze_before is not None:
+        _keep_unfrozen_after(inst, out.frozen_blocks, freeze_before)
     for visit in timetable.observations:
         place = where.get((visit.class_id, visit.date, visit.period))
-        if place is None or freeze_before is None or visit.date >= freeze_before:
+        if place is None or visit.lecturer_id not in lecturer_index or visit.observer_id not in lecturer_index:
             continue
-        if visit.lecturer_id in lecturer_index and visit.observer_id in lecturer_index:
-            out.visits.append((*place, lecturer_index[visit.lecturer_id], lecturer_index[visit.observer_id]))
+        mapped = (*place, lecturer_index[visit.lecturer_id], lecturer_index[visit.observer_id])
+        made = freeze_before is not None and visit.date < freeze_before
+        (out.visits if made else out.planned_visits).append(mapped)
     return out
+
+
+def _keep_unfrozen_after(inst: Instance, frozen: set[int], freeze_before: dt.date) -> None:
+    """The past is not re-planned: a block that did not start before the freeze date starts on or
+    after it (a moved or new block never lands in the past)."""
+    first = next((d for d, day in enumerate(inst.days) if day >= freeze_before), len(inst.days))
+    for block in inst.blocks:
+        if block.index in frozen:
+            continue
+        before = len(block.starts)
+        block.starts = [t for t in block.starts if inst.slot_day(t) >= first]
+        if before and not block.starts:
+            inst.empty_blocks.append(block.index)
 
 
 def _offsets(block: BlockInfo, first: int, length: int) -> np.ndarray:

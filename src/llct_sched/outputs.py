@@ -134,6 +134,7 @@ def write_solution_files(
     summary: dict[str, Any],
     lang: str | None = "vi",
     annex_template: Path | None = None,
+    previous_calendars: Path | None = None,
 ) -> None:
     """Write the files of one solve into `folder` (a staging directory or the final one).
 
@@ -159,7 +160,15 @@ def write_solution_files(
     if lang is not None:
         from llct_sched.reports import write_reports
 
-        write_reports(folder, scenario, timetable, summary, lang=lang, annex_template=annex_template)
+        write_reports(
+            folder,
+            scenario,
+            timetable,
+            summary,
+            lang=lang,
+            annex_template=annex_template,
+            previous_calendars=previous_calendars,
+        )
 
 
 def write_outputs(
@@ -170,14 +179,24 @@ def write_outputs(
     lang: str | None = "vi",
     extra: dict[str, pd.DataFrame] | None = None,
     annex_template: Path | None = None,
+    previous_calendars: Path | None = None,
 ) -> None:
     """Replace the folder `out` as a whole by this result's files (llct_sched.files.publish_folder):
     on failure or interrupt `out` keeps its previous content, byte for byte, and no file of an
     earlier result stays beside the new ones.
 
-    `extra` adds CSV files (name -> table), such as a re-plan's changes.csv.
+    `extra` adds CSV files (name -> table), such as a re-plan's changes.csv; `previous_calendars`
+    the calendars folder of the plan this one replaces (see `reports.calendars`).
     """
     with publish_folder(Path(out)) as staging:
-        write_solution_files(staging, scenario, timetable, summary, lang=lang, annex_template=annex_template)
+        write_solution_files(
+            staging,
+            scenario,
+            timetable,
+            summary,
+            lang=lang,
+            annex_template=annex_template,
+            previous_calendars=previous_calendars,
+        )
         for name, frame in (extra or {}).items():
             write_csv(staging / name, frame)

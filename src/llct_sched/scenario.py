@@ -410,7 +410,9 @@ class Weights(StrictModel):
         default=2, ge=0, description="Per session short of the plan's `staffing.part_time_share`."
     )
     moves: int = Field(default=1, ge=0, description="Re-planning only: the cost of moving blocks of the baseline.")
-    lecturer_changes: int = Field(default=2, ge=0, description="Re-planning only: per segment given another lecturer.")
+    lecturer_changes: int = Field(
+        default=2, ge=0, description="Re-planning only: per segment given another lecturer, per planned visit not kept."
+    )
 
 
 GOAL_NAMES = tuple(Weights.model_fields)

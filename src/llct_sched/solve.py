@@ -413,8 +413,11 @@ def solve(
                     "but the changes no longer allow its dates (room, lecturers or calendar)"
                 )
                 continue
+            after = ""
+            if inst.baseline is not None and inst.baseline.freeze_before is not None:
+                after = f" on or after {inst.baseline.freeze_before.isoformat()} (the past is not re-planned)"
             result.messages.append(
-                f"class {cid}: block {block.number + 1} has no possible start (window, blackouts, holidays, "
+                f"class {cid}: block {block.number + 1} has no possible start{after} (window, blackouts, holidays, "
                 "pinned dates and lecturers' availability leave no day)"
             )
         result.status = "INFEASIBLE"
@@ -491,7 +494,7 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
     base = inst.baseline
     if base is not None:  # a re-plan starts from the baseline, not from a greedy calendar
         learners = {c.index: base.learners.get(c.index, c.learners_min) for c in inst.classes}
-        greedy = _Assignment(dict(base.start), dict(base.room), learners, dict(base.lecturer))
+        greedy = _Assignment(dict(base.start), dict(base.room), learners, dict(base.lecturer), _baseline_visits(inst))
         plan = None
     else:
         plan = _greedy(inst, session)
@@ -521,6 +524,19 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
             f"{result.rounds} rounds: learned {len(search.pools)} lecturer-capacity pools and excluded "
             f"{len(search.nogoods)} unstaffable start combinations"
         )
+
+
+def _baseline_visits(inst: Instance) -> list[tuple[int, int, int, int]]:
+    """The baseline's visits (made and planned) as a hint: segment, slot, observed, observer."""
+    base = inst.baseline
+    if base is None:
+        return []
+    out = []
+    for s, k, observed, observer in base.visits + base.planned_visits:
+        seg = inst.segments[s]
+        if seg.block in base.start:
+            out.append((s, inst.blocks[seg.block].slots(base.start[seg.block])[seg.first + k], observed, observer))
+    return out
 
 
 def _apply_hint(model: cp_model.CpModel, cv: CalendarVars, hint: _Assignment) -> None:

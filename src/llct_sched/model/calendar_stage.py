@@ -584,9 +584,10 @@ def build_calendar_model(
 
 
 # the rules that do not involve time: a relaxation whose optimum is a quick bound on stage 1
-TIMELESS_RULES = (add_room_choice, add_cohorts)
-# the goals such a relaxation can force above 0 (the others are 0 when time is free, or are left out)
-TIMELESS_GOALS = ("preferred_months", "month_spread", "borrowed_room", "room_stability", "room_capacity")
+TIMELESS_RULES = (add_room_choice, add_cohorts, add_baseline)
+# the goals such a relaxation can force above 0 (the others are 0 when time is free, or are left out);
+# in a re-plan, `moves` counts the blocks whose baseline start or room the changes no longer allow
+TIMELESS_GOALS = ("preferred_months", "month_spread", "borrowed_room", "room_stability", "room_capacity", "moves")
 
 
 def build_calendar_relaxation(inst: Instance) -> cp_model.CpModel:

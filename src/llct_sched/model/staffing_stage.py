@@ -89,17 +89,39 @@ def create_variables(
         for obs, ks in offered:
             for k in ks:
                 attend[seg.index, k, obs] = model.new_bool_var(f"attend_s{seg.index}_{k}_o{obs}")
+    # visits of a hint or planned by a baseline: offered where the observer may still make them
     wanted = list(extra_visits or [])
+    if inst.baseline is not None:
+        wanted += [(s, k, obs) for s, k, _, obs in inst.baseline.planned_visits]
+    allowed = set(observers)
+    wanted = [
+        (s, k, obs)
+        for s, k, obs in wanted
+        if obs in allowed and k < len(slots[s]) and inst.lecturer_available[obs][slots[s][k]]
+    ]
     if inst.baseline is not None:  # visits already made stay, whatever the restriction
         wanted += [(s, k, obs) for s, k, _, obs in inst.baseline.visits]
     observable = {s for (s, _) in visits}
     for s, k, obs in wanted:
         if (s, k, obs) not in attend and s in observable and k < len(slots[s]):
             attend[s, k, obs] = model.new_bool_var(f"attend_s{s}_{k}_o{obs}")
+    attend = _without_invented_past_visits(inst, slots, attend)
     load: list[Any] = [0] * len(inst.lecturer_available)
     for (s, lec), lit in teach.items():
         load[lec] += inst.segments[s].length * lit
     return StaffingVars(slots=slots, teach=teach, attend=attend, visits=visits, load=load)
+
+
+def _without_invented_past_visits(
+    inst: Instance, slots: list[list[int]], attend: dict[tuple[int, int, int], Any]
+) -> dict[tuple[int, int, int], Any]:
+    """Re-planning: before the freeze date the only visits are those the baseline made."""
+    base = inst.baseline
+    if base is None or base.freeze_before is None:
+        return attend
+    made = {(s, k, obs) for s, k, _, obs in base.visits}
+    past = base.freeze_before
+    return {key: lit for key, lit in attend.items() if key in made or inst.slot_date(slots[key[0]][key[1]]) >= past}
 
 
 def add_one_lecturer_per_segment(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> None:
@@ -213,7 +235,8 @@ def goal_observation_spread(model: cp_model.CpModel, inst: Instance, v: Staffing
 
 
 def goal_lecturer_changes(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr | None:
-    """Re-planning: segments (not frozen) given another lecturer than in the baseline."""
+    """Re-planning: segments (not frozen) given another lecturer than in the baseline, and visits
+    planned by the baseline (after the freeze date) not kept: same session of the segment, same observer."""
     base = inst.baseline
     if base is None:
         return None
@@ -221,6 +244,8 @@ def goal_lecturer_changes(model: cp_model.CpModel, inst: Instance, v: StaffingVa
     for s, lec in base.lecturer.items():
         if s not in base.frozen_segments:
             terms.append(1 - v.teach[s, lec] if (s, lec) in v.teach else 1)
+    for s, k, _, obs in base.planned_visits:
+        terms.append(1 - v.attend[s, k, obs] if (s, k, obs) in v.attend else 1)
     return sum(terms)
 
 

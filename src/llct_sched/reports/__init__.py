@@ -54,10 +54,13 @@ def write_reports(
     summary: dict[str, Any],
     lang: str = "vi",
     annex_template: Path | None = None,
+    previous_calendars: Path | None = None,
 ) -> list[Path]:
     """Write every report into `out_dir`; returns the paths written.
 
-    `annex_template`: a center's own .docx for the annex (see `reports.annex.build_document`).
+    `annex_template`: a center's own .docx for the annex (see `reports.annex.build_document`);
+    `previous_calendars`: the calendars folder of the plan this one replaces (events are numbered
+    and cancelled against it).
     """
     from llct_sched.reports.annex import write_annex
     from llct_sched.reports.calendars import write_calendars
@@ -73,6 +76,6 @@ def write_reports(
     write_workbook(written[0], data, lab)
     write_annex(written[1], data, lab, annex_template)
     written.extend(write_html(written[2], data, lab)[1:])
-    written.extend(write_calendars(out_dir / CALENDARS, data, lab))
+    written.extend(write_calendars(out_dir / CALENDARS, data, lab, previous_calendars))
     written.extend(write_lecturer_pages(out_dir / TIMETABLES, data, lab))
     return written
