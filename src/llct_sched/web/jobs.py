@@ -121,12 +121,10 @@ def _solve_version(store: Store, version_id: int, cancel: _Cancel) -> None:
     params = SolveParams(**version.params)
     if cancel.requested:
         params.time_limit = 0.5  # cancelled while starting: the first timetable is the best one
-    last = [0.0]
+    beat = _Heartbeat(store, version_id)
 
     def report(p: Progress) -> None:
-        if time.monotonic() - last[0] >= PROGRESS_EVERY_S:
-            last[0] = time.monotonic()
-            store.set_progress(version_id, dataclasses.asdict(p))
+        beat.latest = dataclasses.asdict(p)
 
     request = version.request
     baseline = None
@@ -135,10 +133,34 @@ def _solve_version(store: Store, version_id: int, cancel: _Cancel) -> None:
         baseline = Timetable.from_json(parent.timetable) if parent and parent.timetable else None
     freeze = dt.date.fromisoformat(request["from"]) if request.get("from") else None
     changes = Changes.model_validate({"changes": request.get("changes", [])})
-    outcome = run_solve(
-        scenario, params, report, baseline=baseline, changes=changes, freeze_before=freeze, max_moves=None
-    )
+    with beat:
+        outcome = run_solve(scenario, params, report, baseline=baseline, changes=changes, freeze_before=freeze)
     _store_outcome(store, version_id, outcome)
+
+
+class _Heartbeat:
+    """Writes the latest progress with the time elapsed, every PROGRESS_EVERY_S, while a solve runs
+    (the solver reports only new incumbents; the page shows the clock moving in between)."""
+
+    def __init__(self, store: Store, version_id: int) -> None:
+        self.store, self.version_id = store, version_id
+        self.latest: dict[str, Any] = {}
+        self.started = time.monotonic()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+
+    def _beat(self) -> None:
+        while not self.stop.wait(PROGRESS_EVERY_S):
+            elapsed = round(time.monotonic() - self.started, 1)
+            self.store.set_progress(self.version_id, self.latest | {"elapsed": elapsed})
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join()
 
 
 def _store_outcome(store: Store, version_id: int, outcome: Any) -> None:

@@ -1,0 +1,370 @@
+"""The web page (`llct-sched serve`) driven through FastAPI's TestClient: upload, solve in worker
+processes with progress and cancel, see the year, pin and re-plan, compare, download, restart.
+
+Solves run in real worker processes (spawned); the tutorial scenario keeps each one to seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from llct_sched.cli import app as cli_app
+from llct_sched.excel_in import write_template
+from llct_sched.io import builtin_scenario_text, load_scenario
+from llct_sched.timetable import Timetable
+from llct_sched.web.app import create_app
+from llct_sched.web.store import Store, Version
+
+
+def _client(db: Path, **options: Any) -> TestClient:
+    client = TestClient(create_app(db, **options))
+    client.get("/")  # sets the form token cookie
+    return client
+
+
+def _csrf(client: TestClient) -> str:
+    return str(client.cookies.get("llct_csrf"))
+
+
+def _store(client: TestClient) -> Store:
+    store = client.app.state.store  # type: ignore[attr-defined]
+    assert isinstance(store, Store)
+    return store
+
+
+def _upload(client: TestClient, name: str, content: bytes) -> Any:
+    files = {"file": (name, content, "application/octet-stream")}
+    return client.post("/plans", data={"csrf": _csrf(client)}, files=files, follow_redirects=False)
+
+
+def _builtin(client: TestClient, name: str) -> int:
+    response = client.post("/plans", data={"csrf": _csrf(client), "builtin": name}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def _solve(client: TestClient, plan_id: int, time_limit: float = 10) -> int:
+    form = {"csrf": _csrf(client), "time_limit": str(time_limit), "seed": "0"}
+    response = client.post(f"/plans/{plan_id}/solve", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def _wait(client: TestClient, version_id: int, timeout: float = 180) -> Version:
+    version = client.app.state.runner.wait(version_id, timeout)  # type: ignore[attr-defined]
+    assert version is not None and not version.active, f"version {version_id} still running"
+    return version
+
+
+def _timetable(version: Version) -> Timetable:
+    assert version.timetable is not None, version.error
+    return Timetable.from_json(version.timetable)
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, int]]:
+    """The tutorial uploaded as YAML and solved once: (client, version id)."""
+    db = tmp_path_factory.mktemp("web") / "plans.db"
+    client = _client(db)
+    response = _upload(client, "tutorial.yaml", builtin_scenario_text("tutorial").encode("utf-8"))
+    assert response.status_code == 303, response.text
+    plan_id = int(response.headers["location"].rsplit("/", 1)[1])
+    version_id = _solve(client, plan_id)
+    version = _wait(client, version_id)
+    assert version.state == "done", version.error
+    yield client, version_id
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+def test_uploaded_plan_is_stored_with_its_warnings(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    version = _store(client).version(version_id)
+    assert version is not None
+    page = client.get(f"/plans/{version.plan_id}")
+    assert page.status_code == 200
+    assert "tutorial" in page.text and "5 lớp, 2 phòng, 4 giảng viên" in page.text
+
+
+def test_bad_excel_upload_shows_sheet_row_column_and_stores_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    write_template(path, load_scenario("hoang_mai_2020"))
+    wb = openpyxl.load_workbook(path)
+    classes = wb["classes"]
+    column = [c.value for c in classes[1]].index("program") + 1
+    classes.cell(row=12, column=column, value="BD9")
+    lecturers = wb["lecturers"]
+    lecturers.cell(row=4, column=[c.value for c in lecturers[1]].index("can_observe") + 1, value="maybe")
+    wb.save(path)
+
+    client = _client(tmp_path / "plans.db")
+    response = _upload(client, "kế hoạch.xlsx", path.read_bytes())
+    assert response.status_code == 422
+    rows = re.findall(
+        r"<tr class=\"error\"><td>(.*?)</td><td><code>(.*?)</code></td><td>(.*?)</td></tr>", response.text
+    )
+    where = "Sheet &#39;lecturers&#39;, row 4, column &#39;can_observe&#39;"
+    assert any(row[:2] == ("kế hoạch.xlsx", where) and row[2].startswith("expected yes or no") for row in rows), rows
+    assert _store(client).plans() == []
+    assert "tmp" not in response.text  # the private temporary file's path is not shown
+
+
+def test_semantic_error_in_workbook_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    write_template(path, load_scenario("hoang_mai_2020"))
+    wb = openpyxl.load_workbook(path)
+    classes = wb["classes"]
+    classes.cell(row=12, column=[c.value for c in classes[1]].index("program") + 1, value="BD9")
+    wb.save(path)
+    client = _client(tmp_path / "plans.db")
+    response = _upload(client, "plan.xlsx", path.read_bytes())
+    assert response.status_code == 422
+    flat = " ".join(response.text.split())
+    assert "Sheet &#39;classes&#39;, row 12, column &#39;program&#39;" in flat and "BD9" in flat
+    assert _store(client).plans() == []
+
+
+def test_bad_yaml_upload_shows_paths_and_escapes_text(tmp_path: Path) -> None:
+    text = builtin_scenario_text("tutorial").replace("name: tutorial", "name: tutorial\nsurprise: <b>x</b>", 1)
+    client = _client(tmp_path / "plans.db")
+    response = _upload(client, "<i>plan</i>.yaml", text.encode("utf-8"))
+    assert response.status_code == 422
+    assert "<code>surprise</code>" in response.text and "unknown key" in response.text
+    assert "<i>plan</i>" not in response.text and "&lt;i&gt;plan&lt;/i&gt;.yaml" in response.text
+    assert _store(client).plans() == []
+
+
+def test_uploads_are_limited_in_size_and_kind(tmp_path: Path) -> None:
+    client = _client(tmp_path / "plans.db")
+    big = _upload(client, "big.yaml", b"#" * (5 * 1024 * 1024 + 10))
+    assert big.status_code == 422 and "5 MB" in big.text
+    other = _upload(client, "../../etc/passwd", b"root:x:0:0")
+    assert other.status_code == 422 and "expected a .xlsx" in other.text
+    assert _store(client).plans() == []
+
+
+def test_posts_without_the_form_token_are_refused(tmp_path: Path) -> None:
+    client = _client(tmp_path / "plans.db")
+    response = client.post("/plans", data={"csrf": "forged", "builtin": "tutorial"}, follow_redirects=False)
+    assert response.status_code == 403
+    assert _store(client).plans() == []
+    assert _builtin(client, "tutorial") == 1  # with the token it works
+
+
+def test_language_switch(tmp_path: Path) -> None:
+    client = _client(tmp_path / "plans.db")
+    assert "Lập kế hoạch đào tạo" in client.get("/").text
+    assert "Training plan scheduler" in client.get("/?lang=en").text
+    assert "Training plan scheduler" in client.get("/").text  # remembered in a cookie
+    assert "Lập kế hoạch đào tạo" in client.get("/?lang=vi").text
+
+
+def test_token_required_when_configured(tmp_path: Path) -> None:
+    client = TestClient(create_app(tmp_path / "plans.db", token="s3cret"))
+    assert client.get("/").status_code == 401
+    assert client.get("/?token=wrong").status_code == 401
+    assert client.get("/?token=s3cret").status_code == 200
+    assert client.get("/").status_code == 200  # the cookie carries it from then on
+
+
+def test_serve_refuses_another_address_without_token() -> None:
+    result = CliRunner().invoke(cli_app, ["serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "--token" in result.output
+
+
+# --- see the year -----------------------------------------------------------------------------
+
+
+def test_version_page_shows_the_year(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    version = _store(client).version(version_id)
+    assert version is not None and version.check_report is not None and version.summary is not None
+    assert version.check_report["ok"] and version.summary["objective"] == version.check_report["objective"]
+    table = _timetable(version)
+    page = client.get(f"/versions/{version_id}")
+    assert page.status_code == 200
+    text = page.text
+    bars = re.findall(r'<a class="g-bar (\w+)" style="left:([\d.]+)%;width:([\d.]+)%"[^>]*>([^<]*)</a>', text)
+    assert {label for *_, label in bars} == {s.class_id for s in table.sessions}
+    qt = next(b for b in bars if b[3] == "qt_co_quan")
+    first = table.sessions_of("qt_co_quan")[0].date
+    assert float(qt[1]) == pytest.approx((first - dt.date(2020, 9, 1)).days / 30 * 100, abs=0.01)
+    assert 'class="g-shade holiday"' in text and "Quốc khánh" in text  # 02/09 shaded
+    assert 'class="g-shade limited"' in text and 'class="g-shade closed"' in text
+    assert "Thời khóa biểu tuần" in text and "Tải giảng dạy so với định mức" in text
+    assert f">{version.check_report['objective']}</td></tr></tbody>" in text.replace("\n", "")
+
+
+def test_week_grid_of_a_lecturer(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    table = _timetable(_store(client).version(version_id))  # type: ignore[arg-type]
+    session = next(s for s in table.sessions if s.lecturer_id == "gv_an")
+    page = client.get(f"/versions/{version_id}?kind=lecturer&entity=gv_an&week={session.date.isoformat()}")
+    grid = page.text[page.text.index('<table class="week">') :]
+    grid = grid[: grid.index("</table>")]
+    monday = session.date - dt.timedelta(days=session.date.weekday())
+    week = [s for s in table.sessions if s.lecturer_id == "gv_an" and 0 <= (s.date - monday).days < 7]
+    assert grid.count("<div>") >= len(week) and grid.count("<div>") > 0
+    row = re.search(rf"<th>[^<]*{session.date.strftime('%d/%m')}</th>(.*?)</tr>", grid)
+    assert row is not None and session.class_id in row.group(1)
+    other = page.text.replace(grid, "")
+    assert "gv_an" in other  # the picker
+
+
+def test_unknown_ids_in_links_fall_back_safely(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    page = client.get(f"/versions/{version_id}?kind=../../x&entity=<script>&week=nonsense")
+    assert page.status_code == 200 and "<script>" not in page.text.split("</head>")[1]
+    assert client.get("/versions/9999").status_code == 404
+    assert client.get(f"/versions/{version_id}/download/passwd").status_code == 404
+
+
+def test_downloads_open_in_their_readers(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    xlsx = client.get(f"/versions/{version_id}/download/xlsx")
+    assert xlsx.status_code == 200 and "attachment" in xlsx.headers["content-disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert len(workbook.sheetnames) >= 5
+    annex = docx.Document(io.BytesIO(client.get(f"/versions/{version_id}/download/docx").content))
+    assert annex.tables
+    calendars = zipfile.ZipFile(io.BytesIO(client.get(f"/versions/{version_id}/download/calendars").content))
+    names = calendars.namelist()
+    assert "calendars/lecturer_gv_an.ics" in names and "calendars/room_hoi_truong.ics" in names
+    assert calendars.read("calendars/lecturer_gv_an.ics").startswith(b"BEGIN:VCALENDAR")
+    html = client.get(f"/versions/{version_id}/download/html")
+    assert html.status_code == 200 and b"<html" in html.content[:500].lower()
+    table = Timetable.model_validate(json.loads(client.get(f"/versions/{version_id}/download/timetable").content))
+    assert table.sessions
+    scenario = client.get(f"/versions/{version_id}/download/scenario").text
+    assert "name: tutorial" in scenario
+
+
+# --- change it, compare -----------------------------------------------------------------------
+
+
+def test_pin_a_class_to_another_week_and_resolve(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    before = _timetable(_store(client).version(version_id))  # type: ignore[arg-type]
+    old = before.sessions_of("qt_co_quan")[0].date
+    target = dt.date(2020, 9, 23) if old != dt.date(2020, 9, 23) else dt.date(2020, 9, 16)
+    form = {"csrf": _csrf(client), "class_id": "qt_co_quan", "starts": target.strftime("%d/%m/%Y"), "room": ""}
+    response = client.post(f"/versions/{version_id}/pin", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    new_id = int(response.headers["location"].rsplit("/", 1)[1])
+    version = _wait(client, new_id)
+    assert version.state == "done" and version.parent_id == version_id, version.error
+    assert version.check_report is not None and version.check_report["ok"]
+    after = _timetable(version)
+    assert {s.date for s in after.sessions_of("qt_co_quan")} == {target}
+    page = client.get(f"/versions/{new_id}").text
+    moved = page[page.index('id="moved"') :]
+    assert "qt_co_quan" in moved[: moved.index("</section>")]
+
+    bad = client.post(f"/versions/{version_id}/pin", data=form | {"starts": "31/02/2020"})
+    assert bad.status_code == 422 and "31/02/2020" in bad.text
+
+
+def test_replan_after_a_lecturer_is_away(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    before = _timetable(_store(client).version(version_id))  # type: ignore[arg-type]
+    hit = max((s for s in before.sessions if s.lecturer_id), key=lambda s: s.date)
+    form = {
+        "csrf": _csrf(client),
+        "kind": "lecturer_away",
+        "who": hit.lecturer_id or "",
+        "start": hit.date.isoformat(),
+        "end": hit.date.isoformat(),
+        "from_date": hit.date.isoformat(),
+        "reason": "ốm",
+    }
+    response = client.post(f"/versions/{version_id}/replan", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    new_id = int(response.headers["location"].rsplit("/", 1)[1])
+    version = _wait(client, new_id)
+    assert version.state == "done", version.error
+    assert version.check_report is not None and version.check_report["ok"]
+    after = _timetable(version)
+    assert not [s for s in after.sessions if s.lecturer_id == hit.lecturer_id and s.date == hit.date]
+    assert version.moved and any(str(hit.lecturer_id) in row["reason"] for row in version.moved)
+
+    unknown = client.post(f"/versions/{version_id}/replan", data=form | {"who": "nobody"})
+    assert unknown.status_code == 422 and "nobody" in unknown.text
+
+    compare = client.get(f"/compare?a={version_id}&b={new_id}")
+    assert compare.status_code == 200
+    assert f"Phiên bản {version_id}" in compare.text and f"Phiên bản {new_id}" in compare.text
+    moved = compare.text[compare.text.index('id="moved"') :]
+    assert any(row["class_id"] in moved for row in version.moved)
+
+
+# --- worker processes: two at once, cancel, restart -------------------------------------------
+
+
+def test_two_solves_at_once_both_finish(tmp_path: Path) -> None:
+    client = _client(tmp_path / "plans.db", max_jobs=2)
+    plan_id = _builtin(client, "hoang_mai_2020")
+    ids = [_solve(client, plan_id, time_limit=6), _solve(client, plan_id, time_limit=6)]
+    together = False
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        states = [client.get(f"/api/versions/{i}").json()["state"] for i in ids]
+        together = together or states == ["running", "running"]
+        if all(s not in ("queued", "running") for s in states):
+            break
+        time.sleep(0.2)
+    assert together, "the two solves never ran at the same time"
+    for version_id in ids:
+        version = _wait(client, version_id)
+        assert version.state == "done" and version.check_report and version.check_report["ok"], version.error
+
+
+def test_cancel_keeps_the_best_timetable(tmp_path: Path) -> None:
+    client = _client(tmp_path / "plans.db")
+    plan_id = _builtin(client, "hoang_mai_2020")
+    version_id = _solve(client, plan_id, time_limit=300)
+    deadline = time.monotonic() + 60
+    while client.get(f"/api/versions/{version_id}").json()["progress"].get("objective") is None:
+        assert time.monotonic() < deadline, "no incumbent reported"
+        time.sleep(0.2)
+    page = client.get(f"/versions/{version_id}").text
+    assert 'id="progress"' in page and 'id="cancel"' in page
+    response = client.post(f"/versions/{version_id}/cancel", data={"csrf": _csrf(client)}, follow_redirects=False)
+    assert response.status_code == 303
+    version = _wait(client, version_id, timeout=60)
+    assert version.state == "done", version.error
+    assert version.summary is not None and version.summary["interrupted"]
+    assert version.summary["wall_time_s"] < 300
+    assert version.check_report is not None and version.check_report["ok"]
+    assert 'id="interrupted"' in client.get(f"/versions/{version_id}").text
+
+
+def test_a_restart_keeps_the_versions(solved: tuple[TestClient, int], tmp_path: Path) -> None:
+    client, version_id = solved
+    store = _store(client)
+    version = store.version(version_id)
+    assert version is not None
+    # a version left running by a server that stopped
+    stale = store.add_version(version.plan_id, "solve", version.scenario, version.params)
+    restarted = _client(store.path)
+    again = _store(restarted).version(version_id)
+    assert again is not None and again.timetable == version.timetable
+    assert restarted.get(f"/versions/{version_id}").status_code == 200
+    assert "qt_co_quan" in restarted.get(f"/versions/{version_id}").text
+    left = _store(restarted).version(stale)
+    assert left is not None and left.state == "failed" and "server stopped" in (left.error or "")
