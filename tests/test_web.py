@@ -6,10 +6,15 @@ Solves run in real worker processes (spawned); the tutorial scenario keeps each 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
 import re
+import shutil
+import socket
+import subprocess
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -17,9 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import httpx
 import openpyxl
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
+from PIL import Image
 from typer.testing import CliRunner
 
 from llct_sched.cli import app as cli_app
@@ -368,3 +376,60 @@ def test_a_restart_keeps_the_versions(solved: tuple[TestClient, int], tmp_path: 
     assert "qt_co_quan" in restarted.get(f"/versions/{version_id}").text
     left = _store(restarted).version(stale)
     assert left is not None and left.state == "failed" and "server stopped" in (left.error or "")
+
+
+# --- a real server in headless Chromium -------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@contextlib.contextmanager
+def _server(db: Path) -> Iterator[str]:
+    """uvicorn serving the app on a free local port, in a thread."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
+    command += [f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary found (apt-get install chromium)")
+def test_pages_render_in_chromium(tmp_path: Path) -> None:
+    with _server(tmp_path / "plans.db") as base, httpx.Client(base_url=base) as http:
+        http.get("/")
+        form = {"csrf": http.cookies["llct_csrf"], "builtin": "tutorial"}
+        plan = http.post("/plans", data=form).headers["location"]
+        version = http.post(f"{plan}/solve", data={"csrf": form["csrf"], "time_limit": "10"}).headers["location"]
+        deadline = time.monotonic() + 120
+        while http.get(f"/api{version}").json()["state"] in ("queued", "running"):
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+        dom = _chromium(tmp_path / "profile", "--dump-dom", f"{base}{version}?lang=en")
+        shot = tmp_path / "version.png"
+        run = _chromium(tmp_path / "profile", "--window-size=1400,1800", f"--screenshot={shot}", f"{base}{version}")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert dom.stdout.count('class="g-bar ') >= 5  # one bar per class at least
+    assert "Classes by room and month" in dom.stdout and "Week timetable" in dom.stdout
+    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
+    assert not [line for line in console if any(w in line for w in ("violates", "blocked", "Uncaught"))], console
+    assert shot.is_file(), run.stderr[-2000:]
+    with Image.open(shot) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+    assert colours is not None and len(colours) > 50, "a blank page?"
