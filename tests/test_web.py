@@ -280,9 +280,11 @@ def test_pin_a_class_to_another_week_and_resolve(solved: tuple[TestClient, int])
     assert version.check_report is not None and version.check_report["ok"]
     after = _timetable(version)
     assert {s.date for s in after.sessions_of("qt_co_quan")} == {target}
+    assert version.request["baseline"] == version_id  # re-planned from the parent: as little moves as possible
+    assert version.moved and "qt_co_quan" in {row["class_id"] for row in version.moved if row["change"] == "moved"}
     page = client.get(f"/versions/{new_id}").text
     moved = page[page.index('id="moved"') :]
-    assert "qt_co_quan" in moved[: moved.index("</section>")]
+    assert "qt_co_quan</td><td>Đổi ngày" in moved[: moved.index("</section>")]
 
     bad = client.post(f"/versions/{version_id}/pin", data=form | {"starts": "31/02/2020"})
     assert bad.status_code == 422 and "31/02/2020" in bad.text
@@ -352,6 +354,8 @@ def test_cancel_keeps_the_best_timetable(tmp_path: Path) -> None:
         time.sleep(0.2)
     page = client.get(f"/versions/{version_id}").text
     assert 'id="progress"' in page and 'id="cancel"' in page
+    stage = client.get(f"/api/versions/{version_id}").json()["stage"]
+    assert stage.startswith(("Giai đoạn", "Thời khóa biểu")), stage  # the solver's stage in Vietnamese
     response = client.post(f"/versions/{version_id}/cancel", data={"csrf": _csrf(client)}, follow_redirects=False)
     assert response.status_code == 303
     version = _wait(client, version_id, timeout=60)

@@ -183,7 +183,7 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         return page(request, "version.html", **context)
 
     @app.get("/api/versions/{version_id}")
-    def version_state(version_id: int) -> JSONResponse:
+    def version_state(request: Request, version_id: int) -> JSONResponse:
         version = store.version(version_id)
         if version is None:
             return JSONResponse({"error": "not found"}, status_code=404)
@@ -193,6 +193,7 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
                 "id": version.id,
                 "state": version.state,
                 "progress": version.progress,
+                "stage": Words(_lang(request)).stage(version.progress.get("stage")),
                 "status": summary.get("status"),
                 "objective": summary.get("objective"),
                 "bound": summary.get("bound"),
@@ -229,7 +230,8 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         except ScenarioError as error:
             return problem(request, error.issues, version=version)
         note = f"{class_id}: {starts or '-'} / {room or '-'}"
-        new_id = store.add_version(version.plan_id, "pin", data, version.params, parent_id=version.id, note=note)
+        baseline = {"baseline": version.id} if version.timetable is not None else {}  # move as little as possible
+        new_id = store.add_version(version.plan_id, "pin", data, version.params, version.id, note, baseline)
         runner.submit(new_id)
         return RedirectResponse(f"/versions/{new_id}", status_code=303)
 
@@ -347,7 +349,7 @@ def _moved(store: Store, version: Version) -> list[dict[str, str]] | None:
     """What changed against the parent version: the re-plan's own log, or a comparison of timetables."""
     if version.parent_id is None or version.timetable is None:
         return None
-    if version.kind == "replan":
+    if version.request.get("baseline") is not None:  # re-planned from the parent: its own log, with reasons
         return version.moved or []
     parent = store.version(version.parent_id)
     if parent is None or parent.timetable is None:

@@ -47,7 +47,10 @@ VI: dict[str, str] = {
     "version.parent": "Từ phiên bản",
     "version.progress": "Tiến độ",
     "version.stage": "Giai đoạn",
-    "version.incumbent": "Giá trị tốt nhất",
+    "version.incumbent": "Giá trị tốt nhất (của giai đoạn)",
+    "stage.calendar": "Giai đoạn 1: xếp ngày và phòng cho các lớp",
+    "stage.staffing": "Giai đoạn 2: phân công giảng viên, dự giờ",
+    "stage.timetable": "Thời khóa biểu hoàn chỉnh",
     "version.bound": "Cận dưới",
     "version.elapsed": "Thời gian đã chạy (giây)",
     "version.cancel": "Dừng và giữ lịch tốt nhất",
@@ -116,6 +119,11 @@ VI: dict[str, str] = {
     "replan.button": "Điều chỉnh kế hoạch",
     "moved.title": "Những gì thay đổi so với phiên bản trước",
     "moved.none": "Không lớp nào thay đổi.",
+    "change.moved": "Đổi ngày",
+    "change.room": "Đổi phòng",
+    "change.lecturers": "Đổi giảng viên",
+    "change.added": "Thêm lớp",
+    "change.cancelled": "Hủy lớp",
     "moved.change": "Thay đổi",
     "moved.before": "Trước",
     "moved.after": "Sau",
@@ -175,7 +183,10 @@ EN: dict[str, str] = {
     "version.parent": "From version",
     "version.progress": "Progress",
     "version.stage": "Stage",
-    "version.incumbent": "Best objective",
+    "version.incumbent": "Best objective (of the stage)",
+    "stage.calendar": "Stage 1: dates and rooms of the classes",
+    "stage.staffing": "Stage 2: lecturers and observation visits",
+    "stage.timetable": "A complete timetable",
     "version.bound": "Bound",
     "version.elapsed": "Elapsed (seconds)",
     "version.cancel": "Stop and keep the best timetable",
@@ -244,6 +255,11 @@ EN: dict[str, str] = {
     "replan.button": "Re-plan",
     "moved.title": "What changed against the previous version",
     "moved.none": "No class changed.",
+    "change.moved": "Dates",
+    "change.room": "Room",
+    "change.lecturers": "Lecturers",
+    "change.added": "Added",
+    "change.cancelled": "Cancelled",
     "moved.change": "Change",
     "moved.before": "Before",
     "moved.after": "After",
@@ -272,6 +288,12 @@ class Words:
         self.lang = lang if lang in LANGS else "vi"
         self.table = VI if self.lang == "vi" else EN
         self.reports: Labels = labels(self.lang)
+
+    def stage(self, name: str | None) -> str:
+        """A solver stage in the planner's words (unknown stages as they are)."""
+        if not name:
+            return "—"
+        return self.table.get(f"stage.{name}", name)
 
     def __call__(self, key: str, **fields: object) -> str:
         if key in self.table:

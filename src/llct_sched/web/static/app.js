@@ -18,6 +18,7 @@
           return;
         }
         var progress = state.progress || {};
+        progress.stage = state.stage;
         ["stage", "objective", "bound", "elapsed"].forEach(function (name) {
           var cell = panel.querySelector('[data-field="' + name + '"]');
           if (cell) cell.textContent = show(progress[name]);
