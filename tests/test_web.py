@@ -31,9 +31,11 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from llct_sched.cli import app as cli_app
+from llct_sched.errors import ScenarioError
 from llct_sched.excel_in import write_template
-from llct_sched.io import builtin_scenario_text, load_scenario
+from llct_sched.io import builtin_scenario_text, load_scenario, scenario_to_data
 from llct_sched.timetable import Timetable
+from llct_sched.web import forms
 from llct_sched.web.app import create_app
 from llct_sched.web.store import Store, Version
 
@@ -437,3 +439,37 @@ def test_pages_render_in_chromium(tmp_path: Path) -> None:
     with Image.open(shot) as image:
         colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
     assert colours is not None and len(colours) > 50, "a blank page?"
+
+
+def test_replan_after_a_class_is_cancelled(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    form = {"csrf": _csrf(client), "kind": "cancel_class", "who": "qt_co_quan", "reason": "không đủ học viên"}
+    response = client.post(f"/versions/{version_id}/replan", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    version = _wait(client, int(response.headers["location"].rsplit("/", 1)[1]))
+    assert version.state == "done" and version.check_report and version.check_report["ok"], version.error
+    assert "qt_co_quan" not in {s.class_id for s in _timetable(version).sessions}
+    assert {"class_id": "qt_co_quan", "change": "cancelled"}.items() <= version.moved[0].items()  # type: ignore[index]
+
+
+def test_form_fields_become_changes() -> None:
+    assert forms.parse_date("28/03/2020", "x") == dt.date(2020, 3, 28) == forms.parse_date(" 2020-03-28", "x")
+    away = forms.change("lecturer_away", " gv_an ", "2020-09-10", "", "ốm")
+    assert away == {"lecturer_away": {"start": "2020-09-10", "end": "2020-09-10", "lecturer": "gv_an", "reason": "ốm"}}
+    closed = forms.change("room_closed", "phong_hoc", "01/09/2020", "03/09/2020", "")
+    assert closed["room_closed"]["room"] == "phong_hoc" and closed["room_closed"]["end"] == "2020-09-03"
+    assert forms.change("blackout", "", "2020-09-15", "2020-09-16", "bão")["blackout"]["name"] == "bão"
+    for kind, start, end in (
+        ("flood", "2020-09-01", ""),
+        ("blackout", "2020-09-05", "2020-09-01"),
+        ("blackout", "x", ""),
+    ):
+        with pytest.raises(ScenarioError):
+            forms.change(kind, "", start, end, "")
+    scenario = scenario_to_data(load_scenario("tutorial"))
+    pinned = forms.pinned(scenario, "qt_co_quan", "2020-09-23", "hoi_truong")
+    spec = next(c for c in pinned["classes"] if c["id"] == "qt_co_quan")
+    assert spec["pinned_starts"] == ["2020-09-23"] and spec["pinned_room"] == "hoi_truong"
+    unpinned = next(c for c in forms.pinned(pinned, "qt_co_quan", "", "")["classes"] if c["id"] == "qt_co_quan")
+    assert "pinned_starts" not in unpinned and "pinned_room" not in unpinned
+    assert scenario == scenario_to_data(load_scenario("tutorial"))  # the input is not changed in place

@@ -242,7 +242,7 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         csrf: str = Form(""),
         kind: str = Form(...),
         who: str = Form(""),
-        start: str = Form(...),
+        start: str = Form(""),
         end: str = Form(""),
         from_date: str = Form(""),
         reason: str = Form(""),

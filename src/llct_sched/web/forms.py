@@ -7,7 +7,7 @@ from typing import Any
 
 from llct_sched.errors import InputIssue, ScenarioError
 
-CHANGE_KINDS = ("lecturer_away", "room_closed", "blackout")
+CHANGE_KINDS = ("lecturer_away", "room_closed", "blackout", "cancel_class")
 
 
 def parse_date(text: str, field: str) -> dt.date:
@@ -47,6 +47,8 @@ def change(kind: str, who: str, start: str, end: str, reason: str) -> dict[str, 
     """One entry of a changes list (the re-plan API's format) from the re-plan form."""
     if kind not in CHANGE_KINDS:
         raise ScenarioError([InputIssue(path="kind", message=f"unknown change '{kind}'")])
+    if kind == "cancel_class":
+        return {kind: {"class_id": who.strip(), "reason": reason.strip()}}
     first = parse_date(start, "start")
     last = parse_date(end, "end") if end.strip() else first
     if last < first:
