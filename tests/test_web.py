@@ -33,11 +33,13 @@ from typer.testing import CliRunner
 from llct_sched.cli import app as cli_app
 from llct_sched.errors import ScenarioError
 from llct_sched.excel_in import write_template
-from llct_sched.io import builtin_scenario_text, load_scenario, scenario_to_data
+from llct_sched.io import builtin_scenario_text, load_scenario, scenario_to_data, scenario_to_yaml
+from llct_sched.scenario import Scenario
 from llct_sched.timetable import Timetable
 from llct_sched.web import forms
 from llct_sched.web.app import create_app
 from llct_sched.web.store import Store, Version
+from tiny import tiny_data
 
 
 def _client(db: Path, **options: Any) -> TestClient:
@@ -87,10 +89,11 @@ def _timetable(version: Version) -> Timetable:
 
 @pytest.fixture(scope="module")
 def solved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, int]]:
-    """The tutorial uploaded as YAML and solved once: (client, version id)."""
-    db = tmp_path_factory.mktemp("web") / "plans.db"
-    client = _client(db)
-    response = _upload(client, "tutorial.yaml", builtin_scenario_text("tutorial").encode("utf-8"))
+    """The tutorial uploaded as the Excel template and solved once: (client, version id)."""
+    folder = tmp_path_factory.mktemp("web")
+    write_template(folder / "tutorial.xlsx", load_scenario("tutorial"))
+    client = _client(folder / "plans.db")
+    response = _upload(client, "tutorial.xlsx", (folder / "tutorial.xlsx").read_bytes())
     assert response.status_code == 303, response.text
     plan_id = int(response.headers["location"].rsplit("/", 1)[1])
     version_id = _solve(client, plan_id)
@@ -157,6 +160,19 @@ def test_bad_yaml_upload_shows_paths_and_escapes_text(tmp_path: Path) -> None:
     assert "<code>surprise</code>" in response.text and "unknown key" in response.text
     assert "<i>plan</i>" not in response.text and "&lt;i&gt;plan&lt;/i&gt;.yaml" in response.text
     assert _store(client).plans() == []
+
+
+def test_an_infeasible_plan_says_why(tmp_path: Path) -> None:
+    data = tiny_data()
+    data["rooms"][0]["unavailable"] = [{"start": dt.date(2020, 3, 1), "end": dt.date(2020, 3, 31)}]
+    client = _client(tmp_path / "plans.db")
+    response = _upload(client, "tiny.yaml", scenario_to_yaml(Scenario.model_validate(data)).encode("utf-8"))
+    assert response.status_code == 303, response.text
+    version = _wait(client, _solve(client, int(response.headers["location"].rsplit("/", 1)[1])))
+    assert version.state == "done" and version.timetable is None and version.why
+    page = client.get(f"/versions/{version.id}").text
+    assert "Không thể xếp" in page and "HALL" in page[page.index('id="why"') :]
+    assert client.get(f"/versions/{version.id}/download/xlsx").status_code == 409
 
 
 def test_uploads_are_limited_in_size_and_kind(tmp_path: Path) -> None:
