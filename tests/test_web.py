@@ -175,6 +175,20 @@ def test_an_infeasible_plan_says_why(tmp_path: Path) -> None:
     assert client.get(f"/versions/{version.id}/download/xlsx").status_code == 409
 
 
+def test_errors_and_warnings_are_listed_apart(tmp_path: Path) -> None:
+    scenario = load_scenario("hoang_mai_2020")
+    data = scenario_to_data(scenario)
+    data["classes"][3]["program"] = "BD9"
+    client = _client(tmp_path / "plans.db")
+    response = _upload(client, "plan.json", json.dumps(data).encode("utf-8"))
+    assert response.status_code == 422
+    errors = response.text[response.text.index('id="errors"') : response.text.index('id="warnings"')]
+    warnings = response.text[response.text.index('id="warnings"') :]
+    assert "classes[3].program" in errors and "BD9" in errors and "targets" not in errors
+    assert "<code>targets" in warnings and "BD9" not in warnings
+    assert _store(client).plans() == []
+
+
 def test_uploads_are_limited_in_size_and_kind(tmp_path: Path) -> None:
     client = _client(tmp_path / "plans.db")
     big = _upload(client, "big.yaml", b"#" * (5 * 1024 * 1024 + 10))
@@ -303,6 +317,7 @@ def test_pin_a_class_to_another_week_and_resolve(solved: tuple[TestClient, int])
     page = client.get(f"/versions/{new_id}").text
     moved = page[page.index('id="moved"') :]
     assert "qt_co_quan</td><td>Đổi ngày" in moved[: moved.index("</section>")]
+    assert re.search(r"qt_co_quan</td><td>Đổi ngày</td><td>[^<]*</td><td>[^<]*</td><td>được ghim</td>", moved)
 
     bad = client.post(f"/versions/{version_id}/pin", data=form | {"starts": "31/02/2020"})
     assert bad.status_code == 422 and "31/02/2020" in bad.text

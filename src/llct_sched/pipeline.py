@@ -21,7 +21,7 @@ from llct_sched.replan import Changes, ClassChange, replan
 from llct_sched.scenario import Scenario
 from llct_sched.solve import Progress, Result, SolveParams, solve
 from llct_sched.timetable import Timetable
-from llct_sched.validate import ensure_valid
+from llct_sched.validate import validate
 from llct_sched.why import explain_infeasibility
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -55,7 +55,7 @@ class Loaded:
 def read_builtin(name: str) -> Loaded:
     """A built-in scenario (e.g. 'hoang_mai_2020'), validated."""
     scenario = parse_scenario_text(builtin_scenario_text(name), file=f"<builtin {name}>")
-    return Loaded(scenario, ensure_valid(scenario, file=f"<builtin {name}>"))
+    return Loaded(scenario, _validated(scenario, f"<builtin {name}>"))
 
 
 def read_scenario(name: str, content: bytes) -> Loaded:
@@ -73,7 +73,16 @@ def read_scenario(name: str, content: bytes) -> Loaded:
     except UnicodeDecodeError:
         raise ScenarioError([InputIssue(path="", message="the file is not UTF-8 text", file=name)]) from None
     scenario = parse_scenario_text(text, file=name, fmt=TEXT_FORMATS[suffix])
-    return Loaded(scenario, ensure_valid(scenario, file=name))
+    return Loaded(scenario, _validated(scenario, name))
+
+
+def _validated(scenario: Scenario, file: str = "") -> list[InputIssue]:
+    """The warnings of a valid scenario; with errors, ScenarioError with the errors and the warnings
+    (a planner fixing the errors sees the warnings too, listed apart)."""
+    issues = validate(scenario, file)
+    if any(i.severity == Severity.error for i in issues):
+        raise ScenarioError(issues)
+    return issues
 
 
 def _read_workbook(name: str, content: bytes, suffix: str) -> Loaded:
@@ -85,7 +94,7 @@ def _read_workbook(name: str, content: bytes, suffix: str) -> Loaded:
         path.write_bytes(content)
         try:
             scenario = load_scenario_workbook(path)
-            warnings = ensure_valid(scenario)
+            warnings = _validated(scenario)
         except ScenarioError as error:
             issues = error.issues
             if issues and not issues[0].path.startswith("Sheet "):
@@ -96,12 +105,6 @@ def _read_workbook(name: str, content: bytes, suffix: str) -> Loaded:
 
 def _renamed(issues: list[InputIssue], name: str) -> list[InputIssue]:
     return [InputIssue(path=i.path, message=i.message, severity=i.severity, file=name) for i in issues]
-
-
-def errors_and_warnings(issues: list[InputIssue]) -> tuple[list[InputIssue], list[InputIssue]]:
-    """Split issues into errors and warnings."""
-    errors = [i for i in issues if i.severity == Severity.error]
-    return errors, [i for i in issues if i.severity != Severity.error]
 
 
 def run_solve(
@@ -133,4 +136,4 @@ def run_solve(
     return Outcome(scenario, result, report, why, moved)
 
 
-__all__ = ["Loaded", "Outcome", "errors_and_warnings", "read_builtin", "read_scenario", "run_solve"]
+__all__ = ["Loaded", "Outcome", "read_builtin", "read_scenario", "run_solve"]

@@ -230,8 +230,10 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         except ScenarioError as error:
             return problem(request, error.issues, version=version)
         note = f"{class_id}: {starts or '-'} / {room or '-'}"
-        baseline = {"baseline": version.id} if version.timetable is not None else {}  # move as little as possible
-        new_id = store.add_version(version.plan_id, "pin", data, version.params, version.id, note, baseline)
+        request_data: dict[str, Any] = {"pinned": class_id}
+        if version.timetable is not None:
+            request_data["baseline"] = version.id  # re-plan from it: move as little as possible
+        new_id = store.add_version(version.plan_id, "pin", data, version.params, version.id, note, request_data)
         runner.submit(new_id)
         return RedirectResponse(f"/versions/{new_id}", status_code=303)
 
@@ -349,13 +351,14 @@ def _moved(store: Store, version: Version) -> list[dict[str, str]] | None:
     """What changed against the parent version: the re-plan's own log, or a comparison of timetables."""
     if version.parent_id is None or version.timetable is None:
         return None
+    pinned = version.request.get("pinned")
     if version.request.get("baseline") is not None:  # re-planned from the parent: its own log, with reasons
-        return version.moved or []
+        return [row | {"reason": "pinned"} if row["class_id"] == pinned else row for row in version.moved or []]
     parent = store.version(version.parent_id)
     if parent is None or parent.timetable is None:
         return None
     log = change_log(Changes(), Timetable.from_json(parent.timetable), Timetable.from_json(version.timetable))
-    return [c.row() | {"reason": version.note} for c in log]
+    return [c.row() | {"reason": "pinned" if c.class_id == pinned else c.reason} for c in log]
 
 
 def _attachment(content: bytes, filename: str, media_type: str) -> Response:

@@ -129,6 +129,10 @@ VI: dict[str, str] = {
     "moved.before": "Trước",
     "moved.after": "Sau",
     "moved.reason": "Lý do",
+    "moved.make_room": "dời để nhường chỗ cho thay đổi",
+    "moved.cancelled": "hủy theo thay đổi",
+    "moved.added": "thêm theo thay đổi",
+    "moved.pinned": "được ghim",
     "compare.title": "So sánh phiên bản {a} và {b}",
     "compare.delta": "Chênh lệch (B − A)",
     "error.not_found": "Không tìm thấy.",
@@ -266,6 +270,10 @@ EN: dict[str, str] = {
     "moved.before": "Before",
     "moved.after": "After",
     "moved.reason": "Why",
+    "moved.make_room": "moved to make room for the changes",
+    "moved.cancelled": "cancelled by the changes",
+    "moved.added": "added by the changes",
+    "moved.pinned": "pinned",
     "compare.title": "Versions {a} and {b} side by side",
     "compare.delta": "Difference (B − A)",
     "error.not_found": "Not found.",
@@ -283,6 +291,15 @@ EN: dict[str, str] = {
 }
 
 
+# the re-plan's own words for its generic reasons (llct_sched.replan.change_log)
+REASONS = {
+    "moved to make room for the changes": "moved.make_room",
+    "pinned": "moved.pinned",
+    "cancelled by the changes": "moved.cancelled",
+    "added by the changes": "moved.added",
+}
+
+
 class Words:
     """Look-up of the page's words in one language, falling back on the reports' labels."""
 
@@ -296,6 +313,10 @@ class Words:
         if not name:
             return "—"
         return self.table.get(f"stage.{name}", name)
+
+    def reason(self, text: str) -> str:
+        """Why a class moved: the re-plan's generic reasons translated, specific ones as they are."""
+        return self(REASONS[text]) if text in REASONS else text
 
     def __call__(self, key: str, **fields: object) -> str:
         if key in self.table:
