@@ -349,8 +349,17 @@ def test_replan_after_a_lecturer_is_away(solved: tuple[TestClient, int]) -> None
     unknown = client.post(f"/versions/{version_id}/replan", data=form | {"who": "nobody"})
     assert unknown.status_code == 422 and "nobody" in unknown.text
 
+    assert 'id="change-cost"' in client.get(f"/versions/{new_id}").text
     compare = client.get(f"/compare?a={version_id}&b={new_id}")
     assert compare.status_code == 200
+    first = _store(client).version(version_id)
+    assert first is not None and first.check_report is not None
+    objectives = re.search(
+        r'id="plan-objective"><th>[^<]*</th><td>(\d+)</td><td>(\d+)</td><td>(-?\d+)</td>', compare.text
+    )
+    assert objectives is not None, compare.text
+    a, b, delta = (int(x) for x in objectives.groups())
+    assert (a, b, delta) == (first.check_report["objective"], version.check_report["objective"], b - a)
     assert f"Phiên bản {version_id}" in compare.text and f"Phiên bản {new_id}" in compare.text
     moved = compare.text[compare.text.index('id="moved"') :]
     assert any(row["class_id"] in moved for row in version.moved)

@@ -67,6 +67,8 @@ VI: dict[str, str] = {
     "version.why": "Vì sao không xếp được",
     "version.error": "Lỗi khi xếp lịch",
     "version.interrupted": "Đã dừng theo yêu cầu: giữ lịch tốt nhất tìm được",
+    "version.change_cost": "Điều chỉnh từ phiên bản trước: hàm mục tiêu trên gồm cả chi phí thay đổi; "
+    "riêng các mục tiêu của kế hoạch: {plan}.",
     "version.downloads": "Tải về",
     "download.xlsx": "Sổ tính Excel",
     "download.docx": "Phụ lục kế hoạch (Word)",
@@ -135,6 +137,7 @@ VI: dict[str, str] = {
     "moved.pinned": "được ghim",
     "compare.title": "So sánh phiên bản {a} và {b}",
     "compare.delta": "Chênh lệch (B − A)",
+    "compare.objective": "Hàm mục tiêu của kế hoạch (bộ kiểm tra)",
     "error.not_found": "Không tìm thấy.",
     "error.bad_form": "Dữ liệu nhập không hợp lệ",
     "error.csrf": "Biểu mẫu đã hết hạn: hãy tải lại trang và thử lại.",
@@ -208,6 +211,8 @@ EN: dict[str, str] = {
     "version.why": "Why no timetable exists",
     "version.error": "The solve failed",
     "version.interrupted": "Stopped on request: the best timetable found is kept",
+    "version.change_cost": "Re-planned from the previous version: the objective above includes the cost of "
+    "change; the plan's own goals alone: {plan}.",
     "version.downloads": "Downloads",
     "download.xlsx": "Excel workbook",
     "download.docx": "Plan annex (Word)",
@@ -276,6 +281,7 @@ EN: dict[str, str] = {
     "moved.pinned": "pinned",
     "compare.title": "Versions {a} and {b} side by side",
     "compare.delta": "Difference (B − A)",
+    "compare.objective": "The plan's objective (checker)",
     "error.not_found": "Not found.",
     "error.bad_form": "Invalid input",
     "error.csrf": "The form has expired: reload the page and try again.",
