@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import secrets
 import tempfile
+import threading
 import zipfile
 from collections import OrderedDict
 from pathlib import Path
@@ -47,17 +48,22 @@ class _Reports:
     def __init__(self, size: int = 8) -> None:
         self.size = size
         self.cache: OrderedDict[int, ReportData] = OrderedDict()
+        self.lock = threading.Lock()  # pages are served from a thread pool
 
     def get(self, version: Version) -> ReportData | None:
         if version.timetable is None:
             return None
-        if version.id not in self.cache:
-            scenario = scenario_from_data(version.scenario)
-            self.cache[version.id] = build(scenario, Timetable.from_json(version.timetable), version.summary)
+        with self.lock:
+            data = self.cache.get(version.id)
+            if data is not None:
+                self.cache.move_to_end(version.id)
+                return data
+        data = build(scenario_from_data(version.scenario), Timetable.from_json(version.timetable), version.summary)
+        with self.lock:
+            self.cache[version.id] = data
             while len(self.cache) > self.size:
                 self.cache.popitem(last=False)
-        self.cache.move_to_end(version.id)
-        return self.cache[version.id]
+        return data
 
 
 def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, workers: int = 1) -> FastAPI:
