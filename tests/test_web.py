@@ -212,6 +212,8 @@ def test_language_switch(tmp_path: Path) -> None:
     assert "Training plan scheduler" in client.get("/?lang=en").text
     assert "Training plan scheduler" in client.get("/").text  # remembered in a cookie
     assert "Lập kế hoạch đào tạo" in client.get("/?lang=vi").text
+    page = client.get("/versions/7?kind=room&entity=a%26b").text  # a missing version: the switch keeps the query
+    assert 'id="lang-switch" href="/versions/7?kind=room&amp;entity=a%26b&amp;lang=en"' in page
 
 
 def test_token_required_when_configured(tmp_path: Path) -> None:

@@ -95,8 +95,9 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         lang = _lang(request)
         csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
         other = "en" if lang == "vi" else "vi"
+        switch = request.url.include_query_params(lang=other)  # the same page in the other language
         html = env.get_template(name).render(
-            t=Words(lang), lang=lang, other_lang=other, csrf=csrf, path=request.url.path, **context
+            t=Words(lang), lang=lang, switch=f"{switch.path}?{switch.query}", csrf=csrf, **context
         )
         response = HTMLResponse(html, status_code=status)
         response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
