@@ -853,5 +853,37 @@ def itc2007(
     raise typer.Exit(0 if result.cost.feasible else 1)
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (another than 127.0.0.1 needs --token)")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    db: Annotated[str, typer.Option(help="SQLite database file (or sqlite:///path) of plans and versions")] = (
+        "llct-sched.db"
+    ),
+    max_jobs: Annotated[int, typer.Option(min=1, help="Solves running at once (each in its own process)")] = 2,
+    workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers per solve (0: all cores)")] = 1,
+    token: Annotated[
+        str | None, typer.Option(help="Access token required by the page (open it with ?token=...)")
+    ] = None,
+) -> None:
+    """Start the planner's web page (Vietnamese by default, English switch) at http://HOST:PORT/."""
+    try:
+        import uvicorn
+
+        from llct_sched.web.app import create_app
+        from llct_sched.web.store import sqlite_path
+    except ImportError as error:
+        err.print(f"[bold red]the web page needs its extra[/]: pip install 'llct-sched[web]' ({error})")
+        raise typer.Exit(2) from None
+    if host not in ("127.0.0.1", "localhost", "::1") and not token:
+        err.print(f"[bold red]Bad input[/]: --host {host} is reachable from other machines: give --token too")
+        raise typer.Exit(2)
+    application = create_app(sqlite_path(db), max_jobs=max_jobs, token=token, workers=workers)
+    console.print(f"llct-sched: http://{host}:{port}/ (database {db}; Ctrl-C stops)")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     app()

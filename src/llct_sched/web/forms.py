@@ -1,0 +1,61 @@
+"""Turning the page's form fields into scenario changes, with located errors for bad fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from llct_sched.errors import InputIssue, ScenarioError
+
+CHANGE_KINDS = ("lecturer_away", "room_closed", "blackout", "cancel_class")
+
+
+def parse_date(text: str, field: str) -> dt.date:
+    """A date typed by a planner: 2020-03-28 or 28/03/2020."""
+    text = text.strip()
+    try:
+        if "/" in text:
+            day, month, year = (int(part) for part in text.split("/"))
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ScenarioError([InputIssue(path=field, message=f"'{text}' is not a date (dd/mm/yyyy)")]) from None
+
+
+def parse_dates(text: str, field: str) -> list[dt.date]:
+    return [parse_date(part, field) for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def pinned(scenario: dict[str, Any], class_id: str, starts: str, room: str) -> dict[str, Any]:
+    """The scenario (plain data) with one class's block starts and room pinned, or unpinned when empty."""
+    classes = scenario.get("classes", [])
+    index = next((i for i, c in enumerate(classes) if c.get("id") == class_id), None)
+    if index is None:
+        raise ScenarioError([InputIssue(path="class_id", message=f"no class '{class_id}'")])
+    updated = dict(classes[index])
+    dates = parse_dates(starts, "starts")
+    updated.pop("pinned_starts", None)
+    updated.pop("pinned_room", None)
+    if dates:
+        updated["pinned_starts"] = [d.isoformat() for d in dates]
+    if room.strip():
+        updated["pinned_room"] = room.strip()
+    return scenario | {"classes": [*classes[:index], updated, *classes[index + 1 :]]}
+
+
+def change(kind: str, who: str, start: str, end: str, reason: str) -> dict[str, Any]:
+    """One entry of a changes list (the re-plan API's format) from the re-plan form."""
+    if kind not in CHANGE_KINDS:
+        raise ScenarioError([InputIssue(path="kind", message=f"unknown change '{kind}'")])
+    if kind == "cancel_class":
+        return {kind: {"class_id": who.strip(), "reason": reason.strip()}}
+    first = parse_date(start, "start")
+    last = parse_date(end, "end") if end.strip() else first
+    if last < first:
+        raise ScenarioError([InputIssue(path="end", message=f"{last} is before {first}")])
+    body: dict[str, Any] = {"start": first.isoformat(), "end": last.isoformat()}
+    if kind == "blackout":
+        body |= {"id": f"web-{first.isoformat()}", "name": reason.strip()}
+    else:
+        body |= {"lecturer" if kind == "lecturer_away" else "room": who.strip(), "reason": reason.strip()}
+    return {kind: body}

@@ -1,0 +1,81 @@
+"""The front ends' pipeline: uploaded bytes -> a valid scenario; solve or re-plan -> a checked Outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from llct_sched.errors import ScenarioError
+from llct_sched.excel_in import write_template
+from llct_sched.io import builtin_scenario_text, load_scenario, scenario_to_data
+from llct_sched.pipeline import read_builtin, read_scenario, run_solve
+from llct_sched.replan import Changes
+from llct_sched.scenario import Scenario
+from llct_sched.solve import Progress, SolveParams
+from tiny import tiny_data
+
+FAST = SolveParams(time_limit=10, workers=1, seed=0)
+
+
+def test_yaml_json_and_excel_uploads_read_the_same_scenario(tmp_path: Path) -> None:
+    expected = load_scenario("tutorial")
+    from_yaml = read_scenario("plan.yaml", builtin_scenario_text("tutorial").encode("utf-8"))
+    assert from_yaml.scenario == expected
+    json_text = expected.model_dump_json()
+    assert read_scenario("plan.JSON", json_text.encode("utf-8")).scenario == expected
+    workbook = tmp_path / "t.xlsx"
+    write_template(workbook, expected)
+    assert read_scenario("kế hoạch.xlsx", workbook.read_bytes()).scenario.model_dump() == expected.model_dump()
+    assert read_builtin("tutorial").scenario == expected
+
+
+def test_bad_uploads_raise_located_issues_named_after_the_upload() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario("plan.txt", b"name: x")
+    assert caught.value.issues[0].file == "plan.txt" and "expected a .xlsx" in caught.value.issues[0].message
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario("plan.xlsx", b"not a zip file")
+    assert caught.value.issues[0].file == "plan.xlsx" and "workbook" in caught.value.issues[0].message
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario("plan.yaml", "name: x\n\xff".encode("latin-1"))
+    assert "UTF-8" in caught.value.issues[0].message
+    data = tiny_data()
+    data["classes"][0]["program"] = "NOPE"
+    with pytest.raises(ScenarioError) as caught:
+        read_scenario("p.yaml", yaml.safe_dump(data, allow_unicode=True, default_flow_style=False).encode())
+    paths = [i.path for i in caught.value.issues]
+    assert "classes[0].program" in paths and all(i.file == "p.yaml" for i in caught.value.issues)
+
+
+def test_run_solve_checks_the_result_and_reports_progress() -> None:
+    seen: list[Progress] = []
+    outcome = run_solve(load_scenario("tutorial"), FAST, seen.append)
+    assert outcome.timetable is not None and outcome.check is not None
+    assert outcome.check.ok and outcome.check.objective == outcome.result.objective
+    assert seen and outcome.why == [] and outcome.moved == []
+
+
+def test_run_solve_replans_from_a_baseline() -> None:
+    scenario = load_scenario("tutorial")
+    first = run_solve(scenario, FAST)
+    assert first.timetable is not None
+    hit = max((s for s in first.timetable.sessions if s.lecturer_id), key=lambda s: s.date)
+    away = {"lecturer_away": {"lecturer": hit.lecturer_id, "start": hit.date, "end": hit.date}}
+    changes = Changes.model_validate({"changes": [away]})
+    again = run_solve(scenario, FAST, baseline=first.timetable, changes=changes, freeze_before=hit.date)
+    assert again.timetable is not None and again.check is not None and again.check.ok
+    assert not [s for s in again.timetable.sessions if s.lecturer_id == hit.lecturer_id and s.date == hit.date]
+    assert again.moved and any(str(hit.lecturer_id) in c.reason for c in again.moved)
+    assert again.scenario.lecturers != scenario.lecturers  # the outcome's scenario has the change applied
+
+
+def test_run_solve_says_why_when_infeasible() -> None:
+    data = tiny_data()
+    data["rooms"][0]["unavailable"] = [{"start": dt.date(2020, 3, 1), "end": dt.date(2020, 3, 31)}]
+    outcome = run_solve(Scenario.model_validate(data), FAST)
+    assert outcome.result.status == "INFEASIBLE" and outcome.timetable is None and outcome.check is None
+    assert any("HALL" in line for line in outcome.why), outcome.why
+    assert scenario_to_data(outcome.scenario) == scenario_to_data(Scenario.model_validate(data))
