@@ -280,6 +280,41 @@ def test_yearly_limit_not_when_someone_else_teaches_the_topic() -> None:
     assert diagnose(build(change)) == []
 
 
+def full_time_capped(data: dict[str, Any]) -> None:
+    lecturers(data)["FT1"]["max_sessions_per_year"] = 5
+    lecturers(data)["FT2"]["max_sessions_per_year"] = 5
+
+
+def test_staffing_capacity_of_two_topics_together() -> None:
+    """pol needs 8 sessions and law 10: each fits FT1 and FT2's 10 alone, both together do not."""
+    d = only(diagnose(build(full_time_capped)), "staffing_capacity")
+    assert d.message == (
+        "topic(s) law, pol need 18 sessions a year, but their lecturers can teach at most 10: "
+        "FT1 at most 5 a year; FT2 at most 5 a year"
+    )
+    assert d.entities == ("law", "pol", "FT1", "FT2")
+
+
+def test_staffing_capacity_of_multi_session_runs() -> None:
+    """law's runs of 3 and 4 sessions need a lecturer free on adjacent half-days: a part-time
+    lecturer free every morning (19 half-days, enough for law's 10 sessions) cannot give them."""
+
+    def change(data: dict[str, Any]) -> None:
+        lecturers(data)["FT2"]["topics"] = ["pol"]
+        lecturers(data)["FT1"]["topics"] = ["pol"]
+        lecturers(data)["PT1"]["topics"] = ["local", "law"]
+        lecturers(data)["PT1"]["available"] = {day: ["morning"] for day in ("mon", "tue", "wed", "thu", "fri")}
+
+    found = of_kind(diagnose(build(change)), "staffing_capacity")
+    assert [d.message for d in found] == [
+        "topic(s) law need 10 sessions in multi-session runs a year, but their lecturers can teach at most 0: PT1 none"
+    ]
+
+
+def test_staffing_capacity_leaves_a_single_capped_lecturer_to_yearly_limit() -> None:
+    assert [d.kind for d in diagnose(build(pt1_limited))] == ["yearly_limit"]
+
+
 # --- every kind is covered, and a diagnosis means the solver finds nothing ----------------------
 
 TRIGGERS: dict[str, Callable[[dict[str, Any]], None]] = {
@@ -287,6 +322,7 @@ TRIGGERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "no_lecturer_free": pt1_away_in_the_first_week,
     "group_days": group_in_one_week,
     "yearly_limit": pt1_limited,
+    "staffing_capacity": full_time_capped,
 }
 
 
@@ -299,6 +335,7 @@ def test_every_kind_has_a_test() -> None:
         "observation",
         "group_days",
         "yearly_limit",
+        "staffing_capacity",
     }
     assert str(Diagnosis("group_days", "msg", ("g",))) == "[group_days] msg"
 

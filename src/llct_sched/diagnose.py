@@ -504,6 +504,8 @@ def check_staffing_capacity(facts: _Facts) -> list[Diagnosis]:
         if any(found <= set(subset) for found in short):
             continue
         lecturers = sorted({lid for t in subset for lid in teachers[t]})
+        if len(lecturers) == 1 and facts.lecturers[lecturers[0]].max_sessions_per_year is not None:
+            continue  # one capped lecturer alone: `yearly_limit` says it
         for sessions, paired_only, what in ((total, False, "sessions"), (long, True, "sessions in multi-session runs")):
             needed = sum(sessions.get(t, 0) for t in subset)
             capacity = [_capacity(facts, lid, paired_only) for lid in lecturers]
