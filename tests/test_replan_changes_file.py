@@ -64,7 +64,9 @@ def test_unknown_kinds_and_ids_are_located_errors(tmp_path: Path) -> None:
     out = tmp_path / "out"
     args = ["replan", str(EXAMPLES / "plan_january_2020.yaml"), "--baseline", str(tmp_path), "--out", str(out)]
     for changes, where in ((bad, "changes[0].lecturer_gone: unknown kind"), (ids, "changes[0].learners.class_id")):
-        (tmp_path / "timetable.json").write_text('{"scenario": "x", "class_learners": {}}', encoding="utf-8")
-        run = CliRunner().invoke(app, [*args, "--changes", str(changes)])
+        (tmp_path / "timetable.json").write_text(
+            '{"scenario": "plan_january_2020", "class_learners": {}}', encoding="utf-8"
+        )
+        run = CliRunner().invoke(app, ["--lang", "en", *args, "--changes", str(changes)])
         assert run.exit_code == 2 and where in run.output and "Traceback" not in run.output, run.output
         assert not out.exists()

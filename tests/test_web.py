@@ -32,7 +32,7 @@ from typer.testing import CliRunner
 
 from llct_sched.cli import app as cli_app
 from llct_sched.errors import ScenarioError
-from llct_sched.excel_in import write_template
+from llct_sched.excel_in import column_field, write_template
 from llct_sched.io import builtin_scenario_text, load_scenario, scenario_to_data, scenario_to_yaml
 from llct_sched.scenario import Scenario
 from llct_sched.timetable import Timetable
@@ -119,10 +119,10 @@ def test_bad_excel_upload_shows_sheet_row_column_and_stores_nothing(tmp_path: Pa
     write_template(path, load_scenario("hoang_mai_2020"))
     wb = openpyxl.load_workbook(path)
     classes = wb["classes"]
-    column = [c.value for c in classes[1]].index("program") + 1
+    column = [column_field(c.value) for c in classes[1]].index("program") + 1
     classes.cell(row=12, column=column, value="BD9")
     lecturers = wb["lecturers"]
-    lecturers.cell(row=4, column=[c.value for c in lecturers[1]].index("can_observe") + 1, value="maybe")
+    lecturers.cell(row=4, column=[column_field(c.value) for c in lecturers[1]].index("can_observe") + 1, value="maybe")
     wb.save(path)
 
     client = _client(tmp_path / "plans.db")
@@ -142,7 +142,7 @@ def test_semantic_error_in_workbook_is_located(tmp_path: Path) -> None:
     write_template(path, load_scenario("hoang_mai_2020"))
     wb = openpyxl.load_workbook(path)
     classes = wb["classes"]
-    classes.cell(row=12, column=[c.value for c in classes[1]].index("program") + 1, value="BD9")
+    classes.cell(row=12, column=[column_field(c.value) for c in classes[1]].index("program") + 1, value="BD9")
     wb.save(path)
     client = _client(tmp_path / "plans.db")
     response = _upload(client, "plan.xlsx", path.read_bytes())
