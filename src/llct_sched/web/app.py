@@ -29,6 +29,7 @@ from llct_sched.io import BUILTIN_SCENARIOS, scenario_from_data, scenario_to_dat
 from llct_sched.pipeline import read_builtin, read_scenario
 from llct_sched.replan import Changes, apply_changes, change_log
 from llct_sched.reports import ReportData, build
+from llct_sched.scenario import Scenario
 from llct_sched.timetable import Timetable
 from llct_sched.validate import ensure_valid
 from llct_sched.web import forms, views
@@ -304,7 +305,12 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
             moved = [
                 c.row()
                 for c in change_log(
-                    Changes(), Timetable.from_json(first.timetable), Timetable.from_json(second.timetable)
+                    Changes(),
+                    Timetable.from_json(first.timetable),
+                    Timetable.from_json(second.timetable),
+                    Scenario.model_validate(first.scenario),
+                    Scenario.model_validate(second.scenario),
+                    _lang(request),
                 )
             ]
         goals = sorted(
@@ -364,7 +370,13 @@ def _moved(store: Store, version: Version) -> list[dict[str, str]] | None:
     parent = store.version(version.parent_id)
     if parent is None or parent.timetable is None:
         return None
-    log = change_log(Changes(), Timetable.from_json(parent.timetable), Timetable.from_json(version.timetable))
+    log = change_log(
+        Changes(),
+        Timetable.from_json(parent.timetable),
+        Timetable.from_json(version.timetable),
+        Scenario.model_validate(parent.scenario),
+        Scenario.model_validate(version.scenario),
+    )
     return [c.row() | {"reason": "pinned" if c.class_id == pinned else c.reason} for c in log]
 
 
