@@ -67,7 +67,8 @@ def test_the_compiled_catalog_is_up_to_date_and_shipped() -> None:
     compiled = gettext.translation(i18n.DOMAIN, localedir=i18n.LOCALE_DIR, languages=["vi"])
     stale = [msgid for msgid, (msgstr, _) in _catalog().items() if compiled.gettext(msgid) != msgstr]
     assert not stale, f"run `python -m llct_sched.i18n` to compile the .po: {stale[:5]}"
-    project = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    # the repository's pyproject.toml (the package may be installed elsewhere, as in CI)
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
     shipped = project["tool"]["setuptools"]["package-data"]["llct_sched"]
     for path in (PO, PO.with_suffix(".mo")):
         relative = path.relative_to(PACKAGE).as_posix()
