@@ -325,3 +325,14 @@ def test_the_objective_after_ctrl_c_is_the_checkers() -> None:
         signal.signal(signal.SIGINT, previous)
     assert result.interrupted and result.timetable is not None
     assert result.objective == check(scenario, result.timetable).objective
+
+
+def test_ids_that_look_like_markup_are_printed_as_they_are(tmp_path: Path) -> None:
+    """An id such as '[bold]x[/bold]' is data: the error names it as written, markup and all."""
+    data = tiny_data()
+    data["classes"][0]["program"] = "[bold]NOPE[/bold]"
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(json.loads(json.dumps(data, default=str))), encoding="utf-8")
+    result = CliRunner().invoke(app, ["--lang", "en", "validate", str(path)])
+    assert result.exit_code == 2
+    assert "'[bold]NOPE[/bold]'" in result.output

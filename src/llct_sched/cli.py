@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from llct_sched.errors import ScenarioError
@@ -128,7 +129,7 @@ def _fail_input(error: ScenarioError) -> None:
     err.print("[bold red]" + _("Bad input") + "[/]: " + _("{n} problem(s)").format(n=len(error.issues)))
     for issue in error.issues:
         severity = _(issue.severity.value)
-        err.print(f"  [red]{severity}[/] {issue}", markup=True, highlight=False)
+        err.print(f"  [red]{severity}[/] {escape(str(issue))}", markup=True, highlight=False)
     raise typer.Exit(2)
 
 
@@ -154,7 +155,7 @@ def _load_valid(source: str):
 
         warnings = locate_issues(source, warnings)
     for warning in warnings:
-        err.print("[yellow]" + _("warning") + f"[/] {warning}", highlight=False)
+        err.print("[yellow]" + _("warning") + f"[/] {escape(str(warning))}", highlight=False)
     return scenario
 
 
@@ -471,7 +472,7 @@ def _print_result(result, report, out: Path | None, title: str = "llct-sched sol
         console.print(f"  {message}", highlight=False)
     if report is not None:
         for violation in report.violations[:20]:
-            err.print(f"  [red]{violation.rule}[/] {violation.message}", highlight=False)
+            err.print(f"  [red]{violation.rule}[/] {escape(violation.message)}", highlight=False)
     if out is not None:
         console.print(_("outputs in {path}/").format(path=out))
 
@@ -506,7 +507,7 @@ def check(
         text = _("the timetable is of scenario '{found}', not '{expected}'").format(
             found=table.scenario, expected=loaded.name
         )
-        err.print("[yellow]" + _("warning") + f"[/] {text}", highlight=False)
+        err.print("[yellow]" + _("warning") + f"[/] {escape(text)}", highlight=False)
     report = run_check(loaded, table, baseline=base, freeze_before=freeze)
     for violation in report.violations:
         console.print(f"[red]{violation.rule}[/] {violation.message}", highlight=False)
@@ -572,7 +573,7 @@ def report(
         text = _("the timetable is of scenario '{found}', not '{expected}'").format(
             found=table.scenario, expected=loaded.name
         )
-        err.print("[yellow]" + _("warning") + f"[/] {text}", highlight=False)
+        err.print("[yellow]" + _("warning") + f"[/] {escape(text)}", highlight=False)
     code = _lang(lang)
     try:
         with publish_folder(folder, keep=True) as staging:
@@ -684,7 +685,7 @@ def compare(
     for variant in loaded:
         for warning in variant.warnings:
             if (warning.path, warning.message) not in known:
-                err.print("[yellow]" + _("warning") + f"[/] {warning}", highlight=False)
+                err.print("[yellow]" + _("warning") + f"[/] {escape(str(warning))}", highlight=False)
 
     def show(row: dict) -> None:
         status = f"{row['status']} {'' if row['objective'] is None else row['objective']}"
@@ -789,11 +790,11 @@ def explain(
             text = _("the timetable is of scenario '{found}', not '{expected}'").format(
                 found=shown.scenario, expected=loaded.name
             )
-            err.print("[yellow]" + _("warning") + f"[/] {text}", highlight=False)
+            err.print("[yellow]" + _("warning") + f"[/] {escape(text)}", highlight=False)
     code = _lang(lang)
     explanation = run_explain(loaded, table, lang=code)
     if explanation.violations:
-        err.print(f"[yellow]warning[/] {explanation.lines()[1]}", highlight=False)
+        err.print(f"[yellow]warning[/] {escape(explanation.lines()[1])}", highlight=False)
     for rich_table in explanation_tables(explanation, top):
         console.print(rich_table)
     if other is not None:
