@@ -235,3 +235,22 @@ def test_explain_names_lecturers_and_topics_of_the_staffing_goals() -> None:
     assert "chủ đề law: 3 buổi do người khác giảng (FT2 3); ưu tiên: FT1" in text
     assert "giảng viên PT1: 1 buổi so với tối thiểu 3 buổi, thiếu 2" in text
     assert "giảng viên kiêm chức: 1/6 buổi" in text
+
+
+def test_specialist_floor_counts_what_no_start_can_give_the_specialist() -> None:
+    """law's 3-session module in each BD class prefers PT1, who is free one half-day at a time: at no
+    start can PT1 give it, so each of the two classes pays 3 sessions whatever the calendar."""
+    from llct_sched.instance import build_instance
+    from llct_sched.model.staffing_stage import specialist_floor
+
+    data = tiny_data()
+    data["lecturers"][2]["topics"] = ["local", "law"]
+    data["programs"][0]["modules"][2]["preferred_lecturers"] = ["PT1"]
+    scenario = Scenario.model_validate(data)
+    floor = specialist_floor(build_instance(scenario))
+    assert floor == 2 * 3 * scenario.weights.specialist
+    result = solve(scenario, SolveParams(time_limit=20, workers=2, seed=0))
+    assert result.timetable is not None and result.bound is not None
+    report = check(scenario, result.timetable)
+    assert report.breakdown["specialist"] >= floor
+    assert result.bound <= report.objective

@@ -389,6 +389,34 @@ def observation_floor(inst: Instance) -> int:
     return weight * -(-needed // inst.n_months)
 
 
+def specialist_floor(inst: Instance) -> int:
+    """The weighted `specialist` that every timetable pays: block by block, the fewest sessions at
+    any of its starts whose preferred lecturers are all busy elsewhere in their week (not free for
+    the whole segment). A block's start fixes every one of its segments' slots, so the block's own
+    penalty is at least that minimum, whatever the other blocks do."""
+    weight = inst.scenario.weights.specialist
+    preferred = preferred_lecturers(inst)
+    if weight == 0 or not preferred:
+        return 0
+    total = 0
+    for block in inst.blocks:
+        wanted = [(inst.segments[s], preferred[s]) for s in block.segments if s in preferred]
+        if not wanted or not block.starts:
+            continue
+        total += min(
+            sum(
+                seg.length
+                for seg, lecturers in wanted
+                if not any(
+                    all(inst.lecturer_available[lec][t] for t in block.slots(start)[seg.first : seg.first + seg.length])
+                    for lec in lecturers
+                )
+            )
+            for start in block.starts
+        )
+    return weight * total
+
+
 def build_staffing_relaxation(inst: Instance, observation: bool = True) -> cp_model.CpModel:
     """Stage 2 without times, for a lower bound valid for every calendar.
 
@@ -398,6 +426,8 @@ def build_staffing_relaxation(inst: Instance, observation: bool = True) -> cp_mo
     module_lecturer_stability (>= 0). Segments alike (length, observable, possible lecturers) are
     interchangeable here, so the model counts them per kind: x[kind, lecturer] (a province has
     ten times the segments and the lecturers of a town, but about as many kinds per lecturer).
+    `specialist` counts with its block-by-block floor (`specialist_floor`); with `observation`
+    False the visits' floor is left out (stage 1 with the teaching layer, whose bound this is).
     """
     model = cp_model.CpModel()
     kinds: dict[tuple[int, bool, tuple[int, ...]], int] = {}
@@ -433,5 +463,6 @@ def build_staffing_relaxation(inst: Instance, observation: bool = True) -> cp_mo
         observation and weights["observation_spread"] > 0 and inst.observed
     ):  # no visit variables here: the pigeonhole bound
         terms.append((1, observation_floor(inst)))
+    terms.append((1, specialist_floor(inst)))
     model.minimize(sum(w * expr for w, expr in terms if expr is not None))
     return model
