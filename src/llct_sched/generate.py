@@ -295,17 +295,24 @@ def _segment_slots(inst: Any, plan: Any, s: int) -> list[int]:
     return block.slots(plan.starts[seg.block])[seg.first : seg.first + seg.length]
 
 
+def _busy(inst: Any, plan: Any) -> list[set[int]]:
+    """Per lecturer: the slots the plan has them teaching or observing."""
+    busy: list[set[int]] = [set() for _ in inst.scenario.lecturers]
+    for s, lec in plan.teach.items():
+        busy[lec].update(_segment_slots(inst, plan, s))
+    for _, slot, _, observer in plan.visits:
+        busy[observer].add(slot)
+    return busy
+
+
 def _shift_to_part_time(inst: Any, plan: Any) -> None:
     """Give full-time lecturers' segments to part-time lecturers free for them (the least loaded
     first), keeping the segments observed in the plan."""
     lecturers = inst.scenario.lecturers
-    busy: list[set[int]] = [set() for _ in lecturers]
+    busy = _busy(inst, plan)
     load = [0] * len(lecturers)
     for s, lec in plan.teach.items():
-        busy[lec].update(_segment_slots(inst, plan, s))
         load[lec] += inst.segments[s].length
-    for _, slot, _, observer in plan.visits:
-        busy[observer].add(slot)
     observed_segments = {s for s, _, _, _ in plan.visits}
     for s, lec in sorted(plan.teach.items()):
         if lecturers[lec].kind != LecturerKind.full_time or s in observed_segments:
@@ -329,12 +336,7 @@ def _shift_to_part_time(inst: Any, plan: Any) -> None:
 def _complete_visits(inst: Any, plan: Any) -> None:
     """A visit for every observed lecturer still without one, by an observer free during one of
     the lecturer's observable sessions."""
-    lecturers = inst.scenario.lecturers
-    busy: list[set[int]] = [set() for _ in lecturers]
-    for s, lec in plan.teach.items():
-        busy[lec].update(_segment_slots(inst, plan, s))
-    for _, slot, _, observer in plan.visits:
-        busy[observer].add(slot)
+    busy = _busy(inst, plan)
     visited = {lec for _, _, lec, _ in plan.visits}
     for lec in inst.observed:
         if lec in visited:
@@ -360,11 +362,7 @@ def _adopt_segments(inst: Any, plan: Any, data: dict[str, Any]) -> None:
     made free on that weekday half-day instead: the planted timetable defines when they come, as a
     center asks its part-time lecturers for their free half-days."""
     lecturers = inst.scenario.lecturers
-    busy: list[set[int]] = [set() for _ in lecturers]
-    for s, lec in plan.teach.items():
-        busy[lec].update(_segment_slots(inst, plan, s))
-    for _, slot, _, observer in plan.visits:
-        busy[observer].add(slot)
+    busy = _busy(inst, plan)
     taken = {s for s, _, _, _ in plan.visits}
     weekdays = list(Weekday)
 

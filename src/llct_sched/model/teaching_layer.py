@@ -107,7 +107,10 @@ def add_frozen_lecturers(model: cp_model.CpModel, inst: Instance, tv: StaffingVa
     for s in base.frozen_segments:
         if s in base.lecturer:
             lit = tv.teach.get((s, base.lecturer[s]))
-            model.add(lit == 1) if lit is not None else model.add_bool_or([])
+            if lit is None:
+                model.add_bool_or([])  # the lecturer of a past session can no longer teach it
+            else:
+                model.add(lit == 1)
 
 
 def add_teaching_layer(model: cp_model.CpModel, inst: Instance, cv: CalendarVars) -> dict[str, Any]:
