@@ -885,37 +885,30 @@ def goal_lecturer_balance(ctx: CheckContext) -> GoalResult:
     return max(full.values()) - low, _nonzero({lid: n - low for lid, n in full.items()})
 
 
-def goal_teaching_norm(ctx: CheckContext) -> GoalResult:
-    """Per lecturer with a norm: sessions short of it."""
+def _against_limit(ctx: CheckContext, limit: Callable[[Lecturer], int | None], above: bool) -> GoalResult:
+    """Per lecturer with a limit: sessions taught above it (`above`) or short of it."""
     taught = _taught(ctx)
     per = {
-        lec.id: max(0, lec.norm_sessions_per_year - taught[lec.id])
+        lec.id: max(0, (taught[lec.id] - n) if above else (n - taught[lec.id]))
         for lec in ctx.scenario.lecturers
-        if lec.norm_sessions_per_year is not None
+        if (n := limit(lec)) is not None
     }
     return sum(per.values()), _nonzero(per)
+
+
+def goal_teaching_norm(ctx: CheckContext) -> GoalResult:
+    """Per lecturer with a norm: sessions short of it."""
+    return _against_limit(ctx, lambda lec: lec.norm_sessions_per_year, above=False)
 
 
 def goal_over_norm(ctx: CheckContext) -> GoalResult:
     """Per lecturer with a norm band: sessions above its upper edge (overtime)."""
-    taught = _taught(ctx)
-    per = {
-        lec.id: max(0, taught[lec.id] - lec.norm_max_sessions_per_year)
-        for lec in ctx.scenario.lecturers
-        if lec.norm_max_sessions_per_year is not None
-    }
-    return sum(per.values()), _nonzero(per)
+    return _against_limit(ctx, lambda lec: lec.norm_max_sessions_per_year, above=True)
 
 
 def goal_part_time_minimum(ctx: CheckContext) -> GoalResult:
     """Per lecturer with a minimum share: sessions short of it."""
-    taught = _taught(ctx)
-    per = {
-        lec.id: max(0, lec.min_sessions_per_year - taught[lec.id])
-        for lec in ctx.scenario.lecturers
-        if lec.min_sessions_per_year is not None
-    }
-    return sum(per.values()), _nonzero(per)
+    return _against_limit(ctx, lambda lec: lec.min_sessions_per_year, above=False)
 
 
 def _center_sessions(ctx: CheckContext) -> int:

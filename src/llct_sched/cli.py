@@ -641,8 +641,9 @@ def generate(
     if profile == Profile.center:
         try:
             scenario, witness = generate_center(part_time_share, seed)
-        except CenterProfileError as error:
-            console.print(f"[red]{error}[/red]")
+        except CenterProfileError:
+            text = _("no center with a planted timetable for a part-time share of {share:.0%} (seed {seed})")
+            err.print("[red]" + escape(text.format(share=part_time_share, seed=seed)) + "[/red]", highlight=False)
             raise typer.Exit(2) from None
         if planted is not None:
             _write_file(planted, lambda: write_text_atomic(planted, witness.to_json()))

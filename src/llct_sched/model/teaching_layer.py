@@ -27,11 +27,11 @@ from llct_sched.model.staffing_stage import StaffingVars
 LAYER_GOALS = tuple(g for g in STAFFING_GOALS if g != "observation_spread")
 
 
-def starts_where_free(inst: Instance, segment: int, lecturer: int) -> list[int]:
-    """The allowed starts of the segment's block at which the lecturer is free for the whole segment."""
+def starts_where_free(inst: Instance, segment: int, free: np.ndarray) -> list[int]:
+    """The allowed starts of the segment's block at which a lecturer free in the slots `free` (a
+    boolean row of the slot axis) is free for the whole segment."""
     seg = inst.segments[segment]
     block = inst.blocks[seg.block]
-    free = np.asarray(inst.lecturer_available[lecturer], dtype=bool)
     offsets = np.array([off + k for off, size in block.pieces(0, seg.first, seg.length) for k in range(size)])
     starts = np.asarray(block.starts, dtype=np.int64)
     ok = free[starts[:, None] + offsets[None, :]].all(axis=1)
@@ -41,13 +41,14 @@ def starts_where_free(inst: Instance, segment: int, lecturer: int) -> list[int]:
 def create_teaching(model: cp_model.CpModel, inst: Instance, cv: CalendarVars) -> StaffingVars:
     """teach[segment, lecturer] for every possible pair, tied to the block's start; the load per lecturer."""
     teach: dict[tuple[int, int], cp_model.IntVar] = {}
+    free = np.asarray(inst.lecturer_available, dtype=bool)  # [lecturer][slot], once per model
     for s, lec in sorted(inst.teachable):
         if not inst.classes[inst.segments[s].class_index].taught_by_center:
             continue
         lit = model.new_bool_var(f"y_s{s}_l{lec}")
         teach[s, lec] = lit
         block = inst.segments[s].block
-        good = starts_where_free(inst, s, lec)
+        good = starts_where_free(inst, s, free[lec])
         if len(good) < len(inst.blocks[block].starts):
             model.add_linear_expression_in_domain(cv.start[block], cp_model.Domain.from_values(good)).only_enforce_if(
                 lit
