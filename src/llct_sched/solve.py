@@ -37,7 +37,6 @@ from llct_sched.model.greedy import GreedyPlan, greedy_plan
 from llct_sched.model.staffing_stage import (
     build_staffing_model,
     build_staffing_relaxation,
-    observation_floor,
     segment_slots,
 )
 from llct_sched.model.teaching_layer import add_teaching_layer, needs_teaching_layer
@@ -209,7 +208,10 @@ class _Session:
         if first_only:
             p.stop_after_first_solution = True
         for key, value in overrides.items():
-            setattr(p, key, value)
+            if isinstance(value, list):  # a repeated field (subsolver names)
+                getattr(p, key).extend(value)
+            else:
+                setattr(p, key, value)
         if self.params.log_search:
             solver.log_callback = log.info
         watcher = _Watcher(stage, self.elapsed, None if quiet else self.report, good_enough)
@@ -583,8 +585,15 @@ def _round(
             return "stop"
         cal = solved
     else:
+        core = _core_search(session.params.workers) if mode == "optimise" and search.teaching else {}
         cal, status, _ = session.run(
-            model, "calendar", budget, first_only=mode == "quick", good_enough=good_enough, cp_model_probing_level=0
+            model,
+            "calendar",
+            budget,
+            first_only=mode == "quick",
+            good_enough=good_enough,
+            cp_model_probing_level=0,
+            **core,
         )
     if status == cp_model.INFEASIBLE:
         if result.timetable is None:
@@ -623,14 +632,30 @@ def _round(
     return "again"  # time is left: search on from the best timetable
 
 
+def _core_search(workers: int) -> dict[str, Any]:
+    """CP-SAT parameters that put a core-based worker in the portfolio (with 2 workers, in place of
+    the default LP search).
+
+    With the teaching layer stage 1's objective is a sum of many small penalties (sessions without
+    their specialist, months, borrowed rooms) that trade against each other. Its LP bound stays far
+    below the optimum (a planted center: 8 against 38); the LP worker proves 38 only after 84 s on
+    2 workers, the core worker (unsatisfiable cores over the penalty terms) in 11 s.
+    """
+    if workers <= 1:
+        return {"optimize_with_core": True}
+    if workers == 2:
+        return {"extra_subsolvers": ["core"], "ignore_subsolvers": ["default_lp"]}
+    return {"extra_subsolvers": ["core"]}
+
+
 def _first_bounds(inst: Instance, session: _Session, search: _Search) -> None:
     """The bounds of both stages that hold for every calendar. With the teaching layer stage 1 also
-    counts the load goals: its bound takes the staffing relaxation's, and stage 2 adds only the
-    observation visits' spread."""
+    counts the staffing goals (the visits' spread by a relaxation that stage 2 can only raise): its
+    bound takes the whole staffing relaxation's, and stage 2 adds nothing to it."""
     calendar = _calendar_lower_bound(inst, session)
     if search.teaching:
-        search.calendar_bound = calendar + _staffing_lower_bound(inst, session, observation=False)
-        search.staffing_bound = observation_floor(inst)
+        search.calendar_bound = calendar + _staffing_lower_bound(inst, session)
+        search.staffing_bound = 0
     else:
         search.calendar_bound = calendar
         search.staffing_bound = _staffing_lower_bound(inst, session)
@@ -715,7 +740,9 @@ def _staff_calendar(
     if hint is not None:
         now = segment_slots(inst, starts)
         extra = [(seg, now[seg].index(slot), obs) for seg, slot, _, obs in hint.visits if slot in now[seg]]
-    for first_free_slot_only in (True, False):  # the small model first; the full one only if it fails
+    # the small model first, the full one only if it fails; but the small one's visits (first free
+    # slot, a few observers) can cost a month's peak, so a center's final staffing takes the full one
+    for first_free_slot_only in (False,) if final and search.teaching else (True, False):
         model, sv = build_staffing_model(inst, starts, first_free_slot_only=first_free_slot_only, extra_visits=extra)
         if hint is not None:
             _hint_staffing(model, sv, hint)
@@ -734,6 +761,8 @@ def _staff_calendar(
         else:
             # a first answer from a hint: presolve on a province-sized model costs more than the search
             quick_hint = {"cp_model_presolve": False} if hint is not None and not final else {}
+            if final and search.teaching:  # the visits' spread against the specialists: see _core_search
+                quick_hint = _core_search(session.params.workers)
             # no staffing of any calendar goes below the calendar-independent bound: stop there
             # (default scenario: 17 reached at 8.6 s, then 51 s spent proving it for this calendar)
             staff, status, _ = session.run(

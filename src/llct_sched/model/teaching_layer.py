@@ -8,7 +8,8 @@ whole segment at the block's start, teaches one segment at a time, and keeps the
 load-based staffing goals are then optimised together with the calendar.
 
 Left to stage 2 (the layer is a relaxation of it): weekly and monthly loads, and the observation
-visits themselves (stage 1 keeps their opportunities, now tied to who teaches).
+visits themselves (stage 1 keeps their opportunities, now tied to who teaches, and counts them by
+month: `goal_visit_spread`).
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from ortools.sat.python import cp_model
 from llct_sched.instance import Instance
 from llct_sched.model.calendar_stage import CalendarVars
 from llct_sched.model.staffing_stage import GOALS as STAFFING_GOALS
-from llct_sched.model.staffing_stage import StaffingVars
+from llct_sched.model.staffing_stage import StaffingVars, observation_floor
 
-# the staffing goals stage 1 can count from who teaches (the visits' spread needs the visits)
+# the staffing goals stage 1 can count from who teaches (the visits' spread: see goal_visit_spread)
 LAYER_GOALS = tuple(g for g in STAFFING_GOALS if g != "observation_spread")
 
 
@@ -114,6 +115,64 @@ def add_frozen_lecturers(model: cp_model.CpModel, inst: Instance, tv: StaffingVa
                 model.add(lit == 1)
 
 
+def goal_visit_spread(model: cp_model.CpModel, inst: Instance, cv: CalendarVars) -> cp_model.IntVar | None:
+    """A lower bound on `observation_spread` (the most visits in one month) for every staffing of
+    the calendar: each visit stage 1 keeps for a lecturer with few chances (`cv.chances`) is counted
+    in one month its segment touches at the block's start, and the peak is never below the
+    pigeonhole floor (`observation_floor`). Stage 2 counts the visits themselves.
+
+    Without it stage 1 may pick, among calendars alike for its own goals, one on which the visits
+    cannot be spread (a planted center: peak 3 where 2 was possible, and no proof either way).
+    """
+    weight = inst.scenario.weights.observation_spread
+    if weight == 0 or not inst.observed or inst.scenario.observation.visits_per_lecturer == 0:
+        return None
+    month_of_slot = np.array([(d.year, d.month) for d in inst.days for _ in range(inst.periods)], dtype=np.int64)
+    month_key = month_of_slot[:, 0] * 12 + month_of_slot[:, 1]
+    by_month: dict[int, list[Any]] = {}
+    for (s, lec), chance in cv.chances.items():
+        if lec in inst.observable_elsewhere:
+            continue
+        seg = inst.segments[s]
+        block = inst.blocks[seg.block]
+        starts = np.asarray(inst.visit_chances[s, lec], dtype=np.int64)
+        offsets = np.array([off + k for off, size in block.pieces(0, seg.first, seg.length) for k in range(size)])
+        touched = month_key[starts[:, None] + offsets[None, :]]  # [start][session] -> month
+        months = sorted({int(m) for m in touched.ravel()})
+        if len(months) == 1:
+            by_month.setdefault(months[0], []).append(chance)
+            continue
+        counted = []
+        for month in months:
+            lit = model.new_bool_var(f"visit_s{s}_l{lec}_m{month}")
+            there = [int(t) for t, row in zip(starts, touched, strict=True) if month in row]
+            model.add_linear_expression_in_domain(
+                cv.start[block.index], cp_model.Domain.from_values(there)
+            ).only_enforce_if(lit)
+            counted.append(lit)
+            by_month.setdefault(month, []).append(lit)
+        model.add(sum(counted) == chance)  # a kept chance is counted in exactly one of its months
+    # the lecturers with plenty of chances have no chance literals: each month takes some of their
+    # visits, in the months where one of their observable segments can be at all
+    needed = inst.scenario.observation.visits_per_lecturer
+    for lec in sorted(inst.observable_elsewhere & set(inst.observed)):
+        possible: set[int] = set()
+        for seg in inst.segments:
+            block = inst.blocks[seg.block]
+            if lec in seg.lecturers and block.starts and inst.classes[seg.class_index].qualifies_for_observation:
+                offsets = [off + k for off, size in block.pieces(0, seg.first, seg.length) for k in range(size)]
+                possible.update(int(m) for m in month_key[np.add.outer(np.asarray(block.starts), offsets)].ravel())
+        share = {m: model.new_int_var(0, needed, f"visits_l{lec}_m{m}") for m in sorted(possible)}
+        model.add(sum(share.values()) == needed)
+        for month, n in share.items():
+            by_month.setdefault(month, []).append(n)
+    floor = observation_floor(inst) // weight
+    peak = model.new_int_var(floor, max(floor, len(cv.chances)), "peak_visits_stage1")
+    for lits in by_month.values():
+        model.add(peak >= sum(lits))
+    return peak
+
+
 def add_teaching_layer(model: cp_model.CpModel, inst: Instance, cv: CalendarVars) -> dict[str, Any]:
     """The layer's variables (kept in `cv.teaching`) and rules; returns its goals (see `LAYER_GOALS`)."""
     tv = create_teaching(model, inst, cv)
@@ -124,7 +183,9 @@ def add_teaching_layer(model: cp_model.CpModel, inst: Instance, cv: CalendarVars
     add_frozen_lecturers(model, inst, tv)
     cv.teaching = tv
     weights = inst.scenario.weights.model_dump()
-    return {goal: STAFFING_GOALS[goal](model, inst, tv) if weights[goal] > 0 else None for goal in LAYER_GOALS}
+    goals = {goal: STAFFING_GOALS[goal](model, inst, tv) if weights[goal] > 0 else None for goal in LAYER_GOALS}
+    goals["observation_spread"] = goal_visit_spread(model, inst, cv)
+    return goals
 
 
 # A center's plan has a few hundred (segment, lecturer) pairs (the default 726, a generated center
