@@ -118,6 +118,10 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
     def missing(request: Request) -> HTMLResponse:
         return page(request, "error.html", 404, message=Words(_lang(request))("error.not_found"))
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)  # no icon (the browser asks for one on every page)
+
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
         return page(request, "home.html", plans=store.plans(), builtins=BUILTIN_SCENARIOS)
