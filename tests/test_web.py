@@ -325,6 +325,36 @@ def test_pin_a_class_to_another_week_and_resolve(solved: tuple[TestClient, int])
     assert bad.status_code == 422 and "31/02/2020" in bad.text
 
 
+def test_pin_a_lecturer_and_resolve(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    before = _timetable(_store(client).version(version_id))  # type: ignore[arg-type]
+    now = {s.lecturer_id for s in before.sessions_of("qt_co_quan") if s.module_id == "qt_1"}
+    chosen = "gv_binh" if now != {"gv_binh"} else "gv_an"  # both teach the module's topic (nghiquyet)
+    page = client.get(f"/versions/{version_id}").text
+    form = page[page.index('id="pin-form"') : page.index('id="replan-form"')]
+    assert 'name="module"' in form and 'name="lecturer"' in form and f'value="{chosen}"' in form
+    fields = {"csrf": _csrf(client), "class_id": "qt_co_quan", "starts": "", "room": "hoi_truong"}
+    fields |= {"module": "qt_1", "lecturer": chosen}
+    response = client.post(f"/versions/{version_id}/pin", data=fields, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    version = _wait(client, int(response.headers["location"].rsplit("/", 1)[1]))
+    assert version.state == "done" and version.check_report and version.check_report["ok"], version.error
+    spec = next(c for c in version.scenario["classes"] if c["id"] == "qt_co_quan")
+    assert spec["pinned_lecturers"] == {"qt_1": chosen} and spec["pinned_room"] == "hoi_truong"
+    assert {s.lecturer_id for s in _timetable(version).sessions_of("qt_co_quan") if s.module_id == "qt_1"} == {chosen}
+    rows = [row for row in version.moved or [] if row["class_id"] == "qt_co_quan"]  # chosen is not in `now`
+    assert any(row["change"] == "lecturer" for row in rows), version.moved
+    page = client.get(f"/versions/{version.id}").text
+    assert re.search(r"qt_co_quan</td><td>Đổi giảng viên</td>(<td>[^<]*</td>){2}<td>được ghim</td>", page)
+    assert f"&#34;pinned&#34;: &#34;{chosen}&#34;" in page  # the form shows the pin (JSON escaped in an attribute)
+
+    unable = client.post(f"/versions/{version_id}/pin", data=fields | {"lecturer": "kc_dung"})  # no nghiquyet
+    assert unable.status_code == 422
+    assert "classes[4].pinned_lecturers.qt_1" in unable.text and "kc_dung" in unable.text
+    no_module = client.post(f"/versions/{version_id}/pin", data=fields | {"module": ""})
+    assert no_module.status_code == 422 and "<code>module</code>" in no_module.text
+
+
 def test_replan_after_a_lecturer_is_away(solved: tuple[TestClient, int]) -> None:
     client, version_id = solved
     before = _timetable(_store(client).version(version_id))  # type: ignore[arg-type]
@@ -519,4 +549,14 @@ def test_form_fields_become_changes() -> None:
     assert spec["pinned_starts"] == ["2020-09-23"] and spec["pinned_room"] == "hoi_truong"
     unpinned = next(c for c in forms.pinned(pinned, "qt_co_quan", "", "")["classes"] if c["id"] == "qt_co_quan")
     assert "pinned_starts" not in unpinned and "pinned_room" not in unpinned
+    both = forms.pinned(scenario, "qt_co_quan", "", "", "qt_1", "gv_an")
+    both = forms.pinned(both, "qt_co_quan", "", "", "qt_2", "gv_binh")
+    spec = next(c for c in both["classes"] if c["id"] == "qt_co_quan")
+    assert spec["pinned_lecturers"] == {"qt_1": "gv_an", "qt_2": "gv_binh"}  # other modules' pins kept
+    one = next(c for c in forms.pinned(both, "qt_co_quan", "", "", "qt_1", "")["classes"] if c["id"] == "qt_co_quan")
+    assert one["pinned_lecturers"] == {"qt_2": "gv_binh"}
+    none = forms.pinned(forms.pinned(both, "qt_co_quan", "", "", "qt_1", ""), "qt_co_quan", "", "", "qt_2", "")
+    assert "pinned_lecturers" not in next(c for c in none["classes"] if c["id"] == "qt_co_quan")
+    with pytest.raises(ScenarioError):
+        forms.pinned(scenario, "qt_co_quan", "", "", "", "gv_an")  # a lecturer without a module
     assert scenario == scenario_to_data(load_scenario("tutorial"))  # the input is not changed in place

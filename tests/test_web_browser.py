@@ -201,9 +201,12 @@ def test_upload_solve_see_pin_resolve_download_restart(server: Server, page: Pag
     old_day = before.sessions_of("qt_co_quan")[0].date
     target = _other_week(old_day)
 
-    # pin the class to another week: the form fills in the class's current start (the page's script)
+    # pin the class to another week: the form shows the class's current start (the page's script)
     page.locator("#pin-class").select_option("qt_co_quan")
-    expect(page.locator("#pin-starts")).to_have_value(old_day.isoformat())
+    expect(page.locator("#pin-now")).to_have_text(old_day.isoformat())
+    expect(page.locator("#pin-starts")).to_have_attribute("placeholder", old_day.isoformat())
+    expect(page.locator("#pin-starts")).to_have_value("")  # not pinned yet
+    expect(page.locator("#pin-room")).to_have_value("hoi_truong")  # the tutorial pins its room
     page.locator("#pin-starts").fill(target.strftime("%d/%m/%Y"))
     page.locator('#pin-form button[type="submit"]').click()
     page.wait_for_url(lambda url: url.rstrip("/").rsplit("/", 1)[1] != str(first))
@@ -222,6 +225,33 @@ def test_upload_solve_see_pin_resolve_download_restart(server: Server, page: Pag
     report = check(scenario, after)
     assert report.ok, [v.message for v in report.violations]
 
+    # pin a lecturer of the class: the form keeps the pinned date and room, lists the class's modules
+    # with who teaches them, and offers only lecturers of the module's topic
+    now = {s.lecturer_id or "" for s in after.sessions_of("qt_co_quan") if s.module_id == "qt_1"}
+    chosen = "gv_binh" if now != {"gv_binh"} else "gv_an"  # both teach nghiquyet (and on Wednesdays)
+    page.locator("#pin-class").select_option("qt_co_quan")
+    expect(page.locator("#pin-starts")).to_have_value(target.isoformat())
+    expect(page.locator("#pin-room")).to_have_value("hoi_truong")
+    page.locator("#pin-module").select_option("qt_1")
+    expect(page.locator("#pin-module option:checked")).to_contain_text(", ".join(sorted(now)))
+    expect(page.locator("#pin-lecturer")).to_have_value("")
+    expect(page.locator('#pin-lecturer option[value="kc_dung"]')).to_be_hidden()  # no nghiquyet
+    page.locator("#pin-lecturer").select_option(chosen)
+    page.locator('#pin-form button[type="submit"]').click()
+    page.wait_for_url(lambda url: url.rstrip("/").rsplit("/", 1)[1] != str(pinned))
+    _wait_done(page)
+    expect(page.locator("#check.ok")).to_be_visible()
+    expect(page.locator("#moved tr", has_text="qt_co_quan").first).to_contain_text("được ghim")
+    scenario = parse_scenario_text(_download(page, "scenario", tmp_path).read_text("utf-8"), fmt="yaml")
+    staffed = Timetable.model_validate(json.loads(_download(page, "timetable", tmp_path).read_text("utf-8")))
+    spec = next(c for c in scenario.classes if c.id == "qt_co_quan")
+    assert spec.pinned_lecturers == {"qt_1": chosen} and spec.pinned_starts == [target]
+    assert {(s.date, s.lecturer_id) for s in staffed.sessions_of("qt_co_quan") if s.module_id == "qt_1"} == {
+        (target, chosen)
+    }
+    report = check(scenario, staffed)
+    assert report.ok, [v.message for v in report.violations]
+
     # the workbook opens in openpyxl
     workbook = openpyxl.load_workbook(_download(page, "xlsx", tmp_path))
     assert len(workbook.sheetnames) >= 5
@@ -233,7 +263,7 @@ def test_upload_solve_see_pin_resolve_download_restart(server: Server, page: Pag
     base = server.start()
     page.goto(f"{base}/plans/1")
     rows = page.locator("table.versions tbody tr")
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(3)
     page.goto(f"{base}/versions/{pinned}")
     expect(page.locator("#check.ok")).to_be_visible()
     expect(page.locator("#gantt a.g-bar", has_text="qt_co_quan")).to_be_visible()

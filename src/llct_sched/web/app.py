@@ -190,7 +190,7 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
                 "grid": views.week_grid(data, words, kind, entity, week_of),
                 "loads": views.loads(data, words),
                 "goals": views.goals(data, words),
-                "starts": {row.spec.id: views.block_starts(data, row.spec.id) for row in data.classes},
+                "pins": views.pin_classes(data),
             }
         return page(request, "version.html", **context)
 
@@ -230,6 +230,8 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         class_id: str = Form(...),
         starts: str = Form(""),
         room: str = Form(""),
+        module: str = Form(""),
+        lecturer: str = Form(""),
     ) -> Response:
         if (refused := forbidden(request, csrf)) is not None:
             return refused
@@ -237,11 +239,13 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         if version is None:
             return missing(request)
         try:
-            data = forms.pinned(version.scenario, class_id, starts, room)
+            data = forms.pinned(version.scenario, class_id, starts, room, module, lecturer)
             ensure_valid(scenario_from_data(data, "pin"), file="pin")
         except ScenarioError as error:
             return problem(request, error.issues, version=version)
         note = f"{class_id}: {starts or '-'} / {room or '-'}"
+        if module.strip():
+            note += f" / {module.strip()}: {lecturer.strip() or '-'}"
         request_data: dict[str, Any] = {"pinned": class_id}
         if version.timetable is not None:
             request_data["baseline"] = version.id  # re-plan from it: move as little as possible

@@ -26,8 +26,12 @@ def parse_dates(text: str, field: str) -> list[dt.date]:
     return [parse_date(part, field) for part in text.replace(";", ",").split(",") if part.strip()]
 
 
-def pinned(scenario: dict[str, Any], class_id: str, starts: str, room: str) -> dict[str, Any]:
-    """The scenario (plain data) with one class's block starts and room pinned, or unpinned when empty."""
+def pinned(
+    scenario: dict[str, Any], class_id: str, starts: str, room: str, module: str = "", lecturer: str = ""
+) -> dict[str, Any]:
+    """The scenario (plain data) with one class's block starts and room pinned, or unpinned when
+    empty; with `module`, that module's lecturer pinned to `lecturer` (or unpinned when empty), the
+    class's other lecturer pins kept."""
     classes = scenario.get("classes", [])
     index = next((i for i, c in enumerate(classes) if c.get("id") == class_id), None)
     if index is None:
@@ -40,6 +44,16 @@ def pinned(scenario: dict[str, Any], class_id: str, starts: str, room: str) -> d
         updated["pinned_starts"] = [d.isoformat() for d in dates]
     if room.strip():
         updated["pinned_room"] = room.strip()
+    if module.strip():
+        lecturers = dict(updated.get("pinned_lecturers") or {})
+        lecturers.pop(module.strip(), None)
+        if lecturer.strip():
+            lecturers[module.strip()] = lecturer.strip()
+        updated.pop("pinned_lecturers", None)
+        if lecturers:
+            updated["pinned_lecturers"] = lecturers
+    elif lecturer.strip():
+        raise ScenarioError([InputIssue(path="module", message="choose the module the lecturer is pinned to")])
     return scenario | {"classes": [*classes[:index], updated, *classes[index + 1 :]]}
 
 
