@@ -529,6 +529,58 @@ def test_replan_after_a_class_is_cancelled(solved: tuple[TestClient, int]) -> No
     assert {"class_id": "qt_co_quan", "change": "cancelled"}.items() <= version.moved[0].items()  # type: ignore[index]
 
 
+def test_replan_after_a_class_is_added(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    form = {
+        "csrf": _csrf(client),
+        "kind": "add_class",
+        "who": "qt_co_quan",  # the lecturer/room/class field is not read for a new class
+        "new_id": "qt_bo_sung",
+        "name": "Quán triệt bổ sung",
+        "program": "quan_triet",
+        "bloc": "doan_the",
+        "learners": "50",
+        "start": "2020-09-21",
+        "end": "2020-09-30",
+        "from_date": "2020-09-01",
+    }
+    response = client.post(f"/versions/{version_id}/replan", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    version = _wait(client, int(response.headers["location"].rsplit("/", 1)[1]))
+    assert version.state == "done" and version.check_report and version.check_report["ok"], version.error
+    days = {s.date for s in _timetable(version).sessions_of("qt_bo_sung")}
+    assert days and all(dt.date(2020, 9, 21) <= d <= dt.date(2020, 9, 30) for d in days)
+    added = next(c for c in version.scenario["classes"] if c["id"] == "qt_bo_sung")
+    assert added["learners"] == 50 and added["bloc"] == "doan_the" and added["name"] == "Quán triệt bổ sung"
+    assert any(row["class_id"] == "qt_bo_sung" and row["change"] == "added" for row in version.moved or [])
+    page = client.get(f"/versions/{version.id}").text
+    assert re.search(r"qt_bo_sung</td><td>Thêm lớp</td>", page)
+
+    again = client.post(f"/versions/{version_id}/replan", data=form | {"new_id": "qt_co_quan"})  # not new
+    assert again.status_code == 422 and "qt_co_quan" in again.text
+    no_learners = client.post(f"/versions/{version_id}/replan", data=form | {"learners": "many"})
+    assert no_learners.status_code == 422 and "<code>learners</code>" in no_learners.text
+
+
+def test_replan_after_learners_change(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    before = _timetable(_store(client).version(version_id))  # type: ignore[arg-type]
+    form = {"csrf": _csrf(client), "kind": "learners", "who": "dvm_phuong_a", "learners": "100"}
+    form |= {"from_date": "2020-09-01"}
+    response = client.post(f"/versions/{version_id}/replan", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    version = _wait(client, int(response.headers["location"].rsplit("/", 1)[1]))
+    assert version.state == "done" and version.check_report and version.check_report["ok"], version.error
+    spec = next(c for c in version.scenario["classes"] if c["id"] == "dvm_phuong_a")
+    assert spec["learners"] == 100
+    # 100 learners fit only the hall (150 seats; the classroom has 60)
+    assert {s.room_id for s in _timetable(version).sessions_of("dvm_phuong_a")} == {"hoi_truong"}
+    if {s.room_id for s in before.sessions_of("dvm_phuong_a")} != {"hoi_truong"}:
+        assert any(row["class_id"] == "dvm_phuong_a" for row in version.moved or []), version.moved
+    cohort = client.post(f"/versions/{version_id}/replan", data=form | {"who": "sc_lop_1"})  # a cohort's class
+    assert cohort.status_code == 422 and "sc_lop_1" in cohort.text
+
+
 def test_form_fields_become_changes() -> None:
     assert forms.parse_date("28/03/2020", "x") == dt.date(2020, 3, 28) == forms.parse_date(" 2020-03-28", "x")
     away = forms.change("lecturer_away", " gv_an ", "2020-09-10", "", "ốm")
@@ -536,6 +588,23 @@ def test_form_fields_become_changes() -> None:
     closed = forms.change("room_closed", "phong_hoc", "01/09/2020", "03/09/2020", "")
     assert closed["room_closed"]["room"] == "phong_hoc" and closed["room_closed"]["end"] == "2020-09-03"
     assert forms.change("blackout", "", "2020-09-15", "2020-09-16", "bão")["blackout"]["name"] == "bão"
+    assert forms.change("learners", " dvm_xa ", "", "", "", learners=" 95") == {
+        "learners": {"class_id": "dvm_xa", "learners": 95}
+    }
+    added = forms.change("add_class", "bo_sung", "01/07/2020", "", "", "60", "bd_dvm", "Lớp bổ sung", "dang")
+    assert added == {
+        "add_class": {
+            "id": "bo_sung",
+            "program": "bd_dvm",
+            "learners": 60,
+            "name": "Lớp bổ sung",
+            "bloc": "dang",
+            "earliest_start": "2020-07-01",
+        }
+    }
+    for bad in ("0", "-3", "", "x"):
+        with pytest.raises(ScenarioError):
+            forms.change("learners", "dvm_xa", "", "", "", learners=bad)
     for kind, start, end in (
         ("flood", "2020-09-01", ""),
         ("blackout", "2020-09-05", "2020-09-01"),

@@ -314,3 +314,35 @@ def test_two_solves_at_once_both_finish(server: Server, page: Page, browser: Bro
     assert first is not None and second is not None
     assert first.started and second.started and first.finished and second.finished
     assert first.started < second.finished and second.started < first.finished, (first, second)
+
+
+def test_replan_form_adds_a_class(server: Server, page: Page) -> None:
+    page.goto(server.base + "/")
+    builtin = page.locator('form[action="/plans"]:has(select[name="builtin"])')
+    builtin.locator("select").select_option("tutorial")
+    builtin.locator("button").click()
+    page.wait_for_url("**/plans/*")
+    first = _solve(page, 10)
+    _wait_done(page)
+
+    # the form shows the fields of the chosen kind of change only
+    form = page.locator("#replan-form")
+    expect(page.locator("#replan-new-id")).to_be_hidden()
+    expect(page.locator("#replan-reason")).to_be_visible()
+    form.locator("#replan-kind").select_option("add_class")
+    expect(page.locator("#replan-new-id")).to_be_visible()
+    expect(page.locator("#replan-who")).to_be_hidden()
+    expect(page.locator("#replan-reason")).to_be_hidden()
+    page.locator("#replan-new-id").fill("qt_bo_sung")
+    page.locator("#replan-name").fill("Quán triệt bổ sung")
+    page.locator("#replan-program").select_option("quan_triet")
+    page.locator("#replan-learners").fill("50")
+    page.locator("#replan-start").fill("2020-09-21")
+    page.locator("#replan-end").fill("2020-09-30")
+    page.locator("#replan-from").fill("2020-09-01")
+    form.locator('button[type="submit"]').click()
+    page.wait_for_url(lambda url: url.rstrip("/").rsplit("/", 1)[1] != str(first))
+    _wait_done(page)
+    expect(page.locator("#check.ok")).to_be_visible()
+    expect(page.locator("#gantt a.g-bar", has_text="qt_bo_sung")).to_be_visible()
+    expect(page.locator("#moved tr", has_text="qt_bo_sung")).to_contain_text("Thêm lớp")

@@ -264,6 +264,11 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         end: str = Form(""),
         from_date: str = Form(""),
         reason: str = Form(""),
+        learners: str = Form(""),
+        new_id: str = Form(""),
+        program: str = Form(""),
+        name: str = Form(""),
+        bloc: str = Form(""),
     ) -> Response:
         if (refused := forbidden(request, csrf)) is not None:
             return refused
@@ -273,13 +278,15 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         if version.timetable is None:
             return page(request, "error.html", 409, message=Words(_lang(request))("error.not_ready"))
         try:
-            entry = forms.change(kind, who, start, end, reason)
+            who = new_id if kind == "add_class" else who
+            entry = forms.change(kind, who, start, end, reason, learners, program, name, bloc)
             freeze = forms.parse_date(from_date, "from_date").isoformat() if from_date.strip() else None
             apply_changes(scenario_from_data(version.scenario), Changes.model_validate({"changes": [entry]}), "form")
         except ScenarioError as error:
             return problem(request, error.issues, version=version)
         request_data = {"baseline": version.id, "from": freeze, "changes": [entry]}
-        note = f"{kind} {who} {start}..{end or start}" + (f", from {freeze}" if freeze else "")
+        note = f"{kind} {who} " + (f"{learners} learners" if kind == "learners" else f"{start}..{end or start}")
+        note += f", from {freeze}" if freeze else ""
         new_id = store.add_version(
             version.plan_id, "replan", version.scenario, version.params, version.id, note, request_data
         )

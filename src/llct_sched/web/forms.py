@@ -7,7 +7,7 @@ from typing import Any
 
 from llct_sched.errors import InputIssue, ScenarioError
 
-CHANGE_KINDS = ("lecturer_away", "room_closed", "blackout", "cancel_class")
+CHANGE_KINDS = ("lecturer_away", "room_closed", "blackout", "add_class", "cancel_class", "learners")
 
 
 def parse_date(text: str, field: str) -> dt.date:
@@ -57,12 +57,51 @@ def pinned(
     return scenario | {"classes": [*classes[:index], updated, *classes[index + 1 :]]}
 
 
-def change(kind: str, who: str, start: str, end: str, reason: str) -> dict[str, Any]:
-    """One entry of a changes list (the re-plan API's format) from the re-plan form."""
+def parse_learners(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ScenarioError([InputIssue(path="learners", message=f"'{text}' is not a number of learners")]) from None
+    if value <= 0:
+        raise ScenarioError([InputIssue(path="learners", message=f"{value} learners: give a number above 0")])
+    return value
+
+
+def change(
+    kind: str,
+    who: str,
+    start: str,
+    end: str,
+    reason: str,
+    learners: str = "",
+    program: str = "",
+    name: str = "",
+    bloc: str = "",
+) -> dict[str, Any]:
+    """One entry of a changes list (the re-plan API's format) from the re-plan form.
+
+    `who` is the lecturer, room or class id (for `add_class`, the new class's id); `learners`,
+    `program`, `name` and `bloc` are read for `add_class` (with `start`/`end`, optional, as the new
+    class's window) and `learners`; the change's own validation (unknown ids, a cohort's class, a
+    window outside the calendar) is the re-plan's.
+    """
     if kind not in CHANGE_KINDS:
         raise ScenarioError([InputIssue(path="kind", message=f"unknown change '{kind}'")])
     if kind == "cancel_class":
         return {kind: {"class_id": who.strip(), "reason": reason.strip()}}
+    if kind == "learners":
+        return {kind: {"class_id": who.strip(), "learners": parse_learners(learners)}}
+    if kind == "add_class":
+        added: dict[str, Any] = {"id": who.strip(), "program": program.strip(), "learners": parse_learners(learners)}
+        if name.strip():
+            added["name"] = name.strip()
+        if bloc.strip():
+            added["bloc"] = bloc.strip()
+        if start.strip():
+            added["earliest_start"] = parse_date(start, "start").isoformat()
+        if end.strip():
+            added["latest_end"] = parse_date(end, "end").isoformat()
+        return {kind: added}
     first = parse_date(start, "start")
     last = parse_date(end, "end") if end.strip() else first
     if last < first:

@@ -80,9 +80,24 @@
     module.addEventListener("change", showLecturers);
   }
 
+  // The re-plan form: only the fields the chosen kind of change reads are shown.
+  function replanForm() {
+    var kind = document.getElementById("replan-kind");
+    var form = document.getElementById("replan-form");
+    if (!kind || !form) return;
+    function show() {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-kinds]"), function (field) {
+        field.hidden = field.getAttribute("data-kinds").split(" ").indexOf(kind.value) < 0;
+      });
+    }
+    kind.addEventListener("change", show);
+    show();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var panel = document.getElementById("progress");
     if (panel) poll(panel);
     pinForm();
+    replanForm();
   });
 })();
