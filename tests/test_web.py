@@ -535,7 +535,7 @@ def test_replan_after_a_class_is_added(solved: tuple[TestClient, int]) -> None:
         "csrf": _csrf(client),
         "kind": "add_class",
         "who": "qt_co_quan",  # the lecturer/room/class field is not read for a new class
-        "new_id": "qt_bo_sung",
+        "new_class": "qt_bo_sung",
         "name": "Quán triệt bổ sung",
         "program": "quan_triet",
         "bloc": "doan_the",
@@ -556,7 +556,7 @@ def test_replan_after_a_class_is_added(solved: tuple[TestClient, int]) -> None:
     page = client.get(f"/versions/{version.id}").text
     assert re.search(r"qt_bo_sung</td><td>Thêm lớp</td>", page)
 
-    again = client.post(f"/versions/{version_id}/replan", data=form | {"new_id": "qt_co_quan"})  # not new
+    again = client.post(f"/versions/{version_id}/replan", data=form | {"new_class": "qt_co_quan"})  # not new
     assert again.status_code == 422 and "qt_co_quan" in again.text
     no_learners = client.post(f"/versions/{version_id}/replan", data=form | {"learners": "many"})
     assert no_learners.status_code == 422 and "<code>learners</code>" in no_learners.text

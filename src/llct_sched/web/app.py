@@ -265,7 +265,7 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         from_date: str = Form(""),
         reason: str = Form(""),
         learners: str = Form(""),
-        new_id: str = Form(""),
+        new_class: str = Form(""),
         program: str = Form(""),
         name: str = Form(""),
         bloc: str = Form(""),
@@ -278,7 +278,7 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         if version.timetable is None:
             return page(request, "error.html", 409, message=Words(_lang(request))("error.not_ready"))
         try:
-            who = new_id if kind == "add_class" else who
+            who = new_class if kind == "add_class" else who
             entry = forms.change(kind, who, start, end, reason, learners, program, name, bloc)
             freeze = forms.parse_date(from_date, "from_date").isoformat() if from_date.strip() else None
             apply_changes(scenario_from_data(version.scenario), Changes.model_validate({"changes": [entry]}), "form")
