@@ -30,6 +30,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from typer.testing import CliRunner
 
+from llct_sched.check import check
 from llct_sched.cli import app as cli_app
 from llct_sched.errors import ScenarioError
 from llct_sched.excel_in import column_field, write_template
@@ -579,6 +580,46 @@ def test_replan_after_learners_change(solved: tuple[TestClient, int]) -> None:
         assert any(row["class_id"] == "dvm_phuong_a" for row in version.moved or []), version.moved
     cohort = client.post(f"/versions/{version_id}/replan", data=form | {"who": "sc_lop_1"})  # a cohort's class
     assert cohort.status_code == 422 and "sc_lop_1" in cohort.text
+
+
+def _cells(page: str, row: str) -> list[str]:
+    match = re.search(rf'<tr id="{row}"><th>[^<]*</th>(.*?)</tr>', page)
+    assert match is not None, row
+    return re.findall(r"<td[^>]*>(.*?)</td>", match.group(1))
+
+
+def test_what_if_variants_side_by_side(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    form = {"csrf": _csrf(client), "time_limit": "10"}
+    form |= {"name_1": "no_months", "weights_1": "preferred_months=0", "seed_1": "0"}
+    form |= {"name_2": "seed_1", "weights_2": "", "seed_2": "1"}
+    response = client.post(f"/versions/{version_id}/variants", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    ids = [int(i) for i in location.split("ids=")[1].split(",")]
+    assert ids[0] == version_id and len(ids) == 3
+    versions = [_wait(client, i) for i in ids[1:]]
+    assert all(v.state == "done" and v.kind == "variant" and v.parent_id == version_id for v in versions)
+    assert versions[0].scenario["weights"]["preferred_months"] == 0 and versions[1].params["seed"] == 1
+    page = client.get(location).text
+    assert 'id="waiting"' not in page
+    assert _cells(page, "variant-name")[1:] == ["no_months", "seed_1"]
+    own = [int(x) for x in _cells(page, "variant-own")]
+    priced = [int(x) for x in _cells(page, "variant-base-objective")]
+    assert own == [v.check_report["objective"] for v in [_store(client).version(version_id), *versions]]  # type: ignore[union-attr,index]
+    assert priced[0] == own[0] and priced[2] == own[2]  # the same weights: the same price
+    # only preferred_months differs: the variant's own price lacks exactly that goal's base cost
+    base_scenario = Scenario.model_validate(_store(client).version(version_id).scenario)  # type: ignore[union-attr]
+    report = check(base_scenario, _timetable(versions[0]))
+    assert own[1] == priced[1] - report.breakdown["preferred_months"] and priced[1] == report.objective
+
+    bad = client.post(f"/versions/{version_id}/variants", data=form | {"weights_1": "nonsense=3"})
+    assert bad.status_code == 422 and "weights_1.nonsense" in bad.text
+    typo = client.post(f"/versions/{version_id}/variants", data=form | {"weights_2": "preferred_months 3"})
+    assert typo.status_code == 422 and "<code>weights_2</code>" in typo.text
+    empty = {"csrf": _csrf(client), "time_limit": "10"}
+    assert client.post(f"/versions/{version_id}/variants", data=empty).status_code == 422
+    assert client.get("/variants?ids=1,x").status_code == 404 and client.get("/variants?ids=99999").status_code == 404
 
 
 def test_form_fields_become_changes() -> None:

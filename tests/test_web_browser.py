@@ -346,3 +346,27 @@ def test_replan_form_adds_a_class(server: Server, page: Page) -> None:
     expect(page.locator("#check.ok")).to_be_visible()
     expect(page.locator("#gantt a.g-bar", has_text="qt_bo_sung")).to_be_visible()
     expect(page.locator("#moved tr", has_text="qt_bo_sung")).to_contain_text("Thêm lớp")
+
+
+def test_variants_form_solves_and_compares(server: Server, page: Page) -> None:
+    page.goto(server.base + "/?lang=en")  # the English switch, remembered in a cookie
+    builtin = page.locator('form[action="/plans"]:has(select[name="builtin"])')
+    builtin.locator("select").select_option("tutorial")
+    builtin.locator("button").click()
+    page.wait_for_url("**/plans/*")
+    first = _solve(page, 10)
+    _wait_done(page)
+
+    page.locator("#variant-name-1").fill("no_months")
+    page.locator("#variant-weights-1").fill("preferred_months=0")
+    page.locator("#variant-name-2").fill("seed_1")
+    page.locator("#variant-seed-2").fill("1")
+    page.locator('#variants-form button[type="submit"]').click()
+    page.wait_for_url("**/variants?ids=*")
+    assert page.url.split("ids=")[1].split(",")[0] == str(first)
+    expect(page.locator("#waiting")).to_have_count(0, timeout=SOLVED_MS)  # the page reloads when all are done
+    expect(page.locator("#variants thead th")).to_have_count(4)  # the label column and three versions
+    expect(page.locator("#variant-name td")).to_have_text(["Solve", "no_months", "seed_1"])
+    for cell in page.locator("#variant-own td").all_inner_texts():
+        assert cell.isdigit(), cell
+    expect(page.locator("#variant-check td")).to_have_text(["yes", "yes", "yes"], ignore_case=True)

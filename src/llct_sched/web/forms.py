@@ -22,6 +22,19 @@ def parse_date(text: str, field: str) -> dt.date:
         raise ScenarioError([InputIssue(path=field, message=f"'{text}' is not a date (dd/mm/yyyy)")]) from None
 
 
+def parse_seconds(text: str, field: str) -> float:
+    """A time limit in seconds (empty: 30)."""
+    if not text.strip():
+        return 30.0
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ScenarioError([InputIssue(path=field, message=f"'{text}' is not a number of seconds")]) from None
+    if not value > 0:  # also NaN
+        raise ScenarioError([InputIssue(path=field, message=f"{text}: give a number of seconds above 0")])
+    return value
+
+
 def parse_dates(text: str, field: str) -> list[dt.date]:
     return [parse_date(part, field) for part in text.replace(";", ",").split(",") if part.strip()]
 
@@ -112,3 +125,55 @@ def change(
     else:
         body |= {"lecturer" if kind == "lecturer_away" else "room": who.strip(), "reason": reason.strip()}
     return {kind: body}
+
+
+MAX_VARIANTS = 4
+
+
+def weights_patch(text: str, field: str) -> dict[str, int]:
+    """New weights typed as 'goal=value, goal=value' (empty: the version's own weights)."""
+    out: dict[str, int] = {}
+    for part in text.replace(";", ",").replace("\n", ",").split(","):
+        if not part.strip():
+            continue
+        goal, sep, value = part.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[goal.strip()] = int(value.strip())
+        except ValueError:
+            message = f"'{part.strip()}' is not goal=weight (e.g. preferred_months=20)"
+            raise ScenarioError([InputIssue(path=field, message=message)]) from None
+    return out
+
+
+def variants(names: list[str], weights: list[str], seeds: list[str]) -> list[tuple[int, str, dict[str, int], int]]:
+    """The filled rows of the what-if form: (row number, name, new weights, seed); a row counts when
+    any of its fields is filled; at least one row, names unique, seeds whole numbers >= 0."""
+    rows: list[tuple[int, str, dict[str, int], int]] = []
+    issues: list[InputIssue] = []
+    for k, (name, text, seed) in enumerate(zip(names, weights, seeds, strict=True), start=1):
+        if not (name.strip() or text.strip() or seed.strip()):
+            continue
+        label = name.strip() or f"variant-{k}"
+        try:
+            patch = weights_patch(text, f"weights_{k}")
+        except ScenarioError as error:
+            issues += error.issues
+            continue
+        if not seed.strip():
+            number = 0
+        elif seed.strip().isdigit():
+            number = int(seed.strip())
+        else:
+            issues.append(InputIssue(path=f"seed_{k}", message=f"'{seed.strip()}' is not a seed (0, 1, 2, ...)"))
+            continue
+        if label in [r[1] for r in rows]:
+            issues.append(InputIssue(path=f"name_{k}", message=f"two variants are named '{label}'"))
+            continue
+        rows.append((k, label, patch, number))
+    if not rows and not issues:
+        issues.append(InputIssue(path="name_1", message="fill in at least one variant"))
+    if issues:
+        raise ScenarioError(issues)
+    return rows

@@ -156,6 +156,27 @@ VI: dict[str, str] = {
     "moved.cancelled": "hủy theo thay đổi",
     "moved.added": "thêm theo thay đổi",
     "moved.pinned": "được ghim",
+    "version.kind.variant": "Phương án giả định",
+    "variants.title": "Các phương án giả định so với phiên bản {n}",
+    "variants.form": "Thử các phương án (trọng số, hạt giống khác)",
+    "variants.help": (
+        "Mỗi dòng là một phương án: các trọng số mới dạng mục_tiêu=giá_trị, cách nhau bởi dấu phẩy "
+        "(để trống: giữ trọng số của phiên bản này) và hạt giống ngẫu nhiên. Mỗi phương án được xếp lịch riêng."
+    ),
+    "variants.variant": "Phương án",
+    "variants.weights": "Trọng số mới",
+    "variants.goals": "Các mục tiêu và trọng số hiện tại",
+    "variants.button": "Xếp lịch các phương án và so sánh",
+    "variants.base": "gốc",
+    "variants.waiting": "Còn {n} phương án đang xếp lịch; trang tự cập nhật khi xong.",
+    "variants.note": (
+        "Mỗi thời khóa biểu được chấm hai lần: theo trọng số của chính phương án, và theo trọng số của "
+        "phiên bản gốc (so sánh công bằng); các dòng mục tiêu dùng trọng số của phiên bản gốc."
+    ),
+    "variants.own_objective": "Hàm mục tiêu (trọng số của phương án)",
+    "variants.base_objective": "Hàm mục tiêu theo trọng số gốc",
+    "variants.moved": "Số lớp khác với phiên bản gốc",
+    "variants.moved_list": "Xem các lớp thay đổi",
     "compare.title": "So sánh phiên bản {a} và {b}",
     "compare.delta": "Chênh lệch (B − A)",
     "compare.objective": "Hàm mục tiêu của kế hoạch (bộ kiểm tra)",
@@ -320,6 +341,27 @@ EN: dict[str, str] = {
     "moved.cancelled": "cancelled by the changes",
     "moved.added": "added by the changes",
     "moved.pinned": "pinned",
+    "version.kind.variant": "What-if variant",
+    "variants.title": "What-if variants against version {n}",
+    "variants.form": "Try variants (other weights, seeds)",
+    "variants.help": (
+        "One variant a row: new weights as goal=value, comma separated (empty: this version's weights), "
+        "and a random seed. Each variant is solved on its own."
+    ),
+    "variants.variant": "Variant",
+    "variants.weights": "New weights",
+    "variants.goals": "Goals and their current weights",
+    "variants.button": "Solve the variants and compare",
+    "variants.base": "base",
+    "variants.waiting": "{n} variant(s) still solving; the page updates itself when they finish.",
+    "variants.note": (
+        "Every timetable is priced twice: with the variant's own weights, and with the base version's "
+        "(a fair comparison); the goal rows use the base version's weights."
+    ),
+    "variants.own_objective": "Objective (the variant's weights)",
+    "variants.base_objective": "Objective with the base's weights",
+    "variants.moved": "Classes that differ from the base",
+    "variants.moved_list": "See the classes that changed",
     "compare.title": "Versions {a} and {b} side by side",
     "compare.delta": "Difference (B − A)",
     "compare.objective": "The plan's objective (checker)",

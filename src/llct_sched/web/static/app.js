@@ -94,9 +94,26 @@
     show();
   }
 
+  // The variants table while some variants still solve: reload when none is running any more.
+  function waitFor(panel) {
+    var ids = (panel.getAttribute("data-versions") || "").split(",").filter(Boolean);
+    Promise.all(ids.map(function (id) {
+      return fetch("/api/versions/" + encodeURIComponent(id), { credentials: "same-origin" })
+        .then(function (response) { return response.json(); });
+    }))
+      .then(function (states) {
+        var running = states.some(function (s) { return s.state === "queued" || s.state === "running"; });
+        if (running) window.setTimeout(function () { waitFor(panel); }, 1000);
+        else window.location.reload();
+      })
+      .catch(function () { window.setTimeout(function () { waitFor(panel); }, 3000); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var panel = document.getElementById("progress");
     if (panel) poll(panel);
+    var waiting = document.getElementById("waiting");
+    if (waiting) waitFor(waiting);
     pinForm();
     replanForm();
   });
