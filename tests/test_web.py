@@ -612,6 +612,7 @@ def test_what_if_variants_side_by_side(solved: tuple[TestClient, int]) -> None:
     base_scenario = Scenario.model_validate(_store(client).version(version_id).scenario)  # type: ignore[union-attr]
     report = check(base_scenario, _timetable(versions[0]))
     assert own[1] == priced[1] - report.breakdown["preferred_months"] and priced[1] == report.objective
+    assert versions[0].request["priced"]["breakdown"] == report.breakdown  # priced once, by the worker
 
     bad = client.post(f"/versions/{version_id}/variants", data=form | {"weights_1": "nonsense=3"})
     assert bad.status_code == 422 and "weights_1.nonsense" in bad.text

@@ -25,7 +25,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from llct_sched.check import check
 from llct_sched.errors import InputIssue, ScenarioError
 from llct_sched.io import BUILTIN_SCENARIOS, scenario_from_data, scenario_to_data, scenario_to_yaml
 from llct_sched.pipeline import read_builtin, read_scenario
@@ -107,20 +106,18 @@ def _column(base: Version, version: Version) -> Column:
     own = (version.check_report or {}).get("objective")
     if version.timetable is None:
         return Column(version, own, None, {}, None)
-    timetable = Timetable.from_json(version.timetable)
-    base_scenario = Scenario.model_validate(base.scenario)
-    report = check(base_scenario, timetable)
-    moved = None
-    if base.timetable is not None:
-        log = change_log(
-            Changes(),
-            Timetable.from_json(base.timetable),
-            timetable,
-            base_scenario,
+    if version.id == base.id:
+        return Column(version, own, own, (version.check_report or {}).get("breakdown", {}), 0)
+    stored = version.request.get("priced")  # a variant priced against its parent by its worker
+    if version.parent_id != base.id or not isinstance(stored, dict):
+        base_timetable = Timetable.from_json(base.timetable) if base.timetable else None
+        stored = views.priced(
+            Scenario.model_validate(base.scenario),
+            base_timetable,
             Scenario.model_validate(version.scenario),
+            Timetable.from_json(version.timetable),
         )
-        moved = len({c.class_id for c in log if c.what in ("moved", "room", "lecturer", "added", "cancelled")})
-    return Column(version, own, report.objective if report.ok else None, report.breakdown, moved)
+    return Column(version, own, stored["objective"], stored["breakdown"], stored["moved"])
 
 
 def _weights_variant(scenario: dict[str, Any], patch: dict[str, int], row: int) -> dict[str, Any]:

@@ -203,6 +203,9 @@ class Store:
     def set_running(self, version_id: int, pid: int) -> None:
         self._update(version_id, state=RUNNING, pid=pid, started=now())
 
+    def set_request(self, version_id: int, request: dict[str, Any]) -> None:
+        self._update(version_id, request=_encode(request))
+
     def set_progress(self, version_id: int, progress: dict[str, Any]) -> None:
         self._update(version_id, progress=_encode(progress))
 
@@ -216,7 +219,7 @@ class Store:
 
     def _update(self, version_id: int, **fields: Any) -> None:
         allowed = {"state", "pid", "progress", "summary", "timetable", "check_report", "moved", "why", "error"}
-        allowed |= {"started", "finished", "scenario"}
+        allowed |= {"started", "finished", "scenario", "request"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown version fields: {sorted(unknown)}")

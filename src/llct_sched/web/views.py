@@ -9,10 +9,11 @@ import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from llct_sched.reports import ReportData
 from llct_sched.scenario import Scenario, TaughtBy
-from llct_sched.timetable import ObservationVisit, ScheduledSession
+from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 from llct_sched.web.i18n import Words
 
 PROGRAM_CLASSES = {"trung_cap": "tc", "so_cap": "sc", "boi_duong": "bd"}
@@ -321,3 +322,20 @@ def pin_classes(data: ReportData) -> list[PinClass]:
             )
         )
     return out
+
+
+def priced(
+    base_scenario: Scenario, base_timetable: Timetable | None, scenario: Scenario, timetable: Timetable
+) -> dict[str, Any]:
+    """A timetable priced with the base version's scenario (its weights): the checker's objective
+    (None when the timetable breaks a rule of the base), the weighted goals, and how many classes
+    differ from the base's timetable (dates, room, lecturers, added or cancelled)."""
+    from llct_sched.check import check
+    from llct_sched.replan import Changes, change_log
+
+    report = check(base_scenario, timetable)
+    moved = None
+    if base_timetable is not None:
+        log = change_log(Changes(), base_timetable, timetable, base_scenario, scenario)
+        moved = len({c.class_id for c in log if c.what in ("moved", "room", "lecturer", "added", "cancelled")})
+    return {"objective": report.objective if report.ok else None, "breakdown": report.breakdown, "moved": moved}
