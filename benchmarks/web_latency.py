@@ -3,8 +3,9 @@
 Starts `llct-sched serve`'s application with uvicorn on a free local port and a fresh database,
 solves the default scenario once (the year page needs a timetable), then starts `--solves`
 solves of it (each in its worker process) and, while they run, requests the home page, the plan
-page, the year page of the finished version and the progress API `--rounds` times each. Prints
-the median, 95th percentile and maximum per page, and writes the raw times to a CSV.
+page, the year page of the finished version, a variants table and the progress API `--rounds`
+times each. Prints the median, 95th percentile and maximum per page, and writes the raw times to
+a CSV.
 
     python benchmarks/web_latency.py --solves 2 --rounds 30 --out benchmarks/results/web-latency.csv
 """
@@ -58,12 +59,15 @@ def main() -> None:
             done = http.post(f"{plan}/solve", data={"csrf": csrf, "time_limit": "20"}).headers["location"]
             _wait(http, done)
             http.get(done)  # the year page's facts are built once per version, then cached
+            form = {"csrf": csrf, "time_limit": "10", "name_1": "no_months", "weights_1": "preferred_months=0"}
+            variants = http.post(f"{done}/variants", data=form).headers["location"]
+            _wait(http, f"/versions/{variants.rsplit(',', 1)[1]}")
             running = [
                 http.post(f"{plan}/solve", data={"csrf": csrf, "time_limit": str(args.time_limit)}).headers["location"]
                 for _ in range(args.solves)
             ]
             time.sleep(3)  # the workers are solving
-            pages = {"home": "/", "plan": plan, "year": done, "progress": f"/api{running[0]}"}
+            pages = {"home": "/", "plan": plan, "year": done, "progress": f"/api{running[0]}", "variants": variants}
             rows = []
             for _ in range(args.rounds):
                 for name, path in pages.items():

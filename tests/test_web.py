@@ -30,6 +30,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from typer.testing import CliRunner
 
+from llct_sched.check import check
 from llct_sched.cli import app as cli_app
 from llct_sched.errors import ScenarioError
 from llct_sched.excel_in import column_field, write_template
@@ -325,6 +326,36 @@ def test_pin_a_class_to_another_week_and_resolve(solved: tuple[TestClient, int])
     assert bad.status_code == 422 and "31/02/2020" in bad.text
 
 
+def test_pin_a_lecturer_and_resolve(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    before = _timetable(_store(client).version(version_id))  # type: ignore[arg-type]
+    now = {s.lecturer_id for s in before.sessions_of("qt_co_quan") if s.module_id == "qt_1"}
+    chosen = "gv_binh" if now != {"gv_binh"} else "gv_an"  # both teach the module's topic (nghiquyet)
+    page = client.get(f"/versions/{version_id}").text
+    form = page[page.index('id="pin-form"') : page.index('id="replan-form"')]
+    assert 'name="module"' in form and 'name="lecturer"' in form and f'value="{chosen}"' in form
+    fields = {"csrf": _csrf(client), "class_id": "qt_co_quan", "starts": "", "room": "hoi_truong"}
+    fields |= {"module": "qt_1", "lecturer": chosen}
+    response = client.post(f"/versions/{version_id}/pin", data=fields, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    version = _wait(client, int(response.headers["location"].rsplit("/", 1)[1]))
+    assert version.state == "done" and version.check_report and version.check_report["ok"], version.error
+    spec = next(c for c in version.scenario["classes"] if c["id"] == "qt_co_quan")
+    assert spec["pinned_lecturers"] == {"qt_1": chosen} and spec["pinned_room"] == "hoi_truong"
+    assert {s.lecturer_id for s in _timetable(version).sessions_of("qt_co_quan") if s.module_id == "qt_1"} == {chosen}
+    rows = [row for row in version.moved or [] if row["class_id"] == "qt_co_quan"]  # chosen is not in `now`
+    assert any(row["change"] == "lecturer" for row in rows), version.moved
+    page = client.get(f"/versions/{version.id}").text
+    assert re.search(r"qt_co_quan</td><td>Đổi giảng viên</td>(<td>[^<]*</td>){2}<td>được ghim</td>", page)
+    assert f"&#34;pinned&#34;: &#34;{chosen}&#34;" in page  # the form shows the pin (JSON escaped in an attribute)
+
+    unable = client.post(f"/versions/{version_id}/pin", data=fields | {"lecturer": "kc_dung"})  # no nghiquyet
+    assert unable.status_code == 422
+    assert "classes[4].pinned_lecturers.qt_1" in unable.text and "kc_dung" in unable.text
+    no_module = client.post(f"/versions/{version_id}/pin", data=fields | {"module": ""})
+    assert no_module.status_code == 422 and "<code>module</code>" in no_module.text
+
+
 def test_replan_after_a_lecturer_is_away(solved: tuple[TestClient, int]) -> None:
     client, version_id = solved
     before = _timetable(_store(client).version(version_id))  # type: ignore[arg-type]
@@ -499,6 +530,99 @@ def test_replan_after_a_class_is_cancelled(solved: tuple[TestClient, int]) -> No
     assert {"class_id": "qt_co_quan", "change": "cancelled"}.items() <= version.moved[0].items()  # type: ignore[index]
 
 
+def test_replan_after_a_class_is_added(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    form = {
+        "csrf": _csrf(client),
+        "kind": "add_class",
+        "who": "qt_co_quan",  # the lecturer/room/class field is not read for a new class
+        "new_class": "qt_bo_sung",
+        "name": "Quán triệt bổ sung",
+        "program": "quan_triet",
+        "bloc": "doan_the",
+        "learners": "50",
+        "start": "2020-09-21",
+        "end": "2020-09-30",
+        "from_date": "2020-09-01",
+    }
+    response = client.post(f"/versions/{version_id}/replan", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    version = _wait(client, int(response.headers["location"].rsplit("/", 1)[1]))
+    assert version.state == "done" and version.check_report and version.check_report["ok"], version.error
+    days = {s.date for s in _timetable(version).sessions_of("qt_bo_sung")}
+    assert days and all(dt.date(2020, 9, 21) <= d <= dt.date(2020, 9, 30) for d in days)
+    added = next(c for c in version.scenario["classes"] if c["id"] == "qt_bo_sung")
+    assert added["learners"] == 50 and added["bloc"] == "doan_the" and added["name"] == "Quán triệt bổ sung"
+    assert any(row["class_id"] == "qt_bo_sung" and row["change"] == "added" for row in version.moved or [])
+    page = client.get(f"/versions/{version.id}").text
+    assert re.search(r"qt_bo_sung</td><td>Thêm lớp</td>", page)
+
+    again = client.post(f"/versions/{version_id}/replan", data=form | {"new_class": "qt_co_quan"})  # not new
+    assert again.status_code == 422 and "qt_co_quan" in again.text
+    no_learners = client.post(f"/versions/{version_id}/replan", data=form | {"learners": "many"})
+    assert no_learners.status_code == 422 and "<code>learners</code>" in no_learners.text
+
+
+def test_replan_after_learners_change(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    before = _timetable(_store(client).version(version_id))  # type: ignore[arg-type]
+    form = {"csrf": _csrf(client), "kind": "learners", "who": "dvm_phuong_a", "learners": "100"}
+    form |= {"from_date": "2020-09-01"}
+    response = client.post(f"/versions/{version_id}/replan", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    version = _wait(client, int(response.headers["location"].rsplit("/", 1)[1]))
+    assert version.state == "done" and version.check_report and version.check_report["ok"], version.error
+    spec = next(c for c in version.scenario["classes"] if c["id"] == "dvm_phuong_a")
+    assert spec["learners"] == 100
+    # 100 learners fit only the hall (150 seats; the classroom has 60)
+    assert {s.room_id for s in _timetable(version).sessions_of("dvm_phuong_a")} == {"hoi_truong"}
+    if {s.room_id for s in before.sessions_of("dvm_phuong_a")} != {"hoi_truong"}:
+        assert any(row["class_id"] == "dvm_phuong_a" for row in version.moved or []), version.moved
+    cohort = client.post(f"/versions/{version_id}/replan", data=form | {"who": "sc_lop_1"})  # a cohort's class
+    assert cohort.status_code == 422 and "sc_lop_1" in cohort.text
+
+
+def _cells(page: str, row: str) -> list[str]:
+    match = re.search(rf'<tr id="{row}"><th>[^<]*</th>(.*?)</tr>', page)
+    assert match is not None, row
+    return re.findall(r"<td[^>]*>(.*?)</td>", match.group(1))
+
+
+def test_what_if_variants_side_by_side(solved: tuple[TestClient, int]) -> None:
+    client, version_id = solved
+    form = {"csrf": _csrf(client), "time_limit": "10"}
+    form |= {"name_1": "no_months", "weights_1": "preferred_months=0", "seed_1": "0"}
+    form |= {"name_2": "seed_1", "weights_2": "", "seed_2": "1"}
+    response = client.post(f"/versions/{version_id}/variants", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    ids = [int(i) for i in location.split("ids=")[1].split(",")]
+    assert ids[0] == version_id and len(ids) == 3
+    versions = [_wait(client, i) for i in ids[1:]]
+    assert all(v.state == "done" and v.kind == "variant" and v.parent_id == version_id for v in versions)
+    assert versions[0].scenario["weights"]["preferred_months"] == 0 and versions[1].params["seed"] == 1
+    page = client.get(location).text
+    assert 'id="waiting"' not in page
+    assert _cells(page, "variant-name")[1:] == ["no_months", "seed_1"]
+    own = [int(x) for x in _cells(page, "variant-own")]
+    priced = [int(x) for x in _cells(page, "variant-base-objective")]
+    assert own == [v.check_report["objective"] for v in [_store(client).version(version_id), *versions]]  # type: ignore[union-attr,index]
+    assert priced[0] == own[0] and priced[2] == own[2]  # the same weights: the same price
+    # only preferred_months differs: the variant's own price lacks exactly that goal's base cost
+    base_scenario = Scenario.model_validate(_store(client).version(version_id).scenario)  # type: ignore[union-attr]
+    report = check(base_scenario, _timetable(versions[0]))
+    assert own[1] == priced[1] - report.breakdown["preferred_months"] and priced[1] == report.objective
+    assert versions[0].request["priced"]["breakdown"] == report.breakdown  # priced once, by the worker
+
+    bad = client.post(f"/versions/{version_id}/variants", data=form | {"weights_1": "nonsense=3"})
+    assert bad.status_code == 422 and "weights_1.nonsense" in bad.text
+    typo = client.post(f"/versions/{version_id}/variants", data=form | {"weights_2": "preferred_months 3"})
+    assert typo.status_code == 422 and "<code>weights_2</code>" in typo.text
+    empty = {"csrf": _csrf(client), "time_limit": "10"}
+    assert client.post(f"/versions/{version_id}/variants", data=empty).status_code == 422
+    assert client.get("/variants?ids=1,x").status_code == 404 and client.get("/variants?ids=99999").status_code == 404
+
+
 def test_form_fields_become_changes() -> None:
     assert forms.parse_date("28/03/2020", "x") == dt.date(2020, 3, 28) == forms.parse_date(" 2020-03-28", "x")
     away = forms.change("lecturer_away", " gv_an ", "2020-09-10", "", "ốm")
@@ -506,6 +630,23 @@ def test_form_fields_become_changes() -> None:
     closed = forms.change("room_closed", "phong_hoc", "01/09/2020", "03/09/2020", "")
     assert closed["room_closed"]["room"] == "phong_hoc" and closed["room_closed"]["end"] == "2020-09-03"
     assert forms.change("blackout", "", "2020-09-15", "2020-09-16", "bão")["blackout"]["name"] == "bão"
+    assert forms.change("learners", " dvm_xa ", "", "", "", learners=" 95") == {
+        "learners": {"class_id": "dvm_xa", "learners": 95}
+    }
+    added = forms.change("add_class", "bo_sung", "01/07/2020", "", "", "60", "bd_dvm", "Lớp bổ sung", "dang")
+    assert added == {
+        "add_class": {
+            "id": "bo_sung",
+            "program": "bd_dvm",
+            "learners": 60,
+            "name": "Lớp bổ sung",
+            "bloc": "dang",
+            "earliest_start": "2020-07-01",
+        }
+    }
+    for bad in ("0", "-3", "", "x"):
+        with pytest.raises(ScenarioError):
+            forms.change("learners", "dvm_xa", "", "", "", learners=bad)
     for kind, start, end in (
         ("flood", "2020-09-01", ""),
         ("blackout", "2020-09-05", "2020-09-01"),
@@ -519,4 +660,14 @@ def test_form_fields_become_changes() -> None:
     assert spec["pinned_starts"] == ["2020-09-23"] and spec["pinned_room"] == "hoi_truong"
     unpinned = next(c for c in forms.pinned(pinned, "qt_co_quan", "", "")["classes"] if c["id"] == "qt_co_quan")
     assert "pinned_starts" not in unpinned and "pinned_room" not in unpinned
+    both = forms.pinned(scenario, "qt_co_quan", "", "", "qt_1", "gv_an")
+    both = forms.pinned(both, "qt_co_quan", "", "", "qt_2", "gv_binh")
+    spec = next(c for c in both["classes"] if c["id"] == "qt_co_quan")
+    assert spec["pinned_lecturers"] == {"qt_1": "gv_an", "qt_2": "gv_binh"}  # other modules' pins kept
+    one = next(c for c in forms.pinned(both, "qt_co_quan", "", "", "qt_1", "")["classes"] if c["id"] == "qt_co_quan")
+    assert one["pinned_lecturers"] == {"qt_2": "gv_binh"}
+    none = forms.pinned(forms.pinned(both, "qt_co_quan", "", "", "qt_1", ""), "qt_co_quan", "", "", "qt_2", "")
+    assert "pinned_lecturers" not in next(c for c in none["classes"] if c["id"] == "qt_co_quan")
+    with pytest.raises(ScenarioError):
+        forms.pinned(scenario, "qt_co_quan", "", "", "", "gv_an")  # a lecturer without a module
     assert scenario == scenario_to_data(load_scenario("tutorial"))  # the input is not changed in place

@@ -702,6 +702,11 @@ def check_lecturers(ctx: CheckContext) -> list[Violation]:
         if module is not None and module.topic not in lecturer.topics:
             msg = f"{where}: lecturer {lecturer.id} does not teach topic {module.topic} (module {module.id})"
             out.append(_at("lecturers", msg, s, lecturer_id=s.lecturer_id))
+        klass = ctx.classes.get(s.class_id)
+        pinned = klass.pinned_lecturers.get(s.module_id) if klass is not None else None
+        if pinned is not None and pinned != lecturer.id:
+            msg = f"{where}: lecturer {lecturer.id} teaches module {s.module_id}, which is pinned to lecturer {pinned}"
+            out.append(_at("lecturers", msg, s, lecturer_id=s.lecturer_id))
         away = ctx.lecturer_away(lecturer, s.date, s.period)
         if away is not None:
             out.append(_at("lecturers", f"{where}: lecturer {lecturer.id} is {away}", s, lecturer_id=s.lecturer_id))

@@ -356,8 +356,13 @@ def build_instance(
             for k in range(1, per_block + 1):
                 if k == per_block or block_sessions[k] != block_sessions[first]:
                     module = program.modules[block_sessions[first]]
+                    pinned_lecturer = spec.pinned_lecturers.get(module.id)
                     teachers = (
-                        tuple(i for i, lec in enumerate(scenario.lecturers) if module.topic in lec.topics)
+                        tuple(
+                            i
+                            for i, lec in enumerate(scenario.lecturers)
+                            if module.topic in lec.topics and pinned_lecturer in (None, lec.id)
+                        )
                         if center
                         else ()
                     )

@@ -346,6 +346,9 @@ class TrainingClass(StrictModel):
     preferred_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
     pinned_starts: list[dt.date] | None = Field(default=None, description="Start date of each block.")
     pinned_room: Id | None = None
+    pinned_lecturers: dict[Id, Id] = Field(
+        default_factory=dict, description="Module id -> the lecturer who teaches every session of it in this class."
+    )
     groups: list[Id] = Field(default_factory=list, description="Learner groups attending this class.")
     closed_periods: dict[Weekday, list[Id]] = Field(
         default_factory=dict, description="Weekly sessions the class never meets in (weekday -> calendar periods)."

@@ -295,6 +295,37 @@ def check_staffing_fields(ctx: _Context) -> list[InputIssue]:
     return issues
 
 
+def check_pinned_lecturers(ctx: _Context) -> list[InputIssue]:
+    """A class's pinned lecturers: modules of its program, taught by the center, by a known lecturer
+    who teaches the module's topic."""
+    issues = []
+    for c, klass in enumerate(ctx.scenario.classes):
+        program = ctx.programs.get(klass.program)
+        if program is None:
+            continue  # an unknown program is reported by check_class_references
+        modules = {m.id: m for m in program.modules}
+        for module_id, lid in klass.pinned_lecturers.items():
+            at = f"classes[{c}].pinned_lecturers.{module_id}"
+            module = modules.get(module_id)
+            if module is None:
+                message = _("class '{id}' pins a lecturer to module '{module}', not a module of program '{program}'")
+                issues.append(_error(at, message.format(id=klass.id, module=module_id, program=program.id)))
+            elif program.taught_by != TaughtBy.center:
+                message = _("class '{id}' pins a lecturer, but program '{program}' is taught externally")
+                issues.append(_error(at, message.format(id=klass.id, program=program.id)))
+            elif lid not in ctx.lecturers:
+                message = _("class '{id}' pins module '{module}' to unknown lecturer '{lecturer}'")
+                issues.append(_error(at, message.format(id=klass.id, module=module_id, lecturer=lid)))
+            elif module.topic not in ctx.lecturers[lid].topics:
+                message = _(
+                    "class '{id}' pins module '{module}' to lecturer '{lecturer}', who does not teach topic '{topic}'"
+                )
+                issues.append(
+                    _error(at, message.format(id=klass.id, module=module_id, lecturer=lid, topic=module.topic))
+                )
+    return issues
+
+
 def check_module_precedence(ctx: _Context) -> list[InputIssue]:
     issues = []
     for p, program in enumerate(ctx.scenario.programs):
@@ -861,6 +892,7 @@ CHECKS: tuple[Check, ...] = (
     check_delivery,
     check_class_windows,
     check_pinned_starts,
+    check_pinned_lecturers,
     check_room_sizes,
     check_cohort_sizes,
     check_topics_taught,

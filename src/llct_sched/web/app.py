@@ -16,6 +16,7 @@ import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from llct_sched.web.store import Store, Version
 
 MAX_UPLOAD_MB = 5
 MAX_TIME_LIMIT_S = 3600.0
+MAX_COMPARED = 8  # versions in one variants table
 DOWNLOADS = ("xlsx", "docx", "calendars", "html", "scenario", "timetable")
 CSRF_COOKIE, TOKEN_COOKIE, LANG_COOKIE = "llct_csrf", "llct_token", "llct_lang"
 
@@ -67,12 +69,83 @@ class _Reports:
         return data
 
 
+@dataclass
+class Column:
+    """One version in the variants table, its timetable also checked against the base's scenario."""
+
+    version: Version
+    objective: int | None  # the checker's, with the version's own weights
+    base_objective: int | None  # the same timetable priced with the base version's weights
+    breakdown: dict[str, int]  # goal -> weighted cost, with the base's weights
+    moved: int | None  # classes whose dates, room or lecturers differ from the base's timetable
+
+
+class _Repriced:
+    """Columns of finished versions, computed once (versions never change once done)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self.cache: OrderedDict[tuple[int, int], Column] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, base: Version, version: Version) -> Column:
+        key = (base.id, version.id)
+        with self.lock:
+            if key in self.cache:
+                return self.cache[key]
+        column = _column(base, version)
+        if not version.active and not base.active:
+            with self.lock:
+                self.cache[key] = column
+                while len(self.cache) > self.size:
+                    self.cache.popitem(last=False)
+        return column
+
+
+def _column(base: Version, version: Version) -> Column:
+    own = (version.check_report or {}).get("objective")
+    if version.timetable is None:
+        return Column(version, own, None, {}, None)
+    if version.id == base.id:
+        return Column(version, own, own, (version.check_report or {}).get("breakdown", {}), 0)
+    stored = version.request.get("priced")  # a variant priced against its parent by its worker
+    if version.parent_id != base.id or not isinstance(stored, dict):
+        base_timetable = Timetable.from_json(base.timetable) if base.timetable else None
+        stored = views.priced(
+            Scenario.model_validate(base.scenario),
+            base_timetable,
+            Scenario.model_validate(version.scenario),
+            Timetable.from_json(version.timetable),
+        )
+    return Column(version, own, stored["objective"], stored["breakdown"], stored["moved"])
+
+
+def _weights_variant(scenario: dict[str, Any], patch: dict[str, int], row: int) -> dict[str, Any]:
+    """The scenario (plain data) with new weights, patched and validated by the library's variants."""
+    from pydantic import ValidationError
+
+    from llct_sched.io import pydantic_issues
+    from llct_sched.variants import Patch, WeightsPatch, apply_patches
+
+    try:
+        weights = WeightsPatch.model_validate(patch)
+    except ValidationError as error:
+        issues = pydantic_issues(error)
+        raise ScenarioError(
+            [InputIssue(path=f"weights_{row}.{i.path}", message=i.message, file=i.file) for i in issues]
+        ) from None
+    patched = apply_patches(scenario_from_data(scenario), [Patch(weights=weights)], file=f"weights_{row}")
+    ensure_valid(patched, file=f"weights_{row}")
+    return scenario_to_data(patched)
+
+
 def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, workers: int = 1) -> FastAPI:
     """The application over the database `db` (a SQLite file; created when missing)."""
     store = Store(Path(db))
     runner = Runner(store, max_jobs=max_jobs)
     runner.recover()
     reports = _Reports()
+    repriced = _Repriced()
     env = Environment(loader=PackageLoader("llct_sched.web", "templates"), autoescape=select_autoescape(default=True))
     app = FastAPI(title="llct-sched", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store, app.state.runner = store, runner
@@ -117,6 +190,10 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
 
     def missing(request: Request) -> HTMLResponse:
         return page(request, "error.html", 404, message=Words(_lang(request))("error.not_found"))
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)  # no icon (the browser asks for one on every page)
 
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request) -> HTMLResponse:
@@ -186,7 +263,7 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
                 "grid": views.week_grid(data, words, kind, entity, week_of),
                 "loads": views.loads(data, words),
                 "goals": views.goals(data, words),
-                "starts": {row.spec.id: views.block_starts(data, row.spec.id) for row in data.classes},
+                "pins": views.pin_classes(data),
             }
         return page(request, "version.html", **context)
 
@@ -226,6 +303,8 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         class_id: str = Form(...),
         starts: str = Form(""),
         room: str = Form(""),
+        module: str = Form(""),
+        lecturer: str = Form(""),
     ) -> Response:
         if (refused := forbidden(request, csrf)) is not None:
             return refused
@@ -233,11 +312,13 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         if version is None:
             return missing(request)
         try:
-            data = forms.pinned(version.scenario, class_id, starts, room)
+            data = forms.pinned(version.scenario, class_id, starts, room, module, lecturer)
             ensure_valid(scenario_from_data(data, "pin"), file="pin")
         except ScenarioError as error:
             return problem(request, error.issues, version=version)
         note = f"{class_id}: {starts or '-'} / {room or '-'}"
+        if module.strip():
+            note += f" / {module.strip()}: {lecturer.strip() or '-'}"
         request_data: dict[str, Any] = {"pinned": class_id}
         if version.timetable is not None:
             request_data["baseline"] = version.id  # re-plan from it: move as little as possible
@@ -256,6 +337,11 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         end: str = Form(""),
         from_date: str = Form(""),
         reason: str = Form(""),
+        learners: str = Form(""),
+        new_class: str = Form(""),
+        program: str = Form(""),
+        name: str = Form(""),
+        bloc: str = Form(""),
     ) -> Response:
         if (refused := forbidden(request, csrf)) is not None:
             return refused
@@ -265,18 +351,79 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         if version.timetable is None:
             return page(request, "error.html", 409, message=Words(_lang(request))("error.not_ready"))
         try:
-            entry = forms.change(kind, who, start, end, reason)
+            who = new_class if kind == "add_class" else who
+            entry = forms.change(kind, who, start, end, reason, learners, program, name, bloc)
             freeze = forms.parse_date(from_date, "from_date").isoformat() if from_date.strip() else None
             apply_changes(scenario_from_data(version.scenario), Changes.model_validate({"changes": [entry]}), "form")
         except ScenarioError as error:
             return problem(request, error.issues, version=version)
         request_data = {"baseline": version.id, "from": freeze, "changes": [entry]}
-        note = f"{kind} {who} {start}..{end or start}" + (f", from {freeze}" if freeze else "")
+        note = f"{kind} {who} " + (f"{learners} learners" if kind == "learners" else f"{start}..{end or start}")
+        note += f", from {freeze}" if freeze else ""
         new_id = store.add_version(
             version.plan_id, "replan", version.scenario, version.params, version.id, note, request_data
         )
         runner.submit(new_id)
         return RedirectResponse(f"/versions/{new_id}", status_code=303)
+
+    @app.post("/versions/{version_id}/variants")
+    async def run_variants(request: Request, version_id: int) -> Response:
+        """What-if: the version's scenario with other weights (and seeds), each solved as a version."""
+        form = await request.form()
+
+        def field(key: str) -> str:
+            value = form.get(key, "")
+            return value if isinstance(value, str) else ""
+
+        if (refused := forbidden(request, field("csrf"))) is not None:
+            return refused
+        version = store.version(version_id)
+        if version is None:
+            return missing(request)
+        numbers = range(1, forms.MAX_VARIANTS + 1)
+        try:
+            rows = forms.variants(
+                [field(f"name_{k}") for k in numbers],
+                [field(f"weights_{k}") for k in numbers],
+                [field(f"seed_{k}") for k in numbers],
+            )
+            time_limit = forms.parse_seconds(field("time_limit"), "time_limit")
+            built = [(name, _weights_variant(version.scenario, patch, k), patch, seed) for k, name, patch, seed in rows]
+        except ScenarioError as error:
+            return problem(request, error.issues, version=version)
+        ids = [version.id]
+        for name, scenario, patch, seed in built:
+            note = f"{name}: " + (", ".join(f"{g}={w}" for g, w in patch.items()) or "-") + f"; seed {seed}"
+            request_data = {"variant": name, "weights": patch}
+            params = _params(time_limit, seed, workers)
+            new_id = store.add_version(version.plan_id, "variant", scenario, params, version.id, note, request_data)
+            runner.submit(new_id)
+            ids.append(new_id)
+        return RedirectResponse(f"/variants?ids={','.join(map(str, ids))}", status_code=303)
+
+    @app.get("/variants", response_class=HTMLResponse)
+    def variants_page(request: Request, ids: str = "") -> HTMLResponse:
+        """Versions side by side: the first is the base; every timetable is also priced with its weights."""
+        try:
+            numbers = [int(part) for part in ids.split(",") if part.strip()][:MAX_COMPARED]
+        except ValueError:
+            return missing(request)
+        found = [store.version(n) for n in numbers]
+        versions = [v for v in found if v is not None]
+        if not versions or len(versions) != len(found):
+            return missing(request)
+        columns = [repriced.get(versions[0], v) for v in versions]
+        goals = sorted({g for c in columns for g in c.breakdown})
+        active = [v.id for v in versions if v.active]
+        return page(
+            request,
+            "variants.html",
+            base=versions[0],
+            columns=columns,
+            goals=goals,
+            active=active,
+            plan=store.plan(versions[0].plan_id),
+        )
 
     @app.get("/versions/{version_id}/download/{what}")
     def download(request: Request, version_id: int, what: str) -> Response:

@@ -135,7 +135,24 @@ def _solve_version(store: Store, version_id: int, cancel: _Cancel) -> None:
     changes = Changes.model_validate({"changes": request.get("changes", [])})
     with beat:
         outcome = run_solve(scenario, params, report, baseline=baseline, changes=changes, freeze_before=freeze)
+    if request.get("variant") is not None and version.parent_id is not None and outcome.timetable is not None:
+        _price_against_parent(store, version_id, version.parent_id, request, outcome)
     _store_outcome(store, version_id, outcome)
+
+
+def _price_against_parent(store: Store, version_id: int, parent_id: int, request: dict[str, Any], outcome: Any) -> None:
+    """A what-if variant's timetable priced with its parent's weights, once, here in the worker (the
+    variants table then only reads it)."""
+    from llct_sched.io import scenario_from_data
+    from llct_sched.timetable import Timetable
+    from llct_sched.web.views import priced
+
+    parent = store.version(parent_id)
+    if parent is None:
+        return
+    base_timetable = Timetable.from_json(parent.timetable) if parent.timetable else None
+    facts = priced(scenario_from_data(parent.scenario), base_timetable, outcome.scenario, outcome.timetable)
+    store.set_request(version_id, request | {"priced": facts})
 
 
 class _Heartbeat:

@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS versions (
     kind TEXT NOT NULL,
     note TEXT NOT NULL DEFAULT '',
     created TEXT NOT NULL,
+    started TEXT,
     finished TEXT,
     state TEXT NOT NULL,
     scenario TEXT NOT NULL,
@@ -80,6 +81,7 @@ class Version:
     kind: str
     note: str
     created: str
+    started: str | None
     finished: str | None
     state: str
     scenario: dict[str, Any]
@@ -123,6 +125,9 @@ class Store:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(versions)")}
+            if "started" not in columns:  # a database of an earlier release
+                db.execute("ALTER TABLE versions ADD COLUMN started TEXT")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -196,7 +201,10 @@ class Store:
         return [Version(**_decode(r)) for r in rows]
 
     def set_running(self, version_id: int, pid: int) -> None:
-        self._update(version_id, state=RUNNING, pid=pid)
+        self._update(version_id, state=RUNNING, pid=pid, started=now())
+
+    def set_request(self, version_id: int, request: dict[str, Any]) -> None:
+        self._update(version_id, request=_encode(request))
 
     def set_progress(self, version_id: int, progress: dict[str, Any]) -> None:
         self._update(version_id, progress=_encode(progress))
@@ -211,7 +219,7 @@ class Store:
 
     def _update(self, version_id: int, **fields: Any) -> None:
         allowed = {"state", "pid", "progress", "summary", "timetable", "check_report", "moved", "why", "error"}
-        allowed |= {"finished", "scenario"}
+        allowed |= {"started", "finished", "scenario", "request"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown version fields: {sorted(unknown)}")

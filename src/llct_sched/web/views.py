@@ -5,12 +5,15 @@ Nothing here writes HTML: the templates lay these plain values out (and escape e
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from llct_sched.reports import ReportData
-from llct_sched.scenario import Scenario
-from llct_sched.timetable import ObservationVisit, ScheduledSession
+from llct_sched.scenario import Scenario, TaughtBy
+from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 from llct_sched.web.i18n import Words
 
 PROGRAM_CLASSES = {"trung_cap": "tc", "so_cap": "sc", "boi_duong": "bd"}
@@ -259,3 +262,80 @@ def block_starts(data: ReportData, class_id: str) -> list[dt.date]:
     gap = data.scenario.calendar.max_block_gap_days
     days = sorted({s.date for s in _sessions_of(data, "class", class_id)})
     return [d for i, d in enumerate(days) if i == 0 or (d - days[i - 1]).days > gap]
+
+
+@dataclass
+class PinModule:
+    """One module of a class in the pin form: who teaches it now, who it is pinned to."""
+
+    id: str
+    name: str
+    topic: str
+    current: str  # the lecturers teaching it in this version, comma separated
+    pinned: str  # the pinned lecturer's id, or ""
+
+
+@dataclass
+class PinClass:
+    """A class in the pin form: where it is now, and what the scenario pins."""
+
+    id: str
+    name: str
+    starts: str  # the current block starts, "2020-09-18, 2020-10-02"
+    pinned_starts: str
+    pinned_room: str
+    modules: list[PinModule]  # none for a class taught externally
+
+    @property
+    def modules_json(self) -> str:
+        """The modules as JSON, for the page's script (the template escapes it into an attribute)."""
+        return json.dumps([dataclasses.asdict(m) for m in self.modules], ensure_ascii=False)
+
+
+def pin_classes(data: ReportData) -> list[PinClass]:
+    """Every class with its current starts and its pins, for the pin form (current values as hints,
+    pinned values as the fields' values: submitting the form unchanged changes nothing)."""
+    programs = {p.id: p for p in data.scenario.programs}
+    out = []
+    for spec in data.scenario.classes:
+        program = programs[spec.program]
+        sessions = _sessions_of(data, "class", spec.id)
+        modules = [
+            PinModule(
+                m.id,
+                m.name,
+                m.topic,
+                ", ".join(sorted({s.lecturer_id for s in sessions if s.module_id == m.id and s.lecturer_id})),
+                spec.pinned_lecturers.get(m.id, ""),
+            )
+            for m in program.modules
+            if program.taught_by == TaughtBy.center
+        ]
+        out.append(
+            PinClass(
+                spec.id,
+                spec.name,
+                ", ".join(d.isoformat() for d in block_starts(data, spec.id)),
+                ", ".join(d.isoformat() for d in spec.pinned_starts or []),
+                spec.pinned_room or "",
+                modules,
+            )
+        )
+    return out
+
+
+def priced(
+    base_scenario: Scenario, base_timetable: Timetable | None, scenario: Scenario, timetable: Timetable
+) -> dict[str, Any]:
+    """A timetable priced with the base version's scenario (its weights): the checker's objective
+    (None when the timetable breaks a rule of the base), the weighted goals, and how many classes
+    differ from the base's timetable (dates, room, lecturers, added or cancelled)."""
+    from llct_sched.check import check
+    from llct_sched.replan import Changes, change_log
+
+    report = check(base_scenario, timetable)
+    moved = None
+    if base_timetable is not None:
+        log = change_log(Changes(), base_timetable, timetable, base_scenario, scenario)
+        moved = len({c.class_id for c in log if c.what in ("moved", "room", "lecturer", "added", "cancelled")})
+    return {"objective": report.objective if report.ok else None, "breakdown": report.breakdown, "moved": moved}
