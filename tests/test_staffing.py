@@ -71,9 +71,9 @@ def test_checker_counts_specialists_norm_band_minimum_and_share_by_hand() -> Non
     raw = {goal: report.breakdown[goal] // getattr(scenario.weights, goal) for goal in STAFFING_GOALS}
     # specialist: m1's 2 sessions not by FT2, m3's 3 sessions not by FT1 (law's specialist)
     # over_norm: FT1 teaches 2, its band ends at 2 -> 0
-    # part_time_minimum: PT1 teaches 1 of its 3 -> 2
+    # part_time_minimum: PT1 teaches 1 of its 3, short by 2 -> 1 + 2 = 3 (the k-th missing counts k)
     # part_time_share: ceil(0.25 x 20 center sessions) = 5 wanted, PT1 taught 1 -> 4
-    assert raw == {"specialist": 5, "over_norm": 0, "part_time_minimum": 2, "part_time_share": 4}
+    assert raw == {"specialist": 5, "over_norm": 0, "part_time_minimum": 3, "part_time_share": 4}
     assert report.details["specialist"] == {"law": 3, "pol": 2}
     assert report.details["part_time_minimum"] == {"PT1": 2}
 

@@ -912,8 +912,10 @@ def goal_over_norm(ctx: CheckContext) -> GoalResult:
 
 
 def goal_part_time_minimum(ctx: CheckContext) -> GoalResult:
-    """Per lecturer with a minimum share: sessions short of it."""
-    return _against_limit(ctx, lambda lec: lec.min_sessions_per_year, above=False)
+    """Per lecturer with a minimum share: short * (short + 1) / 2 for the sessions short of it (the
+    k-th missing session counts k). The details keep each lecturer's shortfall in sessions."""
+    _, short = _against_limit(ctx, lambda lec: lec.min_sessions_per_year, above=False)
+    return sum(n * (n + 1) // 2 for n in short.values()), short
 
 
 def _center_sessions(ctx: CheckContext) -> int:

@@ -407,7 +407,9 @@ class Weights(StrictModel):
     )
     over_norm: int = Field(default=1, ge=0, description="Per session above a lecturer's norm band (overtime).")
     part_time_minimum: int = Field(
-        default=3, ge=0, description="Per session short of a lecturer's `min_sessions_per_year`."
+        default=3,
+        ge=0,
+        description="Per session short of a lecturer's `min_sessions_per_year` (the k-th missing one counts k).",
     )
     part_time_share: int = Field(
         default=2, ge=0, description="Per session short of the plan's `staffing.part_time_share`."

@@ -310,12 +310,16 @@ def goal_over_norm(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> 
 
 
 def goal_part_time_minimum(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr:
-    """Per lecturer with a minimum share: sessions short of it."""
-    return sum(
-        _excess(model, spec.min_sessions_per_year - v.load[lec], spec.min_sessions_per_year, f"below_l{lec}")
-        for lec, spec in enumerate(inst.scenario.lecturers)
-        if spec.min_sessions_per_year
-    )
+    """Per lecturer with a minimum share, the sessions short of it, the k-th missing session
+    counting k: short * (short + 1) / 2, so that a shortfall is spread over several lecturers rather
+    than left on one (three lecturers one short: 3; one lecturer three short: 6). As the sum over
+    k < minimum of max(0, short - k), each term a variable pushed down to its floor."""
+    terms: list[Any] = []
+    for lec, spec in enumerate(inst.scenario.lecturers):
+        low = spec.min_sessions_per_year
+        if low:
+            terms += [_excess(model, low - k - v.load[lec], low - k, f"below_l{lec}_{k}") for k in range(low)]
+    return sum(terms)
 
 
 def goal_part_time_share(model: cp_model.CpModel, inst: Instance, v: StaffingVars) -> LinearExpr:
