@@ -29,20 +29,24 @@ PO = i18n.LOCALE_DIR / "vi" / "LC_MESSAGES" / "llct_sched.po"
 runner = CliRunner()
 
 
-def _marked() -> dict[str, str]:
-    """Every message marked with _() or N_() in the package's source: msgid -> where."""
-    found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(PACKAGE), keywords={"_": None, "N_": None}, comment_tags=()
+KEYWORDS = {"_": None, "N_": None, "NP_": ((1, "c"), 2)}
+
+
+def _marked() -> dict[tuple[str | None, str], str]:
+    """Every message marked with _(), N_() or NP_() in the package's source: (context, msgid) -> where."""
+    found: dict[tuple[str | None, str], str] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(PACKAGE), keywords=KEYWORDS, comment_tags=()
     ):
-        found.setdefault(message if isinstance(message, str) else message[0], f"{filename}:{lineno}")
+        msgid = message if isinstance(message, str) else message[0]
+        found.setdefault((context, msgid), f"{filename}:{lineno}")
     return found
 
 
-def _catalog() -> dict[str, tuple[str, bool]]:
+def _catalog() -> dict[tuple[str | None, str], tuple[str, bool]]:
     with PO.open("rb") as source:
         catalog = read_po(source)
-    return {m.id: (str(m.string), m.fuzzy) for m in catalog if m.id and isinstance(m.id, str)}
+    return {(m.context, m.id): (str(m.string), m.fuzzy) for m in catalog if m.id and isinstance(m.id, str)}
 
 
 def _fields(text: str) -> set[str]:
@@ -53,19 +57,24 @@ def test_every_marked_message_has_a_vietnamese_translation() -> None:
     marked = _marked()
     assert len(marked) > 100
     # _() on an f-string or a variable cannot be looked up: Babel extracts it as an empty message
-    assert "" not in marked, f"a message built at run time is marked at {marked.get('')}"
+    empty = [where for (_context, msgid), where in marked.items() if not msgid]
+    assert not empty, f"a message built at run time is marked at {empty}"
     catalog = _catalog()
-    untranslated = sorted(f"{where}: {msgid!r}" for msgid, where in marked.items() if not catalog.get(msgid, ("",))[0])
+    untranslated = sorted(f"{where}: {key!r}" for key, where in marked.items() if not catalog.get(key, ("",))[0])
     assert not untranslated, "messages without a Vietnamese translation:\n" + "\n".join(untranslated)
-    fuzzy = sorted(msgid for msgid, (_, is_fuzzy) in catalog.items() if is_fuzzy)
+    fuzzy = sorted(str(key) for key, (_, is_fuzzy) in catalog.items() if is_fuzzy)
     assert not fuzzy, fuzzy
-    for msgid, (msgstr, _) in catalog.items():
-        assert _fields(msgid) == _fields(msgstr), msgid  # the same {placeholders}
+    for (context, msgid), (msgstr, _) in catalog.items():
+        assert _fields(msgid) == _fields(msgstr), (context, msgid)  # the same {placeholders}
 
 
 def test_the_compiled_catalog_is_up_to_date_and_shipped() -> None:
     compiled = gettext.translation(i18n.DOMAIN, localedir=i18n.LOCALE_DIR, languages=["vi"])
-    stale = [msgid for msgid, (msgstr, _) in _catalog().items() if compiled.gettext(msgid) != msgstr]
+    stale = [
+        (context, msgid)
+        for (context, msgid), (msgstr, _) in _catalog().items()
+        if (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)) != msgstr
+    ]
     assert not stale, f"run `python -m llct_sched.i18n` to compile the .po: {stale[:5]}"
     # the repository's pyproject.toml (the package may be installed elsewhere, as in CI)
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
