@@ -240,7 +240,7 @@ def test_the_reported_objective_is_the_checkers(tmp_path: Path, limit: str) -> N
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     checked = runner.invoke(app, ["check", "hoang_mai_2020", str(out)])
     assert checked.exit_code == 0
-    assert f"objective {summary['objective']}" in checked.output
+    assert f"hàm mục tiêu {summary['objective']}" in checked.output  # Vietnamese by default
     assert summary["objective"] == summary["check"]["objective"]
     weights = Scenario.model_validate(yaml.safe_load(runner.invoke(app, ["example"]).output)).weights
     assert sum(getattr(weights, g) * v for g, v in summary["breakdown"].items()) == summary["objective"]

@@ -459,8 +459,8 @@ def _print_result(result, report, out: Path | None, title: str = "llct-sched sol
     table = Table(title=title, show_header=False)
     proven = result.status == "OPTIMAL" or not result.feasible
     table.add_row(_("status"), _(result.status) + ("" if proven else " " + _("(not proven optimal)")))
-    table.add_row(_("objective"), str(result.objective))
-    table.add_row(_("bound"), str(result.bound))
+    table.add_row(_("objective"), "-" if result.objective is None else str(result.objective))
+    table.add_row(_("bound"), "-" if result.bound is None else str(result.bound))
     table.add_row(_("gap"), "-" if result.gap is None else f"{result.gap:.2%}")
     table.add_row(_("first feasible"), "-" if result.first_feasible_s is None else f"{result.first_feasible_s:.2f}s")
     table.add_row(_("wall time"), f"{result.wall_time_s:.2f}s")
