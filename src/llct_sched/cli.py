@@ -70,7 +70,9 @@ MAX_SECONDS = 7 * 24 * 3600.0
 def _seconds(value: float) -> float:
     """A time limit: a positive, finite number of seconds (NaN, infinity, 0 and negatives are bad input)."""
     if not 0 < value <= MAX_SECONDS:  # also false for NaN
-        raise typer.BadParameter(f"{value} is not a number of seconds between 0 and {MAX_SECONDS:g}")
+        raise typer.BadParameter(
+            _("{value} is not a number of seconds between 0 and {most:g}").format(value=value, most=MAX_SECONDS)
+        )
     return value
 
 
@@ -79,7 +81,9 @@ def _scheduler_address(value: str | None) -> str | None:
     if value is None:
         return None
     if not re.fullmatch(r"((tcp|tls|ws|wss)://)?[\w.\-]+:\d{1,5}", value) or int(value.rsplit(":", 1)[1]) > 65535:
-        raise typer.BadParameter(f"'{value}' is not a Dask scheduler address such as tcp://host:8786")
+        raise typer.BadParameter(
+            _("'{value}' is not a Dask scheduler address such as tcp://host:8786").format(value=value)
+        )
     return value
 
 
@@ -276,7 +280,7 @@ def _check_out(out: Path) -> None:
 
     problem = output_problem(out)
     if problem is not None:
-        err.print(f"[bold red]Bad output folder[/]: {problem}", highlight=False)
+        err.print("[bold red]" + _("Bad output folder") + f"[/]: {escape(problem)}", highlight=False)
         raise typer.Exit(2)
 
 
@@ -288,12 +292,14 @@ def _publish(out: Path, result, write) -> bool:
     from llct_sched.files import OutputError
 
     if result.timetable is None and (out / "timetable.json").exists():
-        console.print(f"no timetable: the earlier result in {out}/ is left as it was", highlight=False)
+        console.print(
+            _("no timetable: the earlier result in {path}/ is left as it was").format(path=out), highlight=False
+        )
         return False
     try:
         write()
     except OutputError as error:
-        err.print(f"[bold red]cannot write the results[/]: {error}", highlight=False)
+        err.print("[bold red]" + _("cannot write the results") + f"[/]: {escape(str(error))}", highlight=False)
         raise typer.Exit(2) from None
     return True
 
@@ -303,13 +309,15 @@ def _write_file(out: Path, write) -> None:
     try:
         write()
     except OSError as error:
-        err.print(f"[bold red]cannot write[/] {out}: {error.strerror or error}", highlight=False)
+        err.print(
+            "[bold red]" + _("cannot write") + f"[/] {escape(str(out))}: {error.strerror or error}", highlight=False
+        )
         raise typer.Exit(2) from None
 
 
 def _say_held(held: list[int]) -> None:
     if held:
-        err.print("Ctrl-C while the results were written: held until the folder was complete")
+        err.print(_("Ctrl-C while the results were written: held until the folder was complete"))
 
 
 def _with_progress(run, quiet: bool):
@@ -389,7 +397,9 @@ def replan(
     try:
         base = read_timetable(baseline)
         if _other_scenario(baseline, base.scenario, loaded.name):
-            message = f"a timetable of scenario '{base.scenario}', not of '{loaded.name}'"
+            message = _("a timetable of scenario '{found}', not of '{expected}'").format(
+                found=base.scenario, expected=loaded.name
+            )
             raise ScenarioError([InputIssue(path="scenario", message=message, file=str(baseline))])
         change_list = load_changes(changes)
         from llct_sched.replan import apply_changes
@@ -497,7 +507,7 @@ def check(
     if (baseline is None) != (from_date is None):
         _fail_input(
             ScenarioError(
-                [_issue("--baseline" if baseline is None else "--from", "give --baseline and --from together")]
+                [_issue("--baseline" if baseline is None else "--from", _("give --baseline and --from together"))]
             )
         )
     freeze = _date_option("--from", from_date)
@@ -540,14 +550,14 @@ def report(
     try:
         summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
         if not isinstance(summary, dict):
-            raise ValueError("summary.json must hold a mapping")
+            raise ValueError(_("summary.json must hold a mapping"))
         table = Timetable.from_json(timetable_file.read_text(encoding="utf-8"))
     except ValidationError as error:
         _fail_input(ScenarioError(pydantic_issues(error, str(timetable_file))))
         return
     except (OSError, ValueError) as error:
         where = timetable_file if not isinstance(error, ValueError) or summary_file.exists() else summary_file
-        message = "no such file" if isinstance(error, FileNotFoundError) else str(error)
+        message = _("no such file") if isinstance(error, FileNotFoundError) else str(error)
         _fail_input(ScenarioError([InputIssue(path="", message=message, file=str(where))]))
         return
     if scenario is None:
@@ -587,7 +597,7 @@ def report(
                 previous_calendars=folder / "calendars",
             )
     except OutputError as error:
-        err.print(f"[bold red]cannot write the reports[/]: {error}", highlight=False)
+        err.print("[bold red]" + _("cannot write the reports") + f"[/]: {escape(str(error))}", highlight=False)
         raise typer.Exit(2) from None
     console.print(_("wrote {n} report files in {path}/").format(n=len(written), path=folder))
 
@@ -733,7 +743,7 @@ def _date_option(name: str, value: str | None):
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail_input(ScenarioError([_issue(name, f"'{value}' is not a date (YYYY-MM-DD)")]))
+        _fail_input(ScenarioError([_issue(name, _("'{value}' is not a date (YYYY-MM-DD)").format(value=value))]))
         raise  # unreachable: _fail_input exits
 
 
@@ -795,7 +805,7 @@ def explain(
     code = _lang(lang)
     explanation = run_explain(loaded, table, lang=code)
     if explanation.violations:
-        err.print(f"[yellow]warning[/] {escape(explanation.lines()[1])}", highlight=False)
+        err.print("[yellow]" + _("warning") + f"[/] {escape(explanation.lines()[1])}", highlight=False)
     for rich_table in explanation_tables(explanation, top):
         console.print(rich_table)
     if other is not None:
@@ -837,7 +847,7 @@ def itc2007(
     try:
         loaded = read_ectt(instance)
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        message = f"{instance}: no such file" if isinstance(error, FileNotFoundError) else str(error)
+        message = f"{instance}: " + _("no such file") if isinstance(error, FileNotFoundError) else str(error)
         typer.echo(_("Bad input") + f": {message}", err=True)
         raise typer.Exit(2) from None
     run = solve_itc_on_core if engine == ItcEngine.core else solve_itc
@@ -877,13 +887,17 @@ def serve(
         from llct_sched.web.app import create_app
         from llct_sched.web.store import sqlite_path
     except ImportError as error:
-        err.print(f"[bold red]the web page needs its extra[/]: pip install 'llct-sched[web]' ({error})")
+        err.print("[bold red]" + _("the web page needs its extra") + f"[/]: pip install 'llct-sched\\[web]' ({error})")
         raise typer.Exit(2) from None
     if host not in ("127.0.0.1", "localhost", "::1") and not token:
-        err.print(f"[bold red]Bad input[/]: --host {host} is reachable from other machines: give --token too")
+        text = _("--host {host} is reachable from other machines: give --token too").format(host=host)
+        err.print("[bold red]" + _("Bad input") + f"[/]: {escape(text)}")
         raise typer.Exit(2)
     application = create_app(sqlite_path(db), max_jobs=max_jobs, token=token, workers=workers)
-    console.print(f"llct-sched: http://{host}:{port}/ (database {db}; Ctrl-C stops)")
+    console.print(
+        "llct-sched: " + _("http://{host}:{port}/ (database {db}; Ctrl-C stops)").format(host=host, port=port, db=db),
+        highlight=False,
+    )
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
