@@ -49,7 +49,7 @@ import pandas as pd
 
 from llct_sched.check import GOALS, check
 from llct_sched.files import file_name, publish_folder, safe_frame, write_csv
-from llct_sched.i18n import _
+from llct_sched.i18n import N_, _
 from llct_sched.scenario import RoomKind, Scenario, Weekday
 from llct_sched.solve import Result, SolveParams, solve
 from llct_sched.timetable import Timetable
@@ -155,8 +155,8 @@ def solution_kind(result: Result) -> str:
     if result.timetable is None:
         return ""
     if result.status == "OPTIMAL":
-        return "proven optimal"
-    return "greedy only" if result.greedy_only else "not proven"
+        return N_("proven optimal")
+    return N_("greedy only") if result.greedy_only else N_("not proven")
 
 
 def run_job(job: Job) -> dict[str, Any]:

@@ -227,6 +227,7 @@ def solve(
     from llct_sched.solve import SolveParams
     from llct_sched.solve import solve as run_solve
 
+    code = _lang(lang)  # this command's language, for every message from here on
     loaded = _load_valid(scenario)
     _check_out(out)
     _check_annex_template(annex_template)
@@ -244,7 +245,6 @@ def solve(
 
             why = explain_infeasibility(loaded, time_limit=max(10.0, time_limit / 2), workers=max(1, workers))
             summary["why"] = why.lines()
-        code = _lang(lang)
         written = _publish(
             out,
             result,
@@ -386,6 +386,7 @@ def replan(
     from llct_sched.solve import SolveParams
     from llct_sched.timetable import read_timetable
 
+    code = _lang(lang)  # this command's language, for every message from here on
     loaded = _load_valid(scenario)
     _check_annex_template(annex_template)
     try:
@@ -416,7 +417,6 @@ def replan(
         return
     _check_out(out)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
-    code = _lang(lang)
     with deferred_interrupts(reraise=False) as held:
         done = _with_progress(
             lambda show: run_replan(loaded, base, change_list, params, freeze, max_moves, show, str(changes), code),
@@ -546,6 +546,7 @@ def report(
     from llct_sched.reports import write_reports
     from llct_sched.timetable import Timetable
 
+    code = _lang(lang)  # this command's language, for every message from here on
     timetable_file, summary_file = folder / "timetable.json", folder / "summary.json"
     try:
         summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
@@ -584,7 +585,6 @@ def report(
             found=table.scenario, expected=loaded.name
         )
         err.print("[yellow]" + _("warning") + f"[/] {escape(text)}", highlight=False)
-    code = _lang(lang)
     try:
         with publish_folder(folder, keep=True) as staging:
             written = write_reports(
@@ -699,8 +699,8 @@ def compare(
                 err.print("[yellow]" + _("warning") + f"[/] {escape(str(warning))}", highlight=False)
 
     def show(row: dict) -> None:
-        status = f"{row['status']} {'' if row['objective'] is None else row['objective']}"
-        status += f" ({row['solution']})" if row.get("solution") else ""
+        status = f"{_(row['status'])} {'' if row['objective'] is None else row['objective']}"
+        status += f" ({_(row['solution'])})" if row.get("solution") else ""
         seed = _("seed {k}").format(k=row["seed"])
         console.print(f"  {row['variant']} {seed}: {status} ({row['wall_time_s']}s)", highlight=False)
 
@@ -722,8 +722,9 @@ def compare(
     shown |= {"solution": _("solution")}
     shown |= {"classes_moved": _("moved"), "learners_served": _("learners"), "wall_time_s": _("time (s)")}
     table = Table(*shown.values(), title="llct-sched compare")
+    words = ("status", "solution")  # the CSV keeps them in English; the table shows them translated
     for row in rows:
-        table.add_row(*("-" if row[c] is None else str(row[c]) for c in shown))
+        table.add_row(*("-" if row[c] is None else _(row[c]) if c in words and row[c] else str(row[c]) for c in shown))
     console.print(table)
     console.print(_("wrote {path}").format(path=f"{out}/comparison.csv, comparison.xlsx, comparison.html"))
 
@@ -783,6 +784,7 @@ def explain(
     from llct_sched.solve import SolveParams
     from llct_sched.solve import solve as run_solve
 
+    code = _lang(lang)  # this command's language, for every message from here on
     loaded = _load_valid(scenario)
     table = _read_timetable_or_exit(timetable) if timetable is not None else None
     other = _read_timetable_or_exit(against) if against is not None else None
@@ -802,7 +804,6 @@ def explain(
                 found=shown.scenario, expected=loaded.name
             )
             err.print("[yellow]" + _("warning") + f"[/] {escape(text)}", highlight=False)
-    code = _lang(lang)
     explanation = run_explain(loaded, table, lang=code)
     if explanation.violations:
         err.print("[yellow]" + _("warning") + f"[/] {escape(explanation.lines()[1])}", highlight=False)

@@ -834,9 +834,9 @@ def check_input_bounds(scenario: Scenario) -> list[InputIssue]:
     except OverflowError:
         lo, hi = dt.date.min, dt.date.max
     for path, value in _leaves(scenario.model_dump(mode="python", exclude_defaults=True)):
-        message = _leaf_issue(value, lo, hi)
-        if message is not None:
-            issues.append(_error(format_path(path), message))
+        problem = _leaf_issue(value, lo, hi)
+        if problem is not None:
+            issues.append(_error(format_path(path), problem))
     for k, event in enumerate(cal.events):
         if event.end is not None and event.end < event.start:
             message = _("{end} is before the start {start}").format(end=event.end, start=event.start)
