@@ -5,8 +5,13 @@ catalog `locale/vi/LC_MESSAGES/llct_sched.po` (compiled to `.mo` beside it, ship
 package). The library speaks English unless `set_language("vi")` is called; the command line
 speaks Vietnamese unless given `--lang en`.
 
+Texts whose language is a parameter rather than the current language (the reports, explain, the
+re-plan's change log) are keyed word tables: `NP_(key, English)` marks each with its key as the
+message's context, and `translation(code).pgettext(key, English)` gives it in that language.
+
 Maintainers: after editing the .po, run `python -m llct_sched.i18n` (needs Babel) to compile the
-.mo; `tests/test_i18n.py` fails on any marked message without a Vietnamese translation.
+.mo; `tests/test_i18n.py` fails on any marked message without a Vietnamese translation and on any
+English word of the tool's messages in the command line's Vietnamese output.
 """
 
 from __future__ import annotations
