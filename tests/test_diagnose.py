@@ -357,7 +357,10 @@ def test_cli_diagnose(tmp_path) -> None:
     result = runner.invoke(app, ["diagnose", str(bad)], terminal_width=200)
     assert result.exit_code == 1, result.output
     assert "yearly_limit" in result.output
-    assert "lecturer PT1 is the only one who teaches local 2" in result.output
+    assert "giảng viên PT1 là người duy nhất dạy local 2" in " ".join(result.output.split())
+    result = runner.invoke(app, ["--lang", "en", "diagnose", str(bad)], terminal_width=200)
+    assert result.exit_code == 1, result.output
+    assert "lecturer PT1 is the only one who teaches local 2" in " ".join(result.output.split())
 
     result = runner.invoke(app, ["--lang", "en", "diagnose", "tutorial"])
     assert result.exit_code == 0, result.output

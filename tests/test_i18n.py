@@ -3,6 +3,8 @@ and the command line, validation errors and the input template speak Vietnamese 
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import fnmatch
 import gettext
 import re
@@ -22,27 +24,33 @@ from llct_sched import i18n
 from llct_sched.cli import app
 from llct_sched.errors import ScenarioError
 from llct_sched.excel_in import column_field
-from llct_sched.io import load_scenario
+from llct_sched.io import load_scenario, scenario_to_yaml
+from llct_sched.scenario import Scenario
+from tiny import tiny_data
 
 PACKAGE = Path(llct_sched.__file__).parent
 PO = i18n.LOCALE_DIR / "vi" / "LC_MESSAGES" / "llct_sched.po"
 runner = CliRunner()
 
 
-def _marked() -> dict[str, str]:
-    """Every message marked with _() or N_() in the package's source: msgid -> where."""
-    found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(PACKAGE), keywords={"_": None, "N_": None}, comment_tags=()
+KEYWORDS = {"_": None, "N_": None, "NP_": ((1, "c"), 2)}
+
+
+def _marked() -> dict[tuple[str | None, str], str]:
+    """Every message marked with _(), N_() or NP_() in the package's source: (context, msgid) -> where."""
+    found: dict[tuple[str | None, str], str] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(PACKAGE), keywords=KEYWORDS, comment_tags=()
     ):
-        found.setdefault(message if isinstance(message, str) else message[0], f"{filename}:{lineno}")
+        msgid = message if isinstance(message, str) else message[0]
+        found.setdefault((context, msgid), f"{filename}:{lineno}")
     return found
 
 
-def _catalog() -> dict[str, tuple[str, bool]]:
+def _catalog() -> dict[tuple[str | None, str], tuple[str, bool]]:
     with PO.open("rb") as source:
         catalog = read_po(source)
-    return {m.id: (str(m.string), m.fuzzy) for m in catalog if m.id and isinstance(m.id, str)}
+    return {(m.context, m.id): (str(m.string), m.fuzzy) for m in catalog if m.id and isinstance(m.id, str)}
 
 
 def _fields(text: str) -> set[str]:
@@ -53,19 +61,24 @@ def test_every_marked_message_has_a_vietnamese_translation() -> None:
     marked = _marked()
     assert len(marked) > 100
     # _() on an f-string or a variable cannot be looked up: Babel extracts it as an empty message
-    assert "" not in marked, f"a message built at run time is marked at {marked.get('')}"
+    empty = [where for (_context, msgid), where in marked.items() if not msgid]
+    assert not empty, f"a message built at run time is marked at {empty}"
     catalog = _catalog()
-    untranslated = sorted(f"{where}: {msgid!r}" for msgid, where in marked.items() if not catalog.get(msgid, ("",))[0])
+    untranslated = sorted(f"{where}: {key!r}" for key, where in marked.items() if not catalog.get(key, ("",))[0])
     assert not untranslated, "messages without a Vietnamese translation:\n" + "\n".join(untranslated)
-    fuzzy = sorted(msgid for msgid, (_, is_fuzzy) in catalog.items() if is_fuzzy)
+    fuzzy = sorted(str(key) for key, (_, is_fuzzy) in catalog.items() if is_fuzzy)
     assert not fuzzy, fuzzy
-    for msgid, (msgstr, _) in catalog.items():
-        assert _fields(msgid) == _fields(msgstr), msgid  # the same {placeholders}
+    for (context, msgid), (msgstr, _) in catalog.items():
+        assert _fields(msgid) == _fields(msgstr), (context, msgid)  # the same {placeholders}
 
 
 def test_the_compiled_catalog_is_up_to_date_and_shipped() -> None:
     compiled = gettext.translation(i18n.DOMAIN, localedir=i18n.LOCALE_DIR, languages=["vi"])
-    stale = [msgid for msgid, (msgstr, _) in _catalog().items() if compiled.gettext(msgid) != msgstr]
+    stale = [
+        (context, msgid)
+        for (context, msgid), (msgstr, _) in _catalog().items()
+        if (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)) != msgstr
+    ]
     assert not stale, f"run `python -m llct_sched.i18n` to compile the .po: {stale[:5]}"
     # the repository's pyproject.toml (the package may be installed elsewhere, as in CI)
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
@@ -168,3 +181,132 @@ def test_template_speaks_vietnamese_with_lists_and_comments(tmp_path: Path) -> N
     assert weights == ["Thiết lập (key)", "Giá trị (value)", "Ý nghĩa (meaning)"]
     # the Vietnamese workbook loads back as the scenario it holds
     assert load_scenario(path).model_dump() == load_scenario("hoang_mai_2020").model_dump()
+
+
+# --- nothing untranslated on the command line -------------------------------------------------------
+
+# words of the tool's English messages that no Vietnamese message has: a message that was never
+# marked (or is marked but shown without translating it) puts some of them in the output
+ENGLISH_WORDS = (
+    "the", "no", "not", "and", "but", "of", "is", "are", "must", "cannot", "can", "found", "round", "rounds",
+    "lecturer", "lecturers", "class", "classes", "session", "sessions", "block", "blocks", "free", "only",
+    "with", "between", "warning", "error", "objective", "room", "rooms", "learners", "topic", "topics", "module",
+    "observer", "observed", "none", "nobody", "days", "day", "year", "wrote", "moved", "changed", "reason",
+    "status", "bound", "time", "outputs", "check", "valid", "problem", "problems",
+)  # fmt: skip
+_ENGLISH = re.compile(r"\b(" + "|".join(ENGLISH_WORDS) + r")\b", re.IGNORECASE)
+# paths, file names and ids (classes[0].learners, /tmp/x.yaml, gv_1, hoang_mai_2020) are data, not words
+_DATA = re.compile(r"'[^'\s]*'|\S*(?:[\[\]_/\\<>]|\w\.\w)\S*")
+
+
+# the tutorial's lecturer gv_an away a week, a room closed, a day without classes and one of few learners
+REPLAN_CHANGES = [
+    {"lecturer_away": {"lecturer": "gv_an", "start": "2020-09-07", "end": "2020-09-11", "reason": "Đi học"}},
+    {"room_closed": {"room": "hoi_truong", "start": "2020-09-21", "end": "2020-09-22"}},
+    {"blackout": {"id": "bao", "name": "Bão", "start": "2020-09-24", "end": "2020-09-24"}},
+    {
+        "blackout": {
+            "id": "it_nguoi",
+            "name": "Hạn chế",
+            "start": "2020-09-28",
+            "end": "2020-09-30",
+            "max_gathering": 30,
+        }
+    },
+]
+
+
+def english_lines(output: str) -> list[str]:
+    """The output's lines with an English word of the tool's messages left in them."""
+    return [line for line in output.splitlines() if _ENGLISH.search(_DATA.sub(" ", line))]
+
+
+def test_the_stop_list_finds_an_untranslated_message() -> None:
+    assert english_lines("vòng 2: no calendar found in 3.0s") == ["vòng 2: no calendar found in 3.0s"]
+    assert english_lines("lỗi classes[0].learners: phải là một số nguyên (gv_1, /tmp/a_b.yaml)") == []
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The default plan solved briefly on the command line (Vietnamese by default): its folder and output."""
+    out = tmp_path_factory.mktemp("vi") / "out"
+    run = runner.invoke(app, ["solve", "--out", str(out), "--time-limit", "5", "--workers", "1"])
+    assert run.exit_code == 0, run.output
+    return out, run.output
+
+
+def _unstaffable(folder: Path) -> Path:
+    """The default plan with every full-time lecturer capped at 5 sessions a year (tests/test_staffing.py)."""
+    scenario = load_scenario("hoang_mai_2020")
+    for lec in scenario.lecturers:
+        if lec.kind.value == "full_time":
+            lec.max_sessions_per_year = 5
+    path = folder / "unstaffable.yaml"
+    path.write_text(scenario_to_yaml(scenario), encoding="utf-8")
+    return path
+
+
+def test_the_command_line_leaves_nothing_in_english(tmp_path: Path, solved: tuple[Path, str]) -> None:
+    """Solve, explain, re-plan, diagnose, an impossible plan and broken input: every line Vietnamese."""
+    from test_diagnose import TRIGGERS, build
+
+    out, solve_output = solved
+    outputs = {"solve": solve_output}
+    explained = runner.invoke(app, ["explain", "hoang_mai_2020", "--timetable", str(out), "--top", "20"])
+    assert explained.exit_code == 0, explained.output
+    outputs["explain"] = explained.output
+    tutorial = tmp_path / "tutorial"
+    base = runner.invoke(app, ["solve", "tutorial", "--out", str(tutorial), "--time-limit", "10", "--workers", "1"])
+    assert base.exit_code == 0, base.output
+    outputs["solve tutorial"] = base.output
+    changes = tmp_path / "changes.yaml"
+    changes.write_text(yaml.safe_dump({"changes": REPLAN_CHANGES}, allow_unicode=True), encoding="utf-8")
+    args = ["replan", "tutorial", "--baseline", str(tutorial), "--changes", str(changes), "--out", str(tmp_path / "re")]
+    replanned = runner.invoke(app, [*args, "--time-limit", "10", "--workers", "1"])
+    assert replanned.exit_code == 0, replanned.output
+    outputs["replan"] = replanned.output
+    checked = runner.invoke(app, ["check", "hoang_mai_2020", str(out)])
+    outputs["check"] = checked.output
+    for kind, change in TRIGGERS.items():
+        path = tmp_path / f"{kind}.yaml"
+        path.write_text(scenario_to_yaml(build(change)), encoding="utf-8")
+        outputs[f"diagnose {kind}"] = runner.invoke(app, ["diagnose", str(path)]).output
+    outputs["diagnose unstaffable"] = runner.invoke(app, ["diagnose", str(_unstaffable(tmp_path))]).output
+    impossible = tmp_path / "impossible.yaml"
+    closed = tiny_data()
+    closed["rooms"][0]["unavailable"] = [{"start": dt.date(2020, 3, 1), "end": dt.date(2020, 3, 31)}]
+    impossible.write_text(scenario_to_yaml(Scenario.model_validate(closed)), encoding="utf-8")
+    args = ["solve", str(impossible), "--out", str(tmp_path / "none"), "--time-limit", "10", "--workers", "1"]
+    outputs["solve impossible"] = runner.invoke(app, args).output
+    for path in _broken_inputs(tmp_path):
+        outputs[f"validate {path.name}"] = runner.invoke(app, ["validate", str(path)]).output
+    for what, output in outputs.items():
+        assert output.strip(), what
+    left = {what: english_lines(output) for what, output in outputs.items()}
+    left = {what: lines for what, lines in left.items() if lines}
+    assert not left, "English left in the Vietnamese output:\n" + "\n".join(
+        f"{what}: {line}" for what, lines in left.items() for line in lines
+    )
+
+
+def _broken_inputs(folder: Path) -> list[Path]:
+    """Scenario files with type errors, semantic errors and bad bounds."""
+    data = load_scenario("tutorial").model_dump(mode="json")
+    semantic = copy.deepcopy(data)
+    semantic["classes"][0]["program"] = "X_missing"
+    semantic["lecturers"][0].update(norm_sessions_per_year=10, norm_max_sessions_per_year=5)
+    semantic["lecturers"][0]["specialist_topics"] = ["unknown_topic"]
+    semantic["programs"][0]["modules"][0]["preferred_lecturers"] = ["NOBODY"]
+    semantic["targets"] = [{"program_type": "boi_duong", "classes": 99}]
+    bounds = copy.deepcopy(data)
+    bounds["rooms"][0]["name"] = "Hội trường\nlớn"
+    bounds["calendar"]["holidays"].append({"start": "2030-01-01", "name": "later"})
+    models = copy.deepcopy(data)
+    models["calendar"]["end"] = "2019-01-01"
+    models["rooms"][0]["seats"] = True
+    paths = [_broken_scenario(folder)]
+    for name, content in (("semantic", semantic), ("bounds", bounds), ("models", models)):
+        path = folder / f"{name}.yaml"
+        path.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -201,7 +201,7 @@ def test_a_full_disk_while_publishing_is_a_clean_exit_2(tmp_path: Path, monkeypa
 def test_a_single_output_file_that_cannot_be_written_is_exit_2(tmp_path: Path, command: list[str]) -> None:
     target = tmp_path / ("t.xlsx" if command == ["template"] else "t.yaml")
     target.mkdir()  # a folder where the file should go
-    result = runner.invoke(app, [*command, "-o", str(target)])
+    result = runner.invoke(app, ["--lang", "en", *command, "-o", str(target)])
     assert result.exit_code == 2, result.output
     assert "cannot write" in result.output and "Traceback" not in result.output
 

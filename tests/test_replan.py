@@ -149,7 +149,7 @@ def test_cli_replan_writes_the_change_log(tmp_path: Path, baseline: Timetable) -
     bad = tmp_path / "bad.yaml"
     bad.write_text("changes:\n  - room_closed: {room: NOPE, start: 2020-03-02, end: 2020-03-03}\n", encoding="utf-8")
     out2 = tmp_path / "out2"
-    run = CliRunner().invoke(app, [*args[:-1], str(bad), "--out", str(out2), "--quiet"])
+    run = CliRunner().invoke(app, [*args[:-1], str(bad), "--out", str(out2), "--quiet", "--lang", "en"])
     assert run.exit_code == 2
     assert "changes[0].room_closed.room: no room 'NOPE'" in run.output
     assert not out2.exists()

@@ -140,7 +140,7 @@ def test_cli_solve_on_bad_input_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run = CliRunner().invoke(app, ["solve", str(bad), "--out", str(out)])
     assert run.exit_code == 2
-    assert "calendar" in run.output and "before start" in run.output
+    assert "calendar" in run.output and "trước ngày bắt đầu" in run.output  # Vietnamese by default
     assert not out.exists()
 
 

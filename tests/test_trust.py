@@ -67,8 +67,9 @@ def _state(folder: Path) -> dict[str, bytes]:
 
 
 def _solve(scenario: Path | str, out: Path, *extra: str) -> Any:
+    """Solve on the command line, its messages in English."""
     args = ["solve", str(scenario), "--out", str(out), "--time-limit", "5", "--workers", "1", "--quiet", *extra]
-    return runner.invoke(app, args)
+    return runner.invoke(app, ["--lang", "en", *args])
 
 
 def _live_cells(workbook: Path) -> list[str]:
@@ -159,7 +160,7 @@ def test_comparison_files_neutralise_cells_and_variant_names_cannot_leave_out(tm
     slash.write_text(yaml.safe_dump({"name": "a/b", "base": "base.yaml", "patches": []}), encoding="utf-8")
     out = tmp_path / "deep" / "er" / "cmp"
     args = ["compare", str(scenario), str(evil), str(slash), "--out", str(out), "--seeds", "1", "--time-limit", "2"]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, ["--lang", "en", *args])
     assert result.exit_code == 2, result.output
     text = " ".join(result.output.split())
     assert "evil.yaml: name: '../../../../x' cannot name a variant" in text
@@ -187,7 +188,7 @@ def test_comparison_files_neutralise_cells(tmp_path: Path) -> None:
 def test_a_variant_whose_base_is_itself_is_a_located_error(tmp_path: Path) -> None:
     loop = tmp_path / "loop.yaml"
     loop.write_text(yaml.safe_dump({"base": "loop.yaml", "patches": []}), encoding="utf-8")
-    result = runner.invoke(app, ["validate", str(loop)])
+    result = runner.invoke(app, ["--lang", "en", "validate", str(loop)])
     assert result.exit_code == 2, result.output
     assert "loop.yaml: base: the variant's bases lead back to itself" in " ".join(result.output.split())
 
@@ -240,7 +241,7 @@ def test_the_reported_objective_is_the_checkers(tmp_path: Path, limit: str) -> N
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     checked = runner.invoke(app, ["check", "hoang_mai_2020", str(out)])
     assert checked.exit_code == 0
-    assert f"objective {summary['objective']}" in checked.output
+    assert f"hàm mục tiêu {summary['objective']}" in checked.output  # Vietnamese by default
     assert summary["objective"] == summary["check"]["objective"]
     weights = Scenario.model_validate(yaml.safe_load(runner.invoke(app, ["example"]).output)).weights
     assert sum(getattr(weights, g) * v for g, v in summary["breakdown"].items()) == summary["objective"]
@@ -278,7 +279,7 @@ def test_the_checker_reads_every_csv_row(tmp_path: Path) -> None:
         rows[r - 1][learners] = "999"
     rows[4][header.index("date")] = "2020-02-30"  # the 5th line of the file
     _save_rows(folder, rows)
-    result = runner.invoke(app, ["check", str(scenario), str(folder)])
+    result = runner.invoke(app, ["--lang", "en", "check", str(scenario), str(folder)])
     assert result.exit_code == 2, result.output
     text = " ".join(result.output.split())
     for r in tampered:

@@ -49,6 +49,7 @@ import pandas as pd
 
 from llct_sched.check import GOALS, check
 from llct_sched.files import file_name, publish_folder, safe_frame, write_csv
+from llct_sched.i18n import N_, _
 from llct_sched.scenario import RoomKind, Scenario, Weekday
 from llct_sched.solve import Result, SolveParams, solve
 from llct_sched.timetable import Timetable
@@ -154,8 +155,8 @@ def solution_kind(result: Result) -> str:
     if result.timetable is None:
         return ""
     if result.status == "OPTIMAL":
-        return "proven optimal"
-    return "greedy only" if result.greedy_only else "not proven"
+        return N_("proven optimal")
+    return N_("greedy only") if result.greedy_only else N_("not proven")
 
 
 def run_job(job: Job) -> dict[str, Any]:
@@ -242,9 +243,8 @@ def _probe_scheduler(address: str, seconds: float) -> None:
     try:
         asyncio.run(probe())
     except (TimeoutError, OSError) as error:
-        raise TimeoutError(
-            f"no Dask scheduler answered at {address} within {seconds:g} s ({error or 'timeout'})"
-        ) from None
+        message = _("no Dask scheduler answered at {address} within {seconds:g} s ({error})")
+        raise TimeoutError(message.format(address=address, seconds=seconds, error=error or _("timeout"))) from None
 
 
 def _run_dask(

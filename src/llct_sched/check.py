@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from llct_sched import i18n
 from llct_sched.scenario import (
     Lecturer,
     LecturerKind,
@@ -97,18 +98,19 @@ class CheckReport:
         return [v for v in self.violations if v.rule == rule]
 
     def summary(self, limit: int = 10) -> str:
-        """A short human-readable text: verdict, objective by goal, the first violations."""
-        verdict = "OK" if self.ok else f"{len(self.violations)} violation(s)"
-        lines = [f"{verdict}; objective {self.objective}"]
+        """A short human-readable text: verdict, objective by goal, the first violations (in the
+        current language, `llct_sched.i18n`; the violations' own messages are English)."""
+        verdict = i18n._("OK") if self.ok else i18n._("{n} violation(s)").format(n=len(self.violations))
+        lines = [i18n._("{verdict}; objective {objective}").format(verdict=verdict, objective=self.objective)]
         parts = [f"{goal} {value}" for goal, value in self.breakdown.items() if value]
         if parts:
             lines.append("  " + ", ".join(parts))
         if self.violations:
             counts = Counter(v.rule for v in self.violations)
-            lines.append("  by rule: " + ", ".join(f"{r} {n}" for r, n in counts.items()))
+            lines.append("  " + i18n._("by rule:") + " " + ", ".join(f"{r} {n}" for r, n in counts.items()))
             lines.extend(f"  - {v}" for v in self.violations[:limit])
             if len(self.violations) > limit:
-                lines.append(f"  ... and {len(self.violations) - limit} more")
+                lines.append("  " + i18n._("... and {n} more").format(n=len(self.violations) - limit))
         return "\n".join(lines)
 
 

@@ -70,7 +70,9 @@ MAX_SECONDS = 7 * 24 * 3600.0
 def _seconds(value: float) -> float:
     """A time limit: a positive, finite number of seconds (NaN, infinity, 0 and negatives are bad input)."""
     if not 0 < value <= MAX_SECONDS:  # also false for NaN
-        raise typer.BadParameter(f"{value} is not a number of seconds between 0 and {MAX_SECONDS:g}")
+        raise typer.BadParameter(
+            _("{value} is not a number of seconds between 0 and {most:g}").format(value=value, most=MAX_SECONDS)
+        )
     return value
 
 
@@ -79,7 +81,9 @@ def _scheduler_address(value: str | None) -> str | None:
     if value is None:
         return None
     if not re.fullmatch(r"((tcp|tls|ws|wss)://)?[\w.\-]+:\d{1,5}", value) or int(value.rsplit(":", 1)[1]) > 65535:
-        raise typer.BadParameter(f"'{value}' is not a Dask scheduler address such as tcp://host:8786")
+        raise typer.BadParameter(
+            _("'{value}' is not a Dask scheduler address such as tcp://host:8786").format(value=value)
+        )
     return value
 
 
@@ -223,6 +227,7 @@ def solve(
     from llct_sched.solve import SolveParams
     from llct_sched.solve import solve as run_solve
 
+    code = _lang(lang)  # this command's language, for every message from here on
     loaded = _load_valid(scenario)
     _check_out(out)
     _check_annex_template(annex_template)
@@ -240,7 +245,6 @@ def solve(
 
             why = explain_infeasibility(loaded, time_limit=max(10.0, time_limit / 2), workers=max(1, workers))
             summary["why"] = why.lines()
-        code = _lang(lang)
         written = _publish(
             out,
             result,
@@ -276,7 +280,7 @@ def _check_out(out: Path) -> None:
 
     problem = output_problem(out)
     if problem is not None:
-        err.print(f"[bold red]Bad output folder[/]: {problem}", highlight=False)
+        err.print("[bold red]" + _("Bad output folder") + f"[/]: {escape(problem)}", highlight=False)
         raise typer.Exit(2)
 
 
@@ -288,12 +292,14 @@ def _publish(out: Path, result, write) -> bool:
     from llct_sched.files import OutputError
 
     if result.timetable is None and (out / "timetable.json").exists():
-        console.print(f"no timetable: the earlier result in {out}/ is left as it was", highlight=False)
+        console.print(
+            _("no timetable: the earlier result in {path}/ is left as it was").format(path=out), highlight=False
+        )
         return False
     try:
         write()
     except OutputError as error:
-        err.print(f"[bold red]cannot write the results[/]: {error}", highlight=False)
+        err.print("[bold red]" + _("cannot write the results") + f"[/]: {escape(str(error))}", highlight=False)
         raise typer.Exit(2) from None
     return True
 
@@ -303,13 +309,15 @@ def _write_file(out: Path, write) -> None:
     try:
         write()
     except OSError as error:
-        err.print(f"[bold red]cannot write[/] {out}: {error.strerror or error}", highlight=False)
+        err.print(
+            "[bold red]" + _("cannot write") + f"[/] {escape(str(out))}: {error.strerror or error}", highlight=False
+        )
         raise typer.Exit(2) from None
 
 
 def _say_held(held: list[int]) -> None:
     if held:
-        err.print("Ctrl-C while the results were written: held until the folder was complete")
+        err.print(_("Ctrl-C while the results were written: held until the folder was complete"))
 
 
 def _with_progress(run, quiet: bool):
@@ -378,6 +386,7 @@ def replan(
     from llct_sched.solve import SolveParams
     from llct_sched.timetable import read_timetable
 
+    code = _lang(lang)  # this command's language, for every message from here on
     loaded = _load_valid(scenario)
     _check_annex_template(annex_template)
     try:
@@ -389,7 +398,9 @@ def replan(
     try:
         base = read_timetable(baseline)
         if _other_scenario(baseline, base.scenario, loaded.name):
-            message = f"a timetable of scenario '{base.scenario}', not of '{loaded.name}'"
+            message = _("a timetable of scenario '{found}', not of '{expected}'").format(
+                found=base.scenario, expected=loaded.name
+            )
             raise ScenarioError([InputIssue(path="scenario", message=message, file=str(baseline))])
         change_list = load_changes(changes)
         from llct_sched.replan import apply_changes
@@ -406,7 +417,6 @@ def replan(
         return
     _check_out(out)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
-    code = _lang(lang)
     with deferred_interrupts(reraise=False) as held:
         done = _with_progress(
             lambda show: run_replan(loaded, base, change_list, params, freeze, max_moves, show, str(changes), code),
@@ -459,8 +469,8 @@ def _print_result(result, report, out: Path | None, title: str = "llct-sched sol
     table = Table(title=title, show_header=False)
     proven = result.status == "OPTIMAL" or not result.feasible
     table.add_row(_("status"), _(result.status) + ("" if proven else " " + _("(not proven optimal)")))
-    table.add_row(_("objective"), str(result.objective))
-    table.add_row(_("bound"), str(result.bound))
+    table.add_row(_("objective"), "-" if result.objective is None else str(result.objective))
+    table.add_row(_("bound"), "-" if result.bound is None else str(result.bound))
     table.add_row(_("gap"), "-" if result.gap is None else f"{result.gap:.2%}")
     table.add_row(_("first feasible"), "-" if result.first_feasible_s is None else f"{result.first_feasible_s:.2f}s")
     table.add_row(_("wall time"), f"{result.wall_time_s:.2f}s")
@@ -497,7 +507,7 @@ def check(
     if (baseline is None) != (from_date is None):
         _fail_input(
             ScenarioError(
-                [_issue("--baseline" if baseline is None else "--from", "give --baseline and --from together")]
+                [_issue("--baseline" if baseline is None else "--from", _("give --baseline and --from together"))]
             )
         )
     freeze = _date_option("--from", from_date)
@@ -536,18 +546,19 @@ def report(
     from llct_sched.reports import write_reports
     from llct_sched.timetable import Timetable
 
+    code = _lang(lang)  # this command's language, for every message from here on
     timetable_file, summary_file = folder / "timetable.json", folder / "summary.json"
     try:
         summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
         if not isinstance(summary, dict):
-            raise ValueError("summary.json must hold a mapping")
+            raise ValueError(_("summary.json must hold a mapping"))
         table = Timetable.from_json(timetable_file.read_text(encoding="utf-8"))
     except ValidationError as error:
         _fail_input(ScenarioError(pydantic_issues(error, str(timetable_file))))
         return
     except (OSError, ValueError) as error:
         where = timetable_file if not isinstance(error, ValueError) or summary_file.exists() else summary_file
-        message = "no such file" if isinstance(error, FileNotFoundError) else str(error)
+        message = _("no such file") if isinstance(error, FileNotFoundError) else str(error)
         _fail_input(ScenarioError([InputIssue(path="", message=message, file=str(where))]))
         return
     if scenario is None:
@@ -574,7 +585,6 @@ def report(
             found=table.scenario, expected=loaded.name
         )
         err.print("[yellow]" + _("warning") + f"[/] {escape(text)}", highlight=False)
-    code = _lang(lang)
     try:
         with publish_folder(folder, keep=True) as staging:
             written = write_reports(
@@ -587,7 +597,7 @@ def report(
                 previous_calendars=folder / "calendars",
             )
     except OutputError as error:
-        err.print(f"[bold red]cannot write the reports[/]: {error}", highlight=False)
+        err.print("[bold red]" + _("cannot write the reports") + f"[/]: {escape(str(error))}", highlight=False)
         raise typer.Exit(2) from None
     console.print(_("wrote {n} report files in {path}/").format(n=len(written), path=folder))
 
@@ -689,8 +699,8 @@ def compare(
                 err.print("[yellow]" + _("warning") + f"[/] {escape(str(warning))}", highlight=False)
 
     def show(row: dict) -> None:
-        status = f"{row['status']} {'' if row['objective'] is None else row['objective']}"
-        status += f" ({row['solution']})" if row.get("solution") else ""
+        status = f"{_(row['status'])} {'' if row['objective'] is None else row['objective']}"
+        status += f" ({_(row['solution'])})" if row.get("solution") else ""
         seed = _("seed {k}").format(k=row["seed"])
         console.print(f"  {row['variant']} {seed}: {status} ({row['wall_time_s']}s)", highlight=False)
 
@@ -712,8 +722,9 @@ def compare(
     shown |= {"solution": _("solution")}
     shown |= {"classes_moved": _("moved"), "learners_served": _("learners"), "wall_time_s": _("time (s)")}
     table = Table(*shown.values(), title="llct-sched compare")
+    words = ("status", "solution")  # the CSV keeps them in English; the table shows them translated
     for row in rows:
-        table.add_row(*("-" if row[c] is None else str(row[c]) for c in shown))
+        table.add_row(*("-" if row[c] is None else _(row[c]) if c in words and row[c] else str(row[c]) for c in shown))
     console.print(table)
     console.print(_("wrote {path}").format(path=f"{out}/comparison.csv, comparison.xlsx, comparison.html"))
 
@@ -733,7 +744,7 @@ def _date_option(name: str, value: str | None):
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail_input(ScenarioError([_issue(name, f"'{value}' is not a date (YYYY-MM-DD)")]))
+        _fail_input(ScenarioError([_issue(name, _("'{value}' is not a date (YYYY-MM-DD)").format(value=value))]))
         raise  # unreachable: _fail_input exits
 
 
@@ -773,6 +784,7 @@ def explain(
     from llct_sched.solve import SolveParams
     from llct_sched.solve import solve as run_solve
 
+    code = _lang(lang)  # this command's language, for every message from here on
     loaded = _load_valid(scenario)
     table = _read_timetable_or_exit(timetable) if timetable is not None else None
     other = _read_timetable_or_exit(against) if against is not None else None
@@ -792,10 +804,9 @@ def explain(
                 found=shown.scenario, expected=loaded.name
             )
             err.print("[yellow]" + _("warning") + f"[/] {escape(text)}", highlight=False)
-    code = _lang(lang)
     explanation = run_explain(loaded, table, lang=code)
     if explanation.violations:
-        err.print(f"[yellow]warning[/] {escape(explanation.lines()[1])}", highlight=False)
+        err.print("[yellow]" + _("warning") + f"[/] {escape(explanation.lines()[1])}", highlight=False)
     for rich_table in explanation_tables(explanation, top):
         console.print(rich_table)
     if other is not None:
@@ -837,7 +848,7 @@ def itc2007(
     try:
         loaded = read_ectt(instance)
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        message = f"{instance}: no such file" if isinstance(error, FileNotFoundError) else str(error)
+        message = f"{instance}: " + _("no such file") if isinstance(error, FileNotFoundError) else str(error)
         typer.echo(_("Bad input") + f": {message}", err=True)
         raise typer.Exit(2) from None
     run = solve_itc_on_core if engine == ItcEngine.core else solve_itc
@@ -877,13 +888,17 @@ def serve(
         from llct_sched.web.app import create_app
         from llct_sched.web.store import sqlite_path
     except ImportError as error:
-        err.print(f"[bold red]the web page needs its extra[/]: pip install 'llct-sched[web]' ({error})")
+        err.print("[bold red]" + _("the web page needs its extra") + f"[/]: pip install 'llct-sched\\[web]' ({error})")
         raise typer.Exit(2) from None
     if host not in ("127.0.0.1", "localhost", "::1") and not token:
-        err.print(f"[bold red]Bad input[/]: --host {host} is reachable from other machines: give --token too")
+        text = _("--host {host} is reachable from other machines: give --token too").format(host=host)
+        err.print("[bold red]" + _("Bad input") + f"[/]: {escape(text)}")
         raise typer.Exit(2)
     application = create_app(sqlite_path(db), max_jobs=max_jobs, token=token, workers=workers)
-    console.print(f"llct-sched: http://{host}:{port}/ (database {db}; Ctrl-C stops)")
+    console.print(
+        "llct-sched: " + _("http://{host}:{port}/ (database {db}; Ctrl-C stops)").format(host=host, port=port, db=db),
+        highlight=False,
+    )
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

@@ -2,7 +2,8 @@
 
 Each check is a necessary condition computed from the scenario alone (no solver): a `Diagnosis`
 means that no timetable can keep every rule of docs/rules.md; no diagnosis does not mean that one
-exists. Messages are plain words naming the entities and the numbers. The checks never raise on a
+exists. Messages are plain words naming the entities and the numbers (in the current language,
+`llct_sched.i18n`). The checks never raise on a
 scenario that has not been validated: unknown references are skipped (validation reports them).
 
 Kinds:
@@ -28,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from llct_sched.i18n import _
 from llct_sched.scenario import (
     Cohort,
     Lecturer,
@@ -70,7 +72,7 @@ class Diagnosis:
 def _ids(items: list[str] | tuple[str, ...] | set[str], limit: int = 8) -> str:
     items = sorted(set(items))
     shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+    return _("{shown} and {n} more").format(shown=shown, n=len(items) - limit) if len(items) > limit else shown
 
 
 def _d(day: dt.date) -> str:
@@ -214,13 +216,24 @@ def check_room_capacity(facts: _Facts) -> list[Diagnosis]:
         if needed > capacity:
             classes = [k.id for k, _ in band]
             rooms = [r.id for r in band_rooms]
-            span = f" between {_d(days[0])} and {_d(days[-1])}" if days else ""
+            span = _(" between {first} and {last}").format(first=_d(days[0]), last=_d(days[-1])) if days else ""
             out.append(
                 Diagnosis(
                     "room_capacity",
-                    f"classes needing >= {size} seats ({_ids(classes)}) need {needed} room sessions "
-                    f"({needed / per_day:g} room-days) but rooms with >= {size} seats ({_ids(rooms)}) are open "
-                    f"{capacity // per_day} room-days ({capacity} sessions){span}",
+                    _(
+                        "classes needing >= {size} seats ({classes}) need {needed} room sessions "
+                        "({room_days:g} room-days) but rooms with >= {size} seats ({rooms}) are open "
+                        "{open_days} room-days ({capacity} sessions){span}"
+                    ).format(
+                        size=size,
+                        classes=_ids(classes),
+                        needed=needed,
+                        room_days=needed / per_day,
+                        rooms=_ids(rooms),
+                        open_days=capacity // per_day,
+                        capacity=capacity,
+                        span=span,
+                    ),
                     tuple(sorted(classes)) + tuple(sorted(rooms)),
                 )
             )
@@ -242,13 +255,29 @@ def check_no_lecturer_free(facts: _Facts) -> list[Diagnosis]:
             able = sorted(teachers.get(module.topic, []))
             if any(not facts.free_slots[lid].isdisjoint(slots) for lid in able):
                 continue
-            who = f"its lecturers ({_ids(able)})" if able else "no lecturer teaches it"
-            why = "are never free" if able else "so nobody is free"
+            message = (
+                _(
+                    "class {klass}: module {module} (topic {topic}): its lecturers ({lecturers}) are never free "
+                    "on any of the {days} open working days of its window {first}..{last}"
+                )
+                if able
+                else _(
+                    "class {klass}: module {module} (topic {topic}): no lecturer teaches it so nobody is free "
+                    "on any of the {days} open working days of its window {first}..{last}"
+                )
+            )
             out.append(
                 Diagnosis(
                     "no_lecturer_free",
-                    f"class {klass.id}: module {module.id} (topic {module.topic}): {who} {why} on any of the "
-                    f"{len(days)} open working days of its window {_d(first)}..{_d(last)}",
+                    message.format(
+                        klass=klass.id,
+                        module=module.id,
+                        topic=module.topic,
+                        lecturers=_ids(able),
+                        days=len(days),
+                        first=_d(first),
+                        last=_d(last),
+                    ),
                     (klass.id, module.id, *able),
                 )
             )
@@ -265,11 +294,13 @@ def check_room_size(facts: _Facts) -> list[Diagnosis]:
         learners = facts.least_learners(klass)
         pinned = facts.rooms.get(klass.pinned_room or "")
         if learners > most:
-            share = "" if klass.learners is not None else " (at least, as its cohort's minimum share)"
+            share = "" if klass.learners is not None else _(" (at least, as its cohort's minimum share)")
             out.append(
                 Diagnosis(
                     "room_size",
-                    f"class {klass.id} has {learners} learners{share} but the largest room seats {most}",
+                    _("class {klass} has {learners} learners{share} but the largest room seats {most}").format(
+                        klass=klass.id, learners=learners, share=share, most=most
+                    ),
                     (klass.id,),
                 )
             )
@@ -277,7 +308,9 @@ def check_room_size(facts: _Facts) -> list[Diagnosis]:
             out.append(
                 Diagnosis(
                     "room_size",
-                    f"class {klass.id} has {learners} learners but its pinned room {pinned.id} seats {pinned.seats}",
+                    _("class {klass} has {learners} learners but its pinned room {room} seats {seats}").format(
+                        klass=klass.id, learners=learners, room=pinned.id, seats=pinned.seats
+                    ),
                     (klass.id, pinned.id),
                 )
             )
@@ -293,8 +326,16 @@ def check_room_size(facts: _Facts) -> list[Diagnosis]:
             out.append(
                 Diagnosis(
                     "room_size",
-                    f"cohort {cohort.id} has {cohort.learners} learners but its {len(known)} classes "
-                    f"({_ids([k.id for k in known])}) can seat at most {sum(seats)}",
+                    _(
+                        "cohort {cohort} has {learners} learners but its {n} classes ({classes}) can seat at most "
+                        "{seats}"
+                    ).format(
+                        cohort=cohort.id,
+                        learners=cohort.learners,
+                        n=len(known),
+                        classes=_ids([k.id for k in known]),
+                        seats=sum(seats),
+                    ),
                     (cohort.id, *sorted(k.id for k in known)),
                 )
             )
@@ -315,9 +356,19 @@ def check_class_window(facts: _Facts) -> list[Diagnosis]:
             out.append(
                 Diagnosis(
                     "class_window",
-                    f"class {klass.id} needs {needed} working days ({program.delivery.blocks} block(s) of "
-                    f"{needed // program.delivery.blocks} day(s)) but its window {_d(first)}..{_d(last)} holds "
-                    f"only {len(days)} open to its {facts.least_learners(klass)} learners",
+                    _(
+                        "class {klass} needs {needed} working days ({blocks} block(s) of {per_block} day(s)) but "
+                        "its window {first}..{last} holds only {days} open to its {learners} learners"
+                    ).format(
+                        klass=klass.id,
+                        needed=needed,
+                        blocks=program.delivery.blocks,
+                        per_block=needed // program.delivery.blocks,
+                        first=_d(first),
+                        last=_d(last),
+                        days=len(days),
+                        learners=facts.least_learners(klass),
+                    ),
                     (klass.id,),
                 )
             )
@@ -349,8 +400,10 @@ def check_observation(facts: _Facts) -> list[Diagnosis]:
             out.append(
                 Diagnosis(
                     "observation",
-                    f"lecturer {lid} ({kind}) must be observed but teaches no topic of a module that counts for "
-                    f"observation (topics: {_ids(topics) or 'none'})",
+                    _(
+                        "lecturer {lecturer} ({kind}) must be observed but teaches no topic of a module that counts "
+                        "for observation (topics: {topics})"
+                    ).format(lecturer=lid, kind=kind, topics=_ids(topics) or _("none")),
                     (lid,),
                 )
             )
@@ -360,7 +413,9 @@ def check_observation(facts: _Facts) -> list[Diagnosis]:
             out.append(
                 Diagnosis(
                     "observation",
-                    f"lecturer {lid} ({kind}) must be observed but no other lecturer is an allowed observer",
+                    _(
+                        "lecturer {lecturer} ({kind}) must be observed but no other lecturer is an allowed observer"
+                    ).format(lecturer=lid, kind=kind),
                     (lid,),
                 )
             )
@@ -372,9 +427,11 @@ def check_observation(facts: _Facts) -> list[Diagnosis]:
             out.append(
                 Diagnosis(
                     "observation",
-                    f"lecturer {lid} ({kind}) must be observed but their {len(own)} free half-day(s) in the windows "
-                    f"of the classes they can teach never coincide with a free half-day of an allowed observer "
-                    f"({_ids(observers)})",
+                    _(
+                        "lecturer {lecturer} ({kind}) must be observed but their {n} free half-day(s) in the windows "
+                        "of the classes they can teach never coincide with a free half-day of an allowed observer "
+                        "({observers})"
+                    ).format(lecturer=lid, kind=kind, n=len(own), observers=_ids(observers)),
                     (lid, *observers),
                 )
             )
@@ -399,9 +456,19 @@ def check_group_days(facts: _Facts) -> list[Diagnosis]:
             out.append(
                 Diagnosis(
                     "group_days",
-                    f"group {gid}: its {len(usable)} classes ({_ids([k.id for k, _ in usable])}) need {needed} "
-                    f"sessions ({needed / per_day:g} days), never two at once, but the union of their windows holds "
-                    f"{len(days)} open working days ({per_day * len(days)} sessions)",
+                    _(
+                        "group {group}: its {n} classes ({classes}) need {needed} sessions ({needed_days:g} days), "
+                        "never two at once, but the union of their windows holds {days} open working days "
+                        "({sessions} sessions)"
+                    ).format(
+                        group=gid,
+                        n=len(usable),
+                        classes=_ids([k.id for k, _ in usable]),
+                        needed=needed,
+                        needed_days=needed / per_day,
+                        days=len(days),
+                        sessions=per_day * len(days),
+                    ),
                     (gid, *sorted(k.id for k, _ in usable)),
                 )
             )
@@ -415,7 +482,7 @@ def check_yearly_limit(facts: _Facts) -> list[Diagnosis]:
         for topic in lec.topics:
             teachers[topic].add(lid)
     sessions: dict[str, int] = defaultdict(int)
-    for _, program in facts.center_classes():
+    for _klass, program in facts.center_classes():
         for module in program.modules:
             sessions[module.topic] += module.sessions
     out = []
@@ -430,8 +497,10 @@ def check_yearly_limit(facts: _Facts) -> list[Diagnosis]:
             out.append(
                 Diagnosis(
                     "yearly_limit",
-                    f"lecturer {lid} is the only one who teaches {parts} ({needed} sessions in all) "
-                    f"but may teach at most {limit} sessions a year",
+                    _(
+                        "lecturer {lecturer} is the only one who teaches {topics} ({needed} sessions in all) "
+                        "but may teach at most {limit} sessions a year"
+                    ).format(lecturer=lid, topics=parts, needed=needed, limit=limit),
                     (lid, *sole),
                 )
             )
@@ -443,7 +512,7 @@ def _segment_sessions(facts: _Facts) -> tuple[dict[str, int], dict[str, int]]:
     (a module's run inside one block, which one lecturer gives over adjacent half-days)."""
     total: dict[str, int] = defaultdict(int)
     long: dict[str, int] = defaultdict(int)
-    for _, program in facts.center_classes():
+    for _klass, program in facts.center_classes():
         order = [m for m in program.modules for _ in range(m.sessions)]
         per_block = len(order) // max(1, program.delivery.blocks)
         for b in range(program.delivery.blocks):
@@ -479,9 +548,10 @@ def _capacity(facts: _Facts, lid: str, paired_only: bool) -> tuple[int, str]:
     free = _paired_slots(facts, lid) if paired_only else len(facts.free_slots[lid])
     limit = lecturer.max_sessions_per_year
     if limit is not None and limit < free:
-        return limit, f"{lid} at most {limit} a year"
-    what = "free half-days next to another" if paired_only else "free half-days"
-    return free, f"{lid} {free} {what}"
+        return limit, _("{lecturer} at most {limit} a year").format(lecturer=lid, limit=limit)
+    if paired_only:
+        return free, _("{lecturer} {n} free half-days next to another").format(lecturer=lid, n=free)
+    return free, _("{lecturer} {n} free half-days").format(lecturer=lid, n=free)
 
 
 def check_staffing_capacity(facts: _Facts) -> list[Diagnosis]:
@@ -506,7 +576,7 @@ def check_staffing_capacity(facts: _Facts) -> list[Diagnosis]:
         lecturers = sorted({lid for t in subset for lid in teachers[t]})
         if len(lecturers) == 1 and facts.lecturers[lecturers[0]].max_sessions_per_year is not None:
             continue  # one capped lecturer alone: `yearly_limit` says it
-        for sessions, paired_only, what in ((total, False, "sessions"), (long, True, "sessions in multi-session runs")):
+        for sessions, paired_only in ((total, False), (long, True)):
             needed = sum(sessions.get(t, 0) for t in subset)
             capacity = [_capacity(facts, lid, paired_only) for lid in lecturers]
             can = sum(n for n, _ in capacity)
@@ -515,12 +585,22 @@ def check_staffing_capacity(facts: _Facts) -> list[Diagnosis]:
                 able = [why for n, why in capacity if n > 0]
                 unable = [lid for lid, (n, _) in zip(lecturers, capacity, strict=True) if n == 0]
                 if unable:
-                    able.append(f"{_ids(unable)} none")
+                    able.append(_("{lecturers} none").format(lecturers=_ids(unable)))
+                message = (
+                    _(
+                        "topic(s) {topics} need {needed} sessions in multi-session runs a year, but their lecturers "
+                        "can teach at most {can}: {why}"
+                    )
+                    if paired_only
+                    else _(
+                        "topic(s) {topics} need {needed} sessions a year, but their lecturers can teach at most "
+                        "{can}: {why}"
+                    )
+                )
                 out.append(
                     Diagnosis(
                         "staffing_capacity",
-                        f"topic(s) {', '.join(subset)} need {needed} {what} a year, but their lecturers can "
-                        f"teach at most {can}: {'; '.join(able)}",
+                        message.format(topics=", ".join(subset), needed=needed, can=can, why="; ".join(able)),
                         (*subset, *lecturers),
                     )
                 )

@@ -562,7 +562,7 @@ _FALSE = {"false", "no", "n", "0", "không", "khong", "sai"}
 def _date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
-            raise _CellError(f"expected a date, got a date and time {value}")
+            raise _CellError(_("expected a date, got a date and time {value}").format(value=value))
         return value.date()
     if isinstance(value, str):
         match = _DMY.match(value)
@@ -571,7 +571,7 @@ def _date(value: Any) -> Any:
             try:
                 return dt.date(year, month, day)
             except ValueError:
-                raise _CellError(f"'{value}' is not a valid date") from None
+                raise _CellError(_("'{value}' is not a valid date").format(value=value)) from None
         return value.strip()
     return value
 
@@ -604,7 +604,7 @@ def _convert(value: Any, kind: str) -> Any:
             return True
         if text in _FALSE:
             return False
-        raise _CellError(f"expected yes or no (TRUE / FALSE), got '{value}'")
+        raise _CellError(_("expected yes or no (TRUE / FALSE), got '{value}'").format(value=value))
     if kind == DATE:
         return _date(value)
     if kind == TIME:
@@ -691,7 +691,7 @@ def _read_key_value(reader: _Reader, sheet: KeyValueSheet, ws) -> None:
     rows = _rows(ws)
     header = [column_field(v).lower() if v is not None else "" for v in (rows[0][1] if rows else [])]
     if header[:2] != ["key", "value"]:
-        reader.error(_where(sheet.name, 1), "the first row must hold the column names 'key' and 'value'")
+        reader.error(_where(sheet.name, 1), _("the first row must hold the column names 'key' and 'value'"))
         return
     seen: dict[str, int] = {}
     for r, values in rows[1:]:
@@ -699,15 +699,18 @@ def _read_key_value(reader: _Reader, sheet: KeyValueSheet, ws) -> None:
         if key is None and value is None:
             continue
         if key is None:
-            reader.error(_where(sheet.name, r, "key"), "a value without a key")
+            reader.error(_where(sheet.name, r, "key"), _("a value without a key"))
             continue
         key = str(key).strip()
         col = keys.get(key)
         if col is None:
-            reader.error(_where(sheet.name, r, "key"), f"unknown key '{key}' (expected one of: {', '.join(keys)})")
+            message = _("unknown key '{key}' (expected one of: {keys})").format(key=key, keys=", ".join(keys))
+            reader.error(_where(sheet.name, r, "key"), message)
             continue
         if key in seen:
-            reader.error(_where(sheet.name, r, "key"), f"'{key}' is also given in row {seen[key]}")
+            reader.error(
+                _where(sheet.name, r, "key"), _("'{key}' is also given in row {row}").format(key=key, row=seen[key])
+            )
             continue
         seen[key] = r
         reader.origins[(*sheet.target, *col.field)] = _Origin(sheet.name, r, default_column="value", key=key)
@@ -736,7 +739,9 @@ def _read_table(reader: _Reader, sheet: TableSheet, ws) -> None:
 
             reader.error(
                 _where(sheet.name, 1, str(name)),
-                f"unknown column '{name}' (column {get_column_letter(c)}; expected: {', '.join(known)})",
+                _("unknown column '{name}' (column {letter}; expected: {known})").format(
+                    name=name, letter=get_column_letter(c), known=", ".join(known)
+                ),
             )
         columns.append(col)
     column_map = {col.field: col.name for col in sheet.columns}
@@ -749,7 +754,8 @@ def _read_table(reader: _Reader, sheet: TableSheet, ws) -> None:
         for col, value in zip(columns, values, strict=False):
             if col is None:
                 if value is not None:
-                    reader.error(_where(sheet.name, r), f"a value ('{value}') in a column without a name")
+                    message = _("a value ('{value}') in a column without a name").format(value=value)
+                    reader.error(_where(sheet.name, r), message)
                 continue
             if value is None:
                 continue
@@ -765,11 +771,14 @@ def _read_table(reader: _Reader, sheet: TableSheet, ws) -> None:
         owners = _get(reader.data, sheet.target) or []
         index = next((i for i, o in enumerate(owners) if o.get("id") == owner_id), None)
         if owner_id is None:
-            reader.error(_where(sheet.name, r, id_column), "required but missing")
+            reader.error(_where(sheet.name, r, id_column), _("required but missing"))
             continue
         if index is None:
             reader.error(
-                _where(sheet.name, r, id_column), f"unknown {id_column} '{owner_id}' (not in sheet '{parent_sheet}')"
+                _where(sheet.name, r, id_column),
+                _("unknown {column} '{id}' (not in sheet '{sheet}')").format(
+                    column=id_column, id=owner_id, sheet=parent_sheet
+                ),
             )
             continue
         children = owners[index].setdefault(list_field, [])
@@ -813,14 +822,20 @@ def _read(path: Path) -> tuple[_Reader, Scenario | None]:
         wb = load_workbook(path, data_only=True)
     except Exception as error:  # openpyxl raises many kinds (zip, xml, key errors) for a bad file
         raise ScenarioError(
-            [InputIssue(path="", message=f"cannot be read as an Excel workbook: {error}", file=str(path))]
+            [
+                InputIssue(
+                    path="",
+                    message=_("cannot be read as an Excel workbook: {error}").format(error=error),
+                    file=str(path),
+                )
+            ]
         ) from None
     for name in wb.sheetnames:
         if name not in SHEET_NAMES and name != README:
-            reader.error(_where(name), f"unknown sheet (expected: {', '.join(SHEET_NAMES)})")
+            reader.error(_where(name), _("unknown sheet (expected: {sheets})").format(sheets=", ".join(SHEET_NAMES)))
     for name in REQUIRED_SHEETS:
         if name not in wb.sheetnames:
-            reader.error(_where(name), "required sheet is missing")
+            reader.error(_where(name), _("required sheet is missing"))
     for sheet in SHEETS:
         if sheet.name not in wb.sheetnames:
             continue

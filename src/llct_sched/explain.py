@@ -9,7 +9,7 @@ taught) and its share of the goal's penalty. For the two goals whose penalty is 
 (the first one when several tie); the others are listed with penalty 0 for context.
 
 `compare_timetables` gives the goal-by-goal difference between two timetables of one scenario.
-Texts are in English or Vietnamese (`lang="vi"`, dates dd/mm/yyyy).
+Texts are in English or Vietnamese (`lang="vi"`, dates dd/mm/yyyy; the words in the gettext catalog).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from llct_sched.check import GOALS, CheckContext, CheckReport, Violation, check
+from llct_sched.i18n import NP_, keyed, translation
 from llct_sched.reports.labels import labels
 from llct_sched.scenario import LecturerKind, RoomKind, Scenario
 from llct_sched.timetable import Timetable
@@ -38,123 +39,69 @@ __all__ = [
 LANGS = ("vi", "en")
 _KNOWN_GOALS = frozenset(GOALS)
 
-_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "penalty": ", penalty {p} x {w}",
-        "no_penalty": " (no penalty of its own)",
-        "class": "class {id}",
-        "month": "month {id}",
-        "lecturer": "lecturer {id}",
-        "class_module": "class {c} module {m}",
-        "topic": "topic {id}",
-        "preferred_months": "{who}: {n} block(s) start outside its preferred months ({months}): {starts}",
-        "month_spread_top": "{who}: {n} block(s) start (the busiest month{ties})",
-        "month_spread_tie": ", tied with {months}",
-        "month_spread": "{who}: {n} block(s) start",
-        "observation_spread_top": "{who}: {n} observation visit(s) (the busiest month{ties})",
-        "observation_spread": "{who}: {n} observation visit(s)",
-        "other": "{who}: {n}",
-        "other_rest": "the goal as a whole",
-        "other_months": "{n} other months",
-        "avoid_event_days": "{who}: {n} session(s) on days to avoid: {days}",
-        "avoid_day": "{date} ({event}) {k}",
-        "borrowed_room": "{who}: {n} session(s) in the borrowed hall {rooms}",
-        "group": "group {id}",
-        "room_capacity": "{who}: {n} learner-session(s) above the seats ({learners} learners; {rooms})",
-        "min_days": "{who}: meets on {met} day(s), {n} fewer than its {wanted}",
-        "isolated_sessions": "{who}: {n} session(s) with no session of the group next to them",
-        "room_stability": "{who}: {n} rooms used ({rooms})",
-        "module_lecturer_stability": "{who}: {n} lecturers ({lecturers})",
-        "lecturer_balance_top": (
-            "{who}: {n} sessions, the most among full-time lecturers (mean {mean}; fewest {low}, {lowest})"
-        ),
-        "lecturer_balance": "{who}: {n} sessions, {excess} above the fewest ({low})",
-        "lecturer_balance_low": "{who}: {n} sessions, the fewest among full-time lecturers",
-        "teaching_norm": "{who}: {n} sessions against a norm of {norm}, short by {short}",
-        "over_norm": "{who}: {n} sessions, {over} above the norm band's upper edge {high} (overtime)",
-        "part_time_minimum": "{who}: {n} sessions against their own minimum of {low}, short by {short}",
-        "part_time_share": "part-time lecturers: {n} of {total} sessions ({share}) against a target of {target}, "
-        "short by {short}",
-        "part_time_share_one": "{who}: {n} sessions",
-        "specialist": "topic {topic}: {n} session(s) taught by others ({by}); preferred: {preferred}",
-        "goal_line": "{label}: weight {w} x penalty {p} = {cost} ({share} of the objective)",
-        "header": "Scenario {scenario}: objective {objective}",
-        "violations": "warning: the timetable breaks {n} hard rule(s); the objective is still computed",
-        "more": "... and {n} more",
-        "col.goal": "Goal",
-        "col.weight": "Weight",
-        "col.penalty": "Penalty",
-        "col.cost": "Cost",
-        "col.share": "Share",
-        "col.entity": "Entity",
-        "col.why": "Why",
-        "col.a": "A",
-        "col.b": "B",
-        "col.delta": "B - A",
-        "col.changed": "Entities changed (A -> B)",
-        "title.explain": "Objective {objective} by goal",
-        "title.top": "{label}: top {n} of {total}",
-        "title.compare": "Goal by goal: A (objective {a}) vs B (objective {b})",
-        "total": "Total",
-    },
-    "vi": {
-        "penalty": ", điểm phạt {p} x {w}",
-        "no_penalty": " (không tự chịu điểm phạt)",
-        "class": "lớp {id}",
-        "month": "tháng {id}",
-        "lecturer": "giảng viên {id}",
-        "class_module": "lớp {c}, học phần {m}",
-        "topic": "chủ đề {id}",
-        "preferred_months": "{who}: {n} đợt học bắt đầu ngoài các tháng mong muốn ({months}): {starts}",
-        "month_spread_top": "{who}: {n} đợt học bắt đầu (tháng đông nhất{ties})",
-        "month_spread_tie": ", bằng {months}",
-        "month_spread": "{who}: {n} đợt học bắt đầu",
-        "observation_spread_top": "{who}: {n} lượt dự giờ (tháng nhiều nhất{ties})",
-        "observation_spread": "{who}: {n} lượt dự giờ",
-        "other": "{who}: {n}",
-        "other_rest": "toàn bộ mục tiêu",
-        "other_months": "{n} tháng khác",
-        "avoid_event_days": "{who}: {n} buổi học vào ngày cần tránh: {days}",
-        "avoid_day": "{date} ({event}) {k} buổi",
-        "borrowed_room": "{who}: {n} buổi học tại hội trường mượn {rooms}",
-        "group": "nhóm {id}",
-        "room_capacity": "{who}: {n} lượt học viên vượt số chỗ ({learners} học viên; {rooms})",
-        "min_days": "{who}: học {met} ngày, ít hơn {n} ngày so với tối thiểu {wanted}",
-        "isolated_sessions": "{who}: {n} buổi không liền kề buổi nào khác của nhóm",
-        "room_stability": "{who}: dùng {n} phòng ({rooms})",
-        "module_lecturer_stability": "{who}: {n} giảng viên ({lecturers})",
-        "lecturer_balance_top": (
-            "{who}: {n} buổi, nhiều nhất trong các giảng viên chuyên trách (trung bình {mean}; ít nhất {low}, {lowest})"
-        ),
-        "lecturer_balance": "{who}: {n} buổi, hơn người ít nhất ({low}) {excess} buổi",
-        "lecturer_balance_low": "{who}: {n} buổi, ít nhất trong các giảng viên chuyên trách",
-        "teaching_norm": "{who}: {n} buổi so với định mức {norm}, thiếu {short}",
-        "over_norm": "{who}: {n} buổi, vượt {over} buổi so với mức trên của định mức ({high}, giờ vượt)",
-        "part_time_minimum": "{who}: {n} buổi so với tối thiểu {low} buổi, thiếu {short}",
-        "part_time_share": "giảng viên kiêm chức: {n}/{total} buổi ({share}) so với mục tiêu {target}, thiếu {short}",
-        "part_time_share_one": "{who}: {n} buổi",
-        "specialist": "chủ đề {topic}: {n} buổi do người khác giảng ({by}); ưu tiên: {preferred}",
-        "goal_line": "{label}: trọng số {w} x điểm phạt {p} = {cost} ({share} hàm mục tiêu)",
-        "header": "Kịch bản {scenario}: hàm mục tiêu {objective}",
-        "violations": "cảnh báo: thời khóa biểu vi phạm {n} ràng buộc cứng; hàm mục tiêu vẫn được tính",
-        "more": "... và {n} mục khác",
-        "col.goal": "Mục tiêu mềm",
-        "col.weight": "Trọng số",
-        "col.penalty": "Điểm phạt",
-        "col.cost": "Chi phí",
-        "col.share": "Tỷ lệ",
-        "col.entity": "Đối tượng",
-        "col.why": "Giải thích",
-        "col.a": "A",
-        "col.b": "B",
-        "col.delta": "B - A",
-        "col.changed": "Đối tượng thay đổi (A -> B)",
-        "title.explain": "Hàm mục tiêu {objective} theo mục tiêu mềm",
-        "title.top": "{label}: {n} đối tượng đầu trong {total}",
-        "title.compare": "So sánh theo mục tiêu: A (hàm mục tiêu {a}) và B (hàm mục tiêu {b})",
-        "total": "Tổng cộng",
-    },
-}
+# key -> (context "explain.<key>", English); the Vietnamese is in the gettext catalog
+_TEXT: dict[str, tuple[str, str]] = keyed(
+    NP_("explain.penalty", ", penalty {p} x {w}"),
+    NP_("explain.no_penalty", " (no penalty of its own)"),
+    NP_("explain.class", "class {id}"),
+    NP_("explain.month", "month {id}"),
+    NP_("explain.lecturer", "lecturer {id}"),
+    NP_("explain.class_module", "class {c} module {m}"),
+    NP_("explain.topic", "topic {id}"),
+    NP_("explain.preferred_months", "{who}: {n} block(s) start outside its preferred months ({months}): {starts}"),
+    NP_("explain.month_spread_top", "{who}: {n} block(s) start (the busiest month{ties})"),
+    NP_("explain.month_spread_tie", ", tied with {months}"),
+    NP_("explain.month_spread", "{who}: {n} block(s) start"),
+    NP_("explain.observation_spread_top", "{who}: {n} observation visit(s) (the busiest month{ties})"),
+    NP_("explain.observation_spread", "{who}: {n} observation visit(s)"),
+    NP_("explain.other", "{who}: {n}"),
+    NP_("explain.other_rest", "the goal as a whole"),
+    NP_("explain.other_months", "{n} other months"),
+    NP_("explain.avoid_event_days", "{who}: {n} session(s) on days to avoid: {days}"),
+    NP_("explain.avoid_day", "{date} ({event}) {k}"),
+    NP_("explain.borrowed_room", "{who}: {n} session(s) in the borrowed hall {rooms}"),
+    NP_("explain.group", "group {id}"),
+    NP_("explain.room_capacity", "{who}: {n} learner-session(s) above the seats ({learners} learners; {rooms})"),
+    NP_("explain.min_days", "{who}: meets on {met} day(s), {n} fewer than its {wanted}"),
+    NP_("explain.isolated_sessions", "{who}: {n} session(s) with no session of the group next to them"),
+    NP_("explain.room_stability", "{who}: {n} rooms used ({rooms})"),
+    NP_("explain.module_lecturer_stability", "{who}: {n} lecturers ({lecturers})"),
+    NP_(
+        "explain.lecturer_balance_top",
+        "{who}: {n} sessions, the most among full-time lecturers (mean {mean}; fewest {low}, {lowest})",
+    ),
+    NP_("explain.lecturer_balance", "{who}: {n} sessions, {excess} above the fewest ({low})"),
+    NP_("explain.lecturer_balance_low", "{who}: {n} sessions, the fewest among full-time lecturers"),
+    NP_("explain.teaching_norm", "{who}: {n} sessions against a norm of {norm}, short by {short}"),
+    NP_("explain.over_norm", "{who}: {n} sessions, {over} above the norm band's upper edge {high} (overtime)"),
+    NP_("explain.part_time_minimum", "{who}: {n} sessions against their own minimum of {low}, short by {short}"),
+    NP_(
+        "explain.part_time_share",
+        "part-time lecturers: {n} of {total} sessions ({share}) against a target of {target}, short by {short}",
+    ),
+    NP_("explain.part_time_share_one", "{who}: {n} sessions"),
+    NP_("explain.specialist", "topic {topic}: {n} session(s) taught by others ({by}); preferred: {preferred}"),
+    NP_("explain.goal_line", "{label}: weight {w} x penalty {p} = {cost} ({share} of the objective)"),
+    NP_("explain.header", "Scenario {scenario}: objective {objective}"),
+    NP_("explain.violations", "warning: the timetable breaks {n} hard rule(s); the objective is still computed"),
+    NP_("explain.more", "... and {n} more"),
+    NP_("explain.col.goal", "Goal"),
+    NP_("explain.col.weight", "Weight"),
+    NP_("explain.col.penalty", "Penalty"),
+    NP_("explain.col.cost", "Cost"),
+    NP_("explain.col.share", "Share"),
+    NP_("explain.col.entity", "Entity"),
+    NP_("explain.col.why", "Why"),
+    NP_("explain.col.a", "A"),
+    NP_("explain.col.b", "B"),
+    NP_("explain.col.delta", "B - A"),
+    NP_("explain.col.changed", "Entities changed (A -> B)"),
+    NP_("explain.title.explain", "Objective {objective} by goal"),
+    NP_("explain.title.top", "{label}: top {n} of {total}"),
+    NP_("explain.title.compare", "Goal by goal: A (objective {a}) vs B (objective {b})"),
+    NP_("explain.total", "Total"),
+    prefix="explain.",
+)
 
 
 def _goal_label(goal: str, lang: str) -> str:
@@ -169,7 +116,7 @@ def _check_lang(lang: str) -> str:
 
 
 def _t(lang: str, key: str, **fields: object) -> str:
-    return _TEXT[lang][key].format(**fields)
+    return translation(lang).pgettext(*_TEXT[key]).format(**fields)
 
 
 def _number(value: float, lang: str) -> str:

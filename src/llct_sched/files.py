@@ -33,6 +33,8 @@ from typing import Any
 
 import pandas as pd
 
+from llct_sched.i18n import _
+
 LOCK_WAIT_SECONDS = 30.0  # a second writer of the same folder waits this long, then gives up
 MAX_NAME_BYTES = 200  # file names stay below every common file system's limit (255)
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -187,7 +189,8 @@ def _lock(out: Path, wait: float) -> Iterator[None]:
         except BlockingIOError:
             os.close(fd)
             if time.monotonic() > deadline:
-                raise OutputError(f"{out}: another llct-sched run is writing this folder (lock {path})") from None
+                message = _("{out}: another llct-sched run is writing this folder (lock {lock})")
+                raise OutputError(message.format(out=out, lock=path)) from None
             time.sleep(0.1)
             continue
         try:  # the lock file may have been removed by the writer before us: lock the live one
@@ -208,18 +211,20 @@ def output_problem(out: Path) -> str | None:
     """Why the folder `out` could not be written, checked without writing anything; None if it can."""
     out = Path(out).absolute()
     if out.exists() and not out.is_dir():
-        return f"{out}: exists and is not a folder"
+        return _("{out}: exists and is not a folder").format(out=out)
     if out.parent == out:
-        return f"{out}: the root folder cannot be a result folder"
+        return _("{out}: the root folder cannot be a result folder").format(out=out)
     if out.is_dir() and not _holds_result(out):
-        return f"{out}: holds other files and no earlier result; it would be replaced whole: choose a new folder"
+        return _(
+            "{out}: holds other files and no earlier result; it would be replaced whole: choose a new folder"
+        ).format(out=out)
     existing = out.parent
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        return f"{existing}: is not a folder"
+        return _("{out}: is not a folder").format(out=existing)
     if not os.access(existing, os.W_OK | os.X_OK):
-        return f"{existing}: the folder is not writable"
+        return _("{out}: the folder is not writable").format(out=existing)
     return None
 
 
@@ -278,7 +283,9 @@ def publish_folder(out: Path, keep: bool = False, wait: float = LOCK_WAIT_SECOND
             finally:
                 _remove(staging)
     except OSError as error:
-        raise OutputError(f"{out}: cannot be written ({error.strerror or error})") from None
+        raise OutputError(
+            _("{out}: cannot be written ({error})").format(out=out, error=error.strerror or error)
+        ) from None
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -5,13 +5,19 @@ catalog `locale/vi/LC_MESSAGES/llct_sched.po` (compiled to `.mo` beside it, ship
 package). The library speaks English unless `set_language("vi")` is called; the command line
 speaks Vietnamese unless given `--lang en`.
 
+Texts whose language is a parameter rather than the current language (the reports, explain, the
+re-plan's change log) are keyed word tables: `NP_(key, English)` marks each with its key as the
+message's context, and `translation(code).pgettext(key, English)` gives it in that language.
+
 Maintainers: after editing the .po, run `python -m llct_sched.i18n` (needs Babel) to compile the
-.mo; `tests/test_i18n.py` fails on any marked message without a Vietnamese translation.
+.mo; `tests/test_i18n.py` fails on any marked message without a Vietnamese translation and on any
+English word of the tool's messages in the command line's Vietnamese output.
 """
 
 from __future__ import annotations
 
 import gettext
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +29,24 @@ _current: gettext.NullTranslations = gettext.NullTranslations()
 _code = "en"
 
 
+@cache
+def translation(code: str) -> gettext.NullTranslations:
+    """The catalog of one language ("vi" or "en"; English is the messages as written).
+
+    For texts whose language is a parameter (the reports, explain, the re-plan's change log), not
+    the current language."""
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown language '{code}' (have: {', '.join(LANGUAGES)})")
+    if code == "en":
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code])
+
+
 def set_language(code: str) -> str:
     """Speak `code` ("vi" or "en") from now on; returns the previous language."""
     global _current, _code
-    if code not in LANGUAGES:
-        raise ValueError(f"unknown language '{code}' (have: {', '.join(LANGUAGES)})")
-    previous = _code
-    _current = (
-        gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[code])
-        if code != "en"
-        else gettext.NullTranslations()
-    )
-    _code = code
+    _current = translation(code)
+    previous, _code = _code, code
     return previous
 
 
@@ -51,6 +63,26 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Marks a message for the catalog without translating it yet (translated where it is shown)."""
     return message
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Marks a message with its context (msgctxt) for the catalog; returns both, to be translated
+    where it is shown with `translation(code).pgettext(context, message)`.
+
+    The keyed word tables (report labels, explain, the change log) use their key as the context, so
+    that one English word may have two Vietnamese ones ("Sessions": "Số buổi", "Buổi học")."""
+    return context, message
+
+
+def keyed(*entries: tuple[str, str], prefix: str = "") -> dict[str, tuple[str, str]]:
+    """A word table from `NP_(prefix + key, English)` entries: key -> (context, English)."""
+    table: dict[str, tuple[str, str]] = {}
+    for context, message in entries:
+        key = context.removeprefix(prefix)
+        if key in table or not context.startswith(prefix):
+            raise ValueError(f"bad or repeated key '{context}'")
+        table[key] = (context, message)
+    return table
 
 
 # --- pydantic's validation errors ----------------------------------------------------------------

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, format_path
-from llct_sched.i18n import pydantic_message
+from llct_sched.i18n import _, pydantic_message
 from llct_sched.scenario import Scenario
 
 M = TypeVar("M", bound=BaseModel)
@@ -38,11 +38,14 @@ def read_input_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
-            message = f"is {size / 2**20:.1f} MB; input files are limited to {MAX_INPUT_BYTES // 2**20} MB"
+            message = _("is {size:.1f} MB; input files are limited to {most} MB").format(
+                size=size / 2**20, most=MAX_INPUT_BYTES // 2**20
+            )
             raise ScenarioError([InputIssue(path="", message=message, file=str(path))])
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError([InputIssue(path="", message=f"cannot be read: {error}", file=str(path))]) from None
+        message = _("cannot be read: {error}").format(error=error)
+        raise ScenarioError([InputIssue(path="", message=message, file=str(path))]) from None
 
 
 def parse_text(text: str, file: str = "", fmt: str = "yaml") -> Any:
@@ -50,9 +53,11 @@ def parse_text(text: str, file: str = "", fmt: str = "yaml") -> Any:
     try:
         return json.loads(text) if fmt == "json" else yaml.safe_load(text)
     except (yaml.YAMLError, json.JSONDecodeError) as error:
-        raise ScenarioError([InputIssue(path="", message=f"cannot be parsed: {error}", file=file)]) from None
+        message = _("cannot be parsed: {error}").format(error=error)
+        raise ScenarioError([InputIssue(path="", message=message, file=file)]) from None
     except RecursionError:
-        raise ScenarioError([InputIssue(path="", message="cannot be parsed: nested too deeply", file=file)]) from None
+        message = _("cannot be parsed: nested too deeply")
+        raise ScenarioError([InputIssue(path="", message=message, file=file)]) from None
 
 
 def _too_long(data: Any, path: tuple[int | str, ...] = ()) -> list[InputIssue]:
@@ -61,7 +66,8 @@ def _too_long(data: Any, path: tuple[int | str, ...] = ()) -> list[InputIssue]:
         return [i for key, value in data.items() for i in _too_long(value, (*path, str(key)))]
     if isinstance(data, list):
         if len(data) > MAX_ITEMS:
-            return [InputIssue(path=format_path(path), message=f"{len(data)} entries; at most {MAX_ITEMS}")]
+            message = _("{n} entries; at most {most}").format(n=len(data), most=MAX_ITEMS)
+            return [InputIssue(path=format_path(path), message=message)]
         return [i for k, value in enumerate(data) for i in _too_long(value, (*path, k))]
     return []
 
@@ -70,7 +76,8 @@ def model_from_data(model: type[M], data: Any, file: str = "") -> M:
     """Validate already-parsed data as `model` (a scenario, a variant, a changes file), raising
     ScenarioError with every issue, located."""
     if not isinstance(data, dict):
-        raise ScenarioError([InputIssue(path="", message="the file must hold a mapping (keys and values)", file=file)])
+        message = _("the file must hold a mapping (keys and values)")
+        raise ScenarioError([InputIssue(path="", message=message, file=file)])
     too_long = _too_long(data)
     if too_long:
         raise ScenarioError([InputIssue(path=i.path, message=i.message, file=file) for i in too_long])
@@ -114,7 +121,7 @@ def load_scenario(source: str | Path) -> Scenario:
         return parse_scenario_text(builtin_scenario_text(text_source), file=f"<builtin {text_source}>")
     path = Path(source)
     if not path.exists():
-        raise ScenarioError([InputIssue(path="", message="no such file", file=str(path))])
+        raise ScenarioError([InputIssue(path="", message=_("no such file"), file=str(path))])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from llct_sched.excel_in import load_scenario_workbook
 
@@ -161,7 +168,14 @@ def builtin_scenario_text(name: str) -> str:
     """The YAML text of a scenario shipped inside the package."""
     if name not in BUILTIN_SCENARIOS:
         raise ScenarioError(
-            [InputIssue(path="", message=f"no built-in scenario '{name}' (have: {', '.join(BUILTIN_SCENARIOS)})")]
+            [
+                InputIssue(
+                    path="",
+                    message=_("no built-in scenario '{name}' (have: {names})").format(
+                        name=name, names=", ".join(BUILTIN_SCENARIOS)
+                    ),
+                )
+            ]
         )
     return resources.files("llct_sched.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from llct_sched.check import CheckReport, check
 from llct_sched.errors import InputIssue, ScenarioError, Severity
+from llct_sched.i18n import _
 from llct_sched.io import builtin_scenario_text, parse_scenario_text
 from llct_sched.replan import Changes, ClassChange, replan
 from llct_sched.scenario import Scenario
@@ -67,11 +68,11 @@ def read_scenario(name: str, content: bytes) -> Loaded:
     if suffix in EXCEL_SUFFIXES:
         return _read_workbook(name, content, suffix)
     if suffix not in TEXT_FORMATS:
-        raise ScenarioError([InputIssue(path="", message="expected a .xlsx, .yaml, .yml or .json file", file=name)])
+        raise ScenarioError([InputIssue(path="", message=_("expected a .xlsx, .yaml, .yml or .json file"), file=name)])
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError([InputIssue(path="", message="the file is not UTF-8 text", file=name)]) from None
+        raise ScenarioError([InputIssue(path="", message=_("the file is not UTF-8 text"), file=name)]) from None
     scenario = parse_scenario_text(text, file=name, fmt=TEXT_FORMATS[suffix])
     return Loaded(scenario, _validated(scenario, name))
 

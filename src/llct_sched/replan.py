@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, format_path
+from llct_sched.i18n import N_, PYDANTIC_MESSAGES, _
 from llct_sched.io import model_from_yaml, pydantic_issues, read_input_text
 from llct_sched.replan_log import ClassChange, change_log
 from llct_sched.scenario import Blackout, DateRange, Id, OneOf, Scenario, StrictModel, TrainingClass
@@ -80,13 +81,21 @@ class Changes(StrictModel):
 
 
 CHANGE_KINDS = tuple(Change.model_fields)
+_UNKNOWN = {
+    "lecturer": N_("no lecturer '{value}' in the scenario"),
+    "room": N_("no room '{value}' in the scenario"),
+    "class": N_("no class '{value}' in the scenario"),
+}
 
 
 def _kind_issue(issue: InputIssue) -> InputIssue:
     """'unknown key' on a change item is an unknown kind of change: say which kinds there are."""
-    if re.fullmatch(r"changes\[\d+\]\.[^.]+", issue.path) and issue.message.startswith("unknown key"):
-        kind = issue.path.split(".", 1)[1]
-        message = f"unknown kind of change '{kind}' (one of: {', '.join(CHANGE_KINDS)})"
+    kind = issue.path.split(".", 1)[-1]
+    unknown_key = _(PYDANTIC_MESSAGES["extra_forbidden"]).format(key=kind)
+    if re.fullmatch(r"changes\[\d+\]\.[^.]+", issue.path) and issue.message == unknown_key:
+        message = _("unknown kind of change '{kind}' (one of: {kinds})").format(
+            kind=kind, kinds=", ".join(CHANGE_KINDS)
+        )
         return InputIssue(issue.path, message, issue.severity, issue.file)
     return issue
 
@@ -148,9 +157,8 @@ def apply_changes(
     cohort_classes = {cid for cohort in data["cohorts"] for cid in cohort["classes"]}
 
     def unknown(k: int, key: str, field: str, what: str, value: str) -> None:
-        issues.append(
-            InputIssue(format_path(["changes", k, key, field]), f"no {what} '{value}' in the scenario", file=file)
-        )
+        message = _(_UNKNOWN[what]).format(value=value)
+        issues.append(InputIssue(format_path(["changes", k, key, field]), message, file=file))
 
     for k, change in enumerate(changes.changes):
         effective = from_freeze(change, freeze_before)
@@ -175,7 +183,7 @@ def apply_changes(
                 issues.append(
                     InputIssue(
                         format_path(["changes", k, "add_class", "id"]),
-                        f"class '{change.add_class.id}' already exists",
+                        _("class '{id}' already exists").format(id=change.add_class.id),
                         file=file,
                     )
                 )
@@ -190,8 +198,10 @@ def apply_changes(
                 issues.append(
                     InputIssue(
                         format_path(["changes", k, "cancel_class", "class_id"]),
-                        f"class '{cid}' met on {started[cid]}, before --from {freeze_before}: "
-                        "its past sessions were held and cannot be cancelled",
+                        _(
+                            "class '{id}' met on {day}, before --from {start}: "
+                            "its past sessions were held and cannot be cancelled"
+                        ).format(id=cid, day=started[cid], start=freeze_before),
                         file=file,
                     )
                 )
@@ -208,7 +218,7 @@ def apply_changes(
                 issues.append(
                     InputIssue(
                         format_path(["changes", k, "learners", "class_id"]),
-                        f"class '{cid}' belongs to a cohort: its learners come from the cohort's split",
+                        _("class '{id}' belongs to a cohort: its learners come from the cohort's split").format(id=cid),
                         file=file,
                     )
                 )

@@ -7,7 +7,8 @@ construction: a change counts only when its dates or entities overlap the old pl
 move caused by a lecturer's absence, when the new dates leave the absence); otherwise the class
 "moved to make room for" the changed classes that now hold its old slots (same room, lecturer or
 learner group), and when none does, nothing forced it: it improves the plan's goals. Texts are
-Vietnamese by default (`lang="en"` for English) and name classes, lecturers and rooms by name.
+Vietnamese by default (`lang="en"` for English; the words are in the gettext catalog) and name
+classes, lecturers and rooms by name.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from llct_sched.i18n import NP_, keyed, translation
 from llct_sched.reports.labels import Labels
 from llct_sched.scenario import Scenario
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
@@ -24,86 +26,54 @@ from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 if TYPE_CHECKING:  # replan imports this module
     from llct_sched.replan import Changes
 
-TEXT: dict[str, dict[str, str]] = {
-    "vi": {
-        "away": "{who} vắng {dates}",
-        "closed": "{room} đóng cửa {dates}",
-        "blackout": "{name} {dates} ({limit})",
-        "no_class": "không học",
-        "limit": "không quá {n} người",
-        "learners": "số học viên đổi từ {a} thành {b}, phòng {room} chỉ có {seats} chỗ",
-        "make_room": "dời để nhường chỗ cho {classes}",
-        "improve": "không do thay đổi nào buộc: điều chỉnh để cải thiện các mục tiêu của kế hoạch",
-        "learners_set": "số học viên theo thay đổi",
-        "cohort_split": "chia lại học viên của khóa giữa các lớp",
-        "kind.learners": "đổi số học viên",
-        "visit_make_room": "sắp xếp lại dự giờ để nhường chỗ cho {classes}",
-        "lecturer_only": "chỉ đổi giảng viên (ngày và phòng giữ nguyên): {why}",
-        "restaffed": "điều chỉnh phân công để nhường chỗ cho {classes}",
-        "follows_move": "theo lịch mới của lớp",
-        "cancelled": "lớp bị hủy theo thay đổi",
-        "added": "lớp mới theo thay đổi",
-        "session_changed": "buổi được dự giờ đã thay đổi ({what})",
-        "session_moved": "lớp dời ngày",
-        "session_cancelled": "lớp bị hủy",
-        "session_restaffed": "đổi giảng viên",
-        "visit": "{day} {period}, lớp {cls}, người dự: {observer}",
-        "period.morning": "sáng",
-        "period.afternoon": "chiều",
-        "module": "học phần {name}",
-        "title": "Những thay đổi ({n})",
-        "reason_label": "lý do",
-        "nothing": "không có gì phải thay đổi",
-        "kind.moved": "dời ngày",
-        "kind.room": "đổi phòng",
-        "kind.lecturer": "đổi giảng viên",
-        "kind.visit_moved": "dời dự giờ",
-        "kind.visit_reassigned": "đổi người dự giờ",
-        "kind.visit_added": "thêm dự giờ",
-        "kind.visit_removed": "bỏ dự giờ",
-        "kind.added": "lớp mới",
-        "kind.cancelled": "hủy lớp",
-    },
-    "en": {
-        "away": "{who} away {dates}",
-        "closed": "{room} closed {dates}",
-        "blackout": "{name} {dates} ({limit})",
-        "no_class": "no classes",
-        "limit": "no more than {n} learners",
-        "learners": "learners changed from {a} to {b}, room {room} seats only {seats}",
-        "make_room": "moved to make room for {classes}",
-        "improve": "not forced by any change: adjusted to improve the plan's goals",
-        "learners_set": "learners set by the changes",
-        "cohort_split": "the cohort's learners split again between its classes",
-        "kind.learners": "learners changed",
-        "visit_make_room": "visits re-arranged to make room for {classes}",
-        "lecturer_only": "lecturer change only (dates and room unchanged): {why}",
-        "restaffed": "re-staffed to make room for {classes}",
-        "follows_move": "follows the class's new dates",
-        "cancelled": "cancelled by the changes",
-        "added": "added by the changes",
-        "session_changed": "the observed session changed ({what})",
-        "session_moved": "class moved",
-        "session_cancelled": "class cancelled",
-        "session_restaffed": "another lecturer",
-        "visit": "{day} {period}, class {cls}, observer {observer}",
-        "period.morning": "morning",
-        "period.afternoon": "afternoon",
-        "module": "module {name}",
-        "title": "What changed ({n})",
-        "reason_label": "reason",
-        "nothing": "nothing had to change",
-        "kind.moved": "moved",
-        "kind.room": "room changed",
-        "kind.lecturer": "lecturer changed",
-        "kind.visit_moved": "visit moved",
-        "kind.visit_reassigned": "visit reassigned",
-        "kind.visit_added": "visit added",
-        "kind.visit_removed": "visit removed",
-        "kind.added": "class added",
-        "kind.cancelled": "class cancelled",
-    },
-}
+# key -> (context "replan.<key>", English); the Vietnamese is in the gettext catalog
+TEXT: dict[str, tuple[str, str]] = keyed(
+    NP_("replan.away", "{who} away {dates}"),
+    NP_("replan.closed", "{room} closed {dates}"),
+    NP_("replan.blackout", "{name} {dates} ({limit})"),
+    NP_("replan.no_class", "no classes"),
+    NP_("replan.limit", "no more than {n} learners"),
+    NP_("replan.learners", "learners changed from {a} to {b}, room {room} seats only {seats}"),
+    NP_("replan.make_room", "moved to make room for {classes}"),
+    NP_("replan.improve", "not forced by any change: adjusted to improve the plan's goals"),
+    NP_("replan.learners_set", "learners set by the changes"),
+    NP_("replan.cohort_split", "the cohort's learners split again between its classes"),
+    NP_("replan.kind.learners", "learners changed"),
+    NP_("replan.visit_make_room", "visits re-arranged to make room for {classes}"),
+    NP_("replan.lecturer_only", "lecturer change only (dates and room unchanged): {why}"),
+    NP_("replan.restaffed", "re-staffed to make room for {classes}"),
+    NP_("replan.follows_move", "follows the class's new dates"),
+    NP_("replan.cancelled", "cancelled by the changes"),
+    NP_("replan.added", "added by the changes"),
+    NP_("replan.session_changed", "the observed session changed ({what})"),
+    NP_("replan.session_moved", "class moved"),
+    NP_("replan.session_cancelled", "class cancelled"),
+    NP_("replan.session_restaffed", "another lecturer"),
+    NP_("replan.visit", "{day} {period}, class {cls}, observer {observer}"),
+    NP_("replan.period.morning", "morning"),
+    NP_("replan.period.afternoon", "afternoon"),
+    NP_("replan.module", "module {name}"),
+    NP_("replan.title", "What changed ({n})"),
+    NP_("replan.reason_label", "reason"),
+    NP_("replan.nothing", "nothing had to change"),
+    NP_("replan.kind.moved", "moved"),
+    NP_("replan.kind.room", "room changed"),
+    NP_("replan.kind.lecturer", "lecturer changed"),
+    NP_("replan.kind.visit_moved", "visit moved"),
+    NP_("replan.kind.visit_reassigned", "visit reassigned"),
+    NP_("replan.kind.visit_added", "visit added"),
+    NP_("replan.kind.visit_removed", "visit removed"),
+    NP_("replan.kind.added", "class added"),
+    NP_("replan.kind.cancelled", "class cancelled"),
+    prefix="replan.",
+)
+
+
+def _words(lang: str) -> dict[str, str]:
+    """The change log's words in one language: key -> text."""
+    catalog = translation(lang)
+    return {key: catalog.pgettext(*entry) for key, entry in TEXT.items()}
+
 
 CHANGE_KINDS = (
     "moved",
@@ -152,7 +122,7 @@ class _Log:
     def __init__(self, before: Scenario, after: Scenario, base: Timetable, new: Timetable, lang: str) -> None:
         self.after_scenario = after
         self.base, self.new = base, new
-        self.labels, self.text = Labels(lang), TEXT[lang]
+        self.labels, self.text = Labels(lang), _words(lang)
         self.names: dict[tuple[str, str], str] = {}  # (kind, id) -> name; kinds: class, lecturer, room
         for scenario in (before, after):
             named = [("class", c.id, c.name) for c in scenario.classes]
@@ -416,7 +386,7 @@ def change_log(
 def summary_lines(log: list[ClassChange], lang: str = "vi") -> list[str]:
     """The change log for a terminal: a title, then per difference one line with the class, what
     changed and before -> after in full, and one with the reason (nothing is cut)."""
-    text = TEXT[lang]
+    text = _words(lang)
     if not log:
         return [text["nothing"]]
     lines = [text["title"].format(n=len(log))]

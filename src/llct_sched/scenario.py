@@ -13,6 +13,8 @@ from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from llct_sched.i18n import _
+
 Id = Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$", description="An identifier without spaces.")]
 
 
@@ -28,7 +30,11 @@ class StrictModel(BaseModel):
         if isinstance(data, dict):
             for name, spec in cls.model_fields.items():
                 if isinstance(data.get(name), bool) and _numeric(spec.annotation):
-                    raise ValueError(f"{name}: {str(data[name]).lower()} is a yes/no value, not a number")
+                    raise ValueError(
+                        _("{name}: {value} is a yes/no value, not a number").format(
+                            name=name, value=str(data[name]).lower()
+                        )
+                    )
         return data
 
 
@@ -45,7 +51,11 @@ class OneOf(StrictModel):
         fields = list(type(self).model_fields)
         given = [f for f in fields if getattr(self, f) is not None]
         if len(given) != 1:
-            raise ValueError(f"give exactly one of {', '.join(fields)} (found {len(given) or 'none'})")
+            raise ValueError(
+                _("give exactly one of {fields} (found {n})").format(
+                    fields=", ".join(fields), n=len(given) or _("none")
+                )
+            )
         return self
 
     @property
@@ -125,7 +135,7 @@ class DateRange(StrictModel):
     @model_validator(mode="after")
     def _end_not_before_start(self) -> DateRange:
         if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(_("end {end} is before start {start}").format(end=self.end, start=self.start))
         return self
 
     @property
@@ -163,7 +173,7 @@ class Blackout(StrictModel):
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Blackout:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
+            raise ValueError(_("end {end} is before start {start}").format(end=self.end, start=self.start))
         return self
 
 
@@ -207,9 +217,9 @@ class Calendar(StrictModel):
     @model_validator(mode="after")
     def _range(self) -> Calendar:
         if self.end < self.start:
-            raise ValueError(f"calendar end {self.end} is before start {self.start}")
+            raise ValueError(_("calendar end {end} is before start {start}").format(end=self.end, start=self.start))
         if len(set(self.periods)) != len(self.periods):
-            raise ValueError(f"periods repeat a name: {self.periods}")
+            raise ValueError(_("periods repeat a name: {periods}").format(periods=self.periods))
         return self
 
     def working_days(self) -> list[dt.date]:
@@ -435,7 +445,11 @@ class Priorities(StrictModel):
         for k, level in enumerate(self.levels):
             for goal in level:
                 if goal not in GOAL_NAMES:
-                    raise ValueError(f"levels[{k}]: unknown goal '{goal}' (goals: {', '.join(GOAL_NAMES)})")
+                    raise ValueError(
+                        _("levels[{k}]: unknown goal '{goal}' (goals: {goals})").format(
+                            k=k, goal=goal, goals=", ".join(GOAL_NAMES)
+                        )
+                    )
         return self
 
 

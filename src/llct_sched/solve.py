@@ -25,6 +25,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from llct_sched import i18n
 from llct_sched.diagnose import diagnose
 from llct_sched.instance import Instance, build_instance
 from llct_sched.model.calendar_stage import (
@@ -133,7 +134,11 @@ class Result:
         to push down (e.g. lecturer_balance 57 for a true 4): the checker's values are exact.
         """
         if self.objective is not None and self.objective != objective:
-            self.messages.append(f"the solver counted an objective of {self.objective}, the checker {objective}")
+            self.messages.append(
+                i18n._("the solver counted an objective of {solver}, the checker {checker}").format(
+                    solver=self.objective, checker=objective
+                )
+            )
         self.objective = objective
         self.breakdown = {
             goal: weighted.get(goal, 0) // weights[goal] if weights.get(goal) else self.breakdown.get(goal, 0)
@@ -402,8 +407,10 @@ def solve(
     for lec in inst.unobservable:
         spec = scenario.lecturers[lec]
         result.messages.append(
-            f"lecturer {spec.id} must be observed but can teach no session while an observer is free "
-            f"(topics {', '.join(spec.topics) or 'none'}; check their free half-days and the observers')"
+            i18n._(
+                "lecturer {lecturer} must be observed but can teach no session while an observer is free "
+                "(topics {topics}; check their free half-days and the observers')"
+            ).format(lecturer=spec.id, topics=", ".join(spec.topics) or i18n._("none"))
         )
     if inst.empty_blocks or inst.unobservable:
         for b in inst.empty_blocks:
@@ -411,16 +418,22 @@ def solve(
             cid = inst.classes[block.class_index].spec.id
             if inst.baseline is not None and b in inst.baseline.frozen_blocks:
                 result.messages.append(
-                    f"class {cid}: block {block.number + 1} started before the freeze date and must stay, "
-                    "but the changes no longer allow its dates (room, lecturers or calendar)"
+                    i18n._(
+                        "class {klass}: block {n} started before the freeze date and must stay, "
+                        "but the changes no longer allow its dates (room, lecturers or calendar)"
+                    ).format(klass=cid, n=block.number + 1)
                 )
                 continue
             after = ""
             if inst.baseline is not None and inst.baseline.freeze_before is not None:
-                after = f" on or after {inst.baseline.freeze_before.isoformat()} (the past is not re-planned)"
+                after = i18n._(" on or after {day} (the past is not re-planned)").format(
+                    day=inst.baseline.freeze_before.isoformat()
+                )
             result.messages.append(
-                f"class {cid}: block {block.number + 1} has no possible start{after} (window, blackouts, holidays, "
-                "pinned dates and lecturers' availability leave no day)"
+                i18n._(
+                    "class {klass}: block {n} has no possible start{after} (window, blackouts, holidays, "
+                    "pinned dates and lecturers' availability leave no day)"
+                ).format(klass=cid, n=block.number + 1, after=after)
             )
         result.status = "INFEASIBLE"
         result.wall_time_s = session.elapsed()
@@ -436,9 +449,9 @@ def solve(
     result.interrupted = session.interrupted
     result.wall_time_s = round(session.elapsed(), 3)
     if session.interrupted and result.timetable is not None:
-        result.messages.append("interrupted: the best timetable found so far is returned, not proven optimal")
+        result.messages.append(i18n._("interrupted: the best timetable found so far is returned, not proven optimal"))
     elif session.interrupted:
-        result.messages.append("interrupted before any timetable was found: there is none to return")
+        result.messages.append(i18n._("interrupted before any timetable was found: there is none to return"))
     return result
 
 
@@ -523,8 +536,10 @@ def _search(inst: Instance, session: _Session, result: Result) -> None:
     result.greedy_only = from_greedy is not None and result.timetable is from_greedy
     if search.pools or search.nogoods:
         result.messages.append(
-            f"{result.rounds} rounds: learned {len(search.pools)} lecturer-capacity pools and excluded "
-            f"{len(search.nogoods)} unstaffable start combinations"
+            i18n._(
+                "{rounds} rounds: learned {pools} lecturer-capacity pools and excluded "
+                "{nogoods} unstaffable start combinations"
+            ).format(rounds=result.rounds, pools=len(search.pools), nogoods=len(search.nogoods))
         )
 
 
@@ -581,7 +596,9 @@ def _round(
         )
         result.levels = levels
         if solved is None:
-            result.messages.append(f"round {result.rounds}: no calendar found in {budget:.1f}s")
+            result.messages.append(
+                i18n._("round {n}: no calendar found in {seconds:.1f}s").format(n=result.rounds, seconds=budget)
+            )
             return "stop"
         cal = solved
     else:
@@ -599,12 +616,14 @@ def _round(
         if result.timetable is None:
             result.status = "INFEASIBLE"
             result.messages.append(
-                "no calendar satisfies the rooms, windows, groups and delivery rules"
-                + (" together with the staffing limits learned" if search.nogoods or search.pools else "")
+                i18n._("no calendar satisfies the rooms, windows, groups and delivery rules")
+                + (i18n._(" together with the staffing limits learned") if search.nogoods or search.pools else "")
             )
         return "stop"
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        result.messages.append(f"round {result.rounds}: no calendar found in {budget:.1f}s")
+        result.messages.append(
+            i18n._("round {n}: no calendar found in {seconds:.1f}s").format(n=result.rounds, seconds=budget)
+        )
         return "stop" if mode == "optimise" else "again"
     calendar = _Assignment(
         starts={b: cal.value(x) for b, x in enumerate(cv.start)},
@@ -781,7 +800,7 @@ def _staff_calendar(
         log.info("round %d: calendar could not be staffed; %s", result.rounds, what)
         return None
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        result.messages.append(f"round {result.rounds}: staffing found no answer in time")
+        result.messages.append(i18n._("round {n}: staffing found no answer in time").format(n=result.rounds))
         return None
     if status == cp_model.FEASIBLE:
         staff = _tightened(model, sv, staff, session)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from llct_sched.errors import InputIssue, ScenarioError
 from llct_sched.files import unsafe_cell
+from llct_sched.i18n import _
 from llct_sched.scenario import Period
 
 T = TypeVar("T")
@@ -108,7 +109,8 @@ def _read_csv_dir(folder: Path) -> Timetable:
         day = where.parse("date", row["date"], dt.date.fromisoformat)
         first = learners.setdefault(row["class_id"], (count, line)) if count is not None else None
         if first is not None and first[0] != count:
-            where.error("learners", f"{count} learners, but row {first[1]} gives class {row['class_id']} {first[0]}")
+            message = _("{n} learners, but row {row} gives class {klass} {first}")
+            where.error("learners", message.format(n=count, row=first[1], klass=row["class_id"], first=first[0]))
         if day is not None:
             sessions.append(
                 ScheduledSession(
@@ -150,7 +152,7 @@ class _CsvCell:
         try:
             return convert(text.strip())
         except ValueError:
-            self.error(column, f"'{text}' is not a valid {column}")
+            self.error(column, _("'{text}' is not a valid {column}").format(text=text, column=column))
             return None
 
 
@@ -160,11 +162,14 @@ def _csv_rows(path: Path, columns: list[str], issues: list[InputIssue]) -> list[
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-        issues.append(InputIssue(path="", message=f"cannot be read as CSV: {error}", file=str(path)))
+        issues.append(
+            InputIssue(path="", message=_("cannot be read as CSV: {error}").format(error=error), file=str(path))
+        )
         return []
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        issues.append(InputIssue(path="row 1", message=f"missing columns {', '.join(missing)}", file=str(path)))
+        message = _("missing columns {columns}").format(columns=", ".join(missing))
+        issues.append(InputIssue(path="row 1", message=message, file=str(path)))
         return []
     return [
         (line, {c: unsafe_cell(str(row[c])) for c in columns})

@@ -258,7 +258,9 @@ def check_staffing_fields(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _error(
                     f"{at}.norm_max_sessions_per_year",
-                    f"lecturer '{lec.id}': the norm band's upper edge {high} is below its norm {low}",
+                    _("lecturer '{id}': the norm band's upper edge {high} is below its norm {low}").format(
+                        id=lec.id, high=high, low=low
+                    ),
                 )
             )
         cap = lec.max_sessions_per_year
@@ -266,8 +268,9 @@ def check_staffing_fields(ctx: _Context) -> list[InputIssue]:
             issues.append(
                 _warning(
                     f"{at}.min_sessions_per_year",
-                    f"lecturer '{lec.id}': the minimum share "
-                    f"{lec.min_sessions_per_year} is above the yearly limit {cap} and can never be met",
+                    _(
+                        "lecturer '{id}': the minimum share {low} is above the yearly limit {cap} and can never be met"
+                    ).format(id=lec.id, low=lec.min_sessions_per_year, cap=cap),
                 )
             )
         for k, topic in enumerate(lec.specialist_topics):
@@ -275,7 +278,9 @@ def check_staffing_fields(ctx: _Context) -> list[InputIssue]:
                 issues.append(
                     _error(
                         f"{at}.specialist_topics[{k}]",
-                        f"lecturer '{lec.id}' is a specialist of topic '{topic}' but does not list it in their topics",
+                        _(
+                            "lecturer '{id}' is a specialist of topic '{topic}' but does not list it in their topics"
+                        ).format(id=lec.id, topic=topic),
                     )
                 )
     for p, program in enumerate(ctx.scenario.programs):
@@ -283,13 +288,16 @@ def check_staffing_fields(ctx: _Context) -> list[InputIssue]:
             for k, lid in enumerate(module.preferred_lecturers or []):
                 at = f"programs[{p}].modules[{m}].preferred_lecturers[{k}]"
                 if lid not in lecturers:
-                    issues.append(_error(at, f"module '{module.id}' prefers unknown lecturer '{lid}'"))
+                    message = _("module '{module}' prefers unknown lecturer '{lecturer}'")
+                    issues.append(_error(at, message.format(module=module.id, lecturer=lid)))
                 elif module.topic not in lecturers[lid].topics:
                     issues.append(
                         _error(
                             at,
-                            f"module '{module.id}' prefers lecturer '{lid}', who does not teach its "
-                            f"topic '{module.topic}'",
+                            _(
+                                "module '{module}' prefers lecturer '{lecturer}', who does not teach its "
+                                "topic '{topic}'"
+                            ).format(module=module.id, lecturer=lid, topic=module.topic),
                         )
                     )
     return issues
@@ -828,15 +836,17 @@ def _leaf_issue(value: object, lo: dt.date, hi: dt.date) -> str | None:
     if isinstance(value, str):
         bad = next((ch for ch in value if unicodedata.category(ch) == "Cc"), None)
         if bad is not None:
-            return f"contains a control character (U+{ord(bad):04X}, e.g. a line break): text must be one plain line"
+            return _("contains a control character (U+{code}, e.g. a line break): text must be one plain line").format(
+                code=f"{ord(bad):04X}"
+            )
     elif isinstance(value, bool):
         return None
     elif isinstance(value, int) and abs(value) > MAX_NUMBER:
-        return f"{value} is beyond the largest number accepted ({MAX_NUMBER:,})"
+        return _("{value} is beyond the largest number accepted ({most})").format(value=value, most=f"{MAX_NUMBER:,}")
     elif isinstance(value, float) and not math.isfinite(value):
-        return f"{value} is not a number"
+        return _("{value} is not a number").format(value=value)
     elif isinstance(value, dt.date) and not lo <= value <= hi:
-        return f"{value} is more than a year before or after the calendar"
+        return _("{value} is more than a year before or after the calendar").format(value=value)
     return None
 
 
@@ -848,19 +858,21 @@ def check_input_bounds(scenario: Scenario) -> list[InputIssue]:
     issues = []
     span = (cal.end - cal.start).days
     if span > MAX_CALENDAR_DAYS:
-        issues.append(_error("calendar.end", f"the calendar covers {span} days; at most {MAX_CALENDAR_DAYS}"))
+        message = _("the calendar covers {days} days; at most {most}").format(days=span, most=MAX_CALENDAR_DAYS)
+        issues.append(_error("calendar.end", message))
     try:
         lo, hi = cal.start - DATE_MARGIN, cal.end + DATE_MARGIN
     except OverflowError:
         lo, hi = dt.date.min, dt.date.max
     for path, value in _leaves(scenario.model_dump(mode="python", exclude_defaults=True)):
-        message = _leaf_issue(value, lo, hi)
-        if message is not None:
-            issues.append(_error(format_path(path), message))
+        problem = _leaf_issue(value, lo, hi)
+        if problem is not None:
+            issues.append(_error(format_path(path), problem))
     for k, event in enumerate(cal.events):
         if event.end is not None and event.end < event.start:
-            issues.append(_error(f"calendar.events[{k}].end", f"{event.end} is before the start {event.start}"))
-    outside = f"outside the calendar ({cal.start} to {cal.end})"
+            message = _("{end} is before the start {start}").format(end=event.end, start=event.start)
+            issues.append(_error(f"calendar.events[{k}].end", message))
+    outside = _("{first} to {last} is outside the calendar ({start} to {end})")
     ranges: list[tuple[str, DateRange]] = [(f"calendar.holidays[{k}]", r) for k, r in enumerate(cal.holidays)]
     ranges += [
         (f"rooms[{i}].unavailable[{k}]", r)
@@ -874,7 +886,8 @@ def check_input_bounds(scenario: Scenario) -> list[InputIssue]:
     ]
     for where, day_range in ranges:
         if day_range.last < cal.start or day_range.start > cal.end:
-            issues.append(_error(where, f"{day_range.start} to {day_range.last} is {outside}"))
+            message = outside.format(first=day_range.start, last=day_range.last, start=cal.start, end=cal.end)
+            issues.append(_error(where, message))
     return issues
 
 

@@ -32,7 +32,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
+from llct_sched import i18n
 from llct_sched.errors import InputIssue, ScenarioError
+from llct_sched.i18n import N_
 from llct_sched.io import BUILTIN_SCENARIOS, load_scenario, model_from_yaml, pydantic_issues, read_input_text
 from llct_sched.scenario import (
     Blackout,
@@ -81,14 +83,14 @@ class Collection(StrEnum):
 
 # collection -> (item model, singular noun for messages)
 _ITEMS: dict[Collection, tuple[type[BaseModel], str]] = {
-    Collection.rooms: (Room, "room"),
-    Collection.lecturers: (Lecturer, "lecturer"),
-    Collection.classes: (TrainingClass, "class"),
-    Collection.blackouts: (Blackout, "blackout"),
-    Collection.events: (Event, "event"),
-    Collection.programs: (Program, "program"),
-    Collection.groups: (LearnerGroup, "group"),
-    Collection.cohorts: (Cohort, "cohort"),
+    Collection.rooms: (Room, N_("room")),
+    Collection.lecturers: (Lecturer, N_("lecturer")),
+    Collection.classes: (TrainingClass, N_("class")),
+    Collection.blackouts: (Blackout, N_("blackout")),
+    Collection.events: (Event, N_("event")),
+    Collection.programs: (Program, N_("program")),
+    Collection.groups: (LearnerGroup, N_("group")),
+    Collection.cohorts: (Cohort, N_("cohort")),
 }
 
 
@@ -240,7 +242,8 @@ def apply_patches(base: Scenario, patches: list[Patch], file: str = "", name: st
                 continue
             items = _items(current, op.what)
             if any(x.id == item.id for x in items):  # type: ignore[attr-defined]
-                problem(f"{at}.add.item.id", f"{noun} '{item.id}' already exists in the base scenario")  # type: ignore[attr-defined]
+                message = i18n._("{what} '{id}' already exists in the base scenario")
+                problem(f"{at}.add.item.id", message.format(what=i18n._(noun), id=item.id))  # type: ignore[attr-defined]
                 continue
             _set_items(data, op.what, [x.model_dump(mode="python") for x in [*items, item]])
         elif patch.remove is not None:
@@ -249,7 +252,10 @@ def apply_patches(base: Scenario, patches: list[Patch], file: str = "", name: st
             items = _items(current, op_r.what)
             kept = [x for x in items if x.id != op_r.id]
             if len(kept) == len(items):
-                problem(f"{at}.remove.id", f"no {noun} '{op_r.id}' in the base scenario")
+                problem(
+                    f"{at}.remove.id",
+                    i18n._("no {what} '{id}' in the base scenario").format(what=i18n._(noun), id=op_r.id),
+                )
                 continue
             _set_items(data, op_r.what, [x.model_dump(mode="python") for x in kept])
         elif patch.change is not None:
@@ -258,15 +264,21 @@ def apply_patches(base: Scenario, patches: list[Patch], file: str = "", name: st
             items = _items(current, op_c.what)
             positions = [k for k, x in enumerate(items) if x.id == op_c.id]
             if not positions:
-                problem(f"{at}.change.id", f"no {noun} '{op_c.id}' in the base scenario")
+                problem(
+                    f"{at}.change.id",
+                    i18n._("no {what} '{id}' in the base scenario").format(what=i18n._(noun), id=op_c.id),
+                )
                 continue
             if "id" in op_c.set and op_c.set["id"] != op_c.id:
-                problem(f"{at}.change.set.id", "an id cannot be changed (remove the item and add a new one)")
+                problem(f"{at}.change.set.id", i18n._("an id cannot be changed (remove the item and add a new one)"))
                 continue
             unknown = [key for key in op_c.set if key not in model.model_fields]
             if unknown:
                 for key in unknown:
-                    problem(f"{at}.change.set.{key}", f"unknown key '{key}' for a {noun}")
+                    problem(
+                        f"{at}.change.set.{key}",
+                        i18n._("unknown key '{key}' for a {what}").format(key=key, what=i18n._(noun)),
+                    )
                 continue
             dumped = [x.model_dump(mode="python") for x in items]
             for k in positions:
@@ -295,12 +307,20 @@ def _scale(current: Scenario, data: dict[str, Any], op: ScaleLearners, at: str, 
     programs = {p.id: p for p in current.programs}
     classes = {c.id: c for c in current.classes}
     issues = [
-        InputIssue(path=f"{at}.programs[{k}]", message=f"no program '{pid}' in the base scenario", file=file)
+        InputIssue(
+            path=f"{at}.programs[{k}]",
+            message=i18n._("no {what} '{id}' in the base scenario").format(what=i18n._("program"), id=pid),
+            file=file,
+        )
         for k, pid in enumerate(op.programs or [])
         if pid not in programs
     ]
     issues += [
-        InputIssue(path=f"{at}.classes[{k}]", message=f"no class '{cid}' in the base scenario", file=file)
+        InputIssue(
+            path=f"{at}.classes[{k}]",
+            message=i18n._("no {what} '{id}' in the base scenario").format(what=i18n._("class"), id=cid),
+            file=file,
+        )
         for k, cid in enumerate(op.classes or [])
         if cid not in classes
     ]
@@ -343,7 +363,9 @@ def _load_base(variant: Variant, file: Path | None) -> Scenario:
     if variant.base in BUILTIN_SCENARIOS:
         return load_scenario(variant.base)
     builtins = ", ".join(BUILTIN_SCENARIOS)
-    message = f"no scenario file '{candidate}' and no built-in scenario '{variant.base}' (have: {builtins})"
+    message = i18n._("no scenario file '{file}' and no built-in scenario '{name}' (have: {names})").format(
+        file=candidate, name=variant.base, names=builtins
+    )
     raise ScenarioError([InputIssue(path="base", message=message, file=where)])
 
 
@@ -357,10 +379,10 @@ def variant_scenario(variant: Variant, file: str | Path | None = None) -> Loaded
     name = variant.name or (path.stem if path is not None else "variant")
     if not SAFE_NAME.fullmatch(name) or ".." in name:
         where = "name" if variant.name else ""
-        message = (
-            f"'{name}' cannot name a variant: it becomes file names, so use letters, digits, '_', '-' and "
-            "'.' only (not first, no '..')" + ("" if variant.name else "; give one with name:")
-        )
+        message = i18n._(
+            "'{name}' cannot name a variant: it becomes file names, so use letters, digits, '_', '-' and "
+            "'.' only (not first, no '..')"
+        ).format(name=name) + ("" if variant.name else i18n._("; give one with name:"))
         raise ScenarioError([InputIssue(path=where, message=message, file=label)])
     base = _load_base(variant, path)
     scenario = apply_patches(base, variant.patches, file=label, name=name)
@@ -376,11 +398,11 @@ def load_variant(path: str | Path) -> LoadedVariant:
     """
     path = Path(path)
     if not path.exists():
-        raise ScenarioError([InputIssue(path="", message="no such file", file=str(path))])
+        raise ScenarioError([InputIssue(path="", message=i18n._("no such file"), file=str(path))])
     key = path.resolve()
     if key in _LOADING or len(_LOADING) >= MAX_BASE_DEPTH:
         chain = " -> ".join(p.name for p in [*_LOADING, key])
-        message = f"the variant's bases lead back to itself or too deep ({chain})"
+        message = i18n._("the variant's bases lead back to itself or too deep ({chain})").format(chain=chain)
         raise ScenarioError([InputIssue(path="base", message=message, file=str(path))])
     text = read_input_text(path)
     _LOADING[key] = None
@@ -405,10 +427,14 @@ def load_variants(paths: Sequence[str | Path], reserved: tuple[str, ...] = ("bas
             issues.extend(error.issues)
             continue
         if variant.name in reserved:
-            message = f"the variant name '{variant.name}' is reserved (it labels the base scenario); choose another"
+            message = i18n._(
+                "the variant name '{name}' is reserved (it labels the base scenario); choose another"
+            ).format(name=variant.name)
             issues.append(InputIssue(path="name", message=message, file=variant.file))
         elif variant.name in seen:
-            message = f"variant name '{variant.name}' is already used by {seen[variant.name]}; names must be unique"
+            message = i18n._("variant name '{name}' is already used by {file}; names must be unique").format(
+                name=variant.name, file=seen[variant.name]
+            )
             issues.append(InputIssue(path="name", message=message, file=variant.file))
         else:
             seen[variant.name] = variant.file

@@ -18,6 +18,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from llct_sched.i18n import _
 from llct_sched.instance import build_instance
 from llct_sched.model.diagnostic import DiagnosticModel, RuleInstance, build_diagnostic_model
 from llct_sched.scenario import Scenario
@@ -35,15 +36,17 @@ class Infeasibility:
     def lines(self) -> list[str]:
         if self.status == "calendar_feasible":
             return [
-                "every calendar rule can hold together: the clash is in staffing (lecturers' loads, "
-                "sessions at the same time, observers); try more lecturers or looser load limits"
+                _(
+                    "every calendar rule can hold together: the clash is in staffing (lecturers' loads, "
+                    "sessions at the same time, observers); try more lecturers or looser load limits"
+                )
             ]
         if self.status == "unknown":
-            return ["no explanation found in the time given"]
-        out = ["these rules cannot all hold together:"]
+            return [_("no explanation found in the time given")]
+        out = [_("these rules cannot all hold together:")]
         out += [f"  - {rule.text}" for rule in self.conflict]
         if self.ways_out:
-            out.append("relaxing any one of these alone would make a calendar possible:")
+            out.append(_("relaxing any one of these alone would make a calendar possible:"))
             out += [f"  - {rule.text}" for rule in self.ways_out]
         return out
 

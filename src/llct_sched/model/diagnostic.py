@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from llct_sched.i18n import _
 from llct_sched.instance import BlockInfo, Instance, _block_day_runs, _class_window, _closed_slots
 from llct_sched.model.calendar_stage import block_intervals
 
@@ -67,7 +68,11 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
     for c in inst.classes:
         cid = c.spec.id
         first, last = _class_window(scenario, c.spec)
-        window = RuleInstance("window", (cid,), f"class {cid} must meet between {_dm(first)} and {_dm(last)}")
+        window = RuleInstance(
+            "window",
+            (cid,),
+            _("class {klass} must meet between {first} and {last}").format(klass=cid, first=_dm(first), last=_dm(last)),
+        )
         shut = _closed_slots(scenario, c.spec, inst.days) if c.spec.closed_periods else set()
         for b in c.blocks:
             block = inst.blocks[b]
@@ -77,35 +82,45 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
                 if blackout.max_gathering is not None and c.learners_max <= blackout.max_gathering:
                     continue
                 limit = (
-                    "closes all classes"
+                    _("closes all classes")
                     if blackout.max_gathering is None
-                    else f"allows at most {blackout.max_gathering}"
+                    else _("allows at most {n}").format(n=blackout.max_gathering)
                 )
                 rule = RuleInstance(
                     "blackout",
                     (blackout.id, cid),
-                    f"blackout {blackout.id} ({_dm(blackout.start)}-{_dm(blackout.end)}) {limit}: class {cid}",
+                    _("blackout {blackout} ({start}-{end}) {limit}: class {klass}").format(
+                        blackout=blackout.id, start=_dm(blackout.start), end=_dm(blackout.end), limit=limit, klass=cid
+                    ),
                 )
                 ok = [t for t, ds in days_of.items() if not any(blackout.start <= d <= blackout.end for d in ds)]
                 _restrict(dm, starts[b], ok, rule)
             if shut:
-                rule = RuleInstance("closed_periods", (cid,), f"class {cid}: never in its closed weekly periods")
+                rule = RuleInstance(
+                    "closed_periods", (cid,), _("class {klass}: never in its closed weekly periods").format(klass=cid)
+                )
                 _restrict(dm, starts[b], [t for t in days_of if shut.isdisjoint(block.slots(t))], rule)
             if c.spec.pinned_starts and block.number < len(c.spec.pinned_starts):
                 pin = c.spec.pinned_starts[block.number]
-                rule = RuleInstance("pinned", (cid,), f"class {cid}: block {block.number + 1} pinned to {_dm(pin)}")
+                rule = RuleInstance(
+                    "pinned",
+                    (cid,),
+                    _("class {klass}: block {n} pinned to {day}").format(klass=cid, n=block.number + 1, day=_dm(pin)),
+                )
                 _restrict(dm, starts[b], [t for t, ds in days_of.items() if ds[0] == pin], rule)
             for s in block.segments:
                 seg = inst.segments[s]
                 if not c.taught_by_center:
                     continue
                 module = c.program.modules[seg.module_index]
-                names = ", ".join(scenario.lecturers[i].id for i in seg.lecturers) or "nobody"
+                names = ", ".join(scenario.lecturers[i].id for i in seg.lecturers) or _("nobody")
                 rule = RuleInstance(
                     "lecturers",
                     (cid, module.id),
-                    f"class {cid} module {module.id} (topic {module.topic}): only {names} can teach it, "
-                    f"and they are free only at some times",
+                    _(
+                        "class {klass} module {module} (topic {topic}): only {names} can teach it, "
+                        "and they are free only at some times"
+                    ).format(klass=cid, module=module.id, topic=module.topic, names=names),
                 )
                 ok = [
                     t
@@ -117,12 +132,14 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
                 ]
                 _restrict(dm, starts[b], ok, rule)
         if len(c.blocks) > 1 and c.program.delivery.same_day_blocks:
-            rule = RuleInstance("delivery", (cid,), f"class {cid}: its blocks one after another")
+            rule = RuleInstance("delivery", (cid,), _("class {klass}: its blocks one after another").format(klass=cid))
             for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
                 model.add(starts[nxt] > starts[prev] + inst.blocks[prev].last_offset).only_enforce_if(dm.switch(rule))
         elif len(c.blocks) > 1:
             gap = c.program.delivery.min_gap_days
-            rule = RuleInstance("delivery", (cid,), f"class {cid}: its blocks at least {gap} days apart")
+            rule = RuleInstance(
+                "delivery", (cid,), _("class {klass}: its blocks at least {gap} days apart").format(klass=cid, gap=gap)
+            )
             lit = dm.switch(rule)
             for prev, nxt in zip(c.blocks, c.blocks[1:], strict=False):
                 bp = inst.blocks[prev]
@@ -142,13 +159,21 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
         c = inst.classes[block.class_index]
         cid = c.spec.id
         seats_rule = RuleInstance(
-            "seats", (cid,), f"class {cid}: {c.learners_min} learners need a room that seats them"
+            "seats",
+            (cid,),
+            _("class {klass}: {learners} learners need a room that seats them").format(
+                klass=cid, learners=c.learners_min
+            ),
         )
         choices = []
         for r, seats in enumerate(inst.rooms):
             room_id = scenario.rooms[r].id
             if c.spec.pinned_room is not None and room_id != c.spec.pinned_room:
-                pin_rule = RuleInstance("pinned", (cid, "room"), f"class {cid}: pinned to room {c.spec.pinned_room}")
+                pin_rule = RuleInstance(
+                    "pinned",
+                    (cid, "room"),
+                    _("class {klass}: pinned to room {room}").format(klass=cid, room=c.spec.pinned_room),
+                )
                 choice = model.new_bool_var(f"r{block.index}_{r}")
                 model.add_implication(dm.switch(pin_rule), choice.Not())
             else:
@@ -162,7 +187,11 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
         room = scenario.rooms[r]
         closed = []
         for k, span in enumerate(room.unavailable):
-            rule = RuleInstance("room_closed", (room.id,), f"room {room.id} closed {_dm(span.start)}-{_dm(span.last)}")
+            rule = RuleInstance(
+                "room_closed",
+                (room.id,),
+                _("room {room} closed {start}-{end}").format(room=room.id, start=_dm(span.start), end=_dm(span.last)),
+            )
             lit = dm.switch(rule)
             for d, day in enumerate(inst.days):
                 if span.contains(day):
@@ -179,7 +208,11 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
             continue
         group = scenario.groups[g]
         names = ", ".join(inst.classes[ci].spec.id for ci in members)
-        rule = RuleInstance("group", (group.id,), f"learner group {group.id}: classes {names} may not meet together")
+        rule = RuleInstance(
+            "group",
+            (group.id,),
+            _("learner group {group}: classes {names} may not meet together").format(group=group.id, names=names),
+        )
         lit = dm.switch(rule)
         copies = [
             iv
@@ -194,8 +227,13 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
         rule = RuleInstance(
             "cohort",
             (cohort.id,),
-            f"cohort {cohort.id}: {cohort.learners} learners split over {len(members)} classes "
-            f"of {cohort.min_per_class}-{cohort.max_per_class or cohort.learners}",
+            _("cohort {cohort}: {learners} learners split over {n} classes of {low}-{high}").format(
+                cohort=cohort.id,
+                learners=cohort.learners,
+                n=len(members),
+                low=cohort.min_per_class,
+                high=cohort.max_per_class or cohort.learners,
+            ),
         )
         model.add(sum(learners[ci] for ci in members) == cohort.learners).only_enforce_if(dm.switch(rule))
 
@@ -208,7 +246,7 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
             rule = RuleInstance(
                 "observation",
                 (spec.id,),
-                f"lecturer {spec.id} must be observed teaching while an observer is free",
+                _("lecturer {lecturer} must be observed teaching while an observer is free").format(lecturer=spec.id),
             )
             chances = []
             for (s, who), good in inst.visit_chances.items():

@@ -23,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
+from llct_sched import i18n
 from llct_sched.files import save_atomic
 from llct_sched.reports.data import ClassRow, ReportData
 from llct_sched.reports.labels import Labels
@@ -393,7 +394,8 @@ def open_template(path: Path):
     try:
         return Document(str(path))
     except Exception as error:  # python-docx raises several kinds on a file that is not a .docx
-        raise AnnexTemplateError(f"not a Word (.docx) document: {type(error).__name__}") from error
+        message = i18n._("not a Word (.docx) document: {error}").format(error=type(error).__name__)
+        raise AnnexTemplateError(message) from error
 
 
 def build_document(data: ReportData, lab: Labels, template: Path | None = None):

@@ -167,7 +167,7 @@ def _visit_event(data: ReportData, lab: Labels, o: ObservationVisit, stamp: dt.d
     )
     if room:
         event.add("location", data.room_name(room))
-    event.add("categories", ["dự giờ" if lab.lang == "vi" else "observation"])
+    event.add("categories", [lab("ics.category_observation")])
     event.add(
         "description",
         f"{lab('col.observed')}: {data.lecturer_name(o.lecturer_id)}\n{lab('col.class')}: {klass} ({o.class_id})",

@@ -283,7 +283,7 @@ def _lecturer_sessions_sheet(ws: Worksheet, data: ReportData, lab: Labels) -> No
         lab("col.module"),
         lab("col.room"),
     ]
-    teach, observe = ("Giảng dạy", "Dự giờ") if lab.lang == "vi" else ("Teaching", "Observation")
+    teach, observe = lab("item.teaching"), lab("item.observation")
     room_of = {(s.class_id, s.date, s.period): s for s in data.timetable.sessions}
     rows: list[list[Any]] = []
     for lec in data.scenario.lecturers:
