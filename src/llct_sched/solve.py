@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import os
 import signal
 import threading
 import time
@@ -660,7 +661,8 @@ def _core_search(workers: int) -> dict[str, Any]:
     below the optimum (a planted center: 8 against 38); the LP worker proves 38 only after 84 s on
     2 workers, the core worker (unsatisfiable cores over the penalty terms) in 11 s.
     """
-    if workers <= 1:
+    workers = workers or os.cpu_count() or 1  # 0: CP-SAT takes every core
+    if workers == 1:
         return {"optimize_with_core": True}
     if workers == 2:
         return {"extra_subsolvers": ["core"], "ignore_subsolvers": ["default_lp"]}
