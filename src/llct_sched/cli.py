@@ -683,8 +683,8 @@ def compare(
     """Solve a base scenario and what-if variants and write comparison.csv, .xlsx and .html."""
     from llct_sched.batch import compare as run_compare
     from llct_sched.batch import write_comparison
+    from llct_sched.io import load_variants
     from llct_sched.validate import validate as validate_scenario
-    from llct_sched.variants import load_variants
 
     loaded_base = _load_valid(base)
     try:
