@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "anneal_alone.py"
-BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
+BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "instances"
 _spec = importlib.util.spec_from_file_location("itc_anneal_alone", SCRIPT)
 assert _spec is not None and _spec.loader is not None
 anneal_alone = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(anneal_alone)
 
 
-@pytest.mark.skipif(not (BENCH_DIR / "toy.ectt").is_file(), reason="ITC-2007 benchmark directory not found")
 def test_every_variant_anneals_every_seed_from_the_same_start(capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["--moves", "2000", "--kempe", "0", "1", "--seeds", "1", "2", "3", "--instances", "toy"]
     assert anneal_alone.main([*argv, "--period-seconds", "2", "--bench", str(BENCH_DIR)]) == 0

@@ -143,14 +143,14 @@ def test_deep_nesting_is_bad_input(tmp_path: Path, suffix: str) -> None:
 
 
 def test_input_files_and_lists_have_size_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from llct_sched import io
+    from llct_sched import reading  # the limits' home (llct_sched.io re-exports them)
 
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(_plain(tiny_data()), allow_unicode=True), encoding="utf-8")
-    monkeypatch.setattr(io, "MAX_ITEMS", 2)
+    monkeypatch.setattr(reading, "MAX_ITEMS", 2)
     result = runner.invoke(app, ["--lang", "en", "validate", str(path)])
     assert result.exit_code == 2 and "s.yaml: classes: 3 entries; at most 2" in " ".join(result.output.split())
-    monkeypatch.setattr(io, "MAX_INPUT_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_INPUT_BYTES", 100)
     result = runner.invoke(app, ["--lang", "en", "validate", str(path)])
     assert result.exit_code == 2 and "input files are limited to" in " ".join(result.output.split())
 

@@ -24,12 +24,9 @@ from llct_sched.itc2007 import (
     write_solution,
 )
 
-BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
-INSTANCE_FILES = sorted(BENCH_DIR.glob("*.ectt")) if BENCH_DIR.is_dir() else []
+BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "instances"
+INSTANCE_FILES = sorted(BENCH_DIR.glob("*.ectt"))
 
-needs_bench = pytest.mark.skipif(
-    not (BENCH_DIR / "toy.ectt").is_file(), reason=f"ITC-2007 benchmark directory not found at {BENCH_DIR}"
-)
 
 # --------------------------------------------------------------------------------------------------
 # Instances
@@ -67,7 +64,6 @@ def test_benchmark_files_present() -> None:
     assert "toy.ectt" in names
 
 
-@needs_bench
 @pytest.mark.parametrize("path", INSTANCE_FILES, ids=[p.stem for p in INSTANCE_FILES])
 def test_parse_shipped_instance_header_counts(path: Path) -> None:
     text = path.read_text()
@@ -90,7 +86,6 @@ def test_parse_shipped_instance_header_counts(path: Path) -> None:
     assert parse_ectt(write_ectt(inst)) == inst
 
 
-@needs_bench
 def test_comp01_details() -> None:
     inst = read_ectt(BENCH_DIR / "comp01.ectt")
     assert inst.name == "Fis0506-1"  # the Name is not the file name
@@ -100,7 +95,6 @@ def test_comp01_details() -> None:
     assert all(r.name.startswith("r") for r in inst.rooms)  # ectt renamed rooms X -> rX
 
 
-@needs_bench
 def test_comp03_and_comp15_same_ud2_problem() -> None:
     a = read_ectt(BENCH_DIR / "comp03.ectt")
     b = read_ectt(BENCH_DIR / "comp15.ectt")
@@ -171,7 +165,6 @@ def _toy_with(lineno: int, new_line: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-@needs_bench
 @pytest.mark.parametrize(
     ("lineno", "new_line", "report_line", "fragment"),
     [
@@ -204,7 +197,6 @@ def test_malformed_instance_names_the_line(
     assert fragment in msg
 
 
-@needs_bench
 def test_malformed_text_uses_source_label_and_missing_end() -> None:
     text = "\n".join(TOY_TEXT_LINES[:-1]) + "\n"  # drop "END."
     with pytest.raises(ValueError, match=r"^toy-src, line \d+: unexpected end of file, expected terminator 'END.'"):
@@ -485,3 +477,10 @@ def test_empty_solution(toy: ItcInstance) -> None:
     assert cost.min_working_days == 5 * (3 + 2 + 4 + 4)
     assert (cost.room_capacity, cost.isolated_lectures, cost.room_stability) == (0, 0, 0)
     assert not cost.feasible
+
+
+def test_the_instances_ship_with_the_project() -> None:
+    """The ITC tests and benchmark read benchmarks/itc2007/instances/, never a folder beside the clone."""
+    names = {path.name for path in INSTANCE_FILES}
+    assert names == {f"comp{k:02d}.ectt" for k in range(1, 22)} | {"toy.ectt"}
+    assert (BENCH_DIR / "BOUNDS.md").is_file() and (BENCH_DIR / "README.md").is_file()

@@ -25,11 +25,7 @@ from llct_sched.itc2007_anneal import (
 )
 from llct_sched.itc2007_solver import _anneal_chunk, _Data, _Lns, _Session, build_full_model, greedy_rooms
 
-BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
-
-needs_bench = pytest.mark.skipif(
-    not (BENCH_DIR / "toy.ectt").is_file(), reason=f"ITC-2007 benchmark directory not found at {BENCH_DIR}"
-)
+BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "instances"
 
 
 def _state(inst: ItcInstance, placed: list[tuple[int, int, int]]) -> AnnealState:
@@ -74,7 +70,6 @@ def test_annealing_chunks_walk_the_whole_schedule_once(rate: float, seconds: flo
     assert clock <= seconds + max(3.0, 10_000 / rate)
 
 
-@needs_bench
 def test_parallel_walks_in_the_solver_give_a_better_hard_feasible_incumbent() -> None:
     """The solver's annealing stage (two walks in threads) from greedy rooms: the incumbent it keeps is
     hard-feasible, counted like UD2, and better than where it started."""
@@ -94,7 +89,6 @@ def test_parallel_walks_in_the_solver_give_a_better_hard_feasible_incumbent() ->
     assert lns.objective is not None and cost.total == lns.objective < start
 
 
-@needs_bench
 @pytest.mark.parametrize("name", ["comp01", "comp07"])
 def test_annealing_a_competition_timetable_counts_like_ud2_and_stays_hard_feasible(name: str) -> None:
     inst, state = _competition_state(name)
@@ -111,7 +105,6 @@ def test_annealing_a_competition_timetable_counts_like_ud2_and_stays_hard_feasib
     assert state_cost(state) == start.total  # the state itself is left as it was
 
 
-@needs_bench
 def test_kempe_moves_alone_count_like_ud2_and_stay_hard_feasible() -> None:
     """Only Kempe moves (every simple move keeps its lecture in place): they are made, the cost kept
     incrementally is the UD2 count, and every timetable stays hard-feasible."""

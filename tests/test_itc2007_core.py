@@ -18,11 +18,9 @@ from llct_sched.itc2007 import evaluate_solution, read_ectt, ud2_cost
 from llct_sched.itc2007_scenario import lectures_from_timetable, scenario_from_itc, solve_itc_on_core
 from llct_sched.solve import SolveParams, solve
 
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
-needs_bench = pytest.mark.skipif(not (BENCH / "toy.ectt").exists(), reason="shared/benchmarks/itc2007 not present")
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "instances"
 
 
-@needs_bench
 @pytest.mark.parametrize(("name", "limit"), [("toy", 5.0), ("comp01", 8.0), ("comp11", 8.0)])
 def test_core_solves_and_three_counts_agree(name: str, limit: float) -> None:
     instance = read_ectt(BENCH / f"{name}.ectt")
@@ -36,13 +34,11 @@ def test_core_solves_and_three_counts_agree(name: str, limit: float) -> None:
     assert result.objective == report.objective == cost.total
 
 
-@needs_bench
 def test_toy_is_solved_to_its_optimum_of_zero() -> None:
     result = solve_itc_on_core(read_ectt(BENCH / "toy.ectt"), time_limit=10, workers=2)
     assert result.status == "OPTIMAL" and result.cost is not None and result.cost.total == 0 == result.bound
 
 
-@needs_bench
 def test_cli_itc2007_on_the_core_writes_a_solution_the_validator_counts(tmp_path: Path) -> None:
     out = tmp_path / "toy.sol"
     args = ["itc2007", str(BENCH / "toy.ectt"), "--engine", "core", "--time-limit", "5", "--out", str(out)]
@@ -52,7 +48,6 @@ def test_cli_itc2007_on_the_core_writes_a_solution_the_validator_counts(tmp_path
     assert cost.feasible and f"Total Cost = {cost.total}" in run.output
 
 
-@needs_bench
 def test_an_ectt_file_is_a_scenario_for_every_command(tmp_path: Path) -> None:
     scenario = load_scenario(BENCH / "toy.ectt")
     assert scenario.calendar.periods == ["p0", "p1", "p2", "p3"]
@@ -70,7 +65,6 @@ def test_a_broken_ectt_is_bad_input_with_exit_code_2(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-@needs_bench
 def test_explanation_of_an_itc_timetable_names_the_ud2_costs_entity_by_entity() -> None:
     from llct_sched.explain import explain
 

@@ -30,12 +30,8 @@ from llct_sched.scenario import LecturerKind, Weekday
 from llct_sched.validate import validate
 from test_itc2007 import TOY_SOLUTION  # the hand-made toy solution (UD2: feasible; S1 2, S2 5, S3 8, S4 2; total 17)
 
-BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
-INSTANCE_FILES = sorted(BENCH_DIR.glob("*.ectt")) if BENCH_DIR.is_dir() else []
-
-needs_bench = pytest.mark.skipif(
-    not (BENCH_DIR / "toy.ectt").is_file(), reason=f"ITC-2007 benchmark directory not found at {BENCH_DIR}"
-)
+BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "instances"
+INSTANCE_FILES = sorted(BENCH_DIR.glob("*.ectt"))
 
 
 UD2_GOALS = {  # goal -> the UD2Cost field it must equal (both weighted)
@@ -95,7 +91,6 @@ def assert_oracle(inst: ItcInstance, lectures: list[Lecture]) -> bool:
 # --- the scenario -------------------------------------------------------------------------------
 
 
-@needs_bench
 @pytest.mark.parametrize("path", INSTANCE_FILES, ids=[p.stem for p in INSTANCE_FILES])
 def test_every_instance_reads_into_a_valid_scenario(path: Path) -> None:
     scenario = scenario_from_itc(read_ectt(path))
@@ -259,7 +254,6 @@ def neighbours(inst: ItcInstance, lectures: list[Lecture], rng: random.Random, n
     return out
 
 
-@needs_bench
 @pytest.mark.parametrize(("name", "limit"), [("toy", 2.0), ("comp01", 2.5), ("comp11", 2.5), ("comp18", 8.0)])
 def test_solver_solutions_and_neighbours_check_like_ud2(name: str, limit: float) -> None:
     inst, lectures = solved(name, limit)
@@ -268,7 +262,6 @@ def test_solver_solutions_and_neighbours_check_like_ud2(name: str, limit: float)
     assert True in outcomes and False in outcomes  # both verdicts were compared
 
 
-@needs_bench
 def test_toy_neighbours_check_like_ud2(toy: ItcInstance) -> None:
     lectures = _toy_lectures(toy)
     outcomes = [assert_oracle(toy, other) for other in neighbours(toy, lectures, random.Random(3), 150)]
@@ -314,7 +307,6 @@ def test_round_trip_lectures_timetable_lectures(toy: ItcInstance) -> None:
         lectures_from_timetable(toy, odd)
 
 
-@needs_bench
 def test_round_trip_of_a_solver_solution() -> None:
     inst, lectures = solved("comp01", 2.5)
     scenario = scenario_from_itc(inst)

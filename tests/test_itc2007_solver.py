@@ -25,18 +25,13 @@ from llct_sched.itc2007_solver import (
     solve_itc,
 )
 
-BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "itc2007"
-
-needs_bench = pytest.mark.skipif(
-    not (BENCH_DIR / "toy.ectt").is_file(), reason=f"ITC-2007 benchmark directory not found at {BENCH_DIR}"
-)
+BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "instances"
 
 
 def _instance(name: str) -> ItcInstance:
     return read_ectt(BENCH_DIR / f"{name}.ectt")
 
 
-@needs_bench
 def test_toy_is_solved_and_the_objective_is_the_ud2_cost() -> None:
     inst = _instance("toy")
     result = solve_itc(inst, time_limit=10, workers=1)
@@ -47,7 +42,6 @@ def test_toy_is_solved_and_the_objective_is_the_ud2_cost() -> None:
     assert result.first_feasible_s is not None and result.first_feasible_s <= result.wall_time_s
 
 
-@needs_bench
 @pytest.mark.parametrize(("name", "limit"), [("comp01", 10.0), ("comp11", 8.0)])
 def test_small_competition_instances_are_hard_feasible(name: str, limit: float) -> None:
     inst = _instance(name)
@@ -59,7 +53,6 @@ def test_small_competition_instances_are_hard_feasible(name: str, limit: float) 
     assert result.wall_time_s < limit + 5
 
 
-@needs_bench
 @pytest.mark.parametrize("name", ["comp01", "comp05", "comp07"])
 def test_full_model_objective_matches_ud2_cost_on_any_timetable(name: str) -> None:
     """The full model's objective of a complete assignment (periods from a quick solve, greedy rooms) equals
@@ -75,7 +68,6 @@ def test_full_model_objective_matches_ud2_cost_on_any_timetable(name: str) -> No
     assert objective_of(v.model.proto, values) == cost.total
 
 
-@needs_bench
 def test_candidate_room_model_keeps_its_rooms_and_counts_the_ud2_cost() -> None:
     """The full model on candidate rooms (the rooms a greedy timetable uses plus one random room per course)
     takes that timetable as a complete hint; what CP-SAT returns from it uses only candidate rooms, and its
@@ -105,7 +97,6 @@ def test_candidate_room_model_keeps_its_rooms_and_counts_the_ud2_cost() -> None:
     assert cost.total <= round(solver.objective_value) <= start_cost
 
 
-@needs_bench
 def test_solution_round_trips_through_the_reader() -> None:
     inst = _instance("comp01")
     result = solve_itc(inst, time_limit=3, workers=2)
@@ -132,7 +123,6 @@ def test_infeasible_instance_does_not_raise() -> None:
     assert result.cost is None and result.lectures == [] and result.objective is None
 
 
-@needs_bench
 def test_cli_writes_the_solution_and_exits_0(tmp_path: Path) -> None:
     out = tmp_path / "toy.sol"
     res = CliRunner().invoke(

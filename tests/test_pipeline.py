@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
+from llct_sched import pipeline
 from llct_sched.errors import ScenarioError
 from llct_sched.excel_in import write_template
 from llct_sched.io import builtin_scenario_text, load_scenario, scenario_to_data
@@ -15,6 +18,7 @@ from llct_sched.pipeline import read_builtin, read_scenario, run_solve
 from llct_sched.replan import Changes
 from llct_sched.scenario import Scenario
 from llct_sched.solve import Progress, SolveParams
+from llct_sched.why import EXPLANATION_FLOOR_S, Infeasibility, explanation_budget
 from tiny import tiny_data
 
 FAST = SolveParams(time_limit=10, workers=1, seed=0)
@@ -83,3 +87,32 @@ def test_run_solve_says_why_when_infeasible() -> None:
     assert outcome.result.status == "INFEASIBLE" and outcome.timetable is None and outcome.check is None
     assert any("HALL" in line for line in outcome.why), outcome.why
     assert scenario_to_data(outcome.scenario) == scenario_to_data(Scenario.model_validate(data))
+
+
+def test_time_limit_is_the_whole_budget_explanation_included(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The explanation of an infeasible solve gets what is left of the time limit, at least the floor."""
+    assert explanation_budget(60.0, 10.0) == 50.0
+    assert explanation_budget(60.0, 59.0) == explanation_budget(60.0, 75.0) == EXPLANATION_FLOOR_S
+    data = tiny_data()
+    data["rooms"][0]["unavailable"] = [{"start": dt.date(2020, 3, 1), "end": dt.date(2020, 3, 31)}]
+    scenario = Scenario.model_validate(data)
+    budgets: list[float] = []
+
+    def explain(scenario: Scenario, time_limit: float, workers: int) -> Infeasibility:
+        budgets.append(time_limit)
+        return Infeasibility("unknown")
+
+    monkeypatch.setattr(pipeline, "explain_infeasibility", explain)
+    started = time.perf_counter()
+    assert run_solve(scenario, SolveParams(time_limit=30, workers=1, seed=0)).result.status == "INFEASIBLE"
+    elapsed = time.perf_counter() - started
+    assert 30 - elapsed <= budgets[-1] <= 30  # the rest of the 30 s (was 15 s on top of them)
+    slow_solve = pipeline.solve
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(3.0)
+        return slow_solve(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "solve", slow)
+    run_solve(scenario, SolveParams(time_limit=3, workers=1, seed=0))
+    assert budgets[-1] == EXPLANATION_FLOOR_S  # a proof at the very end: the floor (was 10 s)

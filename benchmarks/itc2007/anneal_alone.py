@@ -22,7 +22,7 @@ from llct_sched.itc2007 import read_ectt
 from llct_sched.itc2007_anneal import anneal, warm_up
 from llct_sched.itc2007_solver import _Data, _Lns, _read_periods, _Session, build_full_model, build_period_model
 
-BENCH = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "itc2007"
+BENCH = Path(__file__).resolve().parent / "instances"
 
 
 def main(argv: list[str] | None = None) -> int:

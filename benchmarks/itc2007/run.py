@@ -27,7 +27,7 @@ from pathlib import Path
 from medians import geometric_mean  # this folder: the script's own directory is on sys.path
 
 HERE = Path(__file__).resolve().parent
-BENCH = HERE.parents[2] / "shared" / "benchmarks" / "itc2007"
+BENCH = HERE / "instances"
 INSTANCES = [f"comp{i:02d}" for i in range(1, 22)]
 FIELDS = [
     "instance",

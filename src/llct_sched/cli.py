@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -234,6 +235,7 @@ def solve(
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, relative_gap=gap)
 
     with deferred_interrupts(reraise=False) as held:  # Ctrl-C after the solve waits for the outputs
+        started = time.perf_counter()  # --time-limit is the whole budget, the explanation's included
         result = _with_progress(lambda show: run_solve(loaded, params, progress=show), quiet)
         report = _checked(loaded, result)
         summary = result.summary()
@@ -241,9 +243,10 @@ def solve(
         if report is not None:
             summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
         if result.status == "INFEASIBLE":
-            from llct_sched.why import explain_infeasibility
+            from llct_sched.why import explain_infeasibility, explanation_budget
 
-            why = explain_infeasibility(loaded, time_limit=max(10.0, time_limit / 2), workers=max(1, workers))
+            budget = explanation_budget(time_limit, time.perf_counter() - started)
+            why = explain_infeasibility(loaded, time_limit=budget, workers=max(1, workers))
             summary["why"] = why.lines()
         written = _publish(
             out,
@@ -683,8 +686,8 @@ def compare(
     """Solve a base scenario and what-if variants and write comparison.csv, .xlsx and .html."""
     from llct_sched.batch import compare as run_compare
     from llct_sched.batch import write_comparison
+    from llct_sched.io import load_variants
     from llct_sched.validate import validate as validate_scenario
-    from llct_sched.variants import load_variants
 
     loaded_base = _load_valid(base)
     try:

@@ -30,6 +30,7 @@ from pydantic import ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError
 from llct_sched.files import unsafe_cell
+from llct_sched.goals import BY_NAME
 from llct_sched.i18n import N_, _, pydantic_message
 from llct_sched.scenario import (
     Bloc,
@@ -305,9 +306,6 @@ FIELD_LABELS: dict[str, str] = {
     "specialist_topics": N_("Specialist topics"),
     "preferred_lecturers": N_("Preferred lecturers"),
     "part_time_share": N_("Share of sessions by part-time lecturers"),
-    "specialist": N_("Specialist lecturers"),
-    "over_norm": N_("Above the norm band (overtime)"),
-    "part_time_minimum": N_("Part-time lecturers' minimum"),
     "can_observe": N_("Can observe lessons"),
     "innovation_report": N_("Innovation report"),
     "lecturer": N_("Lecturer"),
@@ -338,19 +336,6 @@ FIELD_LABELS: dict[str, str] = {
     "observers": N_("Observers"),
     "max_visits_per_observer": N_("Max. visits per observer"),
     "programs": N_("Programs"),
-    "month_spread": N_("Spread over the year"),
-    "avoid_event_days": N_("Avoid event days"),
-    "borrowed_room": N_("Borrowed room"),
-    "room_stability": N_("One room per class"),
-    "module_lecturer_stability": N_("One lecturer per module"),
-    "lecturer_balance": N_("Balanced lecturer loads"),
-    "teaching_norm": N_("Teaching norms"),
-    "observation_spread": N_("Spread of observation visits"),
-    "room_capacity": N_("Room capacity exceeded"),
-    "min_days": N_("Minimum meeting days"),
-    "isolated_sessions": N_("Isolated sessions"),
-    "moves": N_("Moves (re-planning)"),
-    "lecturer_changes": N_("Lecturer changes (re-planning)"),
     "program_type": N_("Program type"),
     "label": N_("Label"),
     "innovation_full_time": N_("Share of full-time lecturers with an innovation report"),
@@ -373,6 +358,14 @@ def column_field(header: object) -> str:
     text = str(header).strip()
     found = _FIELD_IN_HEADER.search(text)
     return found.group(1) if found else text
+
+
+def _meaning(sheet: KeyValueSheet, name: str) -> str:
+    """The meaning column of a key/value sheet: on the weights sheet the goal's label (from the
+    registry of goals), elsewhere the field's label; both in the current language."""
+    if sheet.name == "weights":
+        return BY_NAME[name].text()
+    return _(FIELD_LABELS.get(name, name))
 
 
 REQUIRED_SHEETS = ("scenario", "calendar", "rooms", "programs", "modules", "classes")
@@ -501,7 +494,7 @@ def build_template(scenario: Scenario):
             names = ["key", "value", "meaning"]
             section = _get(data, sheet.target)
             rows = [
-                [col.name, _cell_value(_get(section, col.field), col.kind), _(FIELD_LABELS.get(col.name, col.name))]
+                [col.name, _cell_value(_get(section, col.field), col.kind), _meaning(sheet, col.name)]
                 for col in sheet.keys
             ]
         else:

@@ -1,95 +1,38 @@
-"""Reading and writing scenarios (YAML or JSON); files are written by llct_sched.files."""
+"""Loading scenarios from any source (YAML, JSON, Excel, a variant file, an ITC-2007 instance, a
+built-in name) and writing them back as YAML; files are written by llct_sched.files.
+
+The reading helpers (size limits, parsing, located pydantic errors) live in `llct_sched.reading`
+and are re-exported here. This module sits above the formats it dispatches to (`excel_in`,
+`variants`, the ITC-2007 adapter); a variant's base is loaded with `load_scenario`, passed to
+`variants` rather than imported by it, so that there is no import cycle (tests/test_imports.py).
+"""
 
 from __future__ import annotations
 
-import json
-from importlib import resources
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
-from llct_sched.errors import InputIssue, ScenarioError, format_path
-from llct_sched.i18n import _, pydantic_message
+from llct_sched.errors import InputIssue, ScenarioError
+from llct_sched.i18n import _
+from llct_sched.reading import (
+    BUILTIN_SCENARIOS,
+    MAX_INPUT_BYTES,
+    MAX_ITEMS,
+    builtin_scenario_text,
+    check_size,
+    model_from_data,
+    model_from_yaml,
+    parse_text,
+    pydantic_issues,
+    read_input_text,
+)
 from llct_sched.scenario import Scenario
 
-M = TypeVar("M", bound=BaseModel)
-
-BUILTIN_SCENARIOS = ("hoang_mai_2020", "tutorial")
-
-
-def pydantic_issues(error: ValidationError, file: str = "") -> list[InputIssue]:
-    """Turn pydantic's errors into located, plain-words issues."""
-    issues = []
-    for item in error.errors():
-        loc = [p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-        message = pydantic_message(dict(item))
-        issues.append(InputIssue(path=format_path(loc), message=message, file=file))
-    return issues
-
-
-MAX_INPUT_BYTES = 16 * 2**20  # a province's plan is well below 5 MB of YAML
-MAX_ITEMS = 20_000  # entries of any one list (classes, sessions, holidays, ...)
-
-
-def read_input_text(path: Path) -> str:
-    """The UTF-8 text of an input file of at most MAX_INPUT_BYTES, or a located ScenarioError."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            message = _("is {size:.1f} MB; input files are limited to {most} MB").format(
-                size=size / 2**20, most=MAX_INPUT_BYTES // 2**20
-            )
-            raise ScenarioError([InputIssue(path="", message=message, file=str(path))])
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        message = _("cannot be read: {error}").format(error=error)
-        raise ScenarioError([InputIssue(path="", message=message, file=str(path))]) from None
-
-
-def parse_text(text: str, file: str = "", fmt: str = "yaml") -> Any:
-    """YAML or JSON text as plain data; unparsable or too deeply nested text is a located ScenarioError."""
-    try:
-        return json.loads(text) if fmt == "json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as error:
-        message = _("cannot be parsed: {error}").format(error=error)
-        raise ScenarioError([InputIssue(path="", message=message, file=file)]) from None
-    except RecursionError:
-        message = _("cannot be parsed: nested too deeply")
-        raise ScenarioError([InputIssue(path="", message=message, file=file)]) from None
-
-
-def _too_long(data: Any, path: tuple[int | str, ...] = ()) -> list[InputIssue]:
-    """Lists longer than MAX_ITEMS, anywhere in the data."""
-    if isinstance(data, dict):
-        return [i for key, value in data.items() for i in _too_long(value, (*path, str(key)))]
-    if isinstance(data, list):
-        if len(data) > MAX_ITEMS:
-            message = _("{n} entries; at most {most}").format(n=len(data), most=MAX_ITEMS)
-            return [InputIssue(path=format_path(path), message=message)]
-        return [i for k, value in enumerate(data) for i in _too_long(value, (*path, k))]
-    return []
-
-
-def model_from_data(model: type[M], data: Any, file: str = "") -> M:
-    """Validate already-parsed data as `model` (a scenario, a variant, a changes file), raising
-    ScenarioError with every issue, located."""
-    if not isinstance(data, dict):
-        message = _("the file must hold a mapping (keys and values)")
-        raise ScenarioError([InputIssue(path="", message=message, file=file)])
-    too_long = _too_long(data)
-    if too_long:
-        raise ScenarioError([InputIssue(path=i.path, message=i.message, file=file) for i in too_long])
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise ScenarioError(pydantic_issues(error, file)) from None
-
-
-def model_from_yaml(model: type[M], text: str, file: str = "") -> M:
-    """Parse YAML text and validate it as `model`; every problem is a located ScenarioError."""
-    return model_from_data(model, parse_text(text, file), file)
+if TYPE_CHECKING:
+    from llct_sched.variants import LoadedVariant, Variant
 
 
 def scenario_from_data(data: Any, file: str = "") -> Scenario:
@@ -125,23 +68,16 @@ def load_scenario(source: str | Path) -> Scenario:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from llct_sched.excel_in import load_scenario_workbook
 
-        _check_size(path)
+        check_size(path)
         return load_scenario_workbook(path)
     if path.suffix.lower() == ".ectt":
-        _check_size(path)
+        check_size(path)
         return _load_itc2007(path)
     text = read_input_text(path)
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     if fmt == "yaml" and _is_variant(text):
-        from llct_sched.variants import load_variant
-
         return load_variant(path).scenario
     return parse_scenario_text(text, file=str(path), fmt=fmt)
-
-
-def _check_size(path: Path) -> None:
-    if path.is_file() and path.stat().st_size > MAX_INPUT_BYTES:
-        read_input_text(path)  # raises the located error
 
 
 def _load_itc2007(path: Path) -> Scenario:
@@ -164,22 +100,6 @@ def _is_variant(text: str) -> bool:
     return isinstance(data, dict) and "base" in data and "calendar" not in data
 
 
-def builtin_scenario_text(name: str) -> str:
-    """The YAML text of a scenario shipped inside the package."""
-    if name not in BUILTIN_SCENARIOS:
-        raise ScenarioError(
-            [
-                InputIssue(
-                    path="",
-                    message=_("no built-in scenario '{name}' (have: {names})").format(
-                        name=name, names=", ".join(BUILTIN_SCENARIOS)
-                    ),
-                )
-            ]
-        )
-    return resources.files("llct_sched.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-
-
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     """Plain data (JSON-compatible) with defaults left out, for writing back to a file."""
     return scenario.model_dump(mode="json", exclude_defaults=True)
@@ -187,3 +107,46 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
 
 def scenario_to_yaml(scenario: Scenario) -> str:
     return yaml.safe_dump(scenario_to_data(scenario), allow_unicode=True, sort_keys=False)
+
+
+def load_variant(path: str | Path) -> LoadedVariant:
+    """Read a variant file, apply its patches to its base and validate the patched scenario
+    (`variants.load_variant` with this module's `load_scenario` for the base)."""
+    from llct_sched import variants
+
+    return variants.load_variant(path, load_scenario)
+
+
+def load_variants(paths: Sequence[str | Path], reserved: tuple[str, ...] = ("base",)) -> list[LoadedVariant]:
+    """Load several variant files; one ScenarioError with the issues of all of them (`variants.load_variants`)."""
+    from llct_sched import variants
+
+    return variants.load_variants(paths, load_scenario, reserved)
+
+
+def variant_scenario(variant: Variant, file: str | Path | None = None) -> LoadedVariant:
+    """Load the variant's base, apply its patches and validate the result (`variants.variant_scenario`)."""
+    from llct_sched import variants
+
+    return variants.variant_scenario(variant, load_scenario, file)
+
+
+__all__ = [
+    "BUILTIN_SCENARIOS",
+    "MAX_INPUT_BYTES",
+    "MAX_ITEMS",
+    "builtin_scenario_text",
+    "load_scenario",
+    "load_variant",
+    "load_variants",
+    "model_from_data",
+    "model_from_yaml",
+    "parse_scenario_text",
+    "parse_text",
+    "pydantic_issues",
+    "read_input_text",
+    "scenario_from_data",
+    "scenario_to_data",
+    "scenario_to_yaml",
+    "variant_scenario",
+]

@@ -1,6 +1,6 @@
 """ITC-2007 Track 3 (curriculum-based course timetabling): instance and solution I/O and the UD2 cost.
 
-Implements the rules of ``shared/benchmarks/itc2007/FORMAT.md``:
+Implements the rules of ``benchmarks/itc2007/instances/FORMAT.md``:
 
 * :func:`read_ectt` / :func:`parse_ectt` read the extended ``.ectt`` instance format and raise a
   :class:`ValueError` naming the file and line for malformed input; :func:`write_ectt` writes it back

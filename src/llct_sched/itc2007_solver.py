@@ -1,6 +1,6 @@
 """A CP-SAT solver for ITC-2007 Track 3 (curriculum-based course timetabling) under the UD2 rules.
 
-The rules are those of ``shared/benchmarks/itc2007/FORMAT.md``; the cost of the result is counted
+The rules are those of ``benchmarks/itc2007/instances/FORMAT.md``; the cost of the result is counted
 independently by :func:`llct_sched.itc2007.ud2_cost`.
 
 Three models share one set of data (:class:`_Data`):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from llct_sched.scenario import Scenario
 from llct_sched.solve import Progress, Result, SolveParams, solve
 from llct_sched.timetable import Timetable
 from llct_sched.validate import validate
-from llct_sched.why import explain_infeasibility
+from llct_sched.why import explain_infeasibility, explanation_budget
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -123,6 +124,7 @@ def run_solve(
     Never raises for infeasibility; a bad changes list raises ScenarioError before any solving.
     """
     params = params or SolveParams()
+    started = time.perf_counter()  # `params.time_limit` is the whole budget, the explanation's included
     moved: list[ClassChange] = []
     if baseline is not None:
         done = replan(scenario, baseline, changes or Changes(), params, freeze_before, max_moves, progress)
@@ -133,7 +135,8 @@ def run_solve(
     why: list[str] = []
     if result.status == "INFEASIBLE":
         workers = max(1, params.workers)
-        why = explain_infeasibility(scenario, time_limit=max(10.0, params.time_limit / 2), workers=workers).lines()
+        budget = explanation_budget(params.time_limit, time.perf_counter() - started)
+        why = explain_infeasibility(scenario, time_limit=budget, workers=workers).lines()
     return Outcome(scenario, result, report, why, moved)
 
 

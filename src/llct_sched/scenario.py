@@ -13,6 +13,7 @@ from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from llct_sched.goals import description
 from llct_sched.i18n import _
 
 Id = Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$", description="An identifier without spaces.")]
@@ -394,40 +395,26 @@ class ObservationPolicy(StrictModel):
 
 
 class Weights(StrictModel):
-    """Weights of the soft goals (0 switches a goal off)."""
+    """Weights of the soft goals (0 switches a goal off); one field per goal of `llct_sched.goals`."""
 
-    preferred_months: int = Field(default=10, ge=0)
-    month_spread: int = Field(default=1, ge=0)
-    avoid_event_days: int = Field(default=5, ge=0)
-    borrowed_room: int = Field(default=3, ge=0)
-    room_stability: int = Field(default=5, ge=0)
-    module_lecturer_stability: int = Field(default=2, ge=0)
-    lecturer_balance: int = Field(default=1, ge=0)
-    teaching_norm: int = Field(default=1, ge=0)
-    observation_spread: int = Field(default=1, ge=0)
-    room_capacity: int = Field(
-        default=1, ge=0, description="Per learner above a room's seats, per session (only with soft_room_capacity)."
-    )
-    min_days: int = Field(default=5, ge=0, description="Per day a class meets on fewer than its delivery's min_days.")
-    isolated_sessions: int = Field(
-        default=0, ge=0, description="Per session of a learner group with no session of the group next to it that day."
-    )
-    specialist: int = Field(
-        default=1, ge=0, description="Per session of a module with preferred lecturers taught by someone else."
-    )
-    over_norm: int = Field(default=1, ge=0, description="Per session above a lecturer's norm band (overtime).")
-    part_time_minimum: int = Field(
-        default=3,
-        ge=0,
-        description="Per session short of a lecturer's `min_sessions_per_year` (the k-th missing one counts k).",
-    )
-    part_time_share: int = Field(
-        default=2, ge=0, description="Per session short of the plan's `staffing.part_time_share`."
-    )
-    moves: int = Field(default=1, ge=0, description="Re-planning only: the cost of moving blocks of the baseline.")
-    lecturer_changes: int = Field(
-        default=2, ge=0, description="Re-planning only: per segment given another lecturer, per planned visit not kept."
-    )
+    preferred_months: int = Field(default=10, ge=0, description=description("preferred_months"))
+    month_spread: int = Field(default=1, ge=0, description=description("month_spread"))
+    avoid_event_days: int = Field(default=5, ge=0, description=description("avoid_event_days"))
+    borrowed_room: int = Field(default=3, ge=0, description=description("borrowed_room"))
+    room_stability: int = Field(default=5, ge=0, description=description("room_stability"))
+    module_lecturer_stability: int = Field(default=2, ge=0, description=description("module_lecturer_stability"))
+    lecturer_balance: int = Field(default=1, ge=0, description=description("lecturer_balance"))
+    teaching_norm: int = Field(default=1, ge=0, description=description("teaching_norm"))
+    observation_spread: int = Field(default=1, ge=0, description=description("observation_spread"))
+    room_capacity: int = Field(default=1, ge=0, description=description("room_capacity"))
+    min_days: int = Field(default=5, ge=0, description=description("min_days"))
+    isolated_sessions: int = Field(default=0, ge=0, description=description("isolated_sessions"))
+    specialist: int = Field(default=1, ge=0, description=description("specialist"))
+    over_norm: int = Field(default=1, ge=0, description=description("over_norm"))
+    part_time_minimum: int = Field(default=3, ge=0, description=description("part_time_minimum"))
+    part_time_share: int = Field(default=2, ge=0, description=description("part_time_share"))
+    moves: int = Field(default=1, ge=0, description=description("moves"))
+    lecturer_changes: int = Field(default=2, ge=0, description=description("lecturer_changes"))
 
 
 GOAL_NAMES = tuple(Weights.model_fields)

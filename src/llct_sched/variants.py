@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -35,7 +35,7 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 from llct_sched import i18n
 from llct_sched.errors import InputIssue, ScenarioError
 from llct_sched.i18n import N_
-from llct_sched.io import BUILTIN_SCENARIOS, load_scenario, model_from_yaml, pydantic_issues, read_input_text
+from llct_sched.reading import BUILTIN_SCENARIOS, model_from_yaml, pydantic_issues, read_input_text
 from llct_sched.scenario import (
     Blackout,
     Bloc,
@@ -352,9 +352,12 @@ def _scale(current: Scenario, data: dict[str, Any], op: ScaleLearners, at: str, 
 SAFE_NAME = re.compile(r"\w[\w.-]*")  # a variant name becomes part of file names
 MAX_BASE_DEPTH = 10  # a variant's base may be a variant, this many levels deep
 _LOADING: dict[Path, None] = {}  # the variant files being loaded (a base leading back is a cycle)
+# loads a scenario from a file or a built-in name (`llct_sched.io.load_scenario`, which can load a
+# variant in turn: passed in rather than imported, since io imports this module)
+ScenarioLoader = Callable[[str | Path], Scenario]
 
 
-def _load_base(variant: Variant, file: Path | None) -> Scenario:
+def _load_base(variant: Variant, file: Path | None, load_scenario: ScenarioLoader) -> Scenario:
     """The base: a file relative to the variant file if one exists there, else a built-in name."""
     candidate = (file.parent / variant.base) if file is not None else Path(variant.base)
     where = str(file) if file is not None else ""
@@ -369,8 +372,9 @@ def _load_base(variant: Variant, file: Path | None) -> Scenario:
     raise ScenarioError([InputIssue(path="base", message=message, file=where)])
 
 
-def variant_scenario(variant: Variant, file: str | Path | None = None) -> LoadedVariant:
-    """Load the variant's base, apply its patches and validate the result (`validate.ensure_valid`).
+def variant_scenario(variant: Variant, load_scenario: ScenarioLoader, file: str | Path | None = None) -> LoadedVariant:
+    """Load the variant's base with `load_scenario`, apply its patches and validate the result
+    (`validate.ensure_valid`). `llct_sched.io.variant_scenario` passes its loader.
 
     `file` is the variant file, used to find a relative base and to locate errors.
     """
@@ -384,14 +388,15 @@ def variant_scenario(variant: Variant, file: str | Path | None = None) -> Loaded
             "'.' only (not first, no '..')"
         ).format(name=name) + ("" if variant.name else i18n._("; give one with name:"))
         raise ScenarioError([InputIssue(path=where, message=message, file=label)])
-    base = _load_base(variant, path)
+    base = _load_base(variant, path, load_scenario)
     scenario = apply_patches(base, variant.patches, file=label, name=name)
     warnings = ensure_valid(scenario, file=f"{label} (base {variant.base} patched)")
     return LoadedVariant(name=name, file=label, variant=variant, scenario=scenario, warnings=warnings)
 
 
-def load_variant(path: str | Path) -> LoadedVariant:
-    """Read a variant file, apply its patches to its base and validate the patched scenario.
+def load_variant(path: str | Path, load_scenario: ScenarioLoader) -> LoadedVariant:
+    """Read a variant file, apply its patches to its base (loaded with `load_scenario`) and
+    validate the patched scenario. `llct_sched.io.load_variant` passes its loader.
 
     Raises ScenarioError with located issues on any problem (a base that leads back to the
     variant itself included).
@@ -407,12 +412,14 @@ def load_variant(path: str | Path) -> LoadedVariant:
     text = read_input_text(path)
     _LOADING[key] = None
     try:
-        return variant_scenario(parse_variant(text, str(path)), path)
+        return variant_scenario(parse_variant(text, str(path)), load_scenario, path)
     finally:
         del _LOADING[key]
 
 
-def load_variants(paths: Sequence[str | Path], reserved: tuple[str, ...] = ("base",)) -> list[LoadedVariant]:
+def load_variants(
+    paths: Sequence[str | Path], load_scenario: ScenarioLoader, reserved: tuple[str, ...] = ("base",)
+) -> list[LoadedVariant]:
     """Load several variant files; raise one ScenarioError with the issues of all of them.
 
     Variant names must be unique and not in `reserved` (the comparison's label of the base).
@@ -422,7 +429,7 @@ def load_variants(paths: Sequence[str | Path], reserved: tuple[str, ...] = ("bas
     seen: dict[str, str] = {}
     for path in paths:
         try:
-            variant = load_variant(path)
+            variant = load_variant(path, load_scenario)
         except ScenarioError as error:
             issues.extend(error.issues)
             continue

@@ -63,6 +63,18 @@ def _solve(dm: DiagnosticModel, active: list[RuleInstance], seconds: float, work
     return status, core
 
 
+# the seconds an explanation always gets, even when the solve's proof of infeasibility came at the
+# very end of the time limit: a short explanation, at most this much beyond the limit
+EXPLANATION_FLOOR_S = 5.0
+
+
+def explanation_budget(time_limit: float, elapsed: float) -> float:
+    """The seconds `explain_infeasibility` may take after a solve that used `elapsed` of a command's
+    `time_limit`: what is left of it, at least EXPLANATION_FLOOR_S. So `time_limit` is the whole
+    budget of `solve` (explanation included) unless the proof came within the floor of the end."""
+    return max(EXPLANATION_FLOOR_S, time_limit - elapsed)
+
+
 def explain_infeasibility(scenario: Scenario, time_limit: float = 30.0, workers: int = 1) -> Infeasibility:
     """Explain why the scenario's calendar is impossible, in the planner's terms. Never raises."""
     started = time.perf_counter()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from llct_sched.goals import GOALS
 from llct_sched.i18n import NP_, keyed, translation
 
 LANGS = ("vi", "en")
@@ -32,23 +33,8 @@ LABELS: dict[str, tuple[str, str]] = keyed(
     NP_("room_kind.classroom", "Classroom"),
     NP_("room_kind.borrowed", "Borrowed hall"),
     NP_("taught_by.external", "Taught by the provincial political school"),
-    # goals of the objective
-    NP_("goal.preferred_months", "Preferred months"),
-    NP_("goal.month_spread", "Spread over the year"),
-    NP_("goal.avoid_event_days", "Avoid event days"),
-    NP_("goal.borrowed_room", "Borrowed room"),
-    NP_("goal.room_stability", "Room stability"),
-    NP_("goal.module_lecturer_stability", "One lecturer per module"),
-    NP_("goal.lecturer_balance", "Lecturer balance"),
-    NP_("goal.teaching_norm", "Teaching norm"),
-    NP_("goal.specialist", "Specialist lecturers"),
-    NP_("goal.over_norm", "Above the norm band (overtime)"),
-    NP_("goal.part_time_minimum", "Part-time lecturers' minimum"),
-    NP_("goal.part_time_share", "Part-time lecturers' share"),
-    NP_("goal.observation_spread", "Spread of observation visits"),
-    NP_("goal.room_capacity", "Room capacity exceeded"),
-    NP_("goal.min_days", "Minimum meeting days"),
-    NP_("goal.isolated_sessions", "Isolated sessions of a group"),
+    # goals of the objective (their labels live in the registry of goals)
+    *(goal.label for goal in GOALS),
     # common words
     NP_("month", "Month"),
     NP_("month_n", "Month {n}"),
