@@ -368,3 +368,16 @@ def test_the_checker_speaks_vietnamese(tmp_path: Path, solved: tuple[Path, str])
     text = " ".join(en.output.split())
     assert "meets on 2020-09-02, a holiday" in text and "a lecturer cannot observe themself" in text
     assert len(english_lines(en.output)) > 15
+
+
+def test_speaking_sets_the_language_of_one_context_only() -> None:
+    import threading
+
+    seen: list[str] = []
+    with i18n.speaking("vi"):
+        assert i18n.language() == "vi" and i18n._("the file is empty") == "tệp rỗng"
+        other = threading.Thread(target=lambda: seen.append(i18n._("the file is empty")))
+        other.start()
+        other.join()
+    assert seen == ["the file is empty"]  # another thread keeps the process's language
+    assert i18n.language() == "en" and i18n._("the file is empty") == "the file is empty"
