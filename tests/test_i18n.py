@@ -310,3 +310,74 @@ def _broken_inputs(folder: Path) -> list[Path]:
         path.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+# --- the checker's violations -----------------------------------------------------------------------
+
+
+def _broken_timetable(solved_folder: Path, folder: Path) -> Path:
+    """The default plan's solved timetable broken in many ways (a session on a holiday, a room and a
+    lecturer booked twice at once, unknown ids, a missing class, learners and visits gone wrong)."""
+    from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
+
+    table = Timetable.from_json((solved_folder / "timetable.json").read_text(encoding="utf-8"))
+    sessions = table.sessions
+    first, other = sessions[0], next(s for s in sessions if s.class_id != sessions[0].class_id)
+    sessions[1] = sessions[1].model_copy(update={"date": dt.date(2020, 9, 2)})  # Quốc khánh
+    sessions[2] = sessions[2].model_copy(update={"date": dt.date(2020, 9, 5)})  # a Saturday
+    # another class in the first session's slot, room and lecturer
+    clash = other.model_copy(update={"date": first.date, "period": first.period, "room_id": first.room_id})
+    sessions[sessions.index(other)] = clash.model_copy(update={"lecturer_id": first.lecturer_id})
+    gone = sessions[-1].class_id  # a class with no session left
+    table.sessions = [s for s in sessions if s.class_id != gone]
+    table.sessions.append(ScheduledSession(class_id="X_ghost", module_id="m", date=first.date, period="morning",
+                                           room_id=first.room_id))  # fmt: skip
+    table.sessions.append(first.model_copy(update={"room_id": "R_nowhere", "lecturer_id": "GV_nobody"}))
+    table.class_learners[first.class_id] += 1
+    lecturer = first.lecturer_id or "gv"
+    table.observations.append(ObservationVisit(lecturer_id=lecturer, observer_id=lecturer, class_id=first.class_id,
+                                               date=first.date, period=first.period))  # fmt: skip
+    out = folder / "broken"
+    out.mkdir()
+    (out / "timetable.json").write_text(table.to_json(), encoding="utf-8")
+    return out
+
+
+def test_the_checker_speaks_vietnamese(tmp_path: Path, solved: tuple[Path, str]) -> None:
+    """`check` on a broken timetable: every violation in Vietnamese, the same in English with --lang en."""
+    broken = _broken_timetable(solved[0], tmp_path)
+    vi = runner.invoke(app, ["check", "hoang_mai_2020", str(broken)])
+    assert vi.exit_code == 1, vi.output
+    text = " ".join(vi.output.split())
+    for words in (
+        "học ngày 2020-09-02, là ngày nghỉ lễ, Tết",
+        "không phải ngày làm việc trong tuần (thứ Bảy)",
+        "buổi học cùng lúc vào buổi",
+        "nơi cùng lúc vào buổi",
+        "chưa được xếp lịch",
+        "lớp không có trong kế hoạch X_ghost",
+        "phòng không tồn tại R_nowhere",
+        "giảng viên không thể tự dự giờ chính mình",
+        "vi phạm",
+    ):
+        assert words in text, words
+    assert len(vi.output.splitlines()) > 15
+    assert english_lines(vi.output) == []
+    en = runner.invoke(app, ["--lang", "en", "check", "hoang_mai_2020", str(broken)])
+    assert en.exit_code == 1
+    text = " ".join(en.output.split())
+    assert "meets on 2020-09-02, a holiday" in text and "a lecturer cannot observe themself" in text
+    assert len(english_lines(en.output)) > 15
+
+
+def test_speaking_sets_the_language_of_one_context_only() -> None:
+    import threading
+
+    seen: list[str] = []
+    with i18n.speaking("vi"):
+        assert i18n.language() == "vi" and i18n._("the file is empty") == "tệp rỗng"
+        other = threading.Thread(target=lambda: seen.append(i18n._("the file is empty")))
+        other.start()
+        other.join()
+    assert seen == ["the file is empty"]  # another thread keeps the process's language
+    assert i18n.language() == "en" and i18n._("the file is empty") == "the file is empty"

@@ -4,9 +4,15 @@ teaching layer of stage 1) and verified by the checker on its own."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import openpyxl
 import pytest
 
+from llct_sched import i18n
 from llct_sched.check import check
+from llct_sched.errors import ScenarioError
+from llct_sched.excel_in import column_field, load_scenario_workbook, locate_issues, write_template
 from llct_sched.instance import build_instance
 from llct_sched.io import load_scenario
 from llct_sched.model.teaching_layer import needs_teaching_layer
@@ -74,3 +80,47 @@ def test_bad_pins_are_located() -> None:
     unable = _tutorial({"qt_1": "kc_dung"})  # kc_dung does not teach nghiquyet
     errors = {i.path: i.message for i in validate(unable) if i.severity.value == "error"}
     assert list(errors) == ["classes[4].pinned_lecturers.qt_1"] and "nghiquyet" in errors[list(errors)[0]]
+
+
+# --- the Excel template ------------------------------------------------------------------------------
+
+
+def _classes_column(path: Path) -> tuple[openpyxl.Workbook, int]:
+    wb = openpyxl.load_workbook(path)
+    headers = [column_field(c.value) for c in wb["classes"][1]]
+    return wb, headers.index("pinned_lecturers") + 1
+
+
+def test_lecturer_pins_survive_the_template_round_trip(tmp_path: Path) -> None:
+    scenario = _tutorial({"qt_1": "kc_cuong", "qt_2": "gv_binh"})
+    path = tmp_path / "plan.xlsx"
+    previous = i18n.set_language("vi")
+    try:
+        write_template(path, scenario)
+    finally:
+        i18n.set_language(previous)
+    wb, column = _classes_column(path)
+    assert wb["classes"].cell(row=1, column=column).value == "Giảng viên cố định theo học phần (pinned_lecturers)"
+    row = [c.value for c in wb["classes"]["A"]].index("qt_co_quan") + 1
+    assert wb["classes"].cell(row=row, column=column).value == "qt_1: kc_cuong, qt_2: gv_binh"
+    assert load_scenario_workbook(path).model_dump() == scenario.model_dump()
+
+
+def test_a_bad_lecturer_pin_in_the_template_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    write_template(path, _tutorial({}))
+    wb, column = _classes_column(path)
+    row = [c.value for c in wb["classes"]["A"]].index("qt_co_quan") + 1
+    wb["classes"].cell(row=row, column=column, value="qt_1 gv_an")  # no colon
+    wb.save(path)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_workbook(path)
+    text = "\n".join(str(i) for i in caught.value.issues)
+    assert f"Sheet 'classes', row {row}, column 'pinned_lecturers': expected 'module: lecturer' pairs" in text
+    assert "got 'qt_1 gv_an'" in text
+    wb["classes"].cell(row=row, column=column, value="qt_1: nobody")  # well formed, an unknown lecturer
+    wb.save(path)
+    issues = locate_issues(path, validate(load_scenario_workbook(path)))
+    located = [i for i in issues if i.severity.value == "error"]
+    assert [i.path for i in located] == [f"Sheet 'classes', row {row}, column 'pinned_lecturers'"], located
+    assert "nobody" in located[0].message

@@ -108,9 +108,12 @@ def test_cli_check_with_a_baseline(tmp_path: Path) -> None:
     (tmp_path / "base.json").write_text(base.to_json(), encoding="utf-8")
     moved = [s.model_copy(update={"room_id": "HALL"}) if s.class_id == "SC-1" else s for s in base.sessions]
     (tmp_path / "new.json").write_text(base.model_copy(update={"sessions": moved}).to_json(), encoding="utf-8")
-    args = ["check", str(scenario_file), str(tmp_path / "new.json"), "--baseline", str(tmp_path / "base.json")]
+    args = ["--lang", "en", "check", str(scenario_file), str(tmp_path / "new.json")]
+    args += ["--baseline", str(tmp_path / "base.json")]
     run = CliRunner().invoke(app, [*args, "--from", "2020-03-19"])
     assert run.exit_code == 1 and "frozen_past" in run.output and "class SC-1" in run.output
+    vi = " ".join(CliRunner().invoke(app, [*args[2:], "--from", "2020-03-19"]).output.split())  # Vietnamese
+    assert "phần đã qua giữ nguyên: lớp SC-1: buổi" in vi and "nên phải giữ nguyên (kế hoạch gốc: học phần" in vi
     run = CliRunner().invoke(app, [*args, "--from", "2020-03-01"])  # nothing before 1/3: only the rules
     assert run.exit_code == 0, run.output
     assert CliRunner().invoke(app, [*args, "--from", "19/03/2020"]).exit_code == 2

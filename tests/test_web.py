@@ -26,6 +26,7 @@ import httpx
 import openpyxl
 import pytest
 import uvicorn
+import yaml
 from fastapi.testclient import TestClient
 from PIL import Image
 from typer.testing import CliRunner
@@ -59,9 +60,10 @@ def _store(client: TestClient) -> Store:
     return store
 
 
-def _upload(client: TestClient, name: str, content: bytes) -> Any:
+def _upload(client: TestClient, name: str, content: bytes, lang: str = "") -> Any:
     files = {"file": (name, content, "application/octet-stream")}
-    return client.post("/plans", data={"csrf": _csrf(client)}, files=files, follow_redirects=False)
+    url = f"/plans?lang={lang}" if lang else "/plans"
+    return client.post(url, data={"csrf": _csrf(client)}, files=files, follow_redirects=False)
 
 
 def _builtin(client: TestClient, name: str) -> int:
@@ -127,13 +129,14 @@ def test_bad_excel_upload_shows_sheet_row_column_and_stores_nothing(tmp_path: Pa
     wb.save(path)
 
     client = _client(tmp_path / "plans.db")
-    response = _upload(client, "kế hoạch.xlsx", path.read_bytes())
-    assert response.status_code == 422
-    rows = re.findall(
-        r"<tr class=\"error\"><td>(.*?)</td><td><code>(.*?)</code></td><td>(.*?)</td></tr>", response.text
-    )
     where = "Sheet &#39;lecturers&#39;, row 4, column &#39;can_observe&#39;"
-    assert any(row[:2] == ("kế hoạch.xlsx", where) and row[2].startswith("expected yes or no") for row in rows), rows
+    for lang, message in (("", "cần giá trị có hoặc không"), ("en", "expected yes or no")):  # the page's language
+        response = _upload(client, "kế hoạch.xlsx", path.read_bytes(), lang)
+        assert response.status_code == 422
+        rows = re.findall(
+            r"<tr class=\"error\"><td>(.*?)</td><td><code>(.*?)</code></td><td>(.*?)</td></tr>", response.text
+        )
+        assert any(row[:2] == ("kế hoạch.xlsx", where) and row[2].startswith(message) for row in rows), rows
     assert _store(client).plans() == []
     assert "tmp" not in response.text  # the private temporary file's path is not shown
 
@@ -158,7 +161,7 @@ def test_bad_yaml_upload_shows_paths_and_escapes_text(tmp_path: Path) -> None:
     client = _client(tmp_path / "plans.db")
     response = _upload(client, "<i>plan</i>.yaml", text.encode("utf-8"))
     assert response.status_code == 422
-    assert "<code>surprise</code>" in response.text and "unknown key" in response.text
+    assert "<code>surprise</code>" in response.text and "khóa không xác định" in response.text
     assert "<i>plan</i>" not in response.text and "&lt;i&gt;plan&lt;/i&gt;.yaml" in response.text
     assert _store(client).plans() == []
 
@@ -172,7 +175,9 @@ def test_an_infeasible_plan_says_why(tmp_path: Path) -> None:
     version = _wait(client, _solve(client, int(response.headers["location"].rsplit("/", 1)[1])))
     assert version.state == "done" and version.timetable is None and version.why
     page = client.get(f"/versions/{version.id}").text
-    assert "Không thể xếp" in page and "HALL" in page[page.index('id="why"') :]
+    why = page[page.index('id="why"') :]
+    assert "Không thể xếp" in page and "HALL" in why
+    assert "các ràng buộc sau không thể cùng thỏa mãn" in why  # the worker spoke the page's language
     assert client.get(f"/versions/{version.id}/download/xlsx").status_code == 409
 
 
@@ -195,7 +200,11 @@ def test_uploads_are_limited_in_size_and_kind(tmp_path: Path) -> None:
     big = _upload(client, "big.yaml", b"#" * (5 * 1024 * 1024 + 10))
     assert big.status_code == 422 and "5 MB" in big.text
     other = _upload(client, "../../etc/passwd", b"root:x:0:0")
+    assert other.status_code == 422 and "cần một tệp .xlsx" in other.text
+    other = _upload(client, "../../etc/passwd", b"root:x:0:0", "en")
     assert other.status_code == 422 and "expected a .xlsx" in other.text
+    assert "the file is empty" in _upload(client, "plan.yaml", b"", "en").text
+    assert "tệp rỗng" in _upload(client, "plan.yaml", b"", "vi").text
     assert _store(client).plans() == []
 
 
@@ -215,6 +224,42 @@ def test_language_switch(tmp_path: Path) -> None:
     assert "Lập kế hoạch đào tạo" in client.get("/?lang=vi").text
     page = client.get("/versions/7?kind=room&entity=a%26b").text  # a missing version: the switch keeps the query
     assert 'id="lang-switch" href="/versions/7?kind=room&amp;entity=a%26b&amp;lang=en"' in page
+
+
+def test_library_messages_in_the_page_language_request_by_request(tmp_path: Path) -> None:
+    """Validation messages follow each request's language, also when requests of both languages are
+    answered at once by the server's threads (a form handled in the thread pool, an upload in the loop)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from llct_sched import i18n
+
+    client = _client(tmp_path / "plans.db")
+    plan_id = _builtin(client, "tutorial")
+    plan = _store(client).plan(plan_id)
+    assert plan is not None
+    version_id = _store(client).add_version(plan_id, "solve", plan.scenario, {"time_limit": 1.0})  # never solved
+    data = load_scenario("tutorial").model_dump(mode="json")
+    data["rooms"][0]["seats"] = 0
+    bad_yaml = yaml.safe_dump(data, allow_unicode=True).encode("utf-8")
+    expected = {
+        "vi": ("&#39;31/02/2020&#39; không phải là ngày (dd/mm/yyyy)", "phải lớn hơn 0"),
+        "en": ("&#39;31/02/2020&#39; is not a date (dd/mm/yyyy)", "must be greater than 0"),
+    }
+
+    def ask(lang: str) -> tuple[str, str, str]:
+        form = {"csrf": _csrf(client), "class_id": "qt_co_quan", "starts": "31/02/2020", "room": ""}
+        pin = client.post(f"/versions/{version_id}/pin?lang={lang}", data=form)
+        upload = _upload(client, "plan.yaml", bad_yaml, lang)
+        assert pin.status_code == 422 and upload.status_code == 422
+        return lang, pin.text, upload.text
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(ask, ["vi", "en"] * 6))
+    for lang, pin, upload in answers:
+        other = "en" if lang == "vi" else "vi"
+        assert expected[lang][0] in pin and expected[other][0] not in pin, lang
+        assert expected[lang][1] in upload and expected[other][1] not in upload, lang
+    assert i18n.language() == "en"  # the requests left the process's language alone
 
 
 def test_token_required_when_configured(tmp_path: Path) -> None:
@@ -383,6 +428,9 @@ def test_replan_after_a_lecturer_is_away(solved: tuple[TestClient, int]) -> None
     assert not [s for s in after.sessions if s.lecturer_id == hit.lecturer_id and s.date == hit.date]
     name = next(lec["name"] for lec in solved_scenario["lecturers"] if lec["id"] == hit.lecturer_id)
     assert version.moved and any(name in row["reason"] for row in version.moved if row["class_id"] == hit.class_id)
+    assert any(f"{name} vắng" in row["reason"] for row in version.moved)  # the reasons in the page's language
+    reasons = " ".join(row["reason"] for row in version.moved)
+    assert not re.search(r"\b(away|moved|make room|changes|not forced)\b", reasons), reasons
 
     unknown = client.post(f"/versions/{version_id}/replan", data=form | {"who": "nobody"})
     assert unknown.status_code == 422 and "nobody" in unknown.text
@@ -453,12 +501,15 @@ def test_a_restart_keeps_the_versions(solved: tuple[TestClient, int], tmp_path: 
     assert version is not None
     # a version left running by a server that stopped
     stale = store.add_version(version.plan_id, "solve", version.scenario, version.params)
+    stale_en = store.add_version(version.plan_id, "solve", version.scenario, version.params, request={"lang": "en"})
     restarted = _client(store.path)
     again = _store(restarted).version(version_id)
     assert again is not None and again.timetable == version.timetable
     assert restarted.get(f"/versions/{version_id}").status_code == 200
     assert "qt_co_quan" in restarted.get(f"/versions/{version_id}").text
     left = _store(restarted).version(stale)
+    assert left is not None and left.state == "failed" and "máy chủ đã dừng" in (left.error or "")
+    left = _store(restarted).version(stale_en)  # in the language of the page that asked for the solve
     assert left is not None and left.state == "failed" and "server stopped" in (left.error or "")
 
 
@@ -522,12 +573,16 @@ def test_pages_render_in_chromium(tmp_path: Path) -> None:
 def test_replan_after_a_class_is_cancelled(solved: tuple[TestClient, int]) -> None:
     client, version_id = solved
     form = {"csrf": _csrf(client), "kind": "cancel_class", "who": "qt_co_quan", "reason": "không đủ học viên"}
-    response = client.post(f"/versions/{version_id}/replan", data=form, follow_redirects=False)
+    # asked for on the English page: the worker gives the reasons in English
+    response = client.post(f"/versions/{version_id}/replan?lang=en", data=form, follow_redirects=False)
     assert response.status_code == 303, response.text
     version = _wait(client, int(response.headers["location"].rsplit("/", 1)[1]))
     assert version.state == "done" and version.check_report and version.check_report["ok"], version.error
     assert "qt_co_quan" not in {s.class_id for s in _timetable(version).sessions}
     assert {"class_id": "qt_co_quan", "change": "cancelled"}.items() <= version.moved[0].items()  # type: ignore[index]
+    assert version.moved[0]["reason"] == "cancelled by the changes"  # type: ignore[index]
+    assert version.request["lang"] == "en"
+    client.get("/?lang=vi")  # the page back in Vietnamese (the language is remembered in a cookie)
 
 
 def test_replan_after_a_class_is_added(solved: tuple[TestClient, int]) -> None:

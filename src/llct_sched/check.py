@@ -2,7 +2,8 @@
 
 This module is the test oracle of the solver. It shares no code with `llct_sched.model`: it reads
 the scenario and the timetable only and recomputes every calendar fact itself. It never raises on
-a malformed timetable; each problem becomes a `Violation`.
+a malformed timetable; each problem becomes a `Violation`, its message in the current language
+(`llct_sched.i18n`: English unless set otherwise; the catalog has the Vietnamese).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import networkx as nx
 
 from llct_sched import i18n
 from llct_sched.goals import CHECKED
+from llct_sched.i18n import NP_
 from llct_sched.scenario import (
     Lecturer,
     LecturerKind,
@@ -47,10 +49,54 @@ GOALS = CHECKED
 SlotKey = tuple[dt.date, int]
 _WEEKDAYS = list(Weekday)
 
+# the words of the messages that name a rule family, a weekday or a usual period (English: the ids)
+_WORDS = i18n.keyed(
+    NP_("check.rule.reference", "reference"),
+    NP_("check.rule.calendar", "calendar"),
+    NP_("check.rule.window", "window"),
+    NP_("check.rule.delivery", "delivery"),
+    NP_("check.rule.modules", "modules"),
+    NP_("check.rule.rooms", "rooms"),
+    NP_("check.rule.groups", "groups"),
+    NP_("check.rule.cohorts", "cohorts"),
+    NP_("check.rule.lecturers", "lecturers"),
+    NP_("check.rule.observations", "observations"),
+    NP_("check.rule.frozen_past", "frozen_past"),
+    NP_("check.weekday.mon", "mon"),
+    NP_("check.weekday.tue", "tue"),
+    NP_("check.weekday.wed", "wed"),
+    NP_("check.weekday.thu", "thu"),
+    NP_("check.weekday.fri", "fri"),
+    NP_("check.weekday.sat", "sat"),
+    NP_("check.weekday.sun", "sun"),
+    NP_("check.period.morning", "morning"),
+    NP_("check.period.afternoon", "afternoon"),
+    prefix="check.",
+)
+
+
+def _word(key: str, default: str) -> str:
+    entry = _WORDS.get(key)
+    return i18n.pgettext(*entry) if entry else default
+
+
+def rule_name(rule: str) -> str:
+    """A rule family's name in the current language (its id in English)."""
+    return _word(f"rule.{rule}", rule)
+
+
+def _weekday(day: dt.date) -> str:
+    return _word(f"weekday.{_WEEKDAYS[day.weekday()].value}", _WEEKDAYS[day.weekday()].value)
+
+
+def _period(period: str) -> str:
+    return _word(f"period.{period}", period)
+
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: its family (`rule`), a plain-English message and the entities involved."""
+    """One broken rule: its family (`rule`), a message (in the language current when it was found)
+    and the entities involved."""
 
     rule: str
     message: str
@@ -61,7 +107,7 @@ class Violation:
     period: str | None = None
 
     def __str__(self) -> str:
-        return f"[{self.rule}] {self.message}"
+        return f"[{rule_name(self.rule)}] {self.message}"
 
 
 @dataclass
@@ -84,7 +130,7 @@ class CheckReport:
 
     def summary(self, limit: int = 10) -> str:
         """A short human-readable text: verdict, objective by goal, the first violations (in the
-        current language, `llct_sched.i18n`; the violations' own messages are English)."""
+        current language, `llct_sched.i18n`; the violations' messages as they were found)."""
         verdict = i18n._("OK") if self.ok else i18n._("{n} violation(s)").format(n=len(self.violations))
         lines = [i18n._("{verdict}; objective {objective}").format(verdict=verdict, objective=self.objective)]
         parts = [f"{goal} {value}" for goal, value in self.breakdown.items() if value]
@@ -92,7 +138,7 @@ class CheckReport:
             lines.append("  " + ", ".join(parts))
         if self.violations:
             counts = Counter(v.rule for v in self.violations)
-            lines.append("  " + i18n._("by rule:") + " " + ", ".join(f"{r} {n}" for r, n in counts.items()))
+            lines.append("  " + i18n._("by rule:") + " " + ", ".join(f"{rule_name(r)} {n}" for r, n in counts.items()))
             lines.extend(f"  - {v}" for v in self.violations[:limit])
             if len(self.violations) > limit:
                 lines.append("  " + i18n._("... and {n} more").format(n=len(self.violations) - limit))
@@ -100,7 +146,12 @@ class CheckReport:
 
 
 def _slot_text(day: dt.date, period: str) -> str:
-    return f"{day.isoformat()} {period}"
+    return i18n._("{day} {period}").format(day=day.isoformat(), period=_period(period))
+
+
+def _session_text(s: ScheduledSession) -> str:
+    """Where a session is: its class and slot."""
+    return i18n._("class {cls} on {slot}").format(cls=s.class_id, slot=_slot_text(s.date, s.period))
 
 
 def _ids(items: Iterable[str]) -> str:
@@ -238,14 +289,18 @@ class CheckContext:
         if lecturer.available is not None:
             weekday = _WEEKDAYS[day.weekday()]
             if period not in lecturer.available.get(weekday, []):
-                return f"not available on {weekday.value} {period}"
+                return i18n._("not available on {weekday} {period}").format(
+                    weekday=_weekday(day), period=_period(period)
+                )
         for r in lecturer.unavailable:
             if r.contains(day):
-                return "unavailable that day" + (f" ({r.reason})" if r.reason else "")
+                if r.reason:
+                    return i18n._("unavailable that day ({reason})").format(reason=r.reason)
+                return i18n._("unavailable that day")
         for eid in lecturer.unavailable_events:
             event = self.events.get(eid)
             if event is not None and event.start <= day <= event.last:
-                return f"away for event {eid}"
+                return i18n._("away for event {event}").format(event=eid)
         return None
 
 
@@ -254,39 +309,52 @@ def check_reference(ctx: CheckContext) -> list[Violation]:
     out: list[Violation] = []
     unknown = Counter(s.class_id for s in ctx.timetable.sessions if s.class_id not in ctx.classes)
     for cid, n in sorted(unknown.items()):
-        out.append(Violation("reference", f"{n} session(s) of unknown class {cid}", class_id=cid))
+        msg = i18n._("{n} session(s) of unknown class {cls}").format(n=n, cls=cid)
+        out.append(Violation("reference", msg, class_id=cid))
     for cid in ctx.timetable.class_learners:
         if cid not in ctx.classes:
-            out.append(Violation("reference", f"learners given for unknown class {cid}", class_id=cid))
+            msg = i18n._("learners given for unknown class {cls}").format(cls=cid)
+            out.append(Violation("reference", msg, class_id=cid))
     for klass in ctx.scenario.classes:
         if klass.program not in ctx.programs:
-            out.append(Violation("reference", f"class {klass.id}: unknown program {klass.program}", class_id=klass.id))
+            msg = i18n._("class {cls}: unknown program {program}").format(cls=klass.id, program=klass.program)
+            out.append(Violation("reference", msg, class_id=klass.id))
         elif not ctx.sessions.get(klass.id):
-            out.append(Violation("reference", f"class {klass.id} is not scheduled (no sessions)", class_id=klass.id))
+            msg = i18n._("class {cls} is not scheduled (no sessions)").format(cls=klass.id)
+            out.append(Violation("reference", msg, class_id=klass.id))
         for eid in (klass.not_before_event, klass.not_after_event):
             if eid is not None and eid not in ctx.events:
-                out.append(Violation("reference", f"class {klass.id}: unknown event {eid}", class_id=klass.id))
+                msg = i18n._("class {cls}: unknown event {event}").format(cls=klass.id, event=eid)
+                out.append(Violation("reference", msg, class_id=klass.id))
     for s in ctx.known_sessions:
-        where = f"class {s.class_id} on {_slot_text(s.date, s.period)}"
+        where = _session_text(s)
         if s.period not in ctx.period_index:
-            out.append(_at("reference", f"{where}: unknown period {s.period} (periods: {', '.join(ctx.periods)})", s))
+            msg = i18n._("{where}: unknown period {period} (periods: {periods})")
+            out.append(_at("reference", msg.format(where=where, period=s.period, periods=", ".join(ctx.periods)), s))
         if s.room_id not in ctx.rooms:
-            out.append(_at("reference", f"{where}: unknown room {s.room_id}", s, room_id=s.room_id))
+            msg = i18n._("{where}: unknown room {room}").format(where=where, room=s.room_id)
+            out.append(_at("reference", msg, s, room_id=s.room_id))
         if s.lecturer_id is not None and s.lecturer_id not in ctx.lecturers:
-            msg = f"{where}: unknown lecturer {s.lecturer_id}"
+            msg = i18n._("{where}: unknown lecturer {lecturer}").format(where=where, lecturer=s.lecturer_id)
             out.append(_at("reference", msg, s, lecturer_id=s.lecturer_id))
         if ctx.program_of(s.class_id) is not None and ctx.module_of(s) is None:
-            out.append(_at("reference", f"{where}: module {s.module_id} is not in its program", s))
+            msg = i18n._("{where}: module {module} is not in its program").format(where=where, module=s.module_id)
+            out.append(_at("reference", msg, s))
     for v in ctx.timetable.observations:
-        for role, lid in (("lecturer", v.lecturer_id), ("observer", v.observer_id)):
+        slot = _slot_text(v.date, v.period)
+        unknown_who = (
+            (i18n._("visit on {slot}: unknown lecturer {lecturer}"), v.lecturer_id),
+            (i18n._("visit on {slot}: unknown observer {lecturer}"), v.observer_id),
+        )
+        for template, lid in unknown_who:
             if lid not in ctx.lecturers:
-                msg = f"visit on {_slot_text(v.date, v.period)}: unknown {role} {lid}"
+                msg = template.format(slot=slot, lecturer=lid)
                 out.append(Violation("reference", msg, lecturer_id=lid, date=v.date, period=v.period))
         if v.period not in ctx.period_index:
-            msg = f"visit on {_slot_text(v.date, v.period)}: unknown period {v.period}"
+            msg = i18n._("visit on {slot}: unknown period {period}").format(slot=slot, period=v.period)
             out.append(Violation("reference", msg, lecturer_id=v.lecturer_id, date=v.date, period=v.period))
         if v.class_id not in ctx.classes:
-            msg = f"visit on {_slot_text(v.date, v.period)}: unknown class {v.class_id}"
+            msg = i18n._("visit on {slot}: unknown class {cls}").format(slot=slot, cls=v.class_id)
             out.append(Violation("reference", msg, class_id=v.class_id, date=v.date, period=v.period))
     return out
 
@@ -298,15 +366,18 @@ def check_calendar(ctx: CheckContext) -> list[Violation]:
         for day in sorted({s.date for s in rows}):
             if day not in ctx.working_set:
                 if not ctx.scenario.calendar.start <= day <= ctx.scenario.calendar.end:
-                    why = "outside the calendar"
+                    why = i18n._("outside the calendar")
                 elif any(h.contains(day) for h in ctx.scenario.calendar.holidays):
-                    why = "a holiday"
+                    why = i18n._("a holiday")
                 else:
-                    why = f"not a working weekday ({_WEEKDAYS[day.weekday()].value})"
-                out.append(Violation("calendar", f"class {cid} meets on {day}, {why}", class_id=cid, date=day))
+                    why = i18n._("not a working weekday ({weekday})").format(weekday=_weekday(day))
+                msg = i18n._("class {cls} meets on {day}, {why}").format(cls=cid, day=day, why=why)
+                out.append(Violation("calendar", msg, class_id=cid, date=day))
             blackout = ctx.closed_by_blackout(cid, day)
             if blackout is not None:
-                msg = f"class {cid} ({ctx.learners(cid)} learners) meets on {day}, closed by blackout {blackout}"
+                msg = i18n._("class {cls} ({learners} learners) meets on {day}, closed by blackout {blackout}").format(
+                    cls=cid, learners=ctx.learners(cid), day=day, blackout=blackout
+                )
                 out.append(Violation("calendar", msg, class_id=cid, date=day))
         out += _closed_period_sessions(ctx, cid, rows)
     return out
@@ -322,7 +393,9 @@ def _closed_period_sessions(ctx: CheckContext, cid: str, rows: list[ScheduledSes
     for s in rows:
         weekday = _WEEKDAYS[s.date.weekday()].value
         if (weekday, s.period) in closed:
-            msg = f"class {cid} meets on {s.date} {s.period}, a period it closes on {weekday}"
+            msg = i18n._("class {cls} meets on {slot}, a period it closes on {weekday}").format(
+                cls=cid, slot=_slot_text(s.date, s.period), weekday=_weekday(s.date)
+            )
             out.append(Violation("calendar", msg, class_id=cid, date=s.date, period=s.period))
     return out
 
@@ -336,21 +409,27 @@ def check_window(ctx: CheckContext) -> list[Violation]:
         bounds: list[tuple[str, list[dt.date]]] = []
         if klass.earliest_start is not None:
             lo = klass.earliest_start
-            bounds.append((f"before its earliest start {lo}", [d for d in days if d < lo]))
+            text = i18n._("before its earliest start {date}").format(date=lo)
+            bounds.append((text, [d for d in days if d < lo]))
         if klass.latest_end is not None:
             hi = klass.latest_end
-            bounds.append((f"after its latest end {hi}", [d for d in days if d > hi]))
+            text = i18n._("after its latest end {date}").format(date=hi)
+            bounds.append((text, [d for d in days if d > hi]))
         before = ctx.events.get(klass.not_before_event or "")
         if before is not None:
             end = before.last
-            bounds.append((f"not after the end of event {before.id} ({end})", [d for d in days if d <= end]))
+            text = i18n._("not after the end of event {event} ({date})").format(event=before.id, date=end)
+            bounds.append((text, [d for d in days if d <= end]))
         after = ctx.events.get(klass.not_after_event or "")
         if after is not None:
             start = after.start
-            bounds.append((f"not before the start of event {after.id} ({start})", [d for d in days if d >= start]))
+            text = i18n._("not before the start of event {event} ({date})").format(event=after.id, date=start)
+            bounds.append((text, [d for d in days if d >= start]))
         for text, hits in bounds:
             if hits:
-                msg = f"class {cid}: {len(hits)} session(s) {text}, first on {hits[0]}"
+                msg = i18n._("class {cls}: {n} session(s) {text}, first on {first}").format(
+                    cls=cid, n=len(hits), text=text, first=hits[0]
+                )
                 out.append(Violation("window", msg, class_id=cid, date=hits[0]))
     return out
 
@@ -361,23 +440,26 @@ def _delivery_counts(ctx: CheckContext, cid: str, program: Program) -> list[Viol
     d = program.delivery
     rows = ctx.sessions[cid]
     if ctx.block_days(program) is None:
-        msg = (
-            f"class {cid}: program {program.id} has {program.total_sessions} sessions, "
-            f"not {d.blocks} blocks x whole days x {d.sessions_per_day}"
-        )
+        msg = i18n._(
+            "class {cls}: program {program} has {total} sessions, not {blocks} blocks x whole days x {per_day}"
+        ).format(cls=cid, program=program.id, total=program.total_sessions, blocks=d.blocks, per_day=d.sessions_per_day)
         out.append(Violation("delivery", msg, class_id=cid))
     if d.sessions_per_day > len(ctx.periods):
-        msg = (
-            f"class {cid}: program {program.id} meets {d.sessions_per_day} sessions a day, a day has {len(ctx.periods)}"
+        msg = i18n._("class {cls}: program {program} meets {per_day} sessions a day, a day has {periods}").format(
+            cls=cid, program=program.id, per_day=d.sessions_per_day, periods=len(ctx.periods)
         )
         out.append(Violation("delivery", msg, class_id=cid))
     if len(rows) != program.total_sessions:
-        msg = f"class {cid} has {len(rows)} sessions, program {program.id} needs {program.total_sessions}"
+        msg = i18n._("class {cls} has {n} sessions, program {program} needs {total}").format(
+            cls=cid, n=len(rows), program=program.id, total=program.total_sessions
+        )
         out.append(Violation("delivery", msg, class_id=cid))
     per_slot = Counter((s.date, s.period) for s in rows)
     for (day, period), count in sorted(per_slot.items(), key=lambda kv: ctx.slot_key(*kv[0])):
         if count > 1:
-            msg = f"class {cid} has {count} sessions on {_slot_text(day, period)}"
+            msg = i18n._("class {cls} has {n} sessions on {slot}").format(
+                cls=cid, n=count, slot=_slot_text(day, period)
+            )
             out.append(Violation("delivery", msg, class_id=cid, date=day, period=period))
     return out
 
@@ -394,32 +476,37 @@ def _delivery_block_shape(ctx: CheckContext, cid: str, program: Program) -> list
     blocks = ctx.block_sessions[cid]
     if len(blocks) != d.blocks:
         starts = ", ".join(str(days[0]) for days in ctx.blocks[cid])
-        bad(f"class {cid} meets in {len(blocks)} block(s) (starting {starts}), expected {d.blocks}")
+        bad(
+            i18n._("class {cls} meets in {n} block(s) (starting {starts}), expected {blocks}").format(
+                cls=cid, n=len(blocks), starts=starts, blocks=d.blocks
+            )
+        )
     for block, days in zip(blocks, ctx.blocks[cid], strict=True):
         if n is not None and len(days) != n:
-            bad(f"class {cid}: block from {days[0]} to {days[-1]} has {len(days)} day(s), expected {n}", days[0])
+            msg = i18n._("class {cls}: block from {first} to {last} has {n} day(s), expected {days}")
+            bad(msg.format(cls=cid, first=days[0], last=days[-1], n=len(days), days=n), days[0])
         for prev, nxt in zip(days, days[1:], strict=False):
             if not ctx.same_block(prev, nxt):
-                bad(f"class {cid}: block starting {days[0]} is not on consecutive working days ({prev}, {nxt})", nxt)
+                msg = i18n._("class {cls}: block starting {first} is not on consecutive working days ({prev}, {next})")
+                bad(msg.format(cls=cid, first=days[0], prev=prev, next=nxt), nxt)
         by_day: dict[dt.date, list[int]] = defaultdict(list)
         for s in block:
             by_day[s.date].append(ctx.slot_key(s.date, s.period)[1])
         first_periods: set[int] = set()
         for day, indices in sorted(by_day.items()):
             indices.sort()
-            names = ", ".join(ctx.period_name(i) for i in indices)
+            names = ", ".join(_period(ctx.period_name(i)) for i in indices)
             if len(indices) != d.sessions_per_day:
-                bad(
-                    f"class {cid} meets {len(indices)} session(s) ({names}) on {day}; its program meets "
-                    f"{d.sessions_per_day} a day",
-                    day,
-                )
+                msg = i18n._("class {cls} meets {n} session(s) ({periods}) on {day}; its program meets {per_day} a day")
+                bad(msg.format(cls=cid, n=len(indices), periods=names, day=day, per_day=d.sessions_per_day), day)
             elif indices != list(range(indices[0], indices[0] + len(indices))):
-                bad(f"class {cid}: sessions on {day} are not in consecutive periods ({names})", day)
+                msg = i18n._("class {cls}: sessions on {day} are not in consecutive periods ({periods})")
+                bad(msg.format(cls=cid, day=day, periods=names), day)
             first_periods.add(indices[0])
         if len(first_periods) > 1:
-            names = ", ".join(ctx.period_name(i) for i in sorted(first_periods))
-            bad(f"class {cid}: block starting {days[0]} starts its days in different periods ({names})", days[0])
+            names = ", ".join(_period(ctx.period_name(i)) for i in sorted(first_periods))
+            msg = i18n._("class {cls}: block starting {first} starts its days in different periods ({periods})")
+            bad(msg.format(cls=cid, first=days[0], periods=names), days[0])
     return out
 
 
@@ -433,19 +520,21 @@ def _delivery_block_order(ctx: CheckContext, cid: str, program: Program) -> list
         if d.same_day_blocks:
             last, first = blocks[i - 1][-1], blocks[i][0]
             if not ctx.slot_key(last.date, last.period) < ctx.slot_key(first.date, first.period):
-                msg = (
-                    f"class {cid}: block {i + 1} starts on {_slot_text(first.date, first.period)}, not after "
-                    f"block {i} ends on {_slot_text(last.date, last.period)}"
+                msg = i18n._("class {cls}: block {n} starts on {first}, not after block {prev} ends on {last}").format(
+                    cls=cid,
+                    n=i + 1,
+                    first=_slot_text(first.date, first.period),
+                    prev=i,
+                    last=_slot_text(last.date, last.period),
                 )
                 out.append(Violation("delivery", msg, class_id=cid, date=first.date, period=first.period))
             continue
         gap_min = max(d.min_gap_days, 0)
         gap = (days[i][0] - days[i - 1][-1]).days - 1
         if gap < gap_min:
-            msg = (
-                f"class {cid}: only {gap} day(s) between blocks ending {days[i - 1][-1]} "
-                f"and starting {days[i][0]}, need {gap_min}"
-            )
+            msg = i18n._(
+                "class {cls}: only {gap} day(s) between blocks ending {end} and starting {start}, need {need}"
+            ).format(cls=cid, gap=gap, end=days[i - 1][-1], start=days[i][0], need=gap_min)
             out.append(Violation("delivery", msg, class_id=cid, date=days[i][0]))
     return out
 
@@ -460,7 +549,9 @@ def _delivery_pinned(ctx: CheckContext, cid: str) -> list[Violation]:
     for i, pinned in enumerate(pinned_starts):
         actual = starts[i] if i < len(starts) else None
         if actual != pinned:
-            msg = f"class {cid}: block {i + 1} must start on {pinned}, starts on {actual or 'no day'}"
+            msg = i18n._("class {cls}: block {n} must start on {pinned}, starts on {actual}").format(
+                cls=cid, n=i + 1, pinned=pinned, actual=actual or i18n._("no day")
+            )
             out.append(Violation("delivery", msg, class_id=cid, date=pinned))
     return out
 
@@ -493,20 +584,27 @@ def check_modules(ctx: CheckContext) -> list[Violation]:
         for i, m in enumerate(program.modules):
             have = len(slots.get(m.id, []))
             if have != m.sessions:
-                msg = f"class {cid}: module {m.id} has {have} session(s), needs {m.sessions}"
+                msg = i18n._("class {cls}: module {module} has {n} session(s), needs {need}").format(
+                    cls=cid, module=m.id, n=have, need=m.sessions
+                )
                 out.append(Violation("modules", msg, class_id=cid))
             preds = m.after if m.after is not None else ids[i - 1 : i]
             for a in preds:
                 if a not in ids:
-                    out.append(Violation("modules", f"program {program.id}: module {m.id} follows unknown module {a}"))
+                    msg = i18n._("program {program}: module {module} follows unknown module {after}")
+                    out.append(Violation("modules", msg.format(program=program.id, module=m.id, after=a)))
                     continue
                 if not slots.get(a) or not slots.get(m.id):
                     continue
                 last_a, first_b = max(slots[a]), min(slots[m.id])
                 if not last_a < first_b:
-                    msg = (
-                        f"class {cid}: module {m.id} starts on {_slot_text(first_b[0], ctx.period_name(first_b[1]))} "
-                        f"before module {a} ends on {_slot_text(last_a[0], ctx.period_name(last_a[1]))}"
+                    msg = i18n._("class {cls}: module {module} starts on {first} before module {after} ends on {last}")
+                    msg = msg.format(
+                        cls=cid,
+                        module=m.id,
+                        first=_slot_text(first_b[0], ctx.period_name(first_b[1])),
+                        after=a,
+                        last=_slot_text(last_a[0], ctx.period_name(last_a[1])),
                     )
                     out.append(Violation("modules", msg, class_id=cid, date=first_b[0]))
     return out
@@ -539,7 +637,9 @@ def check_module_order(ctx: CheckContext) -> list[Violation]:
         for k, (s, want) in enumerate(zip(rows, expected, strict=True)):
             if s.module_id != want:
                 when = _slot_text(s.date, s.period)
-                msg = f"class {cid}: session {k + 1} on {when} is module {s.module_id}, module order says {want}"
+                msg = i18n._("class {cls}: session {k} on {slot} is module {module}, module order says {want}").format(
+                    cls=cid, k=k + 1, slot=when, module=s.module_id, want=want
+                )
                 out.append(_at("modules", msg, s))
                 break
     return out
@@ -556,9 +656,8 @@ def check_block_module_lecturer(ctx: CheckContext) -> list[Violation]:
                     lecturers[s.module_id].add(s.lecturer_id)
             for module_id, who in sorted(lecturers.items()):
                 if len(who) > 1:
-                    msg = (
-                        f"class {cid}: block {number + 1} module {module_id} has lecturers {_ids(who)}; one is required"
-                    )
+                    msg = i18n._("class {cls}: block {n} module {module} has lecturers {lecturers}; one is required")
+                    msg = msg.format(cls=cid, n=number + 1, module=module_id, lecturers=_ids(who))
                     out.append(Violation("lecturers", msg, class_id=cid, date=block[0].date))
     return out
 
@@ -572,16 +671,22 @@ def check_rooms(ctx: CheckContext) -> list[Violation]:
         for block in ctx.block_sessions[cid]:
             used = {s.room_id for s in block}
             if len(used) > 1:
-                msg = f"class {cid}: block starting {block[0].date} uses {len(used)} rooms ({_ids(used)})"
+                msg = i18n._("class {cls}: block starting {first} uses {n} rooms ({rooms})").format(
+                    cls=cid, first=block[0].date, n=len(used), rooms=_ids(used)
+                )
                 out.append(Violation("rooms", msg, class_id=cid, date=block[0].date))
         learners = ctx.learners(cid)
         for rid in sorted({s.room_id for s in rows}):
             room = ctx.rooms.get(rid)
             if hard_seats and room is not None and learners is not None and learners > room.seats:
-                msg = f"class {cid} has {learners} learners, room {rid} seats {room.seats}"
+                msg = i18n._("class {cls} has {learners} learners, room {room} seats {seats}").format(
+                    cls=cid, learners=learners, room=rid, seats=room.seats
+                )
                 out.append(Violation("rooms", msg, class_id=cid, room_id=rid))
             if klass.pinned_room is not None and rid != klass.pinned_room:
-                msg = f"class {cid} uses room {rid}, but is pinned to room {klass.pinned_room}"
+                msg = i18n._("class {cls} uses room {room}, but is pinned to room {pinned}").format(
+                    cls=cid, room=rid, pinned=klass.pinned_room
+                )
                 out.append(Violation("rooms", msg, class_id=cid, room_id=rid))
     by_slot: dict[tuple[str, dt.date, str], list[str]] = defaultdict(list)
     for s in ctx.known_sessions:
@@ -590,11 +695,15 @@ def check_rooms(ctx: CheckContext) -> list[Violation]:
         by_slot.items(), key=lambda kv: (kv[0][0], ctx.slot_key(kv[0][1], kv[0][2]))
     ):
         if len(cids) > 1:
-            msg = f"room {rid}: {len(cids)} sessions on {_slot_text(day, period)} (classes {', '.join(sorted(cids))})"
+            msg = i18n._("room {room}: {n} sessions on {slot} (classes {classes})").format(
+                room=rid, n=len(cids), slot=_slot_text(day, period), classes=", ".join(sorted(cids))
+            )
             out.append(Violation("rooms", msg, room_id=rid, date=day, period=period))
         room = ctx.rooms.get(rid)
         if room is not None and any(r.contains(day) for r in room.unavailable):
-            msg = f"room {rid} is unavailable on {day} but holds classes {_ids(cids)}"
+            msg = i18n._("room {room} is unavailable on {day} but holds classes {classes}").format(
+                room=rid, day=day, classes=_ids(cids)
+            )
             out.append(Violation("rooms", msg, room_id=rid, date=day, period=period))
     return out
 
@@ -612,10 +721,9 @@ def check_groups(ctx: CheckContext) -> list[Violation]:
             common = sorted(slots[a] & slots[b], key=lambda x: ctx.slot_key(*x))
             if common:
                 day, period = common[0]
-                msg = (
-                    f"classes {a} and {b} share group {_ids(shared)} but meet together in {len(common)} slot(s), "
-                    f"first {_slot_text(day, period)}"
-                )
+                msg = i18n._(
+                    "classes {a} and {b} share group {groups} but meet together in {n} slot(s), first {slot}"
+                ).format(a=a, b=b, groups=_ids(shared), n=len(common), slot=_slot_text(day, period))
                 out.append(Violation("groups", msg, class_id=a, date=day, period=period))
     return out
 
@@ -628,27 +736,33 @@ def check_cohorts(ctx: CheckContext) -> list[Violation]:
         if klass.id in ctx.cohort_of:
             continue
         if klass.id not in given:
-            out.append(
-                Violation("cohorts", f"class {klass.id}: learners missing from the timetable", class_id=klass.id)
-            )
+            msg = i18n._("class {cls}: learners missing from the timetable").format(cls=klass.id)
+            out.append(Violation("cohorts", msg, class_id=klass.id))
         elif klass.learners is not None and given[klass.id] != klass.learners:
-            msg = f"class {klass.id} has {given[klass.id]} learners, the scenario says {klass.learners}"
+            msg = i18n._("class {cls} has {n} learners, the scenario says {learners}").format(
+                cls=klass.id, n=given[klass.id], learners=klass.learners
+            )
             out.append(Violation("cohorts", msg, class_id=klass.id))
     for cohort in ctx.scenario.cohorts:
         total = 0
         for cid in cohort.classes:
             if cid not in given:
-                out.append(Violation("cohorts", f"cohort {cohort.id}: learners of class {cid} missing", class_id=cid))
+                msg = i18n._("cohort {cohort}: learners of class {cls} missing").format(cohort=cohort.id, cls=cid)
+                out.append(Violation("cohorts", msg, class_id=cid))
                 continue
             total += given[cid]
             hi = cohort.max_per_class
             if given[cid] < cohort.min_per_class or (hi is not None and given[cid] > hi):
-                bounds = f"{cohort.min_per_class}..{hi if hi is not None else 'any'}"
-                msg = f"cohort {cohort.id}: class {cid} has {given[cid]} learners, allowed {bounds}"
+                hi_text = hi if hi is not None else i18n._("any")
+                msg = i18n._("cohort {cohort}: class {cls} has {n} learners, allowed {lo}..{hi}").format(
+                    cohort=cohort.id, cls=cid, n=given[cid], lo=cohort.min_per_class, hi=hi_text
+                )
                 out.append(Violation("cohorts", msg, class_id=cid))
         if total != cohort.learners:
             classes = ", ".join(cohort.classes)
-            msg = f"cohort {cohort.id}: classes {classes} hold {total} learners, the cohort has {cohort.learners}"
+            msg = i18n._("cohort {cohort}: classes {classes} hold {total} learners, the cohort has {learners}").format(
+                cohort=cohort.id, classes=classes, total=total, learners=cohort.learners
+            )
             out.append(Violation("cohorts", msg))
     return out
 
@@ -669,34 +783,35 @@ def check_lecturers(ctx: CheckContext) -> list[Violation]:
         program = ctx.program_of(s.class_id)
         if program is None:
             continue
-        where = f"class {s.class_id} on {_slot_text(s.date, s.period)}"
+        where = _session_text(s)
         if program.taught_by == TaughtBy.center and s.lecturer_id is None:
-            out.append(
-                _at(
-                    "lecturers",
-                    f"{where}: no lecturer (program {program.id} is taught by the center)",
-                    s,
-                    lecturer_id=s.lecturer_id,
-                )
-            )
+            msg = i18n._("{where}: no lecturer (program {program} is taught by the center)")
+            out.append(_at("lecturers", msg.format(where=where, program=program.id), s, lecturer_id=s.lecturer_id))
         if program.taught_by == TaughtBy.external and s.lecturer_id is not None:
-            msg = f"{where}: lecturer {s.lecturer_id} given, but program {program.id} is taught externally"
+            msg = i18n._("{where}: lecturer {lecturer} given, but program {program} is taught externally").format(
+                where=where, lecturer=s.lecturer_id, program=program.id
+            )
             out.append(_at("lecturers", msg, s, lecturer_id=s.lecturer_id))
         lecturer = ctx.lecturers.get(s.lecturer_id or "")
         if lecturer is None:
             continue
         module = ctx.module_of(s)
         if module is not None and module.topic not in lecturer.topics:
-            msg = f"{where}: lecturer {lecturer.id} does not teach topic {module.topic} (module {module.id})"
+            msg = i18n._("{where}: lecturer {lecturer} does not teach topic {topic} (module {module})").format(
+                where=where, lecturer=lecturer.id, topic=module.topic, module=module.id
+            )
             out.append(_at("lecturers", msg, s, lecturer_id=s.lecturer_id))
         klass = ctx.classes.get(s.class_id)
         pinned = klass.pinned_lecturers.get(s.module_id) if klass is not None else None
         if pinned is not None and pinned != lecturer.id:
-            msg = f"{where}: lecturer {lecturer.id} teaches module {s.module_id}, which is pinned to lecturer {pinned}"
+            msg = i18n._(
+                "{where}: lecturer {lecturer} teaches module {module}, which is pinned to lecturer {pinned}"
+            ).format(where=where, lecturer=lecturer.id, module=s.module_id, pinned=pinned)
             out.append(_at("lecturers", msg, s, lecturer_id=s.lecturer_id))
         away = ctx.lecturer_away(lecturer, s.date, s.period)
         if away is not None:
-            out.append(_at("lecturers", f"{where}: lecturer {lecturer.id} is {away}", s, lecturer_id=s.lecturer_id))
+            msg = i18n._("{where}: lecturer {lecturer} is {away}").format(where=where, lecturer=lecturer.id, away=away)
+            out.append(_at("lecturers", msg, s, lecturer_id=s.lecturer_id))
     teach: dict[tuple[str, dt.date, str], list[str]] = defaultdict(list)
     for s in ctx.known_sessions:
         if s.lecturer_id is not None:
@@ -708,8 +823,11 @@ def check_lecturers(ctx: CheckContext) -> list[Violation]:
         lid, day, period = key
         t, w = teach.get(key, []), watch.get(key, [])
         if len(t) + len(w) > 1:
-            parts = ([f"teaches {', '.join(t)}"] if t else []) + ([f"observes {', '.join(w)}"] if w else [])
-            msg = f"lecturer {lid} is in {len(t) + len(w)} places on {_slot_text(day, period)}: {'; '.join(parts)}"
+            parts = [i18n._("teaches {classes}").format(classes=", ".join(t))] if t else []
+            parts += [i18n._("observes {classes}").format(classes=", ".join(w))] if w else []
+            msg = i18n._("lecturer {lecturer} is in {n} places on {slot}: {parts}").format(
+                lecturer=lid, n=len(t) + len(w), slot=_slot_text(day, period), parts="; ".join(parts)
+            )
             out.append(Violation("lecturers", msg, lecturer_id=lid, date=day, period=period))
     taught = _taught_slots(ctx)
     for lecturer in ctx.scenario.lecturers:
@@ -717,20 +835,26 @@ def check_lecturers(ctx: CheckContext) -> list[Violation]:
         loads: list[tuple[int | None, str, Counter[str]]] = [
             (
                 lecturer.max_sessions_per_week,
-                "week",
+                i18n._("lecturer {lecturer} teaches {n} sessions in week {when}, at most {limit}"),
                 Counter(f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in days),
             ),
-            (lecturer.max_sessions_per_month, "month", Counter(f"{d.year}-{d.month:02d}" for d in days)),
-            (lecturer.max_sessions_per_year, "year", Counter("the calendar" for _ in days)),
+            (
+                lecturer.max_sessions_per_month,
+                i18n._("lecturer {lecturer} teaches {n} sessions in month {when}, at most {limit}"),
+                Counter(f"{d.year}-{d.month:02d}" for d in days),
+            ),
+            (
+                lecturer.max_sessions_per_year,
+                i18n._("lecturer {lecturer} teaches {n} sessions in the calendar, at most {limit} a year"),
+                Counter("the calendar" for _ in days),
+            ),
         ]
-        for limit, unit, counts in loads:
+        for limit, template, counts in loads:
             if limit is None:
                 continue
             for when, n in sorted(counts.items()):
                 if n > limit:
-                    msg = f"lecturer {lecturer.id} teaches {n} sessions in {unit} {when}, at most {limit}"
-                    if unit == "year":
-                        msg = f"lecturer {lecturer.id} teaches {n} sessions in the calendar, at most {limit} a year"
+                    msg = template.format(lecturer=lecturer.id, n=n, when=when, limit=limit)
                     out.append(Violation("lecturers", msg, lecturer_id=lecturer.id))
     return out
 
@@ -748,12 +872,14 @@ def check_observations(ctx: CheckContext) -> list[Violation]:
     good: dict[str, set[tuple[dt.date, str]]] = defaultdict(set)
     for v in ctx.timetable.observations:
         problems = _visit_problems(ctx, v, allowed)
-        where = f"visit of {v.observer_id} to {v.lecturer_id} in class {v.class_id} on {_slot_text(v.date, v.period)}"
+        where = i18n._("visit of {observer} to {lecturer} in class {cls} on {slot}").format(
+            observer=v.observer_id, lecturer=v.lecturer_id, cls=v.class_id, slot=_slot_text(v.date, v.period)
+        )
         for problem in problems:
             out.append(
                 Violation(
                     "observations",
-                    f"{where}: {problem}",
+                    i18n._("{where}: {problem}").format(where=where, problem=problem),
                     class_id=v.class_id,
                     lecturer_id=v.lecturer_id,
                     date=v.date,
@@ -764,16 +890,22 @@ def check_observations(ctx: CheckContext) -> list[Violation]:
             good[v.lecturer_id].add((v.date, v.period))
     for lecturer in ctx.scenario.lecturers:
         if lecturer.kind in policy.observed_kinds and len(good[lecturer.id]) < policy.visits_per_lecturer:
-            msg = (
-                f"lecturer {lecturer.id} ({lecturer.kind.value}) receives {len(good[lecturer.id])} valid visit(s) "
-                f"in distinct slots, needs {policy.visits_per_lecturer}"
+            msg = i18n._(
+                "lecturer {lecturer} ({kind}) receives {n} valid visit(s) in distinct slots, needs {need}"
+            ).format(
+                lecturer=lecturer.id,
+                kind=lecturer.kind.value,
+                n=len(good[lecturer.id]),
+                need=policy.visits_per_lecturer,
             )
             out.append(Violation("observations", msg, lecturer_id=lecturer.id))
     if policy.max_visits_per_observer is not None:
         made = Counter(v.observer_id for v in ctx.timetable.observations)
         for oid, n in sorted(made.items()):
             if n > policy.max_visits_per_observer:
-                msg = f"observer {oid} makes {n} visits, at most {policy.max_visits_per_observer}"
+                msg = i18n._("observer {observer} makes {n} visits, at most {limit}").format(
+                    observer=oid, n=n, limit=policy.max_visits_per_observer
+                )
                 out.append(Violation("observations", msg, lecturer_id=oid))
     return out
 
@@ -785,25 +917,27 @@ def _visit_problems(
 ) -> list[str]:
     """Why a visit is invalid (slot conflicts of the observer are reported under `lecturers`)."""
     if v.lecturer_id not in ctx.lecturers or v.observer_id not in ctx.lecturers or v.class_id not in ctx.classes:
-        return ["names an unknown lecturer, observer or class"]
+        return [i18n._("names an unknown lecturer, observer or class")]
     problems = []
     if not any(
         s.lecturer_id == v.lecturer_id and s.date == v.date and s.period == v.period for s in ctx.sessions[v.class_id]
     ):
-        problems.append(f"{v.lecturer_id} does not teach class {v.class_id} in that slot")
+        problems.append(
+            i18n._("{lecturer} does not teach class {cls} in that slot").format(lecturer=v.lecturer_id, cls=v.class_id)
+        )
     program = ctx.program_of(v.class_id)
     programs = ctx.scenario.observation.programs
     if program is not None:
         counts = program.id in programs if programs is not None else program.taught_by == TaughtBy.center
         if not counts:
-            problems.append(f"program {program.id} does not count for observation")
+            problems.append(i18n._("program {program} does not count for observation").format(program=program.id))
     if v.observer_id not in allowed:
-        problems.append(f"{v.observer_id} is not an allowed observer")
+        problems.append(i18n._("{observer} is not an allowed observer").format(observer=v.observer_id))
     if v.observer_id == v.lecturer_id:
-        problems.append("a lecturer cannot observe themself")
+        problems.append(i18n._("a lecturer cannot observe themself"))
     away = ctx.lecturer_away(ctx.lecturers[v.observer_id], v.date, v.period)
     if away is not None:
-        problems.append(f"observer {v.observer_id} is {away}")
+        problems.append(i18n._("observer {observer} is {away}").format(observer=v.observer_id, away=away))
     return problems
 
 
@@ -1043,10 +1177,19 @@ def check_frozen_past(baseline: Timetable, timetable: Timetable, freeze_before: 
         if sorted(old.get(key, [])) == sorted(new.get(key, [])):
             continue
         cid, day, period = key
-        was = "; ".join("module {}, room {}, lecturer {}".format(*row) for row in sorted(old.get(key, []))) or "none"
-        now = "; ".join("module {}, room {}, lecturer {}".format(*row) for row in sorted(new.get(key, []))) or "none"
-        message = f"class {cid}: session {_slot_text(day, period)} is before {freeze_before} and must stay as it was"
-        out.append(Violation("frozen_past", f"{message} (baseline: {was}; now: {now})", cid, date=day, period=period))
+        row_text = i18n._("module {module}, room {room}, lecturer {lecturer}")
+        was = "; ".join(row_text.format(module=m, room=r, lecturer=lec) for m, r, lec in sorted(old.get(key, [])))
+        now = "; ".join(row_text.format(module=m, room=r, lecturer=lec) for m, r, lec in sorted(new.get(key, [])))
+        message = i18n._(
+            "class {cls}: session {slot} is before {freeze} and must stay as it was (baseline: {was}; now: {now})"
+        ).format(
+            cls=cid,
+            slot=_slot_text(day, period),
+            freeze=freeze_before,
+            was=was or i18n._("none"),
+            now=now or i18n._("none"),
+        )
+        out.append(Violation("frozen_past", message, cid, date=day, period=period))
 
     def visits(tt: Timetable) -> set[tuple[str, str, str, dt.date, str]]:
         rows = tt.observations
@@ -1054,8 +1197,18 @@ def check_frozen_past(baseline: Timetable, timetable: Timetable, freeze_before: 
 
     made, seen = visits(baseline), visits(timetable)
     for lec, obs, cid, day, period in sorted(made ^ seen):
-        what = "made in the baseline and is gone" if (lec, obs, cid, day, period) in made else "was not in the baseline"
-        message = f"visit of {lec} by {obs} in class {cid} at {_slot_text(day, period)} (before {freeze_before}) {what}"
+        if (lec, obs, cid, day, period) in made:
+            template = i18n._(
+                "visit of {lecturer} by {observer} in class {cls} at {slot} (before {freeze}) "
+                "made in the baseline and is gone"
+            )
+        else:
+            template = i18n._(
+                "visit of {lecturer} by {observer} in class {cls} at {slot} (before {freeze}) was not in the baseline"
+            )
+        message = template.format(
+            lecturer=lec, observer=obs, cls=cid, slot=_slot_text(day, period), freeze=freeze_before
+        )
         out.append(Violation("frozen_past", message, cid, lecturer_id=lec, date=day, period=period))
     return out
 
@@ -1102,4 +1255,5 @@ __all__ = [
     "check_reference",
     "check_rooms",
     "check_window",
+    "rule_name",
 ]

@@ -469,6 +469,8 @@ def _print_changes(log, lang: str) -> None:
 
 
 def _print_result(result, report, out: Path | None, title: str = "llct-sched solve") -> None:
+    from llct_sched.check import rule_name
+
     table = Table(title=title, show_header=False)
     proven = result.status == "OPTIMAL" or not result.feasible
     table.add_row(_("status"), _(result.status) + ("" if proven else " " + _("(not proven optimal)")))
@@ -485,7 +487,7 @@ def _print_result(result, report, out: Path | None, title: str = "llct-sched sol
         console.print(f"  {message}", highlight=False)
     if report is not None:
         for violation in report.violations[:20]:
-            err.print(f"  [red]{violation.rule}[/] {escape(violation.message)}", highlight=False)
+            err.print(f"  [red]{escape(rule_name(violation.rule))}:[/] {escape(violation.message)}", highlight=False)
     if out is not None:
         console.print(_("outputs in {path}/").format(path=out))
 
@@ -505,6 +507,7 @@ def check(
 ) -> None:
     """Check a timetable (solver output or hand-made) against a scenario: exit 0 only when every hard rule holds."""
     from llct_sched.check import check as run_check
+    from llct_sched.check import rule_name
 
     loaded = _load_valid(scenario)
     if (baseline is None) != (from_date is None):
@@ -523,7 +526,7 @@ def check(
         err.print("[yellow]" + _("warning") + f"[/] {escape(text)}", highlight=False)
     report = run_check(loaded, table, baseline=base, freeze_before=freeze)
     for violation in report.violations:
-        console.print(f"[red]{violation.rule}[/] {violation.message}", highlight=False)
+        console.print(f"[red]{escape(rule_name(violation.rule))}:[/] {escape(violation.message)}", highlight=False)
     console.print(report.summary(), highlight=False)
     raise typer.Exit(0 if report.ok else 1)
 

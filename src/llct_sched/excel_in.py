@@ -14,6 +14,8 @@ Conventions (also written in the workbook's README sheet):
 - dates as Excel dates, "2020-01-06" or "06/01/2020"; times as "07:30";
 - a lecturer's weekly availability is one column per weekday ("available_mon" ...) holding
   "morning", "afternoon" or both; all of them empty means always available;
+- a class's lecturer pins ("pinned_lecturers") are "module: lecturer" pairs in one cell, separated by
+  commas ("qt_1: gv_an, qt_2: gv_binh");
 - key / value sheets (scenario, calendar, observation, weights) hold one setting per row.
 """
 
@@ -61,6 +63,7 @@ STR, INT, FLOAT, BOOL, DATE, TIME, LIST, INTS, DATES, OPT_LIST, OPT_DATES, ANY =
     "opt_dates",
     "any",
 )
+MAP = "map"  # "key: value" pairs in one cell, separated by commas
 EMPTY_LIST = "-"
 WEEKDAY_COLUMNS = [f"available_{w.value}" for w in Weekday]
 
@@ -215,6 +218,7 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
             _c("preferred_months", INTS),
             _c("pinned_starts", OPT_DATES),
             _c("pinned_room"),
+            _c("pinned_lecturers", MAP),
             _c("groups", LIST),
         ),
     ),
@@ -327,6 +331,7 @@ FIELD_LABELS: dict[str, str] = {
     "preferred_months": N_("Preferred months"),
     "pinned_starts": N_("Fixed start dates"),
     "pinned_room": N_("Fixed room"),
+    "pinned_lecturers": N_("Fixed lecturers by module"),
     "groups": N_("Learner groups"),
     "classes": N_("Classes"),
     "min_per_class": N_("Min. learners a class"),
@@ -395,6 +400,8 @@ def _cell_value(value: Any, kind: str) -> Any:
         return ", ".join(str(v) for v in value) if value else (EMPTY_LIST if kind in (OPT_LIST, OPT_DATES) else None)
     if kind == ANY and isinstance(value, list):
         return ", ".join(value) if value else EMPTY_LIST
+    if kind == MAP:
+        return ", ".join(f"{k}: {v}" for k, v in value.items()) or None
     return value
 
 
@@ -415,6 +422,7 @@ def _readme_rows() -> list[tuple[str, str]]:
             EMPTY_LIST,
             _("an explicit empty list, for lists that may be absent (after, observers, programs, pinned_starts)"),
         ),
+        (_("Pairs"), _("a class's fixed lecturers: 'module: lecturer' in one cell, e.g. 'qt_1: gv_an, qt_2: gv_binh'")),
         (_("Dates"), _("Excel dates, 2020-01-06 or 06/01/2020")),
         (_("Times"), "07:30"),
         (_("Yes / no"), _("TRUE / FALSE (also yes, no, có, không, 1, 0)")),
@@ -616,7 +624,23 @@ def _convert(value: Any, kind: str) -> Any:
         if isinstance(value, str) and value.strip() == EMPTY_LIST:
             return []
         return _split(value)
+    if kind == MAP:
+        return _pairs(value)
     return value
+
+
+def _pairs(value: Any) -> dict[str, str]:
+    """'qt_1: gv_an, qt_2: gv_binh' (module -> lecturer); raises _CellError on a part without both."""
+    pairs: dict[str, str] = {}
+    for part in _split(value):
+        key, sep, item = str(part).partition(":")
+        if not sep or not key.strip() or not item.strip():
+            message = _("expected 'module: lecturer' pairs separated by commas (e.g. 'qt_1: gv_an'), got '{value}'")
+            raise _CellError(message.format(value=part))
+        if key.strip() in pairs:
+            raise _CellError(_("module '{module}' is given twice").format(module=key.strip()))
+        pairs[key.strip()] = item.strip()
+    return pairs
 
 
 @dataclass

@@ -5,6 +5,11 @@ catalog `locale/vi/LC_MESSAGES/llct_sched.po` (compiled to `.mo` beside it, ship
 package). The library speaks English unless `set_language("vi")` is called; the command line
 speaks Vietnamese unless given `--lang en`.
 
+`set_language` is process-wide. A server answering requests in several languages at once uses
+`speaking(code)` instead: a context manager that sets the language of the current context only
+(a `contextvars.ContextVar`: one thread, one asyncio task), which `_()` and `language()` read
+before the process-wide language.
+
 Texts whose language is a parameter rather than the current language (the reports, explain, the
 re-plan's change log) are keyed word tables: `NP_(key, English)` marks each with its key as the
 message's context, and `translation(code).pgettext(key, English)` gives it in that language.
@@ -17,6 +22,9 @@ English word of the tool's messages in the command line's Vietnamese output.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +35,8 @@ LANGUAGES = ("vi", "en")
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
 _code = "en"
+# the language of the current context (see `speaking`), before the process-wide one
+_context: ContextVar[str | None] = ContextVar("llct_sched_language", default=None)
 
 
 @cache
@@ -51,13 +61,35 @@ def set_language(code: str) -> str:
 
 
 def language() -> str:
-    """The language messages are given in now."""
-    return _code
+    """The language messages are given in now (the current context's, else the process's)."""
+    return _context.get() or _code
+
+
+@contextmanager
+def speaking(code: str) -> Iterator[str]:
+    """Speak `code` in the current context only (this thread or asyncio task, and the tasks and
+    worker threads it starts), until the block ends; other threads keep their language."""
+    translation(code)  # an unknown language fails here
+    token = _context.set(code)
+    try:
+        yield code
+    finally:
+        _context.reset(token)
+
+
+def _catalog() -> gettext.NullTranslations:
+    code = _context.get()
+    return _current if code is None else translation(code)
 
 
 def _(message: str) -> str:
     """`message` (English) in the current language."""
-    return _current.gettext(message)
+    return _catalog().gettext(message)
+
+
+def pgettext(context: str, message: str) -> str:
+    """A message marked with `NP_(context, message)`, in the current language."""
+    return _catalog().pgettext(context, message)
 
 
 def N_(message: str) -> str:

@@ -118,16 +118,18 @@ def run_solve(
     changes: Changes | None = None,
     freeze_before: dt.date | None = None,
     max_moves: int | None = None,
+    lang: str = "vi",
 ) -> Outcome:
     """Solve a valid scenario, or re-plan it from `baseline` after `changes`, then check the result.
 
     Never raises for infeasibility; a bad changes list raises ScenarioError before any solving.
+    `lang` is the change log's language (the other messages are in the current language, `i18n`).
     """
     params = params or SolveParams()
     started = time.perf_counter()  # `params.time_limit` is the whole budget, the explanation's included
     moved: list[ClassChange] = []
     if baseline is not None:
-        done = replan(scenario, baseline, changes or Changes(), params, freeze_before, max_moves, progress)
+        done = replan(scenario, baseline, changes or Changes(), params, freeze_before, max_moves, progress, lang=lang)
         scenario, result, moved = done.scenario, done.result, done.log
     else:
         result = solve(scenario, params, progress)

@@ -5,6 +5,19 @@ Safe by default: uploads are size-limited and parsed by the library's own reader
 never a path), every text is escaped by the templates, every form carries a token matching a
 cookie (cross-site posts fail), and a server bound to another address than 127.0.0.1 requires an
 access token.
+
+Languages: the page's own words are `web.i18n`'s; the library's messages (validation errors, the
+checker's violations, why a plan is infeasible, the change log's reasons) come from its gettext
+catalog. Each request is answered in its page's language (`?lang=`, else the cookie, else
+Vietnamese): the middleware sets it with `llct_sched.i18n.speaking` for that request only (a
+context variable: the server's threads answering other requests keep theirs), so the messages the
+library raises while the request is handled (an upload's errors, a form's) are in that language.
+A solve runs in its own worker process, which speaks the language of the page that asked for it
+(stored in the version's request as `lang`): the messages it produces (violations, why, the
+solver's notes, a re-plan's reasons) are stored in the database as text in that language and shown
+as stored, whatever language the page is switched to later. What the page computes when it is
+shown (the changes against the parent of a version that was not re-planned, the comparison of two
+versions) is in the page's language.
 """
 
 from __future__ import annotations
@@ -25,7 +38,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from llct_sched import i18n
 from llct_sched.errors import InputIssue, ScenarioError
+from llct_sched.i18n import _
 from llct_sched.io import BUILTIN_SCENARIOS, scenario_from_data, scenario_to_data, scenario_to_yaml
 from llct_sched.pipeline import read_builtin, read_scenario
 from llct_sched.replan import Changes, apply_changes, change_log
@@ -155,7 +170,8 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
     async def guard(request: Request, call_next: Any) -> Response:
         if token is not None and not _has_token(request, token):
             return HTMLResponse(Words(_lang(request))("error.token"), status_code=401)
-        response = await call_next(request)
+        with i18n.speaking(_lang(request)):  # the library's messages in the page's language, this request only
+            response = await call_next(request)
         if token is not None and request.query_params.get("token") == token:
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
         response.headers["X-Content-Type-Options"] = "nosniff"
@@ -236,7 +252,7 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         if plan is None:
             return missing(request)
         params = _params(time_limit, seed, workers)
-        version_id = store.add_version(plan_id, "solve", plan.scenario, params)
+        version_id = store.add_version(plan_id, "solve", plan.scenario, params, request={"lang": _lang(request)})
         runner.submit(version_id)
         return RedirectResponse(f"/versions/{version_id}", status_code=303)
 
@@ -249,7 +265,8 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
             return missing(request)
         plan = store.plan(version.plan_id)
         data = reports.get(version)
-        context: dict[str, Any] = {"version": version, "plan": plan, "data": data, "moved": _moved(store, version)}
+        moved = _moved(store, version, _lang(request))
+        context: dict[str, Any] = {"version": version, "plan": plan, "data": data, "moved": moved}
         if data is not None:
             words = Words(_lang(request))
             choices = views.entities(data)
@@ -319,7 +336,7 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         note = f"{class_id}: {starts or '-'} / {room or '-'}"
         if module.strip():
             note += f" / {module.strip()}: {lecturer.strip() or '-'}"
-        request_data: dict[str, Any] = {"pinned": class_id}
+        request_data: dict[str, Any] = {"pinned": class_id, "lang": _lang(request)}
         if version.timetable is not None:
             request_data["baseline"] = version.id  # re-plan from it: move as little as possible
         new_id = store.add_version(version.plan_id, "pin", data, version.params, version.id, note, request_data)
@@ -357,7 +374,7 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
             apply_changes(scenario_from_data(version.scenario), Changes.model_validate({"changes": [entry]}), "form")
         except ScenarioError as error:
             return problem(request, error.issues, version=version)
-        request_data = {"baseline": version.id, "from": freeze, "changes": [entry]}
+        request_data = {"baseline": version.id, "from": freeze, "changes": [entry], "lang": _lang(request)}
         note = f"{kind} {who} " + (f"{learners} learners" if kind == "learners" else f"{start}..{end or start}")
         note += f", from {freeze}" if freeze else ""
         new_id = store.add_version(
@@ -394,7 +411,7 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
         ids = [version.id]
         for name, scenario, patch, seed in built:
             note = f"{name}: " + (", ".join(f"{g}={w}" for g, w in patch.items()) or "-") + f"; seed {seed}"
-            request_data = {"variant": name, "weights": patch}
+            request_data = {"variant": name, "weights": patch, "lang": _lang(request)}
             params = _params(time_limit, seed, workers)
             new_id = store.add_version(version.plan_id, "variant", scenario, params, version.id, note, request_data)
             runner.submit(new_id)
@@ -482,12 +499,13 @@ def _has_token(request: Request, token: str) -> bool:
 
 async def _read_upload(file: UploadFile | None, name: str) -> bytes:
     if file is None:
-        raise ScenarioError([InputIssue(path="", message="no file chosen", file=name)])
+        raise ScenarioError([InputIssue(path="", message=_("no file chosen"), file=name)])
     content = await file.read(MAX_UPLOAD_MB * 1024 * 1024 + 1)
     if len(content) > MAX_UPLOAD_MB * 1024 * 1024:
-        raise ScenarioError([InputIssue(path="", message=f"the file is larger than {MAX_UPLOAD_MB} MB", file=name)])
+        message = _("the file is larger than {mb} MB").format(mb=MAX_UPLOAD_MB)
+        raise ScenarioError([InputIssue(path="", message=message, file=name)])
     if not content:
-        raise ScenarioError([InputIssue(path="", message="the file is empty", file=name)])
+        raise ScenarioError([InputIssue(path="", message=_("the file is empty"), file=name)])
     return content
 
 
@@ -507,13 +525,15 @@ def _date_or_none(text: str) -> dt.date | None:
         return None
 
 
-def _moved(store: Store, version: Version) -> list[dict[str, str]] | None:
-    """What changed against the parent version: the re-plan's own log, or a comparison of timetables."""
+def _moved(store: Store, version: Version, lang: str) -> list[dict[str, str]] | None:
+    """What changed against the parent version: the re-plan's own log (its reasons in the language
+    the version was solved in), or a comparison of timetables (in `lang`). The pinned class's
+    reason is the page's "pinned"."""
     if version.parent_id is None or version.timetable is None:
         return None
-    pinned = version.request.get("pinned")
+    pinned, because_pinned = version.request.get("pinned"), Words(lang)("moved.pinned")
     if version.request.get("baseline") is not None:  # re-planned from the parent: its own log, with reasons
-        return [row | {"reason": "pinned"} if row["class_id"] == pinned else row for row in version.moved or []]
+        return [row | {"reason": because_pinned} if row["class_id"] == pinned else row for row in version.moved or []]
     parent = store.version(version.parent_id)
     if parent is None or parent.timetable is None:
         return None
@@ -523,8 +543,9 @@ def _moved(store: Store, version: Version) -> list[dict[str, str]] | None:
         Timetable.from_json(version.timetable),
         Scenario.model_validate(parent.scenario),
         Scenario.model_validate(version.scenario),
+        lang,
     )
-    return [c.row() | {"reason": "pinned" if c.class_id == pinned else c.reason} for c in log]
+    return [c.row() | {"reason": because_pinned if c.class_id == pinned else c.reason} for c in log]
 
 
 def _attachment(content: bytes, filename: str, media_type: str) -> Response:

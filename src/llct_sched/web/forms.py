@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from llct_sched.errors import InputIssue, ScenarioError
+from llct_sched.i18n import _
 
 CHANGE_KINDS = ("lecturer_away", "room_closed", "blackout", "add_class", "cancel_class", "learners")
 
@@ -19,7 +20,9 @@ def parse_date(text: str, field: str) -> dt.date:
             return dt.date(year, month, day)
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ScenarioError([InputIssue(path=field, message=f"'{text}' is not a date (dd/mm/yyyy)")]) from None
+        raise ScenarioError(
+            [InputIssue(path=field, message=_("'{text}' is not a date (dd/mm/yyyy)").format(text=text))]
+        ) from None
 
 
 def parse_seconds(text: str, field: str) -> float:
@@ -29,9 +32,13 @@ def parse_seconds(text: str, field: str) -> float:
     try:
         value = float(text.strip())
     except ValueError:
-        raise ScenarioError([InputIssue(path=field, message=f"'{text}' is not a number of seconds")]) from None
+        raise ScenarioError(
+            [InputIssue(path=field, message=_("'{text}' is not a number of seconds").format(text=text))]
+        ) from None
     if not value > 0:  # also NaN
-        raise ScenarioError([InputIssue(path=field, message=f"{text}: give a number of seconds above 0")])
+        raise ScenarioError(
+            [InputIssue(path=field, message=_("{text}: give a number of seconds above 0").format(text=text))]
+        )
     return value
 
 
@@ -48,7 +55,7 @@ def pinned(
     classes = scenario.get("classes", [])
     index = next((i for i, c in enumerate(classes) if c.get("id") == class_id), None)
     if index is None:
-        raise ScenarioError([InputIssue(path="class_id", message=f"no class '{class_id}'")])
+        raise ScenarioError([InputIssue(path="class_id", message=_("no class '{cls}'").format(cls=class_id))])
     updated = dict(classes[index])
     dates = parse_dates(starts, "starts")
     updated.pop("pinned_starts", None)
@@ -66,7 +73,7 @@ def pinned(
         if lecturers:
             updated["pinned_lecturers"] = lecturers
     elif lecturer.strip():
-        raise ScenarioError([InputIssue(path="module", message="choose the module the lecturer is pinned to")])
+        raise ScenarioError([InputIssue(path="module", message=_("choose the module the lecturer is pinned to"))])
     return scenario | {"classes": [*classes[:index], updated, *classes[index + 1 :]]}
 
 
@@ -74,9 +81,13 @@ def parse_learners(text: str) -> int:
     try:
         value = int(text.strip())
     except ValueError:
-        raise ScenarioError([InputIssue(path="learners", message=f"'{text}' is not a number of learners")]) from None
+        raise ScenarioError(
+            [InputIssue(path="learners", message=_("'{text}' is not a number of learners").format(text=text))]
+        ) from None
     if value <= 0:
-        raise ScenarioError([InputIssue(path="learners", message=f"{value} learners: give a number above 0")])
+        raise ScenarioError(
+            [InputIssue(path="learners", message=_("{n} learners: give a number above 0").format(n=value))]
+        )
     return value
 
 
@@ -99,7 +110,7 @@ def change(
     window outside the calendar) is the re-plan's.
     """
     if kind not in CHANGE_KINDS:
-        raise ScenarioError([InputIssue(path="kind", message=f"unknown change '{kind}'")])
+        raise ScenarioError([InputIssue(path="kind", message=_("unknown change '{kind}'").format(kind=kind))])
     if kind == "cancel_class":
         return {kind: {"class_id": who.strip(), "reason": reason.strip()}}
     if kind == "learners":
@@ -118,7 +129,9 @@ def change(
     first = parse_date(start, "start")
     last = parse_date(end, "end") if end.strip() else first
     if last < first:
-        raise ScenarioError([InputIssue(path="end", message=f"{last} is before {first}")])
+        raise ScenarioError(
+            [InputIssue(path="end", message=_("{last} is before {first}").format(last=last, first=first))]
+        )
     body: dict[str, Any] = {"start": first.isoformat(), "end": last.isoformat()}
     if kind == "blackout":
         body |= {"id": f"web-{first.isoformat()}", "name": reason.strip()}
@@ -142,7 +155,7 @@ def weights_patch(text: str, field: str) -> dict[str, int]:
                 raise ValueError
             out[goal.strip()] = int(value.strip())
         except ValueError:
-            message = f"'{part.strip()}' is not goal=weight (e.g. preferred_months=20)"
+            message = _("'{text}' is not goal=weight (e.g. preferred_months=20)").format(text=part.strip())
             raise ScenarioError([InputIssue(path=field, message=message)]) from None
     return out
 
@@ -166,14 +179,18 @@ def variants(names: list[str], weights: list[str], seeds: list[str]) -> list[tup
         elif seed.strip().isdigit():
             number = int(seed.strip())
         else:
-            issues.append(InputIssue(path=f"seed_{k}", message=f"'{seed.strip()}' is not a seed (0, 1, 2, ...)"))
+            issues.append(
+                InputIssue(
+                    path=f"seed_{k}", message=_("'{seed}' is not a seed (0, 1, 2, ...)").format(seed=seed.strip())
+                )
+            )
             continue
         if label in [r[1] for r in rows]:
-            issues.append(InputIssue(path=f"name_{k}", message=f"two variants are named '{label}'"))
+            issues.append(InputIssue(path=f"name_{k}", message=_("two variants are named '{name}'").format(name=label)))
             continue
         rows.append((k, label, patch, number))
     if not rows and not issues:
-        issues.append(InputIssue(path="name_1", message="fill in at least one variant"))
+        issues.append(InputIssue(path="name_1", message=_("fill in at least one variant")))
     if issues:
         raise ScenarioError(issues)
     return rows

@@ -1,7 +1,9 @@
 """The web page's own words, Vietnamese (the default) and English.
 
 Words the reports already have (goals, periods, program types, weekdays, dates) come from
-`llct_sched.reports.labels`; `Words` looks a key up here first, then there.
+`llct_sched.reports.labels`; `Words` looks a key up here first, then there. The library's own
+messages shown on the page (validation errors, violations, reasons) are not here: they come from
+its gettext catalog, in the request's language (see `llct_sched.web.app`).
 """
 
 from __future__ import annotations
@@ -152,9 +154,6 @@ VI: dict[str, str] = {
     "moved.before": "Trước",
     "moved.after": "Sau",
     "moved.reason": "Lý do",
-    "moved.make_room": "dời để nhường chỗ cho thay đổi",
-    "moved.cancelled": "hủy theo thay đổi",
-    "moved.added": "thêm theo thay đổi",
     "moved.pinned": "được ghim",
     "version.kind.variant": "Phương án giả định",
     "variants.title": "Các phương án giả định so với phiên bản {n}",
@@ -337,9 +336,6 @@ EN: dict[str, str] = {
     "moved.before": "Before",
     "moved.after": "After",
     "moved.reason": "Why",
-    "moved.make_room": "moved to make room for the changes",
-    "moved.cancelled": "cancelled by the changes",
-    "moved.added": "added by the changes",
     "moved.pinned": "pinned",
     "version.kind.variant": "What-if variant",
     "variants.title": "What-if variants against version {n}",
@@ -380,15 +376,6 @@ EN: dict[str, str] = {
 }
 
 
-# the re-plan's own words for its generic reasons (llct_sched.replan.change_log)
-REASONS = {
-    "moved to make room for the changes": "moved.make_room",
-    "pinned": "moved.pinned",
-    "cancelled by the changes": "moved.cancelled",
-    "added by the changes": "moved.added",
-}
-
-
 class Words:
     """Look-up of the page's words in one language, falling back on the reports' labels."""
 
@@ -402,10 +389,6 @@ class Words:
         if not name:
             return "—"
         return self.table.get(f"stage.{name}", name)
-
-    def reason(self, text: str) -> str:
-        """Why a class moved: the re-plan's generic reasons translated, specific ones as they are."""
-        return self(REASONS[text]) if text in REASONS else text
 
     def __call__(self, key: str, **fields: object) -> str:
         if key in self.table:

@@ -4,6 +4,10 @@
 turn) that reads the version from the database, runs `pipeline.run_solve` and writes progress
 (incumbent, bound, elapsed) and the outcome back. `Runner.cancel` sends the worker SIGINT: the
 solver stops and returns the best timetable found so far, which is stored like any other.
+
+The worker speaks the language of the page that asked for the solve (the version's
+`request["lang"]`, Vietnamese when missing): the library's messages it stores (violations, why,
+the solver's notes, the change log, a failure) are text in that language.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from llct_sched import i18n
+from llct_sched.i18n import _
 from llct_sched.web.store import Store, Version
 
 PROGRESS_EVERY_S = 0.5
@@ -39,16 +45,20 @@ class Runner:
         threading.Thread(target=self._run, args=(version_id,), daemon=True, name=f"solve-{version_id}").start()
 
     def _run(self, version_id: int) -> None:
+        with i18n.speaking(_language(self.store.version(version_id))):
+            self._run_in_language(version_id)
+
+    def _run_in_language(self, version_id: int) -> None:
         with self.slots:
             with self.lock:
                 if version_id in self.cancelled:  # cancelled while waiting: nothing to keep
-                    self.store.set_failed(version_id, "cancelled before it started")
+                    self.store.set_failed(version_id, _("cancelled before it started"))
                     return
                 process = self.context.Process(target=work, args=(str(self.store.path), version_id), daemon=True)
                 try:
                     process.start()
                 except (OSError, RuntimeError) as error:
-                    self.store.set_failed(version_id, f"cannot start a worker process: {error}")
+                    self.store.set_failed(version_id, _("cannot start a worker process: {error}").format(error=error))
                     return
                 self.processes[version_id] = process
             process.join()
@@ -56,7 +66,8 @@ class Runner:
                 self.processes.pop(version_id, None)
         version = self.store.version(version_id)
         if version is not None and version.active:
-            self.store.set_failed(version_id, f"the worker process ended unexpectedly (exit code {process.exitcode})")
+            message = _("the worker process ended unexpectedly (exit code {code})").format(code=process.exitcode)
+            self.store.set_failed(version_id, message)
 
     def cancel(self, version_id: int) -> bool:
         """Stop a solve; the best timetable found so far is kept. False when it is not running here."""
@@ -72,7 +83,8 @@ class Runner:
     def recover(self) -> None:
         """After a restart: solves that were running belong to no process any more."""
         for version in self.store.active_versions():
-            self.store.set_failed(version.id, "the server stopped while this solve was running; solve again")
+            with i18n.speaking(_language(version)):
+                self.store.set_failed(version.id, _("the server stopped while this solve was running; solve again"))
 
     def wait(self, version_id: int, timeout: float = 120.0) -> Version | None:
         """Block until a version is finished (for tests and scripts)."""
@@ -83,6 +95,12 @@ class Runner:
                 return version
             time.sleep(0.2)
         return self.store.version(version_id)
+
+
+def _language(version: Version | None) -> str:
+    """The language of the page that asked for the version's solve."""
+    lang = version.request.get("lang") if version is not None else None
+    return lang if lang in i18n.LANGUAGES else "vi"
 
 
 class _Cancel:
@@ -100,6 +118,7 @@ def work(db_path: str, version_id: int) -> None:
     cancel = _Cancel()
     signal.signal(signal.SIGINT, cancel)
     store = Store(Path(db_path))
+    i18n.set_language(_language(store.version(version_id)))  # this process solves this version only
     store.set_running(version_id, os.getpid())
     try:
         _solve_version(store, version_id, cancel)
@@ -134,7 +153,9 @@ def _solve_version(store: Store, version_id: int, cancel: _Cancel) -> None:
     freeze = dt.date.fromisoformat(request["from"]) if request.get("from") else None
     changes = Changes.model_validate({"changes": request.get("changes", [])})
     with beat:
-        outcome = run_solve(scenario, params, report, baseline=baseline, changes=changes, freeze_before=freeze)
+        outcome = run_solve(
+            scenario, params, report, baseline=baseline, changes=changes, freeze_before=freeze, lang=i18n.language()
+        )
     if request.get("variant") is not None and version.parent_id is not None and outcome.timetable is not None:
         _price_against_parent(store, version_id, version.parent_id, request, outcome)
     _store_outcome(store, version_id, outcome)
