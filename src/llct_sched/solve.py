@@ -602,17 +602,10 @@ def _round(
             )
             return "stop"
         cal = solved
+    elif mode == "optimise":
+        cal, status, proven = _optimise_calendar(session, model, budget, good_enough, search.teaching)
     else:
-        core = _core_search(session.params.workers) if mode == "optimise" and search.teaching else {}
-        cal, status, _ = session.run(
-            model,
-            "calendar",
-            budget,
-            first_only=mode == "quick",
-            good_enough=good_enough,
-            cp_model_probing_level=0,
-            **core,
-        )
+        cal, status, _ = session.run(model, "calendar", budget, first_only=True, cp_model_probing_level=0)
     if status == cp_model.INFEASIBLE:
         if result.timetable is None:
             result.status = "INFEASIBLE"
@@ -638,7 +631,7 @@ def _round(
         )
     if mode == "optimise" and priorities is None:
         # this round's bound holds for the whole problem: its cuts only remove unstaffable calendars
-        search.calendar_bound = max(search.calendar_bound or 0, math.ceil(cal.best_objective_bound - 1e-6))
+        search.calendar_bound = max(search.calendar_bound or 0, math.ceil(proven - 1e-6))
     staffed = _staff_calendar(
         inst, session, result, search, calendar, _values(cal, cv.goals), hint, final=mode == "optimise"
     )
@@ -650,6 +643,45 @@ def _round(
     if result.status == "OPTIMAL" or session.remaining() < 0.1 * session.params.time_limit:
         return "stop"
     return "again"  # time is left: search on from the best timetable
+
+
+LP_SHARE = 0.4  # of an optimising stage 1 with the teaching layer: the default portfolio, then the core search
+
+
+def _optimise_calendar(
+    session: _Session, model: cp_model.CpModel, budget: float, good_enough: float | None, teaching: bool
+) -> tuple[cp_model.CpSolver, Any, float]:
+    """Stage 1's optimising solve: the solver, its status and the best proven bound.
+
+    With the teaching layer, the default portfolio (LP search and neighbourhoods) first, for
+    LP_SHARE of the budget; if it has not proven its incumbent by then, the core search from that
+    incumbent for the rest (see `_core_search`). Neither alone is enough: on planted centers the LP
+    search proves some in seconds where the core search stalls, and the other way round.
+    """
+    first, status, _ = session.run(
+        model, "calendar", budget * (LP_SHARE if teaching else 1.0), good_enough=good_enough, cp_model_probing_level=0
+    )
+    bound = first.best_objective_bound
+    reached = good_enough is not None and status == cp_model.FEASIBLE and first.objective_value <= good_enough
+    if not teaching or status != cp_model.FEASIBLE or reached or session.interrupted:
+        return first, status, bound
+    model.clear_hints()  # the incumbent, whole, as the core search's starting point
+    model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
+    model.proto.solution_hint.values.extend(first.response_proto.solution)
+    rest = max(0.1, budget * (1 - LP_SHARE))
+    second, again, _ = session.run(
+        model,
+        "calendar",
+        rest,
+        good_enough=good_enough,
+        cp_model_probing_level=0,
+        **_core_search(session.params.workers),
+    )
+    if math.isfinite(second.best_objective_bound):
+        bound = max(bound, second.best_objective_bound)
+    if again in (cp_model.OPTIMAL, cp_model.FEASIBLE) and second.objective_value <= first.objective_value:
+        return second, again, bound
+    return first, status, bound
 
 
 def _core_search(workers: int) -> dict[str, Any]:

@@ -160,8 +160,8 @@ def goal_visit_spread(model: cp_model.CpModel, inst: Instance, cv: CalendarVars)
         for seg in inst.segments:
             block = inst.blocks[seg.block]
             if lec in seg.lecturers and block.starts and inst.classes[seg.class_index].qualifies_for_observation:
-                offsets = [off + k for off, size in block.pieces(0, seg.first, seg.length) for k in range(size)]
-                possible.update(int(m) for m in month_key[np.add.outer(np.asarray(block.starts), offsets)].ravel())
+                steps = [off + k for off, size in block.pieces(0, seg.first, seg.length) for k in range(size)]
+                possible.update(int(m) for m in month_key[np.add.outer(np.asarray(block.starts), steps)].ravel())
         share = {m: model.new_int_var(0, needed, f"visits_l{lec}_m{m}") for m in sorted(possible)}
         model.add(sum(share.values()) == needed)
         for month, n in share.items():
