@@ -117,18 +117,23 @@ def run_solve(
     changes: Changes | None = None,
     freeze_before: dt.date | None = None,
     max_moves: int | None = None,
+    hint: Timetable | None = None,
 ) -> Outcome:
     """Solve a valid scenario, or re-plan it from `baseline` after `changes`, then check the result.
 
+    A `hint` timetable (not with a baseline) is where the solve starts (see `solve`): when it keeps
+    every rule of the scenario the result is never worse than it.
     Never raises for infeasibility; a bad changes list raises ScenarioError before any solving.
     """
+    if hint is not None and baseline is not None:
+        raise ValueError("a re-plan starts from its baseline: give a hint or a baseline, not both")
     params = params or SolveParams()
     moved: list[ClassChange] = []
     if baseline is not None:
         done = replan(scenario, baseline, changes or Changes(), params, freeze_before, max_moves, progress)
         scenario, result, moved = done.scenario, done.result, done.log
     else:
-        result = solve(scenario, params, progress)
+        result = solve(scenario, params, progress, hint=hint)
     report = check(scenario, result.timetable) if result.timetable is not None else None
     why: list[str] = []
     if result.status == "INFEASIBLE":
