@@ -163,3 +163,20 @@ def test_compare_shows_status_and_gap_of_rows_not_proven(tmp_path: Path) -> None
         if not pd.isna(row["gap"]):
             assert f"gap {row['gap']:.1%})" in result.output  # the progress line: "(not proven, gap 12.3%)"
             assert f" {row['gap']:.1%} " in table
+
+
+def test_the_hint_is_returned_over_a_timetable_the_checker_rejects() -> None:
+    # the last safeguard of `solve`: whatever the search returns instead of a valid hint is checked
+    from llct_sched.instance import build_instance
+    from llct_sched.solve import _from_hint, _keep_the_better
+
+    tutorial = load_scenario("tutorial")
+    base = solve(tutorial, SolveParams(time_limit=10, workers=1))
+    assert base.timetable is not None and base.objective is not None
+    start = _from_hint(build_instance(tutorial), base.timetable)
+    assert start.timetable is not None and start.objective == checked(tutorial, base.timetable)
+    broken = base.timetable.model_copy(update={"sessions": base.timetable.sessions[1:]})  # a session missing
+    result = Result("OPTIMAL", 0, 0, 1.0, 0.5, broken, SolveParams())
+    _keep_the_better(build_instance(tutorial), result, start)
+    assert result.timetable is start.timetable and result.objective == start.objective and result.from_hint
+    assert result.status == "FEASIBLE" or start.objective == 0
