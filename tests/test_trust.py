@@ -289,7 +289,7 @@ def test_the_checker_reads_every_csv_row(tmp_path: Path) -> None:
 
 
 def test_an_interrupt_before_any_timetable_does_not_claim_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted_at_once(inst: Any, session: Any, result: Any) -> None:
+    def interrupted_at_once(inst: Any, session: Any, result: Any, start: Any = None) -> None:
         session.interrupt()
 
     monkeypatch.setattr(solve_module, "_search", interrupted_at_once)

@@ -3,8 +3,10 @@
 A job is a `Job` (a label, a seed, a validated scenario and `SolveParams`); `run_job` solves it in
 the worker, checks the timetable independently and returns a plain dict row (picklable, the
 timetable as JSON text), so the same function runs under `concurrent.futures` and under
-`dask.distributed`. `compare` solves a base scenario and its variants for a few seeds and adds,
-to every row, the classes moved against the base's solution with the same seed;
+`dask.distributed`. A job may start from another job's timetable (`Job.hint_from`): it runs when
+that one is done. `compare` solves a base scenario and then its variants, each from the base's
+timetable with the same seed (so a variant that only relaxes the base never reports a worse plan),
+and adds, to every row, the classes moved against the base's solution with the same seed;
 `write_comparison` writes comparison.csv, comparison.xlsx and comparison.html (with plotly.min.js
 beside it) atomically.
 
@@ -17,7 +19,7 @@ Columns of a comparison row (`COLUMNS`):
 | solution | `proven optimal`, `not proven` (a timetable, the search stopped first) or `greedy only` (the |
 |          | greedy construction's timetable, never improved: far from optimal); empty without a timetable |
 | goal_<name> | each soft goal's share of the objective (weight x penalty), by the independent checker |
-| bound, gap | the solver's bound and relative gap |
+| bound, gap | the solver's bound and relative gap (0 when proven optimal) |
 | wall_time_s, first_feasible_s | seconds to the end of the solve and to the first timetable |
 | classes_moved | classes (in both) whose first day differs from the base's timetable with the same seed; |
 |               | empty when either has no timetable |
@@ -40,7 +42,7 @@ import os
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -98,11 +100,16 @@ TIMETABLE_KEY = "timetable_json"
 
 @dataclass(frozen=True)
 class Job:
-    """One solve: a label (the variant), a validated scenario and the solver's parameters."""
+    """One solve: a label (the variant), a validated scenario and the solver's parameters.
+
+    `hint_from`: the index, in the same job list and before this job, of the job whose timetable
+    this one starts from (`solve`'s `hint`); it runs once that job is done.
+    """
 
     variant: str
     scenario: Scenario
     params: SolveParams
+    hint_from: int | None = None
 
     @property
     def seed(self) -> int:
@@ -159,12 +166,15 @@ def solution_kind(result: Result) -> str:
     return N_("greedy only") if result.greedy_only else N_("not proven")
 
 
-def run_job(job: Job) -> dict[str, Any]:
+def run_job(job: Job, hint_row: dict[str, Any] | None = None) -> dict[str, Any]:
     """Solve one job and return its comparison row (without `classes_moved`) and its timetable as JSON.
 
+    `hint_row` is the row of the job named by `job.hint_from`: its timetable, if any, is the hint.
     A plain top-level function of plain data: it runs in a worker process or on a Dask worker.
     """
-    result = solve(job.scenario, job.params)
+    hint_json = hint_row.get(TIMETABLE_KEY) if hint_row is not None else None
+    hint = Timetable.from_json(hint_json) if hint_json else None
+    result = solve(job.scenario, job.params, hint=hint)
     report = check(job.scenario, result.timetable) if result.timetable is not None else None
     if report is not None:  # the objective reported is the checker's
         result.adopt_checked(report.objective, report.breakdown, job.scenario.weights.model_dump())
@@ -207,22 +217,39 @@ def run_jobs(
 
     Without `scheduler`, a local process pool of `max_parallel` processes (default: cores // the
     jobs' CP-SAT workers); with a Dask scheduler address, that cluster runs the same `run_job`
-    (its workers need llct_sched installed). `on_row` sees each row as it completes.
+    (its workers need llct_sched installed). A job with `hint_from` is given that job's row, and
+    starts when it is done. `on_row` sees each row as it completes.
     """
     if not jobs:
         return []
+    for k, job in enumerate(jobs):
+        if job.hint_from is not None and not 0 <= job.hint_from < k:
+            raise ValueError(f"job {k} ({job.variant}): hint_from must name an earlier job, not {job.hint_from}")
     if scheduler is not None:
         return _run_dask(jobs, scheduler, on_row)
     size = max_parallel or pool_size(len(jobs), max(job.params.workers for job in jobs))
     rows: list[dict[str, Any] | None] = [None] * len(jobs)
+    waiting = {k: job for k, job in enumerate(jobs)}
     # spawn: the parent may run threads (CP-SAT, Dask, a progress display) that fork would copy
     with ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(run_job, job): k for k, job in enumerate(jobs)}
-        for future in as_completed(futures):
-            row = future.result()
-            rows[futures[future]] = row
-            if on_row is not None:
-                on_row(row)
+        running: dict[Future[dict[str, Any]], int] = {}
+
+        def submit_ready() -> None:
+            for k, job in list(waiting.items()):
+                hint_row = rows[job.hint_from] if job.hint_from is not None else None
+                if job.hint_from is None or hint_row is not None:
+                    running[pool.submit(run_job, job, hint_row)] = k
+                    del waiting[k]
+
+        submit_ready()
+        while running:
+            done, _pending = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                row = future.result()
+                rows[running.pop(future)] = row
+                if on_row is not None:
+                    on_row(row)
+            submit_ready()
     return [row for row in rows if row is not None]
 
 
@@ -257,7 +284,10 @@ def _run_dask(
     batch = uuid.uuid4().hex[:8]
     keys = [f"llct-sched-{batch}-{k}-{job.variant}-seed{job.seed}" for k, job in enumerate(jobs)]
     with Client(address, timeout=f"{DASK_CONNECT_SECONDS:g}s") as client:
-        futures = client.map(run_job, list(jobs), key=keys, pure=False)
+        futures: list[Any] = []
+        for job, key in zip(jobs, keys, strict=True):  # a hint's row goes as its future: Dask waits for it
+            hint = futures[job.hint_from] if job.hint_from is not None else None
+            futures.append(client.submit(run_job, job, hint, key=key, pure=False))
         index = {future.key: k for k, future in enumerate(futures)}
         rows: list[dict[str, Any] | None] = [None] * len(jobs)
         for future in dask_completed(futures):
@@ -273,8 +303,13 @@ def comparison_jobs(
     variants: Sequence[tuple[str, Scenario]],
     seeds: int | Sequence[int] = 3,
     params: SolveParams | None = None,
+    from_base: bool = True,
 ) -> list[Job]:
-    """The base (labelled `base`) and every variant, for each seed (an int n means seeds 0..n-1)."""
+    """The base (labelled `base`) and every variant, for each seed (an int n means seeds 0..n-1).
+
+    With `from_base` every variant starts from the base's timetable with the same seed (its
+    `hint_from`); without, every job is solved on its own.
+    """
     params = params or SolveParams(workers=1)
     seed_list = list(range(seeds)) if isinstance(seeds, int) else list(seeds)
     labels = [BASE_LABEL, *(name for name, _ in variants)]
@@ -283,9 +318,9 @@ def comparison_jobs(
         raise ValueError(f"variant names must be unique and differ from '{BASE_LABEL}': {', '.join(duplicated)}")
     scenarios = [base, *(scenario for _, scenario in variants)]
     return [
-        Job(label, scenario, replace(params, seed=seed))
+        Job(label, scenario, replace(params, seed=seed), hint_from=k if from_base and label != BASE_LABEL else None)
         for label, scenario in zip(labels, scenarios, strict=True)
-        for seed in seed_list
+        for k, seed in enumerate(seed_list)  # the base's jobs come first, one per seed: job k is seed k's
     ]
 
 
@@ -322,13 +357,18 @@ def compare(
     workers: int = 1,
     scheduler: str | None = None,
     on_row: Callable[[dict[str, Any]], None] | None = None,
+    from_base: bool = True,
 ) -> list[dict[str, Any]]:
     """Solve the base and every (name, scenario) variant for each seed; rows in COLUMNS order.
 
+    With `from_base` (the default) each variant starts from the base's timetable with the same
+    seed: when that timetable keeps the variant's rules, the variant's objective is at most its
+    objective there (a variant that only relaxes the base never reports a worse plan).
     Each row also carries `timetable_json` (None without a timetable), written out by
     `write_comparison` and left out of the tables.
     """
-    jobs = comparison_jobs(base, variants, seeds, SolveParams(time_limit=time_limit, workers=workers))
+    params = SolveParams(time_limit=time_limit, workers=workers)
+    jobs = comparison_jobs(base, variants, seeds, params, from_base)
     rows = run_jobs(jobs, scheduler=scheduler, on_row=on_row)
     add_moves(rows)
     return [{**{c: row.get(c) for c in COLUMNS}, TIMETABLE_KEY: row.get(TIMETABLE_KEY)} for row in rows]

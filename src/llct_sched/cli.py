@@ -685,8 +685,15 @@ def compare(
     scheduler: Annotated[
         str | None, typer.Option(callback=_scheduler_address, help="Dask scheduler address (default: a process pool)")
     ] = None,
+    independent: Annotated[
+        bool, typer.Option("--independent", help="Solve each variant on its own, not from the base's timetable")
+    ] = False,
 ) -> None:
-    """Solve a base scenario and what-if variants and write comparison.csv, .xlsx and .html."""
+    """Solve a base scenario and what-if variants and write comparison.csv, .xlsx and .html.
+
+    Each variant starts from the base's timetable (same seed): a variant that only relaxes the base
+    never reports a worse plan than the base's.
+    """
     from llct_sched.batch import compare as run_compare
     from llct_sched.batch import write_comparison
     from llct_sched.io import load_variants
@@ -704,9 +711,15 @@ def compare(
             if (warning.path, warning.message) not in known:
                 err.print("[yellow]" + _("warning") + f"[/] {escape(str(warning))}", highlight=False)
 
+    def gap(row: dict) -> str:
+        return "-" if row.get("gap") is None else f"{row['gap']:.1%}"
+
     def show(row: dict) -> None:
         status = f"{_(row['status'])} {'' if row['objective'] is None else row['objective']}"
-        status += f" ({_(row['solution'])})" if row.get("solution") else ""
+        if row.get("solution") and row["status"] != "OPTIMAL" and row.get("gap") is not None:
+            status += " (" + _("{solution}, gap {gap}").format(solution=_(row["solution"]), gap=gap(row)) + ")"
+        elif row.get("solution"):
+            status += f" ({_(row['solution'])})"
         seed = _("seed {k}").format(k=row["seed"])
         console.print(f"  {row['variant']} {seed}: {status} ({row['wall_time_s']}s)", highlight=False)
 
@@ -717,7 +730,14 @@ def compare(
     )
     try:
         rows = run_compare(
-            loaded_base, [(v.name, v.scenario) for v in loaded], seeds, time_limit, workers, scheduler, on_row=show
+            loaded_base,
+            [(v.name, v.scenario) for v in loaded],
+            seeds,
+            time_limit,
+            workers,
+            scheduler,
+            on_row=show,
+            from_base=not independent,
         )
     except (OSError, TimeoutError) as error:
         what = _("cannot run on the Dask scheduler {address}").format(address=scheduler)
@@ -725,12 +745,20 @@ def compare(
         raise typer.Exit(2) from None
     write_comparison(rows, out)
     shown = {"variant": _("variant"), "seed": _("seed"), "status": _("status"), "objective": _("objective")}
-    shown |= {"solution": _("solution")}
+    shown |= {"solution": _("solution"), "gap": _("gap")}
     shown |= {"classes_moved": _("moved"), "learners_served": _("learners"), "wall_time_s": _("time (s)")}
     table = Table(*shown.values(), title="llct-sched compare")
     words = ("status", "solution")  # the CSV keeps them in English; the table shows them translated
+
+    def cell(row: dict, column: str) -> str:
+        if column == "gap":
+            return gap(row)
+        if row[column] is None:
+            return "-"
+        return _(row[column]) if column in words and row[column] else str(row[column])
+
     for row in rows:
-        table.add_row(*("-" if row[c] is None else _(row[c]) if c in words and row[c] else str(row[c]) for c in shown))
+        table.add_row(*(cell(row, c) for c in shown))
     console.print(table)
     console.print(_("wrote {path}").format(path=f"{out}/comparison.csv, comparison.xlsx, comparison.html"))
 

@@ -119,12 +119,17 @@ def run_solve(
     freeze_before: dt.date | None = None,
     max_moves: int | None = None,
     lang: str = "vi",
+    hint: Timetable | None = None,
 ) -> Outcome:
     """Solve a valid scenario, or re-plan it from `baseline` after `changes`, then check the result.
 
+    A `hint` timetable (not with a baseline) is where the solve starts (see `solve`): when it keeps
+    every rule of the scenario the result is never worse than it.
     Never raises for infeasibility; a bad changes list raises ScenarioError before any solving.
     `lang` is the change log's language (the other messages are in the current language, `i18n`).
     """
+    if hint is not None and baseline is not None:
+        raise ValueError("a re-plan starts from its baseline: give a hint or a baseline, not both")
     params = params or SolveParams()
     started = time.perf_counter()  # `params.time_limit` is the whole budget, the explanation's included
     moved: list[ClassChange] = []
@@ -132,7 +137,7 @@ def run_solve(
         done = replan(scenario, baseline, changes or Changes(), params, freeze_before, max_moves, progress, lang=lang)
         scenario, result, moved = done.scenario, done.result, done.log
     else:
-        result = solve(scenario, params, progress)
+        result = solve(scenario, params, progress, hint=hint)
     report = check(scenario, result.timetable) if result.timetable is not None else None
     why: list[str] = []
     if result.status == "INFEASIBLE":
