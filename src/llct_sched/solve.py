@@ -164,8 +164,10 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
     ):
         super().__init__()
         self.stage, self.clock, self.report, self.good_enough = stage, clock, report, good_enough
+        self.found = False
 
     def on_solution_callback(self) -> None:
+        self.found = True
         now = self.clock()
         obj, bound = self.objective_value, self.best_objective_bound
         log.info("%s: objective %s, bound %s, %.2fs", self.stage, obj, bound, now)
@@ -202,10 +204,12 @@ class _Session:
         quiet: bool = False,
         good_enough: float | None = None,
         bound_stall: float | None = None,
+        hand_over: float | None = None,
         **overrides: Any,
     ) -> tuple[cp_model.CpSolver, Any, _Watcher]:
         """Solve in a worker thread. `good_enough`: stop at an incumbent this good; `bound_stall`:
-        stop when a positive bound has not moved for this many seconds (a run made for its bound)."""
+        stop when a positive bound has not moved for this many seconds (a run made for its bound);
+        `hand_over`: stop after this many seconds once some solution is found (else go on)."""
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = max(0.05, time_limit)
@@ -236,10 +240,12 @@ class _Session:
         worker = threading.Thread(target=lambda: outcome.append(solver.solve(model, watcher)), daemon=True)
         worker.start()
         stopped = False
+        began = time.perf_counter()
         while worker.is_alive():
             worker.join(0.1)
             stalled = bound_stall is not None and len(moved) > 1 and time.perf_counter() - moved[-1] > bound_stall
-            if (self.interrupted or stalled) and not stopped:
+            handed = hand_over is not None and watcher.found and time.perf_counter() - began > hand_over
+            if (self.interrupted or stalled or handed) and not stopped:
                 solver.stop_search()
                 stopped = True
         return solver, outcome[0], watcher
@@ -785,12 +791,19 @@ def _optimise_calendar(
     """Stage 1's optimising solve: the solver, its status and the best proven bound.
 
     With the teaching layer, the default portfolio (LP search and neighbourhoods) first, for
-    LP_SHARE of the budget; if it has not proven its incumbent by then, the core search from that
-    incumbent for the rest (see `_core_search`). Neither alone is enough: on planted centers the LP
-    search proves some in seconds where the core search stalls, and the other way round.
+    LP_SHARE of the budget (longer while it has no solution: the core search is poor at finding
+    one); if it has not proven its incumbent by then, the core search from that incumbent for the
+    rest (see `_core_search`). Neither alone is enough: on planted centers the LP search proves
+    some in seconds where the core search stalls, and the other way round.
     """
+    started = session.elapsed()
     first, status, _ = session.run(
-        model, "calendar", budget * (LP_SHARE if teaching else 1.0), good_enough=good_enough, cp_model_probing_level=0
+        model,
+        "calendar",
+        budget,
+        good_enough=good_enough,
+        hand_over=budget * LP_SHARE if teaching else None,
+        cp_model_probing_level=0,
     )
     bound = first.best_objective_bound
     reached = good_enough is not None and status == cp_model.FEASIBLE and first.objective_value <= good_enough
@@ -799,7 +812,9 @@ def _optimise_calendar(
     model.clear_hints()  # the incumbent, whole, as the core search's starting point
     model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
     model.proto.solution_hint.values.extend(first.response_proto.solution)
-    rest = max(0.1, budget * (1 - LP_SHARE))
+    rest = budget - (session.elapsed() - started)
+    if rest < 0.1:
+        return first, status, bound
     second, again, _ = session.run(
         model,
         "calendar",
