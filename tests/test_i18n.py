@@ -312,6 +312,70 @@ def _broken_inputs(folder: Path) -> list[Path]:
     return paths
 
 
+# --- the help texts ---------------------------------------------------------------------------------
+
+# option names, metavars, value ranges and the names in the first column (commands, arguments) are
+# the command line's own words, not English; so is the usage line after its first word
+_HELP_DATA = re.compile(
+    r"(?<=Cách dùng: ).*|--[\w-]+|(?<![\w-])-\w\b|<[^>]*>|\[[A-Z]+\]|\b[A-Z]{2,}\b|\[[\d.x<=>-]+\]"
+    r"|^\W*[a-z0-9_]+(?=\s{2,})",
+    re.M,
+)
+
+
+def _commands() -> list[str]:
+    import typer.main
+
+    return list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def help_english_lines(output: str) -> list[str]:
+    """The help's lines with an English word left once option names and metavars are taken out."""
+    return english_lines(_HELP_DATA.sub(" ", output))
+
+
+def test_every_help_text_is_marked_for_the_catalog() -> None:
+    """A help text not marked with N_() would stay English: every command's and parameter's is marked."""
+    import typer.main
+
+    root = typer.main.get_command(app)
+    marked = {msgid for _context, msgid in _marked()}
+    texts = {"llct-sched": root.help}
+    for name, command in root.commands.items():  # type: ignore[attr-defined]
+        texts[name] = command.help
+        texts |= {f"{name} {p.name}": getattr(p, "help", None) for p in command.params}
+    missing = sorted(where for where, text in texts.items() if text and text not in marked)
+    assert len(texts) > 60 and not missing, f"help texts not marked with N_(): {missing}"
+
+
+def test_help_speaks_vietnamese_by_default_and_english_on_request() -> None:
+    commands = _commands()
+    assert len(commands) >= 14
+    outputs = {"--help": runner.invoke(app, ["--help"])}
+    outputs |= {f"{name} --help": runner.invoke(app, [name, "--help"]) for name in commands}
+    for what, run in outputs.items():
+        assert run.exit_code == 0 and run.output.strip(), (what, run.output)
+    text = " ".join(outputs["--help"].output.split())
+    for words in ("Cách dùng:", "Tùy chọn", "Lệnh", "Hiện hướng dẫn này rồi thoát.", "Kiểm tra tệp kịch bản"):
+        assert words in text, words
+    solve = " ".join(outputs["solve --help"].output.split())
+    assert "Tham số" in solve and "[mặc định: 60.0]" in solve and "Hạt giống ngẫu nhiên" in solve
+    left = {what: help_english_lines(run.output) for what, run in outputs.items()}
+    left = {what: lines for what, lines in left.items() if lines}
+    assert not left, "English left in the Vietnamese help:\n" + "\n".join(
+        f"{what}: {line}" for what, lines in left.items() for line in lines
+    )
+    # English with --lang en, before the command or as the command's own option
+    for args in (["--lang", "en", "--help"], ["--lang", "en", "solve", "--help"], ["solve", "--lang=en", "--help"]):
+        english = runner.invoke(app, args)
+        assert english.exit_code == 0, english.output
+        flat = " ".join(re.sub(r"[│╭╮╰╯─]", " ", english.output).split())  # the words, out of rich's boxes
+        assert "Usage:" in flat and "Options" in flat and "Show this message and exit." in flat, args
+        assert len(help_english_lines(english.output)) >= 3, args
+    assert "Solve a scenario" in " ".join(runner.invoke(app, ["--lang", "en", "--help"]).output.split())
+    assert i18n.language() == "en"  # help leaves the library's language as it was
+
+
 # --- the checker's violations -----------------------------------------------------------------------
 
 
