@@ -155,7 +155,7 @@ def _load_valid(source: str):
         file = source if Path(source).exists() else f"<builtin {source}>"
         warnings = ensure_valid(scenario, file=file)
     except ScenarioError as error:
-        if excel and error.issues and not error.issues[0].path.startswith("Sheet "):
+        if excel:  # to sheet, row and column (the reader's own issues already are)
             from llct_sched.excel_in import locate_issues
 
             error = ScenarioError(locate_issues(source, error.issues))
