@@ -31,8 +31,9 @@ class Cell:
     key: str | None = None
 
     def text(self) -> str:
-        """ "Sheet 'classes', row 12, column 'program'" (or "row 3, column date" in a CSV file), in the
-        current language; a key after a row is the row's setting: "Sheet 'calendar', row 2, column 'value' (start)"."""
+        """The place in the current language, e.g. in English: Sheet 'classes', row 12, column
+        'program'; row 3, column date (a CSV file); Sheet 'calendar', row 2, column 'value' (start)
+        (a key after a row is the row's setting); Sheet 'calendar', key 'start' (no row)."""
         parts = [] if self.sheet is None else [_(SHEET).format(name=self.sheet)]
         if self.row is not None:
             parts.append(_(ROW).format(row=self.row))
@@ -41,7 +42,9 @@ class Cell:
         if self.key is not None and self.row is None:
             parts.append(_(KEY).format(key=self.key))
         text = ", ".join(parts)
-        return text + f" ({self.key})" if self.key is not None and self.row is not None else text
+        if self.key is not None and self.row is not None:
+            text += f" ({self.key})"
+        return text
 
 
 @dataclass(frozen=True)
