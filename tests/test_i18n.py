@@ -192,11 +192,14 @@ ENGLISH_WORDS = (
     "lecturer", "lecturers", "class", "classes", "session", "sessions", "block", "blocks", "free", "only",
     "with", "between", "warning", "error", "objective", "room", "rooms", "learners", "topic", "topics", "module",
     "observer", "observed", "none", "nobody", "days", "day", "year", "wrote", "moved", "changed", "reason",
-    "status", "bound", "time", "outputs", "check", "valid", "problem", "problems",
+    "status", "bound", "time", "outputs", "check", "valid", "problem", "problems", "sheet", "row", "rows",
+    "column", "columns",
 )  # fmt: skip
 _ENGLISH = re.compile(r"\b(" + "|".join(ENGLISH_WORDS) + r")\b", re.IGNORECASE)
 # paths, file names and ids (classes[0].learners, /tmp/x.yaml, gv_1, hoang_mai_2020) are data, not words
 _DATA = re.compile(r"'[^'\s]*'|\S*(?:[\[\]_/\\<>]|\w\.\w)\S*")
+# ... and so are the workbook's sheet names listed after an unknown sheet
+_SHEET_NAMES = re.compile(r"(?<=các trang hợp lệ: )[^)]*")
 
 
 # the tutorial's lecturer gv_an away a week, a room closed, a day without classes and one of few learners
@@ -218,7 +221,7 @@ REPLAN_CHANGES = [
 
 def english_lines(output: str) -> list[str]:
     """The output's lines with an English word of the tool's messages left in them."""
-    return [line for line in output.splitlines() if _ENGLISH.search(_DATA.sub(" ", line))]
+    return [line for line in output.splitlines() if _ENGLISH.search(_DATA.sub(" ", _SHEET_NAMES.sub(" ", line)))]
 
 
 def test_the_stop_list_finds_an_untranslated_message() -> None:
@@ -278,8 +281,11 @@ def test_the_command_line_leaves_nothing_in_english(tmp_path: Path, solved: tupl
     impossible.write_text(scenario_to_yaml(Scenario.model_validate(closed)), encoding="utf-8")
     args = ["solve", str(impossible), "--out", str(tmp_path / "none"), "--time-limit", "10", "--workers", "1"]
     outputs["solve impossible"] = runner.invoke(app, args).output
-    for path in _broken_inputs(tmp_path):
+    for path in [*_broken_inputs(tmp_path), *_broken_workbooks(tmp_path)]:
         outputs[f"validate {path.name}"] = runner.invoke(app, ["validate", str(path)]).output
+    outputs["check broken csv"] = runner.invoke(
+        app, ["check", "hoang_mai_2020", str(_broken_csv(out, tmp_path))]
+    ).output
     for what, output in outputs.items():
         assert output.strip(), what
     left = {what: english_lines(output) for what, output in outputs.items()}
@@ -310,6 +316,156 @@ def _broken_inputs(folder: Path) -> list[Path]:
         path.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+# --- the help texts ---------------------------------------------------------------------------------
+
+# option names, metavars, value ranges and the names in the first column (commands, arguments) are
+# the command line's own words, not English; so is the usage line after its first word
+_HELP_DATA = re.compile(
+    r"(?<=Cách dùng: ).*|--[\w-]+|(?<![\w-])-\w\b|<[^>]*>|\[[A-Z]+\]|\b[A-Z]{2,}\b|\[[\d.x<=>-]+\]"
+    r"|^\W*[a-z0-9_]+(?=\s{2,})",
+    re.M,
+)
+
+
+def _commands() -> list[str]:
+    import typer.main
+
+    return list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def help_english_lines(output: str) -> list[str]:
+    """The help's lines with an English word left once option names and metavars are taken out."""
+    return english_lines(_HELP_DATA.sub(" ", output))
+
+
+def test_every_help_text_is_marked_for_the_catalog() -> None:
+    """A help text not marked with N_() would stay English: every command's and parameter's is marked."""
+    import typer.main
+
+    root = typer.main.get_command(app)
+    marked = {msgid for _context, msgid in _marked()}
+    texts = {"llct-sched": root.help}
+    for name, command in root.commands.items():  # type: ignore[attr-defined]
+        texts[name] = command.help
+        texts |= {f"{name} {p.name}": getattr(p, "help", None) for p in command.params}
+    missing = sorted(where for where, text in texts.items() if text and text not in marked)
+    assert len(texts) > 60 and not missing, f"help texts not marked with N_(): {missing}"
+
+
+def test_help_speaks_vietnamese_by_default_and_english_on_request() -> None:
+    commands = _commands()
+    assert len(commands) >= 14
+    outputs = {"--help": runner.invoke(app, ["--help"])}
+    outputs |= {f"{name} --help": runner.invoke(app, [name, "--help"]) for name in commands}
+    for what, run in outputs.items():
+        assert run.exit_code == 0 and run.output.strip(), (what, run.output)
+    text = " ".join(outputs["--help"].output.split())
+    for words in ("Cách dùng:", "Tùy chọn", "Lệnh", "Hiện hướng dẫn này rồi thoát.", "Kiểm tra tệp kịch bản"):
+        assert words in text, words
+    solve = " ".join(outputs["solve --help"].output.split())
+    assert "Tham số" in solve and "[mặc định: 60.0]" in solve and "Hạt giống ngẫu nhiên" in solve
+    left = {what: help_english_lines(run.output) for what, run in outputs.items()}
+    left = {what: lines for what, lines in left.items() if lines}
+    assert not left, "English left in the Vietnamese help:\n" + "\n".join(
+        f"{what}: {line}" for what, lines in left.items() for line in lines
+    )
+    # English with --lang en, before the command or as the command's own option
+    for args in (["--lang", "en", "--help"], ["--lang", "en", "solve", "--help"], ["solve", "--lang=en", "--help"]):
+        english = runner.invoke(app, args)
+        assert english.exit_code == 0, english.output
+        flat = " ".join(re.sub(r"[│╭╮╰╯─]", " ", english.output).split())  # the words, out of rich's boxes
+        assert "Usage:" in flat and "Options" in flat and "Show this message and exit." in flat, args
+        assert len(help_english_lines(english.output)) >= 3, args
+    assert "Solve a scenario" in " ".join(runner.invoke(app, ["--lang", "en", "--help"]).output.split())
+    assert i18n.language() == "en"  # help leaves the library's language as it was
+
+
+def _column(ws, name: str) -> int:
+    return [column_field(c.value) for c in ws[1]].index(name) + 1
+
+
+def _broken_workbooks(folder: Path) -> list[Path]:
+    """Input workbooks (the Vietnamese template) broken for the reader (an unknown sheet, a bad yes /
+    no, a bad date, an unknown program, a bad setting) and, once it reads, for validation."""
+    from llct_sched.excel_in import write_template
+
+    def broken(name: str, edit) -> Path:
+        path = folder / name
+        with i18n.speaking("vi"):
+            write_template(path, load_scenario("hoang_mai_2020"))
+        workbook = openpyxl.load_workbook(path)
+        edit(workbook)
+        workbook.save(path)
+        return path
+
+    def unreadable(wb) -> None:
+        wb.create_sheet("notes")
+        wb["lecturers"].cell(row=4, column=_column(wb["lecturers"], "can_observe"), value="maybe")
+        wb["classes"].cell(row=5, column=_column(wb["classes"], "earliest_start"), value="31/02/2020")
+        wb["modules"].cell(row=3, column=1, value="no_such_program")
+
+    def invalid(wb) -> None:
+        wb["rooms"].cell(row=3, column=_column(wb["rooms"], "seats"), value="many")
+        wb["calendar"]["B2"] = "soon"
+
+    def semantic(wb) -> None:
+        wb["classes"].cell(row=12, column=_column(wb["classes"], "program"), value="BD9")
+
+    return [broken("unreadable.xlsx", unreadable), broken("invalid.xlsx", invalid), broken("semantic.xlsx", semantic)]
+
+
+def _broken_csv(solved_folder: Path, folder: Path) -> Path:
+    """A solved folder's sessions.csv with a date that does not exist."""
+    import csv
+
+    broken = folder / "broken_csv"
+    broken.mkdir()
+    with (solved_folder / "sessions.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[4][rows[0].index("date")] = "2020-02-30"
+    with (broken / "sessions.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return broken
+
+
+def test_problems_in_workbooks_and_csv_files_are_located_in_vietnamese(tmp_path: Path) -> None:
+    """Sheet, row and column in the command line's language; the ids (sheet, column) as the file has them."""
+    from llct_sched.errors import Cell
+    from llct_sched.excel_in import load_scenario_workbook
+
+    unreadable, invalid, semantic = _broken_workbooks(tmp_path)
+    expected = {
+        unreadable: (
+            "Trang 'notes': trang tính không xác định",
+            "Trang 'lecturers', dòng 4, cột 'can_observe': ",
+            "Trang 'classes', dòng 5, cột 'earliest_start': ",
+            "Trang 'modules', dòng 3, cột 'program': ",
+        ),
+        invalid: ("Trang 'rooms', dòng 3, cột 'seats': ", "Trang 'calendar', dòng 2, cột 'value' (start): "),
+        semantic: ("Trang 'classes', dòng 12, cột 'program': ",),  # found by validation, then located
+    }
+    for path, places in expected.items():
+        vi = runner.invoke(app, ["validate", str(path)])
+        assert vi.exit_code == 2, vi.output
+        text = " ".join(vi.output.split())
+        for place in places:
+            assert place in text, (place, text)
+        assert "Sheet" not in text and english_lines(vi.output) == []
+        en = runner.invoke(app, ["--lang", "en", "validate", str(path)])
+        assert "Sheet '" in en.output and ", row " in en.output and ", column '" in en.output
+    # the place is also the issue's structure, whatever the language
+    with i18n.speaking("vi"), pytest.raises(ScenarioError) as caught:
+        load_scenario_workbook(unreadable)
+    cells = [issue.cell for issue in caught.value.issues]
+    assert Cell("lecturers", 4, "can_observe") in cells and Cell("notes") in cells
+    # a CSV file's row and column
+    out = tmp_path / "solved"
+    assert runner.invoke(app, ["solve", "tutorial", "--out", str(out), "--workers", "1", "--quiet"]).exit_code == 0
+    checked = runner.invoke(app, ["check", "tutorial", str(_broken_csv(out, tmp_path))])
+    assert checked.exit_code == 2, checked.output
+    assert "sessions.csv: dòng 5, cột date: " in " ".join(checked.output.split())
 
 
 # --- the checker's violations -----------------------------------------------------------------------

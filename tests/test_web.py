@@ -129,14 +129,17 @@ def test_bad_excel_upload_shows_sheet_row_column_and_stores_nothing(tmp_path: Pa
     wb.save(path)
 
     client = _client(tmp_path / "plans.db")
-    where = "Sheet &#39;lecturers&#39;, row 4, column &#39;can_observe&#39;"
+    where = {
+        "": "Trang &#39;lecturers&#39;, dòng 4, cột &#39;can_observe&#39;",
+        "en": "Sheet &#39;lecturers&#39;, row 4, column &#39;can_observe&#39;",
+    }
     for lang, message in (("", "cần giá trị có hoặc không"), ("en", "expected yes or no")):  # the page's language
         response = _upload(client, "kế hoạch.xlsx", path.read_bytes(), lang)
         assert response.status_code == 422
         rows = re.findall(
             r"<tr class=\"error\"><td>(.*?)</td><td><code>(.*?)</code></td><td>(.*?)</td></tr>", response.text
         )
-        assert any(row[:2] == ("kế hoạch.xlsx", where) and row[2].startswith(message) for row in rows), rows
+        assert any(row[:2] == ("kế hoạch.xlsx", where[lang]) and row[2].startswith(message) for row in rows), rows
     assert _store(client).plans() == []
     assert "tmp" not in response.text  # the private temporary file's path is not shown
 
@@ -152,7 +155,7 @@ def test_semantic_error_in_workbook_is_located(tmp_path: Path) -> None:
     response = _upload(client, "plan.xlsx", path.read_bytes())
     assert response.status_code == 422
     flat = " ".join(response.text.split())
-    assert "Sheet &#39;classes&#39;, row 12, column &#39;program&#39;" in flat and "BD9" in flat
+    assert "Trang &#39;classes&#39;, dòng 12, cột &#39;program&#39;" in flat and "BD9" in flat  # the page's language
     assert _store(client).plans() == []
 
 

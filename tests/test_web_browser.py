@@ -286,7 +286,7 @@ def test_bad_upload_shows_located_errors_and_stores_nothing(server: Server, page
     row = errors.locator("tbody tr", has_text="can_observe")
     expect(row).to_have_count(1)
     expect(row.locator("td").nth(0)).to_have_text("ke_hoach_loi.xlsx")
-    expect(row.locator("td").nth(1)).to_have_text("Sheet 'lecturers', row 3, column 'can_observe'")
+    expect(row.locator("td").nth(1)).to_have_text("Trang 'lecturers', dòng 3, cột 'can_observe'")
     expect(row.locator("td").nth(2)).to_contain_text("cần giá trị có hoặc không")  # the page's language
     page.goto(server.base + "/")
     expect(page.locator("main")).to_contain_text("Chưa có kế hoạch nào.")

@@ -10,6 +10,7 @@ import json
 import re
 import time
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -19,13 +20,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from llct_sched.errors import ScenarioError
+from llct_sched.help import HelpCommand, HelpGroup
 from llct_sched.i18n import N_, _, language, set_language
 
 app = typer.Typer(
+    cls=HelpGroup,
     add_completion=False,
     no_args_is_help=True,
-    help="Yearly training timetables for district political centers (Trung tâm chính trị cấp huyện).",
+    help=N_("Yearly training timetables for district political centers (Trung tâm chính trị cấp huyện)."),
 )
+command = partial(app.command, cls=HelpCommand)  # help texts in the language of the command line
 console = Console()
 err = Console(stderr=True, soft_wrap=True)  # located messages stay on one line, copyable
 
@@ -33,7 +37,7 @@ DEFAULT_SCENARIO = "hoang_mai_2020"
 ScenarioArg = Annotated[
     str,
     typer.Argument(
-        help="Scenario file (YAML, JSON, Excel or an ITC-2007 .ectt) or a built-in name: hoang_mai_2020, tutorial."
+        help=N_("Scenario file (YAML, JSON, Excel or an ITC-2007 .ectt) or a built-in name: hoang_mai_2020, tutorial.")
     ),
 ]
 
@@ -90,14 +94,14 @@ def _scheduler_address(value: str | None) -> str | None:
 
 LangOption = Annotated[
     Lang | None,
-    typer.Option("--lang", help="Language of the reports and messages (default: the one before the command, vi)"),
+    typer.Option("--lang", help=N_("Language of the reports and messages (default: the one before the command, vi)")),
 ]
 
 
 @app.callback()
 def _root(
     ctx: typer.Context,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of messages and reports (vi, en)")] = Lang.vi,
+    lang: Annotated[Lang, typer.Option("--lang", help=N_("Language of messages and reports (vi, en)"))] = Lang.vi,
 ) -> None:
     """Messages in Vietnamese unless --lang en; the library's language is restored afterwards."""
     previous = set_language(lang.value)
@@ -113,7 +117,9 @@ def _lang(lang: Lang | None) -> str:
 
 AnnexTemplateOption = Annotated[
     Path | None,
-    typer.Option("--annex-template", help="The center's own .docx for the annex (letterhead; {{table}} placeholder)"),
+    typer.Option(
+        "--annex-template", help=N_("The center's own .docx for the annex (letterhead; {{table}} placeholder)")
+    ),
 ]
 
 
@@ -149,7 +155,7 @@ def _load_valid(source: str):
         file = source if Path(source).exists() else f"<builtin {source}>"
         warnings = ensure_valid(scenario, file=file)
     except ScenarioError as error:
-        if excel and error.issues and not error.issues[0].path.startswith("Sheet "):
+        if excel:  # to sheet, row and column (the reader's own issues already are)
             from llct_sched.excel_in import locate_issues
 
             error = ScenarioError(locate_issues(source, error.issues))
@@ -164,9 +170,8 @@ def _load_valid(source: str):
     return scenario
 
 
-@app.command()
+@command(help=N_("Check a scenario file and print every error and warning."))
 def validate(scenario: ScenarioArg) -> None:
-    """Check a scenario file and print every error and warning."""
     loaded = _load_valid(scenario)
     counts = _("{classes} classes, {rooms} rooms, {lecturers} lecturers, {programs} programs").format(
         classes=len(loaded.classes),
@@ -177,11 +182,10 @@ def validate(scenario: ScenarioArg) -> None:
     console.print("[green]" + _("valid") + f"[/]: {loaded.name}: {counts}")
 
 
-@app.command()
+@command(help=N_("Print the JSON Schema of scenario files, or of changes files (for editor completion and checking)."))
 def schema(
-    changes: Annotated[bool, typer.Option("--changes", help="The schema of re-plan changes files instead")] = False,
+    changes: Annotated[bool, typer.Option("--changes", help=N_("The schema of re-plan changes files instead"))] = False,
 ) -> None:
-    """Print the JSON Schema of scenario files, or of changes files (for editor completion and checking)."""
     from llct_sched.replan import Changes
     from llct_sched.scenario import Scenario
 
@@ -189,12 +193,11 @@ def schema(
     typer.echo(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False))
 
 
-@app.command()
+@command(help=N_("Write a built-in scenario out for editing."))
 def example(
-    name: Annotated[str, typer.Argument(help="hoang_mai_2020 or tutorial")] = DEFAULT_SCENARIO,
-    out: Annotated[Path | None, typer.Option("-o", "--out", help="File to write (default: print)")] = None,
+    name: Annotated[str, typer.Argument(help=N_("hoang_mai_2020 or tutorial"))] = DEFAULT_SCENARIO,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help=N_("File to write (default: print)"))] = None,
 ) -> None:
-    """Write a built-in scenario out for editing."""
     from llct_sched.files import write_text_atomic
     from llct_sched.io import builtin_scenario_text
 
@@ -210,19 +213,18 @@ def example(
         console.print(_("wrote {path}").format(path=out))
 
 
-@app.command()
+@command(help=N_("Solve a scenario (the embedded Hoàng Mai 2020 plan by default) and write the timetable."))
 def solve(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("out"),
-    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds")] = 60.0,
-    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers (0: all cores)")] = 0,
-    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
-    gap: Annotated[float, typer.Option(min=0.0, max=1.0, help="Stop at this relative gap")] = 0.0,
-    quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
+    out: Annotated[Path, typer.Option("--out", "-o", help=N_("Output directory"))] = Path("out"),
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help=N_("Seconds"))] = 60.0,
+    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help=N_("CP-SAT workers (0: all cores)"))] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help=N_("Random seed"))] = 0,
+    gap: Annotated[float, typer.Option(min=0.0, max=1.0, help=N_("Stop at this relative gap"))] = 0.0,
+    quiet: Annotated[bool, typer.Option(help=N_("No progress display"))] = False,
     lang: LangOption = None,
     annex_template: AnnexTemplateOption = None,
 ) -> None:
-    """Solve a scenario (the embedded Hoàng Mai 2020 plan by default) and write the timetable."""
     from llct_sched.files import deferred_interrupts
     from llct_sched.outputs import write_outputs
     from llct_sched.solve import SolveParams
@@ -355,25 +357,31 @@ def _with_progress(run, quiet: bool):
         return run(show)
 
 
-@app.command()
+@command(
+    help=N_(
+        "Re-plan after changes (a lecturer away, a room closed, a blackout, a class added or "
+        "cancelled, learners changed), moving as little as possible; writes the new plan and "
+        "changes.csv."
+    )
+)
 def replan(
     scenario: ScenarioArg,
-    baseline: Annotated[Path, typer.Option(help="The previous result: a folder with timetable.json (or sessions.csv)")],
-    changes: Annotated[Path, typer.Option(help="YAML file listing what happened")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("replan"),
+    baseline: Annotated[
+        Path, typer.Option(help=N_("The previous result: a folder with timetable.json (or sessions.csv)"))
+    ],
+    changes: Annotated[Path, typer.Option(help=N_("YAML file listing what happened"))],
+    out: Annotated[Path, typer.Option("--out", "-o", help=N_("Output directory"))] = Path("replan"),
     from_date: Annotated[
-        str | None, typer.Option("--from", help="Keep everything that started before this date (YYYY-MM-DD)")
+        str | None, typer.Option("--from", help=N_("Keep everything that started before this date (YYYY-MM-DD)"))
     ] = None,
-    max_moves: Annotated[int | None, typer.Option(min=0, help="Move at most this many blocks")] = None,
-    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds")] = 60.0,
-    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers (0: all cores)")] = 0,
-    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
-    quiet: Annotated[bool, typer.Option(help="No progress display")] = False,
+    max_moves: Annotated[int | None, typer.Option(min=0, help=N_("Move at most this many blocks"))] = None,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help=N_("Seconds"))] = 60.0,
+    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help=N_("CP-SAT workers (0: all cores)"))] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help=N_("Random seed"))] = 0,
+    quiet: Annotated[bool, typer.Option(help=N_("No progress display"))] = False,
     lang: LangOption = None,
     annex_template: AnnexTemplateOption = None,
 ) -> None:
-    """Re-plan after changes (a lecturer away, a room closed, a blackout, a class added or cancelled,
-    learners changed), moving as little as possible; writes the new plan and changes.csv."""
     import datetime as dt
 
     import pandas as pd
@@ -492,20 +500,23 @@ def _print_result(result, report, out: Path | None, title: str = "llct-sched sol
         console.print(_("outputs in {path}/").format(path=out))
 
 
-@app.command()
+@command(
+    help=N_(
+        "Check a timetable (solver output or hand-made) against a scenario: exit 0 only when every hard rule holds."
+    )
+)
 def check(
     scenario: ScenarioArg,
-    timetable: Annotated[Path, typer.Argument(help="timetable.json, or a directory with it or with sessions.csv")],
+    timetable: Annotated[Path, typer.Argument(help=N_("timetable.json, or a directory with it or with sessions.csv"))],
     baseline: Annotated[
         Path | None,
-        typer.Option(help="A re-plan's baseline (folder or timetable.json): with --from, the past must equal it"),
+        typer.Option(help=N_("A re-plan's baseline (folder or timetable.json): with --from, the past must equal it")),
     ] = None,
     from_date: Annotated[
         str | None,
-        typer.Option("--from", help="With --baseline: nothing dated before this day may differ (YYYY-MM-DD)"),
+        typer.Option("--from", help=N_("With --baseline: nothing dated before this day may differ (YYYY-MM-DD)")),
     ] = None,
 ) -> None:
-    """Check a timetable (solver output or hand-made) against a scenario: exit 0 only when every hard rule holds."""
     from llct_sched.check import check as run_check
     from llct_sched.check import rule_name
 
@@ -531,19 +542,18 @@ def check(
     raise typer.Exit(0 if report.ok else 1)
 
 
-@app.command()
+@command(help=N_("Write the reports (timetable.xlsx, the annex .docx, calendars, report.html) of an existing result."))
 def report(
-    folder: Annotated[Path, typer.Argument(help="A solve output directory (with timetable.json and summary.json)")],
+    folder: Annotated[Path, typer.Argument(help=N_("A solve output directory (with timetable.json and summary.json)"))],
     scenario: Annotated[
         str | None,
         typer.Option(
-            "--scenario", "-s", help="Scenario file or built-in name (default: the one named in summary.json)"
+            "--scenario", "-s", help=N_("Scenario file or built-in name (default: the one named in summary.json)")
         ),
     ] = None,
     lang: LangOption = None,
     annex_template: AnnexTemplateOption = None,
 ) -> None:
-    """Write the reports (timetable.xlsx, the annex .docx, calendars, report.html) of an existing result."""
     from pydantic import ValidationError
 
     from llct_sched.errors import InputIssue
@@ -608,12 +618,13 @@ def report(
     console.print(_("wrote {n} report files in {path}/").format(n=len(written), path=folder))
 
 
-@app.command()
+@command(help=N_("Write an input workbook (one sheet per entity) holding a scenario, to edit and load back."))
 def template(
-    out: Annotated[Path, typer.Option("-o", "--out", help="Excel workbook to write (.xlsx)")] = Path("scenario.xlsx"),
-    scenario: Annotated[str, typer.Option("--scenario", "-s", help="Scenario to fill it with")] = DEFAULT_SCENARIO,
+    out: Annotated[Path, typer.Option("-o", "--out", help=N_("Excel workbook to write (.xlsx)"))] = Path(
+        "scenario.xlsx"
+    ),
+    scenario: Annotated[str, typer.Option("--scenario", "-s", help=N_("Scenario to fill it with"))] = DEFAULT_SCENARIO,
 ) -> None:
-    """Write an input workbook (one sheet per entity) holding a scenario, to edit and load back."""
     from llct_sched.errors import InputIssue
     from llct_sched.excel_in import write_template
 
@@ -631,25 +642,29 @@ class Profile(StrEnum):
     center = "center"  # type: ignore[assignment]  # shadows str.center, harmless
 
 
-@app.command()
+@command(
+    help=N_(
+        "Write a generated scenario (deterministic for a seed): the default `scale` times larger, or "
+        "one center whose part-time lecturers must carry a share, built around a planted timetable."
+    )
+)
 def generate(
     scale: Annotated[
-        int, typer.Option(min=1, max=200, help="How many times the default scenario (province profile)")
+        int, typer.Option(min=1, max=200, help=N_("How many times the default scenario (province profile)"))
     ] = 4,
-    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
-    out: Annotated[Path, typer.Option("-o", "--out", help="YAML file to write")] = Path("generated.yaml"),
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help=N_("Random seed"))] = 0,
+    out: Annotated[Path, typer.Option("-o", "--out", help=N_("YAML file to write"))] = Path("generated.yaml"),
     profile: Annotated[
-        Profile, typer.Option(help="province: the default x scale, pooled; center: one center, part-time staffing")
+        Profile, typer.Option(help=N_("province: the default x scale, pooled; center: one center, part-time staffing"))
     ] = Profile.province,
     part_time_share: Annotated[
-        float, typer.Option(min=0.0, max=1.0, help="center profile: share of sessions part-time lecturers must carry")
+        float,
+        typer.Option(min=0.0, max=1.0, help=N_("center profile: share of sessions part-time lecturers must carry")),
     ] = 0.4,
     planted: Annotated[
-        Path | None, typer.Option(help="center profile: also write the planted timetable (JSON) here")
+        Path | None, typer.Option(help=N_("center profile: also write the planted timetable (JSON) here"))
     ] = None,
 ) -> None:
-    """Write a generated scenario (deterministic for a seed): the default `scale` times larger, or
-    one center whose part-time lecturers must carry a share, built around a planted timetable."""
     from llct_sched.files import write_text_atomic
     from llct_sched.generate import CenterProfileError, generate_center, generate_scenario
     from llct_sched.io import scenario_to_yaml
@@ -672,28 +687,30 @@ def generate(
     console.print(_("wrote {path}").format(path=out) + f": {counts}")
 
 
-@app.command()
+@command(
+    help=N_(
+        "Solve a base scenario and what-if variants and write comparison.csv, .xlsx and "
+        ".html.\n\nEach variant starts from the base's timetable (same seed): a variant that only "
+        "relaxes the base never reports a worse plan than the base's."
+    )
+)
 def compare(
     base: ScenarioArg,
-    variants: Annotated[list[Path], typer.Argument(help="Variant files (YAML): a base scenario and patches")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("comparison"),
-    seeds: Annotated[int, typer.Option(min=1, max=1000, help="Solve with seeds 0..N-1")] = 3,
-    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds per solve")] = 60.0,
+    variants: Annotated[list[Path], typer.Argument(help=N_("Variant files (YAML): a base scenario and patches"))],
+    out: Annotated[Path, typer.Option("--out", "-o", help=N_("Output directory"))] = Path("comparison"),
+    seeds: Annotated[int, typer.Option(min=1, max=1000, help=N_("Solve with seeds 0..N-1"))] = 3,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help=N_("Seconds per solve"))] = 60.0,
     workers: Annotated[
-        int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers per solve (pool size: cores // workers)")
+        int, typer.Option(min=0, max=MAX_WORKERS, help=N_("CP-SAT workers per solve (pool size: cores // workers)"))
     ] = 1,
     scheduler: Annotated[
-        str | None, typer.Option(callback=_scheduler_address, help="Dask scheduler address (default: a process pool)")
+        str | None,
+        typer.Option(callback=_scheduler_address, help=N_("Dask scheduler address (default: a process pool)")),
     ] = None,
     independent: Annotated[
-        bool, typer.Option("--independent", help="Solve each variant on its own, not from the base's timetable")
+        bool, typer.Option("--independent", help=N_("Solve each variant on its own, not from the base's timetable"))
     ] = False,
 ) -> None:
-    """Solve a base scenario and what-if variants and write comparison.csv, .xlsx and .html.
-
-    Each variant starts from the base's timetable (same seed): a variant that only relaxes the base
-    never reports a worse plan than the base's.
-    """
     from llct_sched.batch import compare as run_compare
     from llct_sched.batch import write_comparison
     from llct_sched.io import load_variants
@@ -801,18 +818,17 @@ def _read_timetable_or_exit(path: Path):
         _fail_input(ScenarioError([InputIssue(path="", message=message, file=str(path))]))
 
 
-@app.command()
+@command(help=N_("Explain a timetable's objective by goal and by entity (solving first when no timetable is given)."))
 def explain(
     scenario: ScenarioArg,
     timetable: Annotated[
-        Path | None, typer.Option(help="timetable.json, or a directory with it or sessions.csv (default: solve)")
+        Path | None, typer.Option(help=N_("timetable.json, or a directory with it or sessions.csv (default: solve)"))
     ] = None,
-    against: Annotated[Path | None, typer.Option(help="A second timetable: compare goal by goal")] = None,
+    against: Annotated[Path | None, typer.Option(help=N_("A second timetable: compare goal by goal"))] = None,
     lang: LangOption = None,
-    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds, when solving")] = 60.0,
-    top: Annotated[int, typer.Option(min=1, help="Entities shown per goal")] = 5,
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help=N_("Seconds, when solving"))] = 60.0,
+    top: Annotated[int, typer.Option(min=1, help=N_("Entities shown per goal"))] = 5,
 ) -> None:
-    """Explain a timetable's objective by goal and by entity (solving first when no timetable is given)."""
     from llct_sched.explain import compare_timetables, comparison_table, explanation_tables
     from llct_sched.explain import explain as run_explain
     from llct_sched.solve import SolveParams
@@ -847,9 +863,8 @@ def explain(
         console.print(comparison_table(compare_timetables(loaded, table, other), code, top))
 
 
-@app.command()
+@command(help=N_("Cheap pre-solve checks that prove a scenario infeasible: exit 1 when one fires, 0 when none does."))
 def diagnose(scenario: ScenarioArg) -> None:
-    """Cheap pre-solve checks that prove a scenario infeasible: exit 1 when one fires, 0 when none does."""
     from llct_sched.diagnose import diagnose as run_diagnose
 
     found = run_diagnose(_load_valid(scenario))
@@ -861,19 +876,21 @@ def diagnose(scenario: ScenarioArg) -> None:
     console.print(_("no diagnosis (this does not prove that a timetable exists)"))
 
 
-@app.command("itc2007")
+@command(
+    "itc2007",
+    help=N_("Solve an ITC-2007 curriculum-based timetabling instance (UD2) and print its validator-style cost."),
+)
 def itc2007(
-    instance: Annotated[Path, typer.Argument(help="ITC-2007 track 3 instance (.ectt)")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Solution file to write (competition format)")],
-    time_limit: Annotated[float, typer.Option(callback=_seconds, help="Seconds")] = 60.0,
-    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help="CP-SAT workers (0: all cores)")] = 0,
-    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help="Random seed")] = 0,
+    instance: Annotated[Path, typer.Argument(help=N_("ITC-2007 track 3 instance (.ectt)"))],
+    out: Annotated[Path, typer.Option("--out", "-o", help=N_("Solution file to write (competition format)"))],
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help=N_("Seconds"))] = 60.0,
+    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help=N_("CP-SAT workers (0: all cores)"))] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help=N_("Random seed"))] = 0,
     engine: Annotated[
         ItcEngine,
-        typer.Option(help="dedicated: a model made for ITC-2007 (better costs); core: the scenario core (solve)"),
+        typer.Option(help=N_("dedicated: a model made for ITC-2007 (better costs); core: the scenario core (solve)")),
     ] = ItcEngine.dedicated,
 ) -> None:
-    """Solve an ITC-2007 curriculum-based timetabling instance (UD2) and print its validator-style cost."""
     from llct_sched.files import write_text_atomic
     from llct_sched.itc2007 import read_ectt, write_solution
     from llct_sched.itc2007_scenario import solve_itc_on_core
@@ -900,22 +917,21 @@ def itc2007(
     raise typer.Exit(0 if result.cost.feasible else 1)
 
 
-@app.command()
+@command(help=N_("Start the planner's web page (Vietnamese by default, English switch) at http://HOST:PORT/."))
 def serve(
     host: Annotated[
-        str, typer.Option(help="Address to listen on (another than 127.0.0.1 needs --token)")
+        str, typer.Option(help=N_("Address to listen on (another than 127.0.0.1 needs --token)"))
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port")] = 8000,
-    db: Annotated[str, typer.Option(help="SQLite database file (or sqlite:///path) of plans and versions")] = (
+    port: Annotated[int, typer.Option(help=N_("Port"))] = 8000,
+    db: Annotated[str, typer.Option(help=N_("SQLite database file (or sqlite:///path) of plans and versions"))] = (
         "llct-sched.db"
     ),
-    max_jobs: Annotated[int, typer.Option(min=1, help="Solves running at once (each in its own process)")] = 2,
-    workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers per solve (0: all cores)")] = 1,
+    max_jobs: Annotated[int, typer.Option(min=1, help=N_("Solves running at once (each in its own process)"))] = 2,
+    workers: Annotated[int, typer.Option(min=0, help=N_("CP-SAT workers per solve (0: all cores)"))] = 1,
     token: Annotated[
-        str | None, typer.Option(help="Access token required by the page (open it with ?token=...)")
+        str | None, typer.Option(help=N_("Access token required by the page (open it with ?token=...)"))
     ] = None,
 ) -> None:
-    """Start the planner's web page (Vietnamese by default, English switch) at http://HOST:PORT/."""
     try:
         import uvicorn
 

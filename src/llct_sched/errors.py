@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from llct_sched.i18n import N_, _
+
+SHEET = N_("Sheet '{name}'")
+ROW = N_("row {row}")
+COLUMN = N_("column '{column}'")
+CSV_COLUMN = N_("column {column}")
+KEY = N_("key '{key}'")
+
 
 class Severity(StrEnum):
     error = "error"
@@ -12,13 +20,50 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True)
+class Cell:
+    """Where in a table file a problem is: a workbook's sheet (None in a CSV file), its row (numbered
+    as a spreadsheet shows them), column and, on a key / value sheet, the setting's key. Sheet,
+    column and key are ids as the file holds them; the words around them are in the current language."""
+
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    key: str | None = None
+
+    def text(self) -> str:
+        """The place in the current language, e.g. in English: Sheet 'classes', row 12, column
+        'program'; row 3, column date (a CSV file); Sheet 'calendar', row 2, column 'value' (start)
+        (a key after a row is the row's setting); Sheet 'calendar', key 'start' (no row)."""
+        parts = [] if self.sheet is None else [_(SHEET).format(name=self.sheet)]
+        if self.row is not None:
+            parts.append(_(ROW).format(row=self.row))
+        if self.column is not None:
+            parts.append(_(COLUMN if self.sheet is not None else CSV_COLUMN).format(column=self.column))
+        if self.key is not None and self.row is None:
+            parts.append(_(KEY).format(key=self.key))
+        text = ", ".join(parts)
+        if self.key is not None and self.row is not None:
+            text += f" ({self.key})"
+        return text
+
+
+@dataclass(frozen=True)
 class InputIssue:
-    """One problem in an input file: where it is and what is wrong, in plain words."""
+    """One problem in an input file: where it is and what is wrong, in plain words.
+
+    `path` is where, as shown: a scenario path ("classes[12].program") or, in a table file, the
+    `cell`'s text; `cell` is that place's sheet, row and column (None for a scenario path)."""
 
     path: str
     message: str
     severity: Severity = Severity.error
     file: str = ""
+    cell: Cell | None = None
+
+    @classmethod
+    def at(cls, cell: Cell, message: str, file: str = "", severity: Severity = Severity.error) -> InputIssue:
+        """An issue at a cell of a table file, its place written out in the current language."""
+        return cls(path=cell.text(), message=message, severity=severity, file=file, cell=cell)
 
     def __str__(self) -> str:
         where = f"{self.file}: " if self.file else ""

@@ -2,8 +2,9 @@
 
 `write_template(path, scenario)` writes a workbook holding `scenario` (the default's data serves as
 an example); `load_scenario_workbook(path)` reads one back into a Scenario. Every problem is
-reported with its sheet, row and column, in the same plain words as the YAML errors, e.g.
-"Sheet 'classes', row 12, column 'program': unknown program 'BD9'".
+reported with its sheet, row and column (the issue's `cell`), in the same plain words as the YAML
+errors and in the current language, e.g. "Sheet 'classes', row 12, column 'program': unknown
+program 'BD9'" ("Trang 'classes', dòng 12, cột 'program': ..." in Vietnamese).
 
 Conventions (also written in the workbook's README sheet):
 - row 1 holds the column names (the scenario's field names); one row per item from row 2;
@@ -24,13 +25,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from llct_sched.errors import InputIssue, ScenarioError
+from llct_sched.errors import Cell, InputIssue, ScenarioError
 from llct_sched.files import unsafe_cell
 from llct_sched.goals import BY_NAME
 from llct_sched.i18n import N_, _, pydantic_message
@@ -652,15 +653,8 @@ class _Origin:
     key: str | None = None  # the setting of a key / value row
 
 
-def _where(sheet: str, row: int | None = None, column: str | None = None, key: str | None = None) -> str:
-    text = f"Sheet '{sheet}'"
-    if row is not None:
-        text += f", row {row}"
-    if column is not None:
-        text += f", column '{column}'"
-    if key is not None:
-        text += f" ({key})"
-    return text
+def _where(sheet: str, row: int | None = None, column: str | None = None, key: str | None = None) -> Cell:
+    return Cell(sheet, row, column, key)
 
 
 @dataclass
@@ -670,8 +664,11 @@ class _Reader:
     origins: dict[Loc, _Origin] = field(default_factory=dict)
     issues: list[InputIssue] = field(default_factory=list)
 
-    def error(self, where: str, message: str) -> None:
-        self.issues.append(InputIssue(path=where, message=message, file=self.file))
+    def error(self, where: Cell | None, message: str) -> None:
+        if where is None:
+            self.issues.append(InputIssue(path="", message=message, file=self.file))
+        else:
+            self.issues.append(InputIssue.at(where, message, file=self.file))
 
     def container(self, path: tuple[str, ...]) -> dict[str, Any]:
         node = self.data
@@ -803,7 +800,7 @@ def _read_table(reader: _Reader, sheet: TableSheet, ws) -> None:
         children.append(item)
 
 
-def _locate(reader: _Reader, loc: Loc) -> str:
+def _locate(reader: _Reader, loc: Loc) -> Cell | None:
     """'Sheet 'classes', row 12, column 'program'' for a scenario path such as ('classes', 10, 'program')."""
     for cut in range(len(loc), -1, -1):
         origin = reader.origins.get(loc[:cut])
@@ -825,10 +822,10 @@ def _locate(reader: _Reader, loc: Loc) -> str:
             return _where(sheet.name)
         if isinstance(sheet, KeyValueSheet) and sheet.target and tuple(loc[: len(sheet.target)]) == sheet.target:
             key = str(loc[len(sheet.target)]) if len(loc) > len(sheet.target) else None
-            return _where(sheet.name) + (f", key '{key}'" if key else "")
+            return _where(sheet.name, key=key)
     if loc and isinstance(loc[0], str):
-        return _where("scenario") + f", key '{loc[0]}'"
-    return ""
+        return _where("scenario", key=loc[0])
+    return None
 
 
 def _read(path: Path) -> tuple[_Reader, Scenario | None]:
@@ -900,17 +897,22 @@ def parse_path(path: str) -> Loc:
 
 
 def locate_issues(path: str | Path, issues: list[InputIssue]) -> list[InputIssue]:
-    """Re-locate issues found on a workbook's scenario (e.g. by validation) to sheet, row and column."""
+    """Re-locate issues found on a workbook's scenario (e.g. by validation) to sheet, row and column.
+
+    Issues that already carry their cell (the reader's own) are kept as they are."""
+    if all(issue.cell is not None for issue in issues):
+        return issues
     try:
         reader, _scenario = _read(Path(path))
     except ScenarioError:
         return issues
     located = []
     for issue in issues:
-        where = _locate(reader, parse_path(issue.path)) if issue.path else ""
-        located.append(
-            InputIssue(path=where or issue.path, message=issue.message, severity=issue.severity, file=str(path))
-        )
+        cell = _locate(reader, parse_path(issue.path)) if issue.path and issue.cell is None else None
+        if cell is None:
+            located.append(replace(issue, file=str(path)))
+        else:
+            located.append(InputIssue.at(cell, issue.message, file=str(path), severity=issue.severity))
     return located
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from llct_sched.check import CheckReport, check
@@ -98,15 +98,13 @@ def _read_workbook(name: str, content: bytes, suffix: str) -> Loaded:
             scenario = load_scenario_workbook(path)
             warnings = _validated(scenario)
         except ScenarioError as error:
-            issues = error.issues
-            if issues and not issues[0].path.startswith("Sheet "):
-                issues = locate_issues(path, issues)
+            issues = locate_issues(path, error.issues)  # to sheet, row and column (the reader's own already are)
             raise ScenarioError(_renamed(issues, name)) from None
         return Loaded(scenario, _renamed(locate_issues(path, warnings), name))
 
 
 def _renamed(issues: list[InputIssue], name: str) -> list[InputIssue]:
-    return [InputIssue(path=i.path, message=i.message, severity=i.severity, file=name) for i in issues]
+    return [replace(i, file=name) for i in issues]
 
 
 def run_solve(

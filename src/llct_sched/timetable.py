@@ -15,7 +15,7 @@ from typing import TypeVar
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from llct_sched.errors import InputIssue, ScenarioError
+from llct_sched.errors import Cell, InputIssue, ScenarioError
 from llct_sched.files import unsafe_cell
 from llct_sched.i18n import _
 from llct_sched.scenario import Period
@@ -146,7 +146,7 @@ class _CsvCell:
     issues: list[InputIssue]
 
     def error(self, column: str, message: str) -> None:
-        self.issues.append(InputIssue(path=f"row {self.line}, column {column}", message=message, file=str(self.file)))
+        self.issues.append(InputIssue.at(Cell(row=self.line, column=column), message, file=str(self.file)))
 
     def parse(self, column: str, text: str, convert: Callable[[str], T]) -> T | None:
         try:
@@ -169,7 +169,7 @@ def _csv_rows(path: Path, columns: list[str], issues: list[InputIssue]) -> list[
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         message = _("missing columns {columns}").format(columns=", ".join(missing))
-        issues.append(InputIssue(path="row 1", message=message, file=str(path)))
+        issues.append(InputIssue.at(Cell(row=1), message, file=str(path)))
         return []
     return [
         (line, {c: unsafe_cell(str(row[c])) for c in columns})

@@ -1,0 +1,136 @@
+"""The command line's help texts (`llct-sched --help`, `llct-sched solve --help`) in its language.
+
+Typer builds the commands' help from texts given when `cli.py` is imported, before any language is
+set, so the texts are marked with `N_()` (English, as written) and translated when help is shown:
+`HelpGroup` and `HelpCommand` format their help in the language of the command line (the last
+`--lang` among its arguments, else Vietnamese), translating their own help, their parameters' and
+their subcommands', and the words typer and click add (panel titles, "Usage:", "[default: ...]",
+the --help option's text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import typer.rich_utils as rich_utils
+from typer import _click as click  # typer (0.29) formats help with its own copy of click
+from typer.core import TyperCommand, TyperGroup
+
+from llct_sched.i18n import LANGUAGES, N_, _, speaking
+
+DEFAULT_LANGUAGE = "vi"  # the command line's, unlike the library's
+_META_KEY = "llct_sched.help_language"
+
+HELP_OPTION_HELP = N_("Show this message and exit.")
+USAGE = "Usage: "  # click's prefix, replaced by its translation
+# typer's words in rich help (module globals of typer.rich_utils, read when help is formatted)
+TYPER_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+    "DEPRECATED_STRING": N_("(deprecated) "),
+}
+SHOWN_WORDS = (N_("Usage: "),)
+
+
+def language_in(args: Sequence[str]) -> str | None:
+    """The language given by the last `--lang vi|en` (or `--lang=en`) among `args`, if any."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = args[i + 1] if arg == "--lang" and i + 1 < len(args) else arg.removeprefix("--lang=")
+        if (arg == "--lang" or arg.startswith("--lang=")) and value in LANGUAGES:
+            found = value
+    return found
+
+
+def _english(thing: Any, attribute: str) -> str | None:
+    """The English text of `thing.attribute`, kept aside the first time it is translated."""
+    kept = f"_english_{attribute}"
+    if kept not in vars(thing):
+        setattr(thing, kept, getattr(thing, attribute))
+    return getattr(thing, kept)
+
+
+def _translate(thing: Any, *attributes: str) -> None:
+    for attribute in attributes:
+        text = _english(thing, attribute)
+        if text:
+            setattr(thing, attribute, _(text))
+
+
+@contextmanager
+def _typer_words() -> Iterator[None]:
+    """typer's own help words translated while help is formatted (process-wide, put back after)."""
+    saved = {name: getattr(rich_utils, name) for name in TYPER_WORDS}
+    try:
+        for name, text in TYPER_WORDS.items():
+            setattr(rich_utils, name, _(text))
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(rich_utils, name, value)
+
+
+def _translated_help(command: click.Command, ctx: click.Context) -> None:
+    """The command's help, its parameters' (the --help option's too) and its subcommands', translated."""
+    _translate(command, "help", "short_help")
+    for param in command.get_params(ctx):
+        if not hasattr(param, "help"):  # arguments have help in typer only
+            continue
+        if param.name == "help" and param.help:
+            param.help = _(HELP_OPTION_HELP)
+        else:
+            _translate(param, "help")
+    for sub in getattr(command, "commands", {}).values():  # a group's
+        _translate(sub, "help", "short_help")
+
+
+def _remember_language(ctx: click.Context, args: list[str]) -> None:
+    code = language_in(args)
+    if code is not None:
+        ctx.meta[_META_KEY] = code  # meta is shared by a context and its subcommands' contexts
+
+
+def _format(command: click.Command, ctx: click.Context, show: Any) -> None:
+    with speaking(ctx.meta.get(_META_KEY, DEFAULT_LANGUAGE)), _typer_words():
+        _translated_help(command, ctx)
+        show()
+
+
+def _usage(text: str) -> str:
+    return _(USAGE) + text.removeprefix(USAGE) if text.startswith(USAGE) else text
+
+
+class HelpGroup(TyperGroup):
+    """The root command: help in the command line's language."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _remember_language(ctx, args)
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _format(self, ctx, lambda: super(HelpGroup, self).format_help(ctx, formatter))
+
+    def get_usage(self, ctx: click.Context) -> str:
+        return _usage(super().get_usage(ctx))
+
+
+class HelpCommand(TyperCommand):
+    """A command: help in the command line's language."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _remember_language(ctx, args)
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _format(self, ctx, lambda: super(HelpCommand, self).format_help(ctx, formatter))
+
+    def get_usage(self, ctx: click.Context) -> str:
+        return _usage(super().get_usage(ctx))
