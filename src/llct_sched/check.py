@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from llct_sched import i18n
-from llct_sched.goals import CHECKED
+from llct_sched.goals import BY_NAME, CHECKED
 from llct_sched.i18n import NP_
 from llct_sched.scenario import (
     Lecturer,
@@ -133,7 +133,11 @@ class CheckReport:
         current language, `llct_sched.i18n`; the violations' messages as they were found)."""
         verdict = i18n._("OK") if self.ok else i18n._("{n} violation(s)").format(n=len(self.violations))
         lines = [i18n._("{verdict}; objective {objective}").format(verdict=verdict, objective=self.objective)]
-        parts = [f"{goal} {value}" for goal, value in self.breakdown.items() if value]
+        parts = [
+            f"{BY_NAME[goal].text() if goal in BY_NAME else goal} {value}"
+            for goal, value in self.breakdown.items()
+            if value
+        ]
         if parts:
             lines.append("  " + ", ".join(parts))
         if self.violations:
