@@ -44,7 +44,7 @@ from llct_sched.web.store import Store, Version
 from tiny import tiny_data
 
 
-def _client(db: Path, **options: Any) -> TestClient:
+def _client(db: Path | str, **options: Any) -> TestClient:
     client = TestClient(create_app(db, **options))
     client.get("/")  # sets the form token cookie
     return client
@@ -502,7 +502,7 @@ def test_a_restart_keeps_the_versions(solved: tuple[TestClient, int], tmp_path: 
     # a version left running by a server that stopped
     stale = store.add_version(version.plan_id, "solve", version.scenario, version.params)
     stale_en = store.add_version(version.plan_id, "solve", version.scenario, version.params, request={"lang": "en"})
-    restarted = _client(store.path)
+    restarted = _client(store.url)
     again = _store(restarted).version(version_id)
     assert again is not None and again.timetable == version.timetable
     assert restarted.get(f"/versions/{version_id}").status_code == 200

@@ -20,7 +20,6 @@ import os
 import signal
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from llct_sched import i18n
@@ -54,7 +53,7 @@ class Runner:
                 if version_id in self.cancelled:  # cancelled while waiting: nothing to keep
                     self.store.set_failed(version_id, _("cancelled before it started"))
                     return
-                process = self.context.Process(target=work, args=(str(self.store.path), version_id), daemon=True)
+                process = self.context.Process(target=work, args=(self.store.url, version_id), daemon=True)
                 try:
                     process.start()
                 except (OSError, RuntimeError) as error:
@@ -113,17 +112,19 @@ class _Cancel:
         self.requested = True
 
 
-def work(db_path: str, version_id: int) -> None:
+def work(db_url: str, version_id: int) -> None:
     """The worker process: solve one version and store what came out."""
     cancel = _Cancel()
     signal.signal(signal.SIGINT, cancel)
-    store = Store(Path(db_path))
+    store = Store(db_url, setup=False)
     i18n.set_language(_language(store.version(version_id)))  # this process solves this version only
     store.set_running(version_id, os.getpid())
     try:
         _solve_version(store, version_id, cancel)
     except Exception as error:  # the web page shows it; the server keeps running
         store.set_failed(version_id, f"{type(error).__name__}: {error}")
+    finally:
+        store.close()
 
 
 def _solve_version(store: Store, version_id: int, cancel: _Cancel) -> None:
