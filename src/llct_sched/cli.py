@@ -913,8 +913,17 @@ def serve(
             "missing) or PostgreSQL (postgresql://user:password@host:port/dbname, an existing database)"
         ),
     ] = "llct-sched.db",
-    max_jobs: Annotated[int, typer.Option(min=1, help="Solves running at once (each in its own process)")] = 2,
+    max_jobs: Annotated[
+        int, typer.Option(min=1, help="Solves running at once, each in its own process (not with --scheduler)")
+    ] = 2,
     workers: Annotated[int, typer.Option(min=0, help="CP-SAT workers per solve (0: all cores)")] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address (tcp://host:port): solve on that cluster instead of local processes "
+            "(its workers need llct-sched; live incumbent and bound, but Cancel keeps no timetable there)"
+        ),
+    ] = None,
     token: Annotated[
         str | None, typer.Option(help="Access token required by the page (open it with ?token=...)")
     ] = None,
@@ -935,7 +944,7 @@ def serve(
         raise typer.Exit(2)
     try:
         database_url(db)
-        application = create_app(db, max_jobs=max_jobs, token=token, workers=workers)
+        application = create_app(db, max_jobs=max_jobs, token=token, workers=workers, scheduler=scheduler)
     except (ValueError, SQLAlchemyError) as error:
         cause = getattr(error, "orig", None) or error  # the driver's words, without SQLAlchemy's links
         text = _("the database {db} cannot be opened: {error}").format(db=shown_database(db), error=cause)
@@ -943,6 +952,8 @@ def serve(
         raise typer.Exit(2) from None
     shown = shown_database(db)
     where = _("http://{host}:{port}/ (database {db}; Ctrl-C stops)").format(host=host, port=port, db=shown)
+    if scheduler is not None:
+        where += " · " + _("solves on the Dask cluster {address}").format(address=scheduler)
     console.print("llct-sched: " + where, highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning")
 

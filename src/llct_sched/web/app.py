@@ -156,12 +156,15 @@ def _weights_variant(scenario: dict[str, Any], patch: dict[str, int], row: int) 
     return scenario_to_data(patched)
 
 
-def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, workers: int = 1) -> FastAPI:
+def create_app(
+    db: str | Path, max_jobs: int = 2, token: str | None = None, workers: int = 1, scheduler: str | None = None
+) -> FastAPI:
     """The application over the database `db`: an SQLite file (a path or sqlite:///path, created
     when missing) or a PostgreSQL URL (postgresql://user:password@host/dbname); see `store`.
-    Solves run in local worker processes (`max_jobs` at once)."""
+    Solves run in local worker processes (`max_jobs` at once), or on the Dask cluster whose
+    scheduler is at `scheduler` (tcp://host:port; see `jobs`)."""
     store = Store(db)
-    runner = Runner(store, max_jobs=max_jobs)
+    runner = Runner(store, max_jobs=max_jobs, scheduler=scheduler)
     runner.recover()
     reports = _Reports()
     repriced = _Repriced()
@@ -170,6 +173,7 @@ def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, work
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        runner.close()
         store.close()
 
     app = FastAPI(title="llct-sched", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
