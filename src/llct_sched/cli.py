@@ -921,7 +921,7 @@ def serve(
         str | None,
         typer.Option(
             help="Dask scheduler address (tcp://host:port): solve on that cluster instead of local processes "
-            "(its workers need llct-sched; live incumbent and bound, but Cancel keeps no timetable there)"
+            "(its workers need llct-sched\\[web]; live incumbent and bound, but Cancel keeps no timetable there)"
         ),
     ] = None,
     token: Annotated[
