@@ -44,7 +44,7 @@ from llct_sched.web.store import Store, Version
 from tiny import tiny_data
 
 
-def _client(db: Path, **options: Any) -> TestClient:
+def _client(db: Path | str, **options: Any) -> TestClient:
     client = TestClient(create_app(db, **options))
     client.get("/")  # sets the form token cookie
     return client
@@ -505,7 +505,7 @@ def test_a_restart_keeps_the_versions(solved: tuple[TestClient, int], tmp_path: 
     # a version left running by a server that stopped
     stale = store.add_version(version.plan_id, "solve", version.scenario, version.params)
     stale_en = store.add_version(version.plan_id, "solve", version.scenario, version.params, request={"lang": "en"})
-    restarted = _client(store.path)
+    restarted = _client(store.url)
     again = _store(restarted).version(version_id)
     assert again is not None and again.timetable == version.timetable
     assert restarted.get(f"/versions/{version_id}").status_code == 200
@@ -514,6 +514,53 @@ def test_a_restart_keeps_the_versions(solved: tuple[TestClient, int], tmp_path: 
     assert left is not None and left.state == "failed" and "máy chủ đã dừng" in (left.error or "")
     left = _store(restarted).version(stale_en)  # in the language of the page that asked for the solve
     assert left is not None and left.state == "failed" and "server stopped" in (left.error or "")
+
+
+def test_solves_on_a_dask_cluster(tmp_path: Path) -> None:
+    """`serve --scheduler`: solves go to the Dask cluster (here a local one, its worker a process of
+    its own), their incumbent and bound shown live; Cancel there stops waiting and keeps nothing."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(processes=True, n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster,
+        TestClient(create_app(tmp_path / "plans.db", scheduler=cluster.scheduler_address)) as client,
+    ):
+        client.get("/")
+        plan_id = _builtin(client, "tutorial")
+        version_id = _solve(client, plan_id, time_limit=10)
+        version = _wait(client, version_id)
+        assert version.state == "done", version.error
+        assert version.pid is None and version.request.get("cluster") is True  # no local worker process
+        assert version.started and version.timetable is not None
+        report = check(Scenario.model_validate(version.scenario), _timetable(version))
+        assert report.ok and version.check_report is not None and version.check_report["ok"]
+        assert version.summary is not None and version.summary["status"] in ("OPTIMAL", "FEASIBLE")
+
+        # a longer solve: its incumbent crosses the cluster while it runs; Cancel keeps no timetable
+        long_plan = _builtin(client, "hoang_mai_2020")
+        running = _solve(client, long_plan, time_limit=120)
+        deadline = time.monotonic() + 90
+        while (state := client.get(f"/api/versions/{running}").json())["progress"].get("objective") is None:
+            assert state["state"] in ("queued", "running") and time.monotonic() < deadline, state
+            time.sleep(0.2)
+        assert state["state"] == "running" and state["progress"]["elapsed"] >= 0
+        page = client.get(f"/versions/{running}?lang=en").text
+        assert 'id="cluster"' in page and "keeps no timetable" in page and 'id="cancel"' in page
+        response = client.post(f"/versions/{running}/cancel", data={"csrf": _csrf(client)}, follow_redirects=False)
+        assert response.status_code == 303
+        cancelled = _wait(client, running, timeout=10)
+        assert cancelled.state == "failed" and "Dask" in (cancelled.error or "") and cancelled.timetable is None
+
+
+def test_an_unreachable_dask_scheduler_fails_the_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("llct_sched.batch.DASK_CONNECT_SECONDS", 2.0)
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with TestClient(create_app(tmp_path / "plans.db", scheduler=f"tcp://127.0.0.1:{port}")) as client:
+        client.get("/")
+        version = _wait(client, _solve(client, _builtin(client, "tutorial")), timeout=60)
+        assert version.state == "failed" and f"127.0.0.1:{port}" in (version.error or ""), version.error
+        assert "Dask" in (version.error or "")
 
 
 # --- a real server in headless Chromium -------------------------------------------------------

@@ -63,6 +63,7 @@ __all__ = [
     "class_starts",
     "compare",
     "comparison_jobs",
+    "dask_client",
     "pool_size",
     "run_job",
     "run_jobs",
@@ -274,16 +275,24 @@ def _probe_scheduler(address: str, seconds: float) -> None:
         raise TimeoutError(message.format(address=address, seconds=seconds, error=error or _("timeout"))) from None
 
 
+def dask_client(address: str) -> Any:
+    """A `dask.distributed.Client` of the scheduler at `address` (tcp://host:port), its handshake
+    checked first: TimeoutError when no Dask scheduler answers within DASK_CONNECT_SECONDS.
+    Its workers run this package's functions (llct_sched installed there)."""
+    from dask.distributed import Client
+
+    _probe_scheduler(address, DASK_CONNECT_SECONDS)
+    return Client(address, timeout=f"{DASK_CONNECT_SECONDS:g}s")
+
+
 def _run_dask(
     jobs: Sequence[Job], address: str, on_row: Callable[[dict[str, Any]], None] | None
 ) -> list[dict[str, Any]]:
-    from dask.distributed import Client
     from dask.distributed import as_completed as dask_completed
 
-    _probe_scheduler(address, DASK_CONNECT_SECONDS)
     batch = uuid.uuid4().hex[:8]
     keys = [f"llct-sched-{batch}-{k}-{job.variant}-seed{job.seed}" for k, job in enumerate(jobs)]
-    with Client(address, timeout=f"{DASK_CONNECT_SECONDS:g}s") as client:
+    with dask_client(address) as client:
         futures: list[Any] = []
         for job, key in zip(jobs, keys, strict=True):  # a hint's row goes as its future: Dask waits for it
             hint = futures[job.hint_from] if job.hint_from is not None else None

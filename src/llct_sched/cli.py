@@ -923,20 +923,38 @@ def serve(
         str, typer.Option(help=N_("Address to listen on (another than 127.0.0.1 needs --token)"))
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help=N_("Port"))] = 8000,
-    db: Annotated[str, typer.Option(help=N_("SQLite database file (or sqlite:///path) of plans and versions"))] = (
-        "llct-sched.db"
-    ),
-    max_jobs: Annotated[int, typer.Option(min=1, help=N_("Solves running at once (each in its own process)"))] = 2,
+    db: Annotated[
+        str,
+        typer.Option(
+            help=N_(
+                "Database of plans and versions: an SQLite file (a path or sqlite:///path, created when "
+                "missing) or PostgreSQL (postgresql://user:password@host:port/dbname, an existing database)"
+            )
+        ),
+    ] = "llct-sched.db",
+    max_jobs: Annotated[
+        int, typer.Option(min=1, help=N_("Solves running at once, each in its own process (not with --scheduler)"))
+    ] = 2,
     workers: Annotated[int, typer.Option(min=0, help=N_("CP-SAT workers per solve (0: all cores)"))] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help=N_(
+                "Dask scheduler address (tcp://host:port): solve on that cluster instead of local processes "
+                "(its workers need llct-sched\\[web]; live incumbent and bound, but Cancel keeps no timetable there)"
+            )
+        ),
+    ] = None,
     token: Annotated[
         str | None, typer.Option(help=N_("Access token required by the page (open it with ?token=...)"))
     ] = None,
 ) -> None:
     try:
         import uvicorn
+        from sqlalchemy.exc import SQLAlchemyError
 
         from llct_sched.web.app import create_app
-        from llct_sched.web.store import sqlite_path
+        from llct_sched.web.store import database_url, shown_database
     except ImportError as error:
         err.print("[bold red]" + _("the web page needs its extra") + f"[/]: pip install 'llct-sched\\[web]' ({error})")
         raise typer.Exit(2) from None
@@ -944,11 +962,19 @@ def serve(
         text = _("--host {host} is reachable from other machines: give --token too").format(host=host)
         err.print("[bold red]" + _("Bad input") + f"[/]: {escape(text)}")
         raise typer.Exit(2)
-    application = create_app(sqlite_path(db), max_jobs=max_jobs, token=token, workers=workers)
-    console.print(
-        "llct-sched: " + _("http://{host}:{port}/ (database {db}; Ctrl-C stops)").format(host=host, port=port, db=db),
-        highlight=False,
-    )
+    try:
+        database_url(db)
+        application = create_app(db, max_jobs=max_jobs, token=token, workers=workers, scheduler=scheduler)
+    except (ValueError, SQLAlchemyError) as error:
+        cause = getattr(error, "orig", None) or error  # the driver's words, without SQLAlchemy's links
+        text = _("the database {db} cannot be opened: {error}").format(db=shown_database(db), error=cause)
+        err.print("[bold red]" + _("Bad input") + f"[/]: {escape(text)}")
+        raise typer.Exit(2) from None
+    shown = shown_database(db)
+    where = _("http://{host}:{port}/ (database {db}; Ctrl-C stops)").format(host=host, port=port, db=shown)
+    if scheduler is not None:
+        where += " · " + _("solves on the Dask cluster {address}").format(address=scheduler)
+    console.print("llct-sched: " + where, highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

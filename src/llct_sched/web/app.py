@@ -29,6 +29,8 @@ import tempfile
 import threading
 import zipfile
 from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,15 +156,27 @@ def _weights_variant(scenario: dict[str, Any], patch: dict[str, int], row: int) 
     return scenario_to_data(patched)
 
 
-def create_app(db: str | Path, max_jobs: int = 2, token: str | None = None, workers: int = 1) -> FastAPI:
-    """The application over the database `db` (a SQLite file; created when missing)."""
-    store = Store(Path(db))
-    runner = Runner(store, max_jobs=max_jobs)
+def create_app(
+    db: str | Path, max_jobs: int = 2, token: str | None = None, workers: int = 1, scheduler: str | None = None
+) -> FastAPI:
+    """The application over the database `db`: an SQLite file (a path or sqlite:///path, created
+    when missing) or a PostgreSQL URL (postgresql://user:password@host/dbname); see `store`.
+    Solves run in local worker processes (`max_jobs` at once), or on the Dask cluster whose
+    scheduler is at `scheduler` (tcp://host:port; see `jobs`)."""
+    store = Store(db)
+    runner = Runner(store, max_jobs=max_jobs, scheduler=scheduler)
     runner.recover()
     reports = _Reports()
     repriced = _Repriced()
     env = Environment(loader=PackageLoader("llct_sched.web", "templates"), autoescape=select_autoescape(default=True))
-    app = FastAPI(title="llct-sched", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        runner.close()
+        store.close()
+
+    app = FastAPI(title="llct-sched", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store, app.state.runner = store, runner
     app.mount("/static", StaticFiles(packages=[("llct_sched.web", "static")]), name="static")
 

@@ -56,6 +56,9 @@ VI: dict[str, str] = {
     "version.bound": "Cận dưới",
     "version.elapsed": "Thời gian đã chạy (giây)",
     "version.cancel": "Dừng và giữ lịch tốt nhất",
+    "version.cancel_cluster": "Dừng (không giữ lịch)",
+    "version.cluster_note": "Đang xếp lịch trên cụm máy Dask: tiến độ được cập nhật, nhưng không thể dừng giữa chừng "
+    "một lượt xếp lịch trên cụm để giữ lịch tốt nhất; nút Dừng chỉ bỏ lượt này, không giữ lịch nào.",
     "version.status": "Kết quả",
     "version.status.OPTIMAL": "Tối ưu (đã chứng minh)",
     "version.status.FEASIBLE": "Khả thi (chưa chứng minh tối ưu)",
@@ -239,6 +242,9 @@ EN: dict[str, str] = {
     "version.bound": "Bound",
     "version.elapsed": "Elapsed (seconds)",
     "version.cancel": "Stop and keep the best timetable",
+    "version.cancel_cluster": "Stop (keeps no timetable)",
+    "version.cluster_note": "Solving on the Dask cluster: the progress is live, but a solve on the cluster cannot be "
+    "stopped midway to keep its best timetable; Stop only drops this solve and keeps no timetable.",
     "version.status": "Result",
     "version.status.OPTIMAL": "Optimal (proven)",
     "version.status.FEASIBLE": "Feasible (not proven optimal)",

@@ -1,54 +1,74 @@
-"""Plans and their versions in SQLite (standard library): a server restart loses nothing.
+"""Plans and their versions in a database: an SQLite file by default, or PostgreSQL given its URL
+(SQLAlchemy Core, one schema for both). A server restart loses nothing.
 
 A plan is an uploaded (or built-in) scenario. A version is one solve, pin-and-re-solve or re-plan
 of it: the scenario it solved, its parameters, its state and progress while it runs, then the
 solver's summary, the timetable, the checker's report and what moved against its parent.
 Worker processes open their own connection and write progress and outcomes here.
+
+The database option (`database_url`): a file path or `sqlite:///path` (an SQLite file, created
+when missing), or `postgresql://user:password@host:port/dbname` (an existing database: the tables
+are created in it; the psycopg driver). JSON fields are stored as text on both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS plans (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL,
-    source TEXT NOT NULL,
-    created TEXT NOT NULL,
-    scenario TEXT NOT NULL,
-    warnings TEXT NOT NULL DEFAULT '[]'
-);
-CREATE TABLE IF NOT EXISTS versions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    plan_id INTEGER NOT NULL REFERENCES plans(id),
-    parent_id INTEGER REFERENCES versions(id),
-    kind TEXT NOT NULL,
-    note TEXT NOT NULL DEFAULT '',
-    created TEXT NOT NULL,
-    started TEXT,
-    finished TEXT,
-    state TEXT NOT NULL,
-    scenario TEXT NOT NULL,
-    params TEXT NOT NULL,
-    request TEXT NOT NULL DEFAULT '{}',
-    progress TEXT NOT NULL DEFAULT '{}',
-    summary TEXT,
-    timetable TEXT,
-    check_report TEXT,
-    moved TEXT,
-    why TEXT,
-    error TEXT,
-    pid INTEGER
-);
-"""
+import sqlalchemy as sa
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import NullPool
+
+from llct_sched.i18n import _
+
+metadata = sa.MetaData()
+
+plans_table = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("created", sa.Text, nullable=False),
+    sa.Column("scenario", sa.Text, nullable=False),
+    sa.Column("warnings", sa.Text, nullable=False, server_default="[]"),
+    sqlite_autoincrement=True,
+)
+
+versions_table = sa.Table(
+    "versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id"), nullable=False),
+    sa.Column("parent_id", sa.Integer, sa.ForeignKey("versions.id")),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("created", sa.Text, nullable=False),
+    sa.Column("started", sa.Text),
+    sa.Column("finished", sa.Text),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("scenario", sa.Text, nullable=False),
+    sa.Column("params", sa.Text, nullable=False),
+    sa.Column("request", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("progress", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("summary", sa.Text),
+    sa.Column("timetable", sa.Text),
+    sa.Column("check_report", sa.Text),
+    sa.Column("moved", sa.Text),
+    sa.Column("why", sa.Text),
+    sa.Column("error", sa.Text),
+    sa.Column("pid", sa.Integer),
+    sqlite_autoincrement=True,
+)
+
+# columns added after the first release: (name, SQL type), added to an older database when opened
+ADDED_COLUMNS = (("started", "TEXT"),)
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 ACTIVE_STATES = (QUEUED, RUNNING)
@@ -58,9 +78,29 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def sqlite_path(db: str) -> Path:
-    """A database option: a file path or a `sqlite:///path` URL."""
-    return Path(db.removeprefix("sqlite:///")) if db.startswith("sqlite:///") else Path(db)
+def database_url(db: str | Path) -> str:
+    """The SQLAlchemy URL of a database option: a file path or `sqlite:///path` (SQLite), or
+    `postgresql://...` (PostgreSQL through psycopg). ValueError for any other kind of URL."""
+    text = str(db)
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        return f"sqlite:///{text}"
+    if scheme == "sqlite":
+        return text
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    if scheme.startswith("postgresql+"):
+        return text
+    message = _("unsupported database URL {scheme}://...: give a file path, sqlite:///path or postgresql://...")
+    raise ValueError(message.format(scheme=scheme))
+
+
+def shown_database(db: str | Path) -> str:
+    """A database option as it may be printed: a URL without its password."""
+    try:
+        return sa.make_url(database_url(db)).render_as_string(hide_password=True)
+    except (ValueError, ArgumentError):
+        return str(db)
 
 
 @dataclass
@@ -102,9 +142,15 @@ class Version:
 
 
 _JSON_FIELDS = ("scenario", "params", "request", "progress", "summary", "check_report", "moved", "why", "warnings")
+_UPDATABLE = {"state", "pid", "progress", "summary", "timetable", "check_report", "moved", "why", "error"} | {
+    "started",
+    "finished",
+    "scenario",
+    "request",
+}
 
 
-def _decode(row: sqlite3.Row) -> dict[str, Any]:
+def _decode(row: Mapping[Any, Any]) -> dict[str, Any]:
     data = dict(row)
     for key in _JSON_FIELDS:
         if key in data and data[key] is not None:
@@ -112,49 +158,74 @@ def _decode(row: sqlite3.Row) -> dict[str, Any]:
     return data
 
 
+def _new_id(result: sa.CursorResult[Any]) -> int:
+    """The id of the row an INSERT added (RETURNING on PostgreSQL, the last row id on SQLite)."""
+    key = result.inserted_primary_key
+    if key is None or key[0] is None:
+        raise RuntimeError("the database gave no id for the new row")
+    return int(key[0])
+
+
 def _encode(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
 class Store:
-    """The database of one server; every call opens a short connection (safe across threads and processes)."""
+    """The database of one server, SQLite or PostgreSQL (see `database_url`).
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-            columns = {row["name"] for row in db.execute("PRAGMA table_info(versions)")}
-            if "started" not in columns:  # a database of an earlier release
-                db.execute("ALTER TABLE versions ADD COLUMN started TEXT")
+    `setup` creates the tables when missing and adds the columns of later releases to an older
+    database: the server does it once when it starts; its worker processes open the store without.
+    SQLite: every call opens a short connection (safe across threads and processes), the file in
+    WAL mode. PostgreSQL: a small pool of connections per process.
+    """
+
+    def __init__(self, db: str | Path, setup: bool = True) -> None:
+        self.url = database_url(db)
+        url = sa.make_url(self.url)
+        self.backend = url.get_backend_name()
+        if self.backend == "sqlite":
+            if url.database and url.database != ":memory:":
+                Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = sa.create_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
+        else:
+            self.engine = sa.create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=8)
+        if setup:
+            self._setup()
+
+    def _setup(self) -> None:
+        with self.engine.begin() as db:
+            if self.backend == "sqlite":
+                db.exec_driver_sql("PRAGMA journal_mode=WAL")
+            metadata.create_all(db)
+            columns = {column["name"] for column in sa.inspect(db).get_columns("versions")}
+            for name, kind in ADDED_COLUMNS:
+                if name not in columns:  # a database of an earlier release
+                    db.exec_driver_sql(f"ALTER TABLE versions ADD COLUMN {name} {kind}")
+
+    def close(self) -> None:
+        """Close the pool's connections (a restarted server in the same process opens its own)."""
+        self.engine.dispose()
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _connect(self) -> Iterator[sa.Connection]:
+        with self.engine.begin() as db:
+            yield db
 
     def add_plan(self, name: str, source: str, scenario: dict[str, Any], warnings: list[dict[str, str]]) -> int:
+        row = {"name": name, "source": source, "created": now()}
+        row |= {"scenario": _encode(scenario), "warnings": _encode(warnings)}
         with self._connect() as db:
-            cur = db.execute(
-                "INSERT INTO plans (name, source, created, scenario, warnings) VALUES (?, ?, ?, ?, ?)",
-                (name, source, now(), _encode(scenario), _encode(warnings)),
-            )
-            return int(cur.lastrowid or 0)
+            result = db.execute(plans_table.insert().values(**row))
+            return _new_id(result)
 
     def plans(self) -> list[Plan]:
         with self._connect() as db:
-            rows = db.execute("SELECT * FROM plans ORDER BY id DESC").fetchall()
+            rows = db.execute(sa.select(plans_table).order_by(plans_table.c.id.desc())).mappings().all()
         return [Plan(**_decode(r)) for r in rows]
 
     def plan(self, plan_id: int) -> Plan | None:
         with self._connect() as db:
-            row = db.execute("SELECT * FROM plans WHERE id = ?", (plan_id,)).fetchone()
+            row = db.execute(sa.select(plans_table).where(plans_table.c.id == plan_id)).mappings().first()
         return Plan(**_decode(row)) if row else None
 
     def add_version(
@@ -167,40 +238,33 @@ class Store:
         note: str = "",
         request: dict[str, Any] | None = None,
     ) -> int:
+        row = {"plan_id": plan_id, "parent_id": parent_id, "kind": kind, "note": note, "created": now()}
+        row |= {"state": QUEUED, "scenario": _encode(scenario), "params": _encode(params)}
+        row |= {"request": _encode(request or {})}
         with self._connect() as db:
-            cur = db.execute(
-                "INSERT INTO versions (plan_id, parent_id, kind, note, created, state, scenario, params, request) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    plan_id,
-                    parent_id,
-                    kind,
-                    note,
-                    now(),
-                    QUEUED,
-                    _encode(scenario),
-                    _encode(params),
-                    _encode(request or {}),
-                ),
-            )
-            return int(cur.lastrowid or 0)
+            result = db.execute(versions_table.insert().values(**row))
+            return _new_id(result)
 
     def versions(self, plan_id: int) -> list[Version]:
+        table = versions_table
+        query = sa.select(table).where(table.c.plan_id == plan_id).order_by(table.c.id.desc())
         with self._connect() as db:
-            rows = db.execute("SELECT * FROM versions WHERE plan_id = ? ORDER BY id DESC", (plan_id,)).fetchall()
+            rows = db.execute(query).mappings().all()
         return [Version(**_decode(r)) for r in rows]
 
     def version(self, version_id: int) -> Version | None:
         with self._connect() as db:
-            row = db.execute("SELECT * FROM versions WHERE id = ?", (version_id,)).fetchone()
+            row = db.execute(sa.select(versions_table).where(versions_table.c.id == version_id)).mappings().first()
         return Version(**_decode(row)) if row else None
 
     def active_versions(self) -> list[Version]:
+        query = sa.select(versions_table).where(versions_table.c.state.in_(ACTIVE_STATES)).order_by(versions_table.c.id)
         with self._connect() as db:
-            rows = db.execute("SELECT * FROM versions WHERE state IN (?, ?) ORDER BY id", ACTIVE_STATES).fetchall()
+            rows = db.execute(query).mappings().all()
         return [Version(**_decode(r)) for r in rows]
 
-    def set_running(self, version_id: int, pid: int) -> None:
+    def set_running(self, version_id: int, pid: int | None) -> None:
+        """The solve started, in the process `pid` (None: on a Dask cluster)."""
         self._update(version_id, state=RUNNING, pid=pid, started=now())
 
     def set_request(self, version_id: int, request: dict[str, Any]) -> None:
@@ -218,11 +282,8 @@ class Store:
         self._update(version_id, state=FAILED, finished=now(), error=error)
 
     def _update(self, version_id: int, **fields: Any) -> None:
-        allowed = {"state", "pid", "progress", "summary", "timetable", "check_report", "moved", "why", "error"}
-        allowed |= {"started", "finished", "scenario", "request"}
-        unknown = set(fields) - allowed
+        unknown = set(fields) - _UPDATABLE
         if unknown:
             raise ValueError(f"unknown version fields: {sorted(unknown)}")
-        columns = ", ".join(f"{name} = ?" for name in fields)
         with self._connect() as db:
-            db.execute(f"UPDATE versions SET {columns} WHERE id = ?", (*fields.values(), version_id))
+            db.execute(versions_table.update().where(versions_table.c.id == version_id).values(**fields))
