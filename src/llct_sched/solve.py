@@ -286,9 +286,7 @@ class _Session:
             value = round(solver.value(expr))  # the solution's own value (objective_value can overstate it)
             report.append({"goals": level, "value": value, "bound": math.ceil(solver.best_objective_bound - 1e-6)})
             model.add(expr <= math.floor(value * (1 + priorities.tolerance) + 1e-9))
-            model.clear_hints()
-            model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
-            model.proto.solution_hint.values.extend(solver.response_proto.solution)
+            _hint_solution(model, solver)
         return best[0], best[1], report
 
 
@@ -703,9 +701,7 @@ def _complete_hint(model: cp_model.CpModel) -> None:
     status = solver.solve(fixed)
     log.info("hint completed: %s in %.2fs", solver.status_name(status), solver.wall_time)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        model.clear_hints()
-        model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
-        model.proto.solution_hint.values.extend(solver.response_proto.solution)
+        _hint_solution(model, solver)
 
 
 def _round(
@@ -782,6 +778,13 @@ def _round(
     return "again"  # time is left: search on from the best timetable
 
 
+def _hint_solution(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """Replace the model's hints with the solver's whole solution."""
+    model.clear_hints()
+    model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
+    model.proto.solution_hint.values.extend(solver.response_proto.solution)
+
+
 LP_SHARE = 0.4  # of an optimising stage 1 with the teaching layer: the default portfolio, then the core search
 
 
@@ -809,9 +812,7 @@ def _optimise_calendar(
     reached = good_enough is not None and status == cp_model.FEASIBLE and first.objective_value <= good_enough
     if not teaching or status != cp_model.FEASIBLE or reached or session.interrupted:
         return first, status, bound
-    model.clear_hints()  # the incumbent, whole, as the core search's starting point
-    model.proto.solution_hint.vars.extend(range(len(model.proto.variables)))
-    model.proto.solution_hint.values.extend(first.response_proto.solution)
+    _hint_solution(model, first)  # the incumbent, whole, as the core search's starting point
     rest = budget - (session.elapsed() - started)
     if rest < 0.1:
         return first, status, bound

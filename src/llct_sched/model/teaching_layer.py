@@ -28,12 +28,19 @@ from llct_sched.model.staffing_stage import StaffingVars, observation_floor
 LAYER_GOALS = tuple(g for g in STAFFING_GOALS if g != "observation_spread")
 
 
+def _session_offsets(inst: Instance, segment: int) -> np.ndarray:
+    """The slot offsets of the segment's sessions from its block's start slot."""
+    seg = inst.segments[segment]
+    pieces = inst.blocks[seg.block].pieces(0, seg.first, seg.length)
+    return np.array([off + k for off, size in pieces for k in range(size)], dtype=np.int64)
+
+
 def starts_where_free(inst: Instance, segment: int, free: np.ndarray) -> list[int]:
     """The allowed starts of the segment's block at which a lecturer free in the slots `free` (a
     boolean row of the slot axis) is free for the whole segment."""
     seg = inst.segments[segment]
     block = inst.blocks[seg.block]
-    offsets = np.array([off + k for off, size in block.pieces(0, seg.first, seg.length) for k in range(size)])
+    offsets = _session_offsets(inst, segment)
     starts = np.asarray(block.starts, dtype=np.int64)
     ok = free[starts[:, None] + offsets[None, :]].all(axis=1)
     return [int(t) for t in starts[ok]]
@@ -136,8 +143,7 @@ def goal_visit_spread(model: cp_model.CpModel, inst: Instance, cv: CalendarVars)
         seg = inst.segments[s]
         block = inst.blocks[seg.block]
         starts = np.asarray(inst.visit_chances[s, lec], dtype=np.int64)
-        offsets = np.array([off + k for off, size in block.pieces(0, seg.first, seg.length) for k in range(size)])
-        touched = month_key[starts[:, None] + offsets[None, :]]  # [start][session] -> month
+        touched = month_key[starts[:, None] + _session_offsets(inst, s)[None, :]]  # [start][session] -> month
         months = sorted({int(m) for m in touched.ravel()})
         if len(months) == 1:
             by_month.setdefault(months[0], []).append(chance)
@@ -155,19 +161,21 @@ def goal_visit_spread(model: cp_model.CpModel, inst: Instance, cv: CalendarVars)
     # the lecturers with plenty of chances have no chance literals: each month takes some of their
     # visits, in the months where one of their observable segments can be at all
     needed = inst.scenario.observation.visits_per_lecturer
-    for lec in sorted(inst.observable_elsewhere & set(inst.observed)):
+    plenty = sorted(inst.observable_elsewhere & set(inst.observed))
+    for lec in plenty:
         possible: set[int] = set()
         for seg in inst.segments:
             block = inst.blocks[seg.block]
             if lec in seg.lecturers and block.starts and inst.classes[seg.class_index].qualifies_for_observation:
-                steps = [off + k for off, size in block.pieces(0, seg.first, seg.length) for k in range(size)]
-                possible.update(int(m) for m in month_key[np.add.outer(np.asarray(block.starts), steps)].ravel())
+                at = np.add.outer(np.asarray(block.starts), _session_offsets(inst, seg.index))
+                possible.update(int(m) for m in month_key[at].ravel())
         share = {m: model.new_int_var(0, needed, f"visits_l{lec}_m{m}") for m in sorted(possible)}
         model.add(sum(share.values()) == needed)
         for month, n in share.items():
             by_month.setdefault(month, []).append(n)
     floor = observation_floor(inst) // weight
-    peak = model.new_int_var(floor, max(floor, len(cv.chances)), "peak_visits_stage1")
+    # every kept chance and every listed visit could fall in one month
+    peak = model.new_int_var(floor, max(floor, len(cv.chances) + needed * len(plenty)), "peak_visits_stage1")
     for lits in by_month.values():
         model.add(peak >= sum(lits))
     return peak
