@@ -416,8 +416,11 @@ def build_instance(
     else:
         observers = [i for i, lec in enumerate(scenario.lecturers) if lec.can_observe]
 
-    chances, plenty = _visit_chances(classes, blocks, segments, avail, observed, observers)
     teachable = _teachable(blocks, segments, avail)
+    # a center's plan lists every chance (stage 1 counts the visits by month from them); a province's
+    # lecturers with many observable segments are left out (see MAX_CHANCE_SEGMENTS)
+    limit = None if len(teachable) <= CENTER_SIZED_PAIRS else MAX_CHANCE_SEGMENTS
+    chances, plenty = _visit_chances(classes, blocks, segments, avail, observed, observers, limit)
 
     group_index = {g.id: k for k, g in enumerate(scenario.groups)}
     group_classes: list[list[int]] = [[] for _ in scenario.groups]
@@ -569,6 +572,9 @@ def _teachable(blocks: list[BlockInfo], segments: list[SegmentInfo], avail: np.n
 
 
 MAX_CHANCE_SEGMENTS = 40  # a lecturer with more observable segments than this is not tracked per segment
+# A center's plan has a few hundred (segment, lecturer) pairs (the default 726, a generated center
+# 400-800); the province profile pools every center's lecturers (scale 4: 11,612).
+CENTER_SIZED_PAIRS = 5000
 
 
 def _visit_chances(
@@ -578,13 +584,16 @@ def _visit_chances(
     avail: np.ndarray,
     observed: list[int],
     observers: list[int],
+    limit: int | None = MAX_CHANCE_SEGMENTS,
 ) -> tuple[dict[tuple[int, int], list[int]], set[int]]:
     """For each observable segment and observed lecturer: the block starts where the lecturer is
     free for the whole segment and some other observer is free during one of its sessions.
 
-    Only lecturers with at most MAX_CHANCE_SEGMENTS such segments are listed (the constraint built
-    from them binds only for them; for a province-wide pool it would be tens of thousands of
-    literals); the others (the returned set) have plenty of chances.
+    With a `limit`, only lecturers with at most that many such segments are listed (for a
+    province-wide pool every chance would be tens of thousands of literals); the others (the
+    returned set) have plenty of chances. A center's plan lists them all (no limit): a lecturer
+    with plenty of chances may still have few in the months that matter (a planted center: the
+    deputy director, observed only by a part-time director free one half-day a week).
     """
     chances: dict[tuple[int, int], list[int]] = {}
     plenty: set[int] = set()
@@ -606,7 +615,7 @@ def _visit_chances(
             good = avail[lec][idx].all(axis=1) & (others[idx] > 0).any(axis=1)
             if good.any():
                 found[seg.index, lec] = [int(t) for t in starts[good]]
-                if len(found) > MAX_CHANCE_SEGMENTS:
+                if limit is not None and len(found) > limit:
                     plenty.add(lec)
                     break
         if lec not in plenty:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from llct_sched.instance import Instance
+from llct_sched.instance import CENTER_SIZED_PAIRS, Instance
 from llct_sched.model.calendar_stage import CalendarVars
 from llct_sched.model.staffing_stage import GOALS as STAFFING_GOALS
 from llct_sched.model.staffing_stage import StaffingVars, observation_floor
@@ -136,6 +136,9 @@ def goal_visit_spread(model: cp_model.CpModel, inst: Instance, cv: CalendarVars)
         return None
     month_of_slot = np.array([(d.year, d.month) for d in inst.days for _ in range(inst.periods)], dtype=np.int64)
     month_key = month_of_slot[:, 0] * 12 + month_of_slot[:, 1]
+    free = np.asarray(inst.lecturer_available, dtype=bool)
+    observers = list(inst.observers)
+    observer_count = free[observers].sum(axis=0) if observers else np.zeros(free.shape[1], dtype=np.int64)
     by_month: dict[int, list[Any]] = {}
     for (s, lec), chance in cv.chances.items():
         if lec in inst.observable_elsewhere:
@@ -143,8 +146,11 @@ def goal_visit_spread(model: cp_model.CpModel, inst: Instance, cv: CalendarVars)
         seg = inst.segments[s]
         block = inst.blocks[seg.block]
         starts = np.asarray(inst.visit_chances[s, lec], dtype=np.int64)
-        touched = month_key[starts[:, None] + _session_offsets(inst, s)[None, :]]  # [start][session] -> month
-        months = sorted({int(m) for m in touched.ravel()})
+        at = starts[:, None] + _session_offsets(inst, s)[None, :]  # [start][session] -> slot
+        others = observer_count[at] - (free[lec][at] if lec in observers else 0)
+        # a visit is made in a session some other observer is free for: -1 marks the others
+        touched = np.where(others > 0, month_key[at], -1)
+        months = sorted({int(m) for m in touched.ravel()} - {-1})
         if len(months) == 1:
             by_month.setdefault(months[0], []).append(chance)
             continue
@@ -196,10 +202,8 @@ def add_teaching_layer(model: cp_model.CpModel, inst: Instance, cv: CalendarVars
     return goals
 
 
-# A center's plan has a few hundred (segment, lecturer) pairs (the default 726, a generated center
-# 400-800); the province profile pools every center's lecturers (scale 4: 11,612). Above this the
-# layer is left out and stage 2 staffs each calendar alone, as before.
-MAX_LAYER_PAIRS = 5000
+# Above a center's size the layer is left out and stage 2 staffs each calendar alone, as before.
+MAX_LAYER_PAIRS = CENTER_SIZED_PAIRS
 
 
 def needs_teaching_layer(inst: Instance) -> bool:
