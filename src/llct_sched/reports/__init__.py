@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from llct_sched.check import CheckReport
 from llct_sched.reports.data import ReportData, build
 from llct_sched.reports.labels import LANGS, Labels, labels
 from llct_sched.scenario import Scenario
@@ -55,12 +56,14 @@ def write_reports(
     lang: str = "vi",
     annex_template: Path | None = None,
     previous_calendars: Path | None = None,
+    report: CheckReport | None = None,
 ) -> list[Path]:
     """Write every report into `out_dir`; returns the paths written.
 
     `annex_template`: a center's own .docx for the annex (see `reports.annex.build_document`);
     `previous_calendars`: the calendars folder of the plan this one replaces (events are numbered
-    and cancelled against it).
+    and cancelled against it); `report`: the checker's report on `timetable` when the caller has it
+    (`pipeline.Outcome.check`), else the timetable is checked here.
     """
     from llct_sched.reports.annex import write_annex
     from llct_sched.reports.calendars import write_calendars
@@ -69,7 +72,7 @@ def write_reports(
     from llct_sched.reports.weekgrid import write_lecturer_pages
 
     lab = labels(lang)
-    data = build(scenario, timetable, summary)
+    data = build(scenario, timetable, summary, report)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [out_dir / WORKBOOK, out_dir / ANNEX, out_dir / REPORT]

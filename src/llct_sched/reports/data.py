@@ -246,7 +246,14 @@ def _planned_learners(scenario: Scenario) -> dict[str, int]:
     return {cid: v for cid, v in learners.items() if v is not None}
 
 
-def build(scenario: Scenario, timetable: Timetable, summary: dict[str, Any] | None = None) -> ReportData:
+def build(
+    scenario: Scenario,
+    timetable: Timetable,
+    summary: dict[str, Any] | None = None,
+    report: CheckReport | None = None,
+) -> ReportData:
+    """The facts of the reports; `report`: the checker's on `timetable` when the caller has it (a
+    solve's `pipeline.Outcome.check`), else the timetable is checked here."""
     programs = {p.id: p for p in scenario.programs}
     lecturers = {lec.id: lec for lec in scenario.lecturers}
     rooms = {r.id: r for r in scenario.rooms}
@@ -330,7 +337,7 @@ def build(scenario: Scenario, timetable: Timetable, summary: dict[str, Any] | No
         scenario=scenario,
         timetable=timetable,
         summary=dict(summary or {}),
-        report=check(scenario, timetable),
+        report=report if report is not None else check(scenario, timetable),
         classes=classes,
         year=scenario.calendar.start.year,
         lecturers=lecturers,
