@@ -251,9 +251,16 @@ def replan(
     progress: Any = None,
     changes_file: str = "",
     lang: str = "vi",
+    *,
+    changed: Scenario | None = None,
 ) -> Replan:
-    """Apply the changes and re-plan from the baseline. Never raises for infeasibility."""
-    changed = apply_changes(scenario, changes, changes_file, baseline=baseline, freeze_before=freeze_before)
+    """Apply the changes and re-plan from the baseline. Never raises for infeasibility.
+
+    `changed`: the scenario after the changes when the caller has already applied them
+    (`apply_changes`, which validates it): they are then not applied and validated again.
+    """
+    if changed is None:
+        changed = apply_changes(scenario, changes, changes_file, baseline=baseline, freeze_before=freeze_before)
     changes = clip_to_future(changes, freeze_before)
     result = solve(changed, params, progress, baseline=baseline, freeze_before=freeze_before, max_moves=max_moves)
     log = []
