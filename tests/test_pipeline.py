@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import importlib
+import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
-from llct_sched import pipeline
+import llct_sched.reports.data  # noqa: F401  (imported before its `check` is counted)
+from llct_sched import i18n, pipeline
+from llct_sched.cli import app
 from llct_sched.errors import ScenarioError
 from llct_sched.excel_in import write_template
 from llct_sched.io import builtin_scenario_text, load_scenario, scenario_to_data
 from llct_sched.pipeline import read_builtin, read_scenario, run_solve
 from llct_sched.replan import Changes
 from llct_sched.scenario import Scenario
-from llct_sched.solve import Progress, SolveParams
+from llct_sched.solve import Progress, SolveParams, solve
 from llct_sched.why import EXPLANATION_FLOOR_S, Infeasibility, explanation_budget
 from tiny import tiny_data
 
@@ -116,3 +123,40 @@ def test_time_limit_is_the_whole_budget_explanation_included(monkeypatch: pytest
     monkeypatch.setattr(pipeline, "solve", slow)
     run_solve(scenario, SolveParams(time_limit=3, workers=1, seed=0))
     assert budgets[-1] == EXPLANATION_FLOOR_S  # a proof at the very end: the floor (was 10 s)
+
+
+def _count_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the checker's runs, wherever a module of the package holds the function."""
+    original, calls = importlib.import_module("llct_sched.check").check, []  # the package's `check` is the function
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    for name, module in list(sys.modules.items()):
+        if name.partition(".")[0] == "llct_sched" and getattr(module, "check", None) is original:
+            monkeypatch.setattr(module, "check", counted)
+    return calls
+
+
+def test_the_cli_solves_through_the_pipeline_and_checks_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`llct-sched solve` is `run_solve`: one check per solve (the reports take its report) and
+    summary.json is the Outcome's summary."""
+    scenario = load_scenario("tutorial")
+    solved = solve(scenario, FAST)
+    assert solved.timetable is not None
+    monkeypatch.setattr(pipeline, "solve", lambda *args, **kwargs: copy.deepcopy(solved))  # the same result twice
+    calls = _count_checks(monkeypatch)
+    out = tmp_path / "out"
+    args = ["--lang", "en", "solve", "tutorial", "--out", str(out), "--workers", "1", "--time-limit", "10"]
+    ran = CliRunner().invoke(app, args)
+    assert ran.exit_code == 0, ran.output
+    assert len(calls) == 1, "the CLI's solve checks its timetable once"
+    assert (out / "report.html").exists() and (out / "timetable.xlsx").exists()
+    calls.clear()
+    with i18n.speaking("en"):
+        outcome = run_solve(scenario, FAST)
+    assert len(calls) == 1
+    written = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert written == json.loads(json.dumps(outcome.summary(), ensure_ascii=False, default=str))
+    assert written["check"] == {"ok": True, "violations": 0, "objective": outcome.check.objective}

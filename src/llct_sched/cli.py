@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
@@ -146,28 +145,22 @@ def _fail_input(error: ScenarioError) -> None:
 
 def _load_valid(source: str):
     """Load and validate a scenario; print problems and exit 2 on bad input; show warnings."""
-    from llct_sched.io import load_scenario
-    from llct_sched.validate import ensure_valid
+    return _read_valid(source).scenario
 
-    excel = Path(source).suffix.lower() in (".xlsx", ".xlsm") and Path(source).exists()
+
+def _read_valid(source: str):
+    """The scenario and its warnings (`pipeline.read_source`), the warnings shown; on bad input every
+    problem printed and exit 2."""
+    from llct_sched.pipeline import read_source
+
     try:
-        scenario = load_scenario(source)
-        file = source if Path(source).exists() else f"<builtin {source}>"
-        warnings = ensure_valid(scenario, file=file)
+        loaded = read_source(source)
     except ScenarioError as error:
-        if excel:  # to sheet, row and column (the reader's own issues already are)
-            from llct_sched.excel_in import locate_issues
-
-            error = ScenarioError(locate_issues(source, error.issues))
         _fail_input(error)
         raise  # unreachable: _fail_input exits
-    if excel and warnings:
-        from llct_sched.excel_in import locate_issues
-
-        warnings = locate_issues(source, warnings)
-    for warning in warnings:
+    for warning in loaded.warnings:
         err.print("[yellow]" + _("warning") + f"[/] {escape(str(warning))}", highlight=False)
-    return scenario
+    return loaded
 
 
 @command(help=N_("Check a scenario file and print every error and warning."))
@@ -226,57 +219,40 @@ def solve(
     annex_template: AnnexTemplateOption = None,
 ) -> None:
     from llct_sched.files import deferred_interrupts
-    from llct_sched.outputs import write_outputs
+    from llct_sched.pipeline import run_solve, write_outcome
     from llct_sched.solve import SolveParams
-    from llct_sched.solve import solve as run_solve
 
     code = _lang(lang)  # this command's language, for every message from here on
-    loaded = _load_valid(scenario)
+    loaded = _read_valid(scenario)
     _check_out(out)
     _check_annex_template(annex_template)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed, relative_gap=gap)
 
     with deferred_interrupts(reraise=False) as held:  # Ctrl-C after the solve waits for the outputs
-        started = time.perf_counter()  # --time-limit is the whole budget, the explanation's included
-        result = _with_progress(lambda show: run_solve(loaded, params, progress=show), quiet)
-        report = _checked(loaded, result)
-        summary = result.summary()
-        summary["scenario"] = loaded.name
-        if report is not None:
-            summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
-        if result.status == "INFEASIBLE":
-            from llct_sched.why import explain_infeasibility, explanation_budget
-
-            budget = explanation_budget(time_limit, time.perf_counter() - started)
-            why = explain_infeasibility(loaded, time_limit=budget, workers=max(1, workers))
-            summary["why"] = why.lines()
-        written = _publish(
-            out,
-            result,
-            lambda: write_outputs(out, loaded, result.timetable, summary, lang=code, annex_template=annex_template),
+        outcome = _with_progress(
+            lambda show: run_solve(loaded.scenario, params, progress=show, issues=loaded.warnings), quiet
         )
-    _print_result(result, report, out if written else None)
+        written = _publish(
+            out, outcome.result, lambda: write_outcome(out, outcome, lang=code, annex_template=annex_template)
+        )
+    _finish(outcome, out if written else None, held)
+
+
+def _finish(outcome, out: Path | None, held: list[int], title: str = "llct-sched solve") -> None:
+    """Print the result, why it is infeasible and, for a re-plan, what moved; exit 1 without a
+    timetable or when the checker found violations."""
+    result, report = outcome.result, outcome.check
+    _print_result(result, report, out, title=title)
     _say_held(held)
-    for line in summary.get("why", []):
+    for line in outcome.why:
         console.print(line, highlight=False)
+    if outcome.replanned is not None:
+        _print_changes(outcome.moved, language())
     if result.timetable is None:
         raise typer.Exit(1)
     if report is not None and not report.ok:
         err.print("[bold red]" + _("the independent checker found violations") + "[/] " + _("(see above)"))
         raise typer.Exit(1)
-
-
-def _checked(scenario, result, **rules):
-    """The checker's report on the result's timetable (None without one); the result then carries the
-    checker's objective, so that what is printed and written is the checker's. `rules`: the checker's
-    optional rules (a re-plan's baseline and freeze date)."""
-    from llct_sched.check import check as run_check
-
-    if result.timetable is None:
-        return None
-    report = run_check(scenario, result.timetable, **rules)
-    result.adopt_checked(report.objective, report.breakdown, scenario.weights.model_dump())
-    return report
 
 
 def _check_out(out: Path) -> None:
@@ -384,21 +360,18 @@ def replan(
 ) -> None:
     import datetime as dt
 
-    import pandas as pd
     from pydantic import ValidationError
 
     from llct_sched.errors import InputIssue
     from llct_sched.files import deferred_interrupts
     from llct_sched.io import pydantic_issues
-    from llct_sched.outputs import write_outputs
-    from llct_sched.replan import load_changes
-    from llct_sched.replan import replan as run_replan
-    from llct_sched.replan_log import CSV_COLUMNS as CHANGE_COLUMNS
+    from llct_sched.pipeline import run_solve, write_outcome
+    from llct_sched.replan import apply_changes, load_changes
     from llct_sched.solve import SolveParams
     from llct_sched.timetable import read_timetable
 
     code = _lang(lang)  # this command's language, for every message from here on
-    loaded = _load_valid(scenario)
+    loaded = _read_valid(scenario)
     _check_annex_template(annex_template)
     try:
         freeze = dt.date.fromisoformat(from_date) if from_date else None
@@ -408,15 +381,14 @@ def replan(
         return
     try:
         base = read_timetable(baseline)
-        if _other_scenario(baseline, base.scenario, loaded.name):
+        if _other_scenario(baseline, base.scenario, loaded.scenario.name):
             message = _("a timetable of scenario '{found}', not of '{expected}'").format(
-                found=base.scenario, expected=loaded.name
+                found=base.scenario, expected=loaded.scenario.name
             )
             raise ScenarioError([InputIssue(path="scenario", message=message, file=str(baseline))])
         change_list = load_changes(changes)
-        from llct_sched.replan import apply_changes
-
-        apply_changes(loaded, change_list, str(changes), baseline=base, freeze_before=freeze)  # bad input fails here
+        # bad input fails here, before any solving; the changed scenario is validated once
+        changed = apply_changes(loaded.scenario, change_list, str(changes), baseline=base, freeze_before=freeze)
     except ScenarioError as error:
         _fail_input(error)
         return
@@ -429,37 +401,30 @@ def replan(
     _check_out(out)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
     with deferred_interrupts(reraise=False) as held:
-        done = _with_progress(
-            lambda show: run_replan(loaded, base, change_list, params, freeze, max_moves, show, str(changes), code),
+        outcome = _with_progress(
+            lambda show: run_solve(
+                loaded.scenario,
+                params,
+                show,
+                baseline=base,
+                changes=change_list,
+                freeze_before=freeze,
+                max_moves=max_moves,
+                changes_file=str(changes),
+                changed=changed,
+                lang=code,
+                issues=loaded.warnings,
+                explain=False,
+            ),
             quiet,
         )
-        result = done.result
-        report = _checked(done.scenario, result, baseline=base, freeze_before=freeze)
-        summary = result.summary() | {"scenario": loaded.name, "replan": {"from": from_date, "max_moves": max_moves}}
-        if report is not None:
-            summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
-        log = pd.DataFrame([c.row() for c in done.log], columns=CHANGE_COLUMNS)
         previous = baseline / "calendars" if baseline.is_dir() else None
-        extra = {"changes.csv": log}
         written = _publish(
             out,
-            result,
-            lambda: write_outputs(
-                out,
-                done.scenario,
-                result.timetable,
-                summary,
-                lang=code,
-                extra=extra,
-                annex_template=annex_template,
-                previous_calendars=previous,
-            ),
+            outcome.result,
+            lambda: write_outcome(out, outcome, lang=code, annex_template=annex_template, previous_calendars=previous),
         )
-    _print_result(result, report, out if written else None, title="llct-sched replan")
-    _say_held(held)
-    _print_changes(done.log, code)
-    if result.timetable is None or (report is not None and not report.ok):
-        raise typer.Exit(1)
+    _finish(outcome, out if written else None, held, title="llct-sched replan")
 
 
 def _other_scenario(path: Path, named: str, expected: str) -> bool:
@@ -714,18 +679,18 @@ def compare(
     from llct_sched.batch import compare as run_compare
     from llct_sched.batch import write_comparison
     from llct_sched.io import load_variants
-    from llct_sched.validate import validate as validate_scenario
 
-    loaded_base = _load_valid(base)
+    read_base = _read_valid(base)
+    loaded_base = read_base.scenario
     try:
         loaded = load_variants(variants)
     except ScenarioError as error:
         _fail_input(error)
         return
-    known = {(w.path, w.message) for w in validate_scenario(loaded_base)}  # already shown for the base
+    known = {w.message for w in read_base.warnings}  # already shown for the base (located on a workbook)
     for variant in loaded:
         for warning in variant.warnings:
-            if (warning.path, warning.message) not in known:
+            if warning.message not in known:
                 err.print("[yellow]" + _("warning") + f"[/] {escape(str(warning))}", highlight=False)
 
     def gap(row: dict) -> str:

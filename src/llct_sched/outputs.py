@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from llct_sched.check import CheckReport
 from llct_sched.files import publish_folder, write_csv
 from llct_sched.scenario import Scenario
 from llct_sched.timetable import Timetable
@@ -118,15 +119,6 @@ def lecturers_frame(scenario: Scenario, timetable: Timetable) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=LECTURERS_COLUMNS)
 
 
-def objective_by_goal(scenario: Scenario, penalties: dict[str, int]) -> dict[str, dict[str, int]]:
-    """Each goal's weight, raw penalty and share of the objective (weight x penalty; the shares sum to it)."""
-    weights = scenario.weights.model_dump()
-    return {
-        goal: {"weight": weights.get(goal, 0), "penalty": penalty, "share": weights.get(goal, 0) * penalty}
-        for goal, penalty in penalties.items()
-    }
-
-
 def write_solution_files(
     folder: Path,
     scenario: Scenario,
@@ -135,14 +127,14 @@ def write_solution_files(
     lang: str | None = "vi",
     annex_template: Path | None = None,
     previous_calendars: Path | None = None,
+    report: CheckReport | None = None,
 ) -> None:
     """Write the files of one solve into `folder` (a staging directory or the final one).
 
-    With a timetable and a `lang` ("vi" or "en"; None: none), the reports too (llct_sched.reports).
+    With a timetable and a `lang` ("vi" or "en"; None: none), the reports too (llct_sched.reports),
+    from the checker's `report` on the timetable when given (else they check it).
     """
     folder = Path(folder)
-    if isinstance(summary.get("breakdown"), dict):
-        summary = summary | {"objective_by_goal": objective_by_goal(scenario, summary["breakdown"])}
     (folder / "summary.json").write_text(
         json.dumps(summary, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
     )
@@ -168,6 +160,7 @@ def write_solution_files(
             lang=lang,
             annex_template=annex_template,
             previous_calendars=previous_calendars,
+            report=report,
         )
 
 
@@ -180,13 +173,15 @@ def write_outputs(
     extra: dict[str, pd.DataFrame] | None = None,
     annex_template: Path | None = None,
     previous_calendars: Path | None = None,
+    report: CheckReport | None = None,
 ) -> None:
     """Replace the folder `out` as a whole by this result's files (llct_sched.files.publish_folder):
     on failure or interrupt `out` keeps its previous content, byte for byte, and no file of an
     earlier result stays beside the new ones.
 
     `extra` adds CSV files (name -> table), such as a re-plan's changes.csv; `previous_calendars`
-    the calendars folder of the plan this one replaces (see `reports.calendars`).
+    the calendars folder of the plan this one replaces (see `reports.calendars`); `report` the
+    checker's report on `timetable`, for the reports (see `write_solution_files`).
     """
     with publish_folder(Path(out)) as staging:
         write_solution_files(
@@ -197,6 +192,7 @@ def write_outputs(
             lang=lang,
             annex_template=annex_template,
             previous_calendars=previous_calendars,
+            report=report,
         )
         for name, frame in (extra or {}).items():
             write_csv(staging / name, frame)
