@@ -1,8 +1,8 @@
 """Batch runs: many (scenario, solver parameters) jobs on a local process pool or a Dask cluster.
 
 A job is a `Job` (a label, a seed, a validated scenario and `SolveParams`); `run_job` solves it in
-the worker, checks the timetable independently and returns a plain dict row (picklable, the
-timetable as JSON text), so the same function runs under `concurrent.futures` and under
+the worker through `pipeline.run_solve` (the timetable checked independently, once) and returns a
+plain dict row (picklable, the timetable as JSON text), so the same function runs under `concurrent.futures` and under
 `dask.distributed`. A job may start from another job's timetable (`Job.hint_from`): it runs when
 that one is done. `compare` solves a base scenario and then its variants, each from the base's
 timetable with the same seed (so a variant that only relaxes the base never reports a worse plan),
@@ -49,11 +49,12 @@ from typing import Any
 
 import pandas as pd
 
-from llct_sched.check import GOALS, check
+from llct_sched.check import GOALS
 from llct_sched.files import file_name, publish_folder, safe_frame, write_csv
 from llct_sched.i18n import N_, _
+from llct_sched.pipeline import run_solve
 from llct_sched.scenario import RoomKind, Scenario, Weekday
-from llct_sched.solve import Result, SolveParams, solve
+from llct_sched.solve import Result, SolveParams
 from llct_sched.timetable import Timetable
 
 __all__ = [
@@ -175,10 +176,8 @@ def run_job(job: Job, hint_row: dict[str, Any] | None = None) -> dict[str, Any]:
     """
     hint_json = hint_row.get(TIMETABLE_KEY) if hint_row is not None else None
     hint = Timetable.from_json(hint_json) if hint_json else None
-    result = solve(job.scenario, job.params, hint=hint)
-    report = check(job.scenario, result.timetable) if result.timetable is not None else None
-    if report is not None:  # the objective reported is the checker's
-        result.adopt_checked(report.objective, report.breakdown, job.scenario.weights.model_dump())
+    outcome = run_solve(job.scenario, job.params, hint=hint, explain=False)  # checked: the checker's objective
+    result, report = outcome.result, outcome.check
     row: dict[str, Any] = {column: None for column in COLUMNS}
     row.update(
         variant=job.variant,
