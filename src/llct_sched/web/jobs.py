@@ -317,7 +317,7 @@ def solve_job(
         }
     return {
         "scenario": scenario_to_data(outcome.scenario),
-        "summary": result.summary(),
+        "summary": outcome.summary(),
         "timetable": result.timetable.to_json() if result.timetable is not None else None,
         "check_report": check_report,
         "moved": [c.row() for c in outcome.moved],
