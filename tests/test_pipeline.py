@@ -125,17 +125,19 @@ def test_time_limit_is_the_whole_budget_explanation_included(monkeypatch: pytest
     assert budgets[-1] == EXPLANATION_FLOOR_S  # a proof at the very end: the floor (was 10 s)
 
 
-def _count_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count the checker's runs, wherever a module of the package holds the function."""
-    original, calls = importlib.import_module("llct_sched.check").check, []  # the package's `check` is the function
+def _count_calls(monkeypatch: pytest.MonkeyPatch, module_name: str) -> list[int]:
+    """Count the runs of the function named like its module (`check.check`, `validate.validate`),
+    wherever a module of the package holds it (the package's own `check` is the function)."""
+    function = module_name.rpartition(".")[2]
+    original, calls = getattr(importlib.import_module(module_name), function), []
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return original(*args, **kwargs)
 
     for name, module in list(sys.modules.items()):
-        if name.partition(".")[0] == "llct_sched" and getattr(module, "check", None) is original:
-            monkeypatch.setattr(module, "check", counted)
+        if name.partition(".")[0] == "llct_sched" and getattr(module, function, None) is original:
+            monkeypatch.setattr(module, function, counted)
     return calls
 
 
@@ -146,7 +148,7 @@ def test_the_cli_solves_through_the_pipeline_and_checks_once(tmp_path: Path, mon
     solved = solve(scenario, FAST)
     assert solved.timetable is not None
     monkeypatch.setattr(pipeline, "solve", lambda *args, **kwargs: copy.deepcopy(solved))  # the same result twice
-    calls = _count_checks(monkeypatch)
+    calls = _count_calls(monkeypatch, "llct_sched.check")
     out = tmp_path / "out"
     args = ["--lang", "en", "solve", "tutorial", "--out", str(out), "--workers", "1", "--time-limit", "10"]
     ran = CliRunner().invoke(app, args)
@@ -160,3 +162,29 @@ def test_the_cli_solves_through_the_pipeline_and_checks_once(tmp_path: Path, mon
     written = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert written == json.loads(json.dumps(outcome.summary(), ensure_ascii=False, default=str))
     assert written["check"] == {"ok": True, "violations": 0, "objective": outcome.check.objective}
+
+
+def test_the_cli_replans_through_the_pipeline_validating_and_checking_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`llct-sched replan`: the scenario and the changed scenario validated once each, the re-plan
+    checked once (its past against the baseline), summary.json the Outcome's."""
+    scenario = load_scenario("tutorial")
+    first = run_solve(scenario, FAST)
+    assert first.timetable is not None
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(first.timetable.to_json(), encoding="utf-8")
+    hit = max((s for s in first.timetable.sessions if s.lecturer_id), key=lambda s: s.date)
+    changes = tmp_path / "changes.yaml"
+    away = {"lecturer_away": {"lecturer": hit.lecturer_id, "start": hit.date.isoformat(), "end": hit.date.isoformat()}}
+    changes.write_text(yaml.safe_dump({"changes": [away]}), encoding="utf-8")
+    checks = _count_calls(monkeypatch, "llct_sched.check")
+    validations = _count_calls(monkeypatch, "llct_sched.validate")
+    out = tmp_path / "out"
+    args = ["--lang", "en", "replan", "tutorial", "--baseline", str(baseline), "--changes", str(changes)]
+    ran = CliRunner().invoke(app, [*args, "--from", "2020-01-01", "--out", str(out), "--workers", "1", "--quiet"])
+    assert ran.exit_code == 0, ran.output
+    assert (len(checks), len(validations)) == (1, 2)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["replan"] == {"from": "2020-01-01", "max_moves": None} and summary["check"]["ok"]
+    assert "why" not in summary and (out / "changes.csv").exists()
