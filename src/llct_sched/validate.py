@@ -8,37 +8,31 @@ The rules behind the checks are in docs/rules.md.
 
 from __future__ import annotations
 
-import bisect
 import copy
 import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Any
 
 import networkx as nx
 from pydantic import ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, Severity, format_path
+from llct_sched.facts import Facts, HasId, Window, closing_blackout
 from llct_sched.i18n import N_, _
 from llct_sched.scenario import (
     Cohort,
     DateRange,
-    Event,
-    Lecturer,
-    Program,
-    Room,
     Scenario,
     TaughtBy,
-    TrainingClass,
     Weekday,
 )
 
 __all__ = ["ensure_valid", "validate", "validate_despite"]
 
-ONE_DAY = dt.timedelta(days=1)
 WEEKDAY_NAMES = (
     N_("Monday"),
     N_("Tuesday"),
@@ -50,14 +44,6 @@ WEEKDAY_NAMES = (
 )
 
 
-class _HasId(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-_T = TypeVar("_T", bound=_HasId)
-
-
 def _error(path: str, message: str) -> InputIssue:
     return InputIssue(path=path, message=message, severity=Severity.error)
 
@@ -66,93 +52,18 @@ def _warning(path: str, message: str) -> InputIssue:
     return InputIssue(path=path, message=message, severity=Severity.warning)
 
 
-def _first_by_id(items: Sequence[_T]) -> dict[str, _T]:
-    """Id -> first item with that id (duplicates are reported separately)."""
-    found: dict[str, _T] = {}
-    for item in items:
-        found.setdefault(item.id, item)
-    return found
+class _Context(Facts):
+    """The scenario's facts and look-ups (`llct_sched.facts`), and its group ids, built once."""
 
-
-@dataclass
-class _Context:
-    """Look-ups shared by the checks, built once per scenario."""
-
-    scenario: Scenario
-    rooms: dict[str, Room] = field(default_factory=dict)
-    lecturers: dict[str, Lecturer] = field(default_factory=dict)
-    programs: dict[str, Program] = field(default_factory=dict)
-    classes: dict[str, TrainingClass] = field(default_factory=dict)
-    groups: set[str] = field(default_factory=set)
-    events: dict[str, Event] = field(default_factory=dict)
-    cohort_of: dict[str, Cohort] = field(default_factory=dict)
-    working_days: list[dt.date] = field(default_factory=list)
-
-    @classmethod
-    def build(cls, scenario: Scenario) -> _Context:
-        ctx = cls(scenario=scenario)
-        ctx.rooms = _first_by_id(scenario.rooms)
-        ctx.lecturers = _first_by_id(scenario.lecturers)
-        ctx.programs = _first_by_id(scenario.programs)
-        ctx.classes = _first_by_id(scenario.classes)
-        ctx.groups = {g.id for g in scenario.groups}
-        ctx.events = _first_by_id(scenario.calendar.events)
-        for cohort in scenario.cohorts:
-            for class_id in cohort.classes:
-                ctx.cohort_of.setdefault(class_id, cohort)
-        ctx.working_days = _working_days(scenario)
-        return ctx
-
-    @property
-    def max_seats(self) -> int:
-        return max((r.seats for r in self.scenario.rooms), default=0)
-
-    def best_seats(self, klass: TrainingClass) -> int:
-        """The most learners a class can seat: its pinned room's seats, else the largest room's."""
-        if klass.pinned_room is not None and klass.pinned_room in self.rooms:
-            return self.rooms[klass.pinned_room].seats
-        return self.max_seats
-
-
-def _working_days(scenario: Scenario) -> list[dt.date]:
-    """Sorted working days (rules.md): in the calendar, on a working weekday, not a holiday."""
-    return scenario.calendar.working_days()
-
-
-def _closed_by_blackout(scenario: Scenario, day: dt.date, learners: int) -> str | None:
-    """The id of a blackout closing `day` to a class of `learners` learners, if any."""
-    for blackout in scenario.calendar.blackouts:
-        if blackout.start <= day <= blackout.end and (
-            blackout.max_gathering is None or learners > blackout.max_gathering
-        ):
-            return blackout.id
-    return None
-
-
-def _least_learners(ctx: _Context, klass: TrainingClass) -> int:
-    """A lower bound of the class's learners (a cohort class has at least min_per_class)."""
-    if klass.learners is not None:
-        return klass.learners
-    cohort = ctx.cohort_of.get(klass.id)
-    return cohort.min_per_class if cohort is not None else 1
-
-
-def _days_needed(program: Program, periods: int) -> int | None:
-    """Meeting days a class of the program needs (blocks x days per block; with same-day blocks,
-    the days that hold all its sessions); None if not whole."""
-    delivery = program.delivery
-    per_block = delivery.blocks * delivery.sessions_per_day
-    if program.total_sessions % per_block:
-        return None
-    if delivery.same_day_blocks:
-        return -(-program.total_sessions // periods)
-    return program.total_sessions // delivery.sessions_per_day
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__(scenario)
+        self.groups = {g.id for g in scenario.groups}
 
 
 # --- duplicate ids -------------------------------------------------------------------------
 
 
-def _duplicates(items: Iterable[_HasId], prefix: str, what: str) -> list[InputIssue]:
+def _duplicates(items: Iterable[HasId], prefix: str, what: str) -> list[InputIssue]:
     issues = []
     first_index: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -447,61 +358,50 @@ def check_delivery(ctx: _Context) -> list[InputIssue]:
     return issues
 
 
-def _class_window(ctx: _Context, klass: TrainingClass) -> tuple[dt.date, dt.date, list[str]]:
-    """First and last allowed day of a class, and the bounds that narrowed the calendar."""
-    cal = ctx.scenario.calendar
-    first, last, why = cal.start, cal.end, []
-    if klass.earliest_start is not None and klass.earliest_start > first:
-        first = klass.earliest_start
-        why.append(f"earliest_start {klass.earliest_start}")
-    if klass.latest_end is not None and klass.latest_end < last:
-        last = klass.latest_end
-        why.append(f"latest_end {klass.latest_end}")
-    before = ctx.events.get(klass.not_before_event or "")
-    if before is not None and before.last + ONE_DAY > first:
-        first = before.last + ONE_DAY
-        why.append(_("after event '{id}' ending {day}").format(id=before.id, day=before.last))
-    after = ctx.events.get(klass.not_after_event or "")
-    if after is not None and after.start - ONE_DAY < last:
-        last = after.start - ONE_DAY
-        why.append(_("before event '{id}' starting {day}").format(id=after.id, day=after.start))
-    return first, last, why
+def _narrowed_by(window: Window) -> list[str]:
+    """The bounds that narrowed a class's window from the calendar, in words."""
+    why = []
+    if window.earliest_start is not None:
+        why.append(f"earliest_start {window.earliest_start}")
+    if window.latest_end is not None:
+        why.append(f"latest_end {window.latest_end}")
+    if (after := window.after_event) is not None:
+        why.append(_("after event '{id}' ending {day}").format(id=after.id, day=after.last))
+    if (before := window.before_event) is not None:
+        why.append(_("before event '{id}' starting {day}").format(id=before.id, day=before.start))
+    return why
 
 
 def check_class_windows(ctx: _Context) -> list[InputIssue]:
+    """A class whose window holds fewer open working days than its program needs (an input error,
+    not a diagnosis: `diagnose` leaves it to this check)."""
     issues = []
     for c, klass in enumerate(ctx.scenario.classes):
-        program = ctx.programs.get(klass.program)
-        if program is None:
+        needed = ctx.class_days_needed(klass)
+        if needed is None or not ctx.window_too_short(klass):
             continue
-        needed = _days_needed(program, len(ctx.scenario.calendar.periods))
-        if needed is None:
-            continue
-        first, last, why = _class_window(ctx, klass)
-        learners = _least_learners(ctx, klass)
-        lo = bisect.bisect_left(ctx.working_days, first)
-        hi = bisect.bisect_right(ctx.working_days, last)
-        open_days = [d for d in ctx.working_days[lo:hi] if _closed_by_blackout(ctx.scenario, d, learners) is None]
-        if len(open_days) < needed:
-            narrowed = f" ({', '.join(why)})" if why else ""
-            issues.append(
-                _error(
-                    f"classes[{c}]",
-                    _(
-                        "class '{id}' needs {needed} working days ({blocks} block(s) x {days} day(s)) "
-                        "but its window {first}..{last}{narrowed} has only {open}"
-                    ).format(
-                        id=klass.id,
-                        needed=needed,
-                        blocks=program.delivery.blocks,
-                        days=needed // program.delivery.blocks,
-                        first=first,
-                        last=last,
-                        narrowed=narrowed,
-                        open=len(open_days),
-                    ),
-                )
+        program = ctx.programs[klass.program]
+        window = ctx.window(klass)
+        why = _narrowed_by(window)
+        narrowed = f" ({', '.join(why)})" if why else ""
+        issues.append(
+            _error(
+                f"classes[{c}]",
+                _(
+                    "class '{id}' needs {needed} working days ({blocks} block(s) x {days} day(s)) "
+                    "but its window {first}..{last}{narrowed} has only {open}"
+                ).format(
+                    id=klass.id,
+                    needed=needed,
+                    blocks=program.delivery.blocks,
+                    days=needed // program.delivery.blocks,
+                    first=window.first,
+                    last=window.last,
+                    narrowed=narrowed,
+                    open=len(ctx.open_days(klass)),
+                ),
             )
+        )
     return issues
 
 
@@ -523,7 +423,7 @@ def check_pinned_starts(ctx: _Context) -> list[InputIssue]:
                     ),
                 )
             )
-        learners = _least_learners(ctx, klass)
+        learners = ctx.least_learners(klass)
         for i, day in enumerate(klass.pinned_starts):
             if not cal.start <= day <= cal.end:
                 problem = _("is outside the calendar {first}..{last}").format(first=cal.start, last=cal.end)
@@ -533,8 +433,8 @@ def check_pinned_starts(ctx: _Context) -> list[InputIssue]:
                     problem = _("is a holiday ({name})").format(name=holiday.name or holiday.reason or holiday.start)
                 else:
                     problem = _("is a {weekday}, not a working weekday").format(weekday=_(WEEKDAY_NAMES[day.weekday()]))
-            elif (blackout := _closed_by_blackout(ctx.scenario, day, learners)) is not None:
-                problem = _("is closed by blackout '{id}'").format(id=blackout)
+            elif (blackout := closing_blackout(cal.blackouts, day, learners)) is not None:
+                problem = _("is closed by blackout '{id}'").format(id=blackout.id)
             else:
                 continue
             message = _("pinned start {day} of class '{id}' {problem}").format(day=day, id=klass.id, problem=problem)
@@ -546,28 +446,43 @@ def check_pinned_starts(ctx: _Context) -> list[InputIssue]:
 
 
 def check_room_sizes(ctx: _Context) -> list[InputIssue]:
+    """A class larger than every room or than its pinned room, a cohort whose minimum share is
+    (input errors, not diagnoses: `diagnose` leaves them to this check)."""
     issues: list[InputIssue] = []
     if ctx.scenario.rules.soft_room_capacity:  # too many learners only costs (goal room_capacity)
         return issues
     most = ctx.max_seats
     for c, klass in enumerate(ctx.scenario.classes):
-        if klass.learners is None:
-            continue
-        if klass.learners > most:
-            issues.append(
-                _error(
-                    f"classes[{c}].learners",
-                    _("class '{id}' has {n} learners but the largest room seats {most}").format(
-                        id=klass.id, n=klass.learners, most=most
-                    ),
+        cohort = ctx.cohort_of.get(klass.id)
+        if klass.learners is None and cohort is None:
+            continue  # no learners at all: check_cohort_membership says it
+        if ctx.larger_than_every_room(klass):
+            if klass.learners is not None:  # a cohort's share: said on the cohort, below
+                issues.append(
+                    _error(
+                        f"classes[{c}].learners",
+                        _("class '{id}' has {n} learners but the largest room seats {most}").format(
+                            id=klass.id, n=klass.learners, most=most
+                        ),
+                    )
                 )
-            )
-        elif klass.learners > ctx.best_seats(klass):
+        elif ctx.larger_than_its_room(klass):
+            if klass.learners is not None:
+                message = _("class '{id}' has {n} learners but its pinned room '{room}' seats {seats}")
+            else:
+                message = _(
+                    "class '{id}' takes at least {n} learners of cohort '{cohort}' but its pinned room '{room}' "
+                    "seats {seats}"
+                )
             issues.append(
                 _error(
                     f"classes[{c}].pinned_room",
-                    _("class '{id}' has {n} learners but its pinned room '{room}' seats {seats}").format(
-                        id=klass.id, n=klass.learners, room=klass.pinned_room, seats=ctx.best_seats(klass)
+                    message.format(
+                        id=klass.id,
+                        n=ctx.least_learners(klass),
+                        cohort=cohort.id if cohort is not None else "",
+                        room=klass.pinned_room,
+                        seats=ctx.best_seats(klass),
                     ),
                 )
             )
@@ -631,6 +546,18 @@ def check_cohort_sizes(ctx: _Context) -> list[InputIssue]:
                     ).format(id=cohort.id, learners=cohort.learners, n=len(known), seats=seats),
                 )
             )
+        elif known and high is not None and n * high >= cohort.learners and not ctx.scenario.rules.soft_room_capacity:
+            capped = sum(min(ctx.best_seats(k), high) for k in known)
+            if capped < cohort.learners:
+                issues.append(
+                    _error(
+                        f"{at}.max_per_class",
+                        _(
+                            "cohort '{id}' has {learners} learners but its {n} classes can take at most {seats}: "
+                            "each at most {high} and no more than its largest room seats"
+                        ).format(id=cohort.id, learners=cohort.learners, n=len(known), seats=capped, high=high),
+                    )
+                )
     return issues
 
 
@@ -921,7 +848,7 @@ def validate(scenario: Scenario, file: str = "") -> list[InputIssue]:
     bounds = check_input_bounds(scenario)
     if bounds:  # the other checks would compute with values out of bounds
         return [replace(issue, file=file) for issue in bounds]
-    ctx = _Context.build(scenario)
+    ctx = _Context(scenario)
     issues: list[InputIssue] = []
     for check in CHECKS:
         issues.extend(replace(issue, file=file) for issue in check(ctx))
