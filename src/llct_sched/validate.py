@@ -13,14 +13,14 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import networkx as nx
 from pydantic import ValidationError
 
-from llct_sched.errors import InputIssue, ScenarioError, Severity, format_path
+from llct_sched.errors import InputIssue, ScenarioError, Severity, format_path, parse_path
 from llct_sched.facts import Facts, HasId, Window, closing_blackout
 from llct_sched.i18n import N_, _
 from llct_sched.scenario import (
@@ -31,7 +31,7 @@ from llct_sched.scenario import (
     Weekday,
 )
 
-__all__ = ["ensure_valid", "validate", "validate_despite"]
+__all__ = ["ensure_valid", "validate", "validate_around", "validate_despite"]
 
 WEEKDAY_NAMES = (
     N_("Monday"),
@@ -501,6 +501,7 @@ def check_room_sizes(ctx: _Context) -> list[InputIssue]:
 
 def check_cohort_sizes(ctx: _Context) -> list[InputIssue]:
     issues = []
+    soft = ctx.scenario.rules.soft_room_capacity
     for h, cohort in enumerate(ctx.scenario.cohorts):
         at = f"cohorts[{h}]"
         n = len(cohort.classes)
@@ -546,7 +547,7 @@ def check_cohort_sizes(ctx: _Context) -> list[InputIssue]:
                     ).format(id=cohort.id, learners=cohort.learners, n=len(known), seats=seats),
                 )
             )
-        elif known and high is not None and n * high >= cohort.learners and not ctx.scenario.rules.soft_room_capacity:
+        elif len(known) == n and high is not None and n * high >= cohort.learners and not soft:
             capped = sum(min(ctx.best_seats(k), high) for k in known)
             if capped < cohort.learners:
                 issues.append(
@@ -843,67 +844,219 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def validate(scenario: Scenario, file: str = "") -> list[InputIssue]:
-    """Every semantic error and warning of the scenario, each located by its path; never raises."""
+# The checks over whole lists (the largest room, every lecturer's topics, the observers): an entry
+# left out or read with its defaults, for a type error, could make their errors up.
+OVER_WHOLE_LISTS: tuple[Check, ...] = (check_room_sizes, check_cohort_sizes, check_topics_taught, check_observation)
+
+
+def validate(scenario: Scenario, file: str = "", checks: Sequence[Check] = CHECKS) -> list[InputIssue]:
+    """Every semantic error and warning of the scenario (of the given checks), each located by its
+    path; never raises."""
     bounds = check_input_bounds(scenario)
     if bounds:  # the other checks would compute with values out of bounds
         return [replace(issue, file=file) for issue in bounds]
     ctx = _Context(scenario)
     issues: list[InputIssue] = []
-    for check in CHECKS:
+    for check in checks:
         issues.extend(replace(issue, file=file) for issue in check(ctx))
     return issues
 
 
-def validate_despite(data: dict[str, Any], type_issues: list[InputIssue], file: str = "") -> list[InputIssue]:
-    """The semantic errors of scenario data that also has type errors, so that one pass reports
-    every problem: the list entries with type errors are left out, the rest is validated, and
-    errors that name a left-out entry's id are dropped (they would only echo it). Paths are those
-    of the file. Empty when a type error is not inside a list entry (nothing sensible to leave out)."""
-    from llct_sched.excel_in import parse_path
+# --- despite type errors: every problem of a file in one pass ---------------------------------
 
-    prune: dict[tuple[int | str, ...], set[int]] = {}
-    for issue in type_issues:
-        loc = parse_path(issue.path)
-        k = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
-        if k is None:
-            return []
-        prune.setdefault(loc[:k], set()).add(int(loc[k]))
-    pruned = copy.deepcopy(data)
-    removed: set[str] = set()
-    kept_of: dict[str, list[int]] = {}
-    for list_path, indices in prune.items():
-        node: Any = pruned
-        for part in list_path:
-            if isinstance(node, dict):
-                node = node.get(part)
-            else:
-                node = node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None
-        if not isinstance(node, list):
-            return []
-        entries = [node[i] for i in indices if i < len(node)]
-        removed |= {str(e["id"]) for e in entries if isinstance(e, dict) and "id" in e}
-        kept_of[format_path(list_path)] = [i for i in range(len(node)) if i not in indices]
-        node[:] = [node[i] for i in kept_of[format_path(list_path)]]
-    try:
-        scenario = Scenario.model_validate(pruned)
-    except ValidationError:
+Loc = tuple[int | str, ...]
+_DESPITE_CHECKS = tuple(check for check in CHECKS if check not in OVER_WHOLE_LISTS)
+
+
+def validate_despite(data: dict[str, Any], type_issues: list[InputIssue], file: str = "") -> list[InputIssue]:
+    """The semantic errors of scenario data that also has type errors (`validate_around` with the
+    places of the type errors). Paths are those of the file."""
+    return validate_around(data, [parse_path(issue.path) for issue in type_issues], file)
+
+
+def validate_around(data: dict[str, Any], bad: Sequence[Loc], file: str = "") -> list[InputIssue]:
+    """The semantic errors of scenario data whose values at the places `bad` are unusable (type
+    errors), so that one pass reports every problem. The data is validated twice:
+
+    - without the list entries that hold a bad value (a row of a table, an item of a list), errors
+      that name a left-out entry's id dropped (they would only echo it);
+    - with those entries kept but their bad values taken out (an entry that cannot stand so, e.g.
+      without its id, left out).
+
+    Reported: the errors at the other fields of the entries with a bad value (a row's errors all
+    at once, from the second pass), and the errors elsewhere that both passes find (neither the
+    entry's absence nor its defaults made them up). The checks over whole lists (`OVER_WHOLE_LISTS`)
+    wait until the type errors are fixed. Paths are those of the file. Empty when a bad value is not
+    inside a list entry (nothing sensible to leave out) or when what is left is still no scenario."""
+    entries = {_outer_entry(loc) for loc in bad}
+    if None in entries:
         return []
-    echo = re.compile("|".join(rf"(?<![\w-]){re.escape(i)}(?![\w-])" for i in removed)) if removed else None
+    without = _validated_without(data, {e for e in entries if e is not None}, file, _DESPITE_CHECKS if bad else CHECKS)
+    if without is None or not bad:
+        return without or []
+    kept = _validated_with_rows(data, bad, file)
+    if kept is None:
+        return without
+    everywhere, rows = kept
+    return [issue for issue in without if issue in everywhere] + [issue for issue in rows if issue not in without]
+
+
+def _outer_entry(loc: Loc) -> Loc | None:
+    """The outermost list entry holding `loc` ('classes[3]' for 'classes[3].groups[1]'), if any."""
+    k = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
+    return None if k is None else loc[: k + 1]
+
+
+def _field_of(data: Any, loc: Loc) -> tuple[Loc, str | None] | None:
+    """The innermost list entry (a mapping) holding `loc`, and the key of its field that holds it
+    (None: the entry as a whole)."""
+    node, entry = data, None
+    for i, part in enumerate(loc):
+        node = _child(node, part)
+        if isinstance(part, int) and isinstance(node, dict):
+            entry = i
+        if node is None:
+            break
+    if entry is None:
+        outer = _outer_entry(loc)
+        return None if outer is None else (outer, None)
+    key = loc[entry + 1] if entry + 1 < len(loc) else None
+    return loc[: entry + 1], key if isinstance(key, str) else None
+
+
+def _child(node: Any, part: int | str) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
+
+@dataclass
+class _Pruned:
+    """Scenario data with some list entries left out: the kept entries of each pruned list (by its
+    place in the file) and the ids of the entries left out."""
+
+    data: dict[str, Any]
+    kept_of: dict[Loc, list[int]]
+    removed: set[str]
+
+    def original(self, loc: Loc) -> Loc:
+        """A place in the pruned data (classes[3].program) as a place in the file (classes[4].program)."""
+        out: list[int | str] = []
+        for part in loc:
+            kept = self.kept_of.get(tuple(out))
+            if isinstance(part, int) and kept is not None and part < len(kept):
+                part = kept[part]
+            out.append(part)
+        return tuple(out)
+
+    def echoes(self, message: str) -> bool:
+        """The message names an entry left out (it would only echo that entry's own problem)."""
+        return any(re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", message) for i in self.removed)
+
+
+def _pruned(data: dict[str, Any], entries: set[Loc]) -> _Pruned | None:
+    """`data` without the list `entries` (places in the file); None when one is not a list entry."""
+    out = _Pruned(copy.deepcopy(data), {}, set())
+    by_list: dict[Loc, set[int]] = {}
+    for entry in entries:
+        by_list.setdefault(entry[:-1], set()).add(int(entry[-1]))
+    for list_loc in sorted(by_list, key=len, reverse=True):  # the innermost first: outer indices still hold
+        node: Any = out.data
+        for part in list_loc:
+            node = _child(node, part)
+        if not isinstance(node, list):
+            return None
+        left_out = by_list[list_loc]
+        out.removed |= {str(e["id"]) for i, e in enumerate(node) if i in left_out and isinstance(e, dict) and "id" in e}
+        out.kept_of[list_loc] = [i for i in range(len(node)) if i not in left_out]
+        node[:] = [node[i] for i in out.kept_of[list_loc]]
+    return out
+
+
+def _validated_without(
+    data: dict[str, Any], entries: set[Loc], file: str, checks: Sequence[Check]
+) -> list[InputIssue] | None:
+    """The errors of the data without the list `entries` (by `checks`), at places in the file, less
+    the echoes of the entries left out; None when what is left is no scenario."""
+    pruned = _pruned(data, entries)
+    if pruned is None:
+        return None
+    try:
+        scenario = Scenario.model_validate(pruned.data)
+    except ValidationError:
+        return None
     return [
-        replace(issue, path=_original_path(issue.path, kept_of))
-        for issue in validate(scenario, file)
-        if issue.severity == Severity.error and not (echo and echo.search(issue.message))
+        replace(issue, path=format_path(pruned.original(parse_path(issue.path))))
+        for issue in validate(scenario, file, checks)
+        if issue.severity == Severity.error and not pruned.echoes(issue.message)
     ]
 
 
-def _original_path(path: str, kept_of: dict[str, list[int]]) -> str:
-    """A path in the pruned data ('classes[3].program') as a path in the file ('classes[4].program')."""
-    for list_path, kept in kept_of.items():
-        match = re.match(rf"{re.escape(list_path)}\[(\d+)\]", path)
-        if match and int(match.group(1)) < len(kept):
-            return f"{list_path}[{kept[int(match.group(1))]}]{path[match.end() :]}"
-    return path
+def _validated_with_rows(
+    data: dict[str, Any], bad: Sequence[Loc], file: str
+) -> tuple[list[InputIssue], list[InputIssue]] | None:
+    """The errors of the data with the entries that hold the `bad` values kept, their bad fields
+    taken out (a bad item of a list of values is taken out alone; an entry that cannot stand so, or
+    whose bad value is the entry itself, is left out): every error, and those at the other fields
+    of those entries. At places in the file, less the echoes of the entries left out; None when no
+    scenario is left."""
+    rows: dict[Loc, set[str]] = {}  # entry -> its fields taken out
+    left_out: set[Loc] = set()
+    for loc in bad:
+        found = _field_of(data, loc)
+        if found is None:
+            return None
+        entry, key = found
+        if key is None:
+            left_out.add(entry)
+            continue
+        rows.setdefault(entry, set())
+        if len(loc) > len(entry) + 1 and isinstance(loc[len(entry) + 1], int):  # an item of a list of values
+            left_out.add(loc[: len(entry) + 2])
+        else:
+            rows[entry].add(key)
+    work = copy.deepcopy(data)
+    for entry, keys in rows.items():
+        node: Any = work
+        for part in entry:
+            node = _child(node, part)
+        for key in keys:
+            node.pop(key, None)
+    for _attempt in range(4):  # each attempt leaves out the entries that still fail
+        pruned = _pruned(work, left_out)
+        if pruned is None:
+            return None
+        try:
+            scenario = Scenario.model_validate(pruned.data)
+            break
+        except ValidationError as error:
+            locs = [tuple(p for p in item["loc"] if not str(p).startswith("function-")) for item in error.errors()]
+            failing = {_field_of(work, pruned.original(loc)) for loc in locs}
+            more = {found[0] for found in failing if found is not None} - left_out
+            if None in failing or not more:
+                return None
+            left_out |= more
+    else:
+        return None
+    everywhere = [
+        replace(issue, path=format_path(pruned.original(parse_path(issue.path))))
+        for issue in validate(scenario, file, _DESPITE_CHECKS)
+        if issue.severity == Severity.error and not pruned.echoes(issue.message)
+    ]
+    kept_rows = {entry: keys for entry, keys in rows.items() if entry not in left_out}
+    in_rows = [
+        issue
+        for issue in everywhere
+        if any(_inside_row(parse_path(issue.path), entry, keys) for entry, keys in kept_rows.items())
+    ]
+    return everywhere, in_rows
+
+
+def _inside_row(loc: Loc, entry: Loc, taken_out: set[str]) -> bool:
+    """`loc` is a field of the entry other than those taken out."""
+    return len(loc) > len(entry) and loc[: len(entry)] == entry and loc[len(entry)] not in taken_out
 
 
 def ensure_valid(scenario: Scenario, file: str = "") -> list[InputIssue]:
