@@ -1,10 +1,11 @@
 """The derived facts of a scenario, each computed in one place.
 
 Working days, a class's window and the days in it open to the class, which days a blackout closes
-to a class of a given size, the least learners a class can have and the most it can seat, the days
-a program's class meets, whether a window is too short: validation (`validate`), the counting
-checks (`diagnose`), the instance (`instance`) and the re-plan's change log (`replan_log`) read
-them here. The independent checker (`check`) computes its own on purpose (tests/test_imports.py).
+to a class of a given size and which days a room is closed, the least learners a class can have and
+the most it can seat, the days a program's class meets, whether a window is too short: validation
+(`validate`), the counting checks (`diagnose`), the instance (`instance`), the re-plan's change log
+(`replan_log`) and the comparison's metrics (`batch`) read them here. The independent checker
+(`check`) computes its own on purpose (tests/test_imports.py).
 
 The functions never raise on a scenario that has not been validated: an unknown reference counts
 as absent (validation reports it).
