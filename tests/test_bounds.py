@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 
 from llct_sched.check import check
 from llct_sched.diagnose import diagnose
+from llct_sched.errors import Severity
 from llct_sched.instance import Instance, build_instance
 from llct_sched.io import load_scenario
 from llct_sched.model.calendar_stage import build_calendar_model, build_calendar_relaxation, calendar_goal_values
@@ -23,6 +24,7 @@ from llct_sched.model.greedy import greedy_plan
 from llct_sched.model.staffing_stage import build_staffing_model, build_staffing_relaxation
 from llct_sched.scenario import Scenario
 from llct_sched.solve import SolveParams, solve
+from llct_sched.validate import validate
 from tiny import tiny_data
 
 
@@ -63,8 +65,9 @@ def variant(
 
 
 def possible_instance(data: dict[str, Any]) -> Instance:
-    """The instance of a variant that the counting checks do not already prove impossible."""
+    """The instance of a valid variant that the counting checks do not already prove impossible."""
     scenario = Scenario.model_validate(data)
+    assume(not [issue for issue in validate(scenario) if issue.severity == Severity.error])
     assume(not diagnose(scenario))
     inst = build_instance(scenario)
     assume(not inst.empty_blocks)

@@ -11,9 +11,11 @@ from typer.testing import CliRunner
 
 from llct_sched.cli import app
 from llct_sched.diagnose import KINDS, Diagnosis, diagnose
+from llct_sched.errors import Severity
 from llct_sched.io import load_scenario, scenario_to_yaml
 from llct_sched.scenario import Scenario
 from llct_sched.solve import SolveParams, solve
+from llct_sched.validate import validate
 from tiny import tiny, tiny_data
 
 D = dt.date
@@ -132,50 +134,81 @@ def test_no_lecturer_free_counts_weekly_availability_and_events() -> None:
     assert "2 open working days of its window 2020-03-04..2020-03-05" in found[0].message
 
 
-# --- (c) class or cohort larger than every room -------------------------------------------------
+# --- (c) and (d): facts of one class or cohort are input errors (validate), not diagnoses ----------
 
 
-def test_class_larger_than_every_room() -> None:
-    found = diagnose(build(lambda data: classes(data)["BD-A"].update(learners=130)))
-    d = only(found, "room_size")
-    assert d.message == "class BD-A has 130 learners but the largest room seats 120"
-    assert d.entities == ("BD-A",)
+def errors_at(scenario: Scenario) -> dict[str, str]:
+    """Path -> message of the scenario's validation errors."""
+    return {i.path: i.message for i in validate(scenario) if i.severity == Severity.error}
 
 
-def test_class_larger_than_its_pinned_room() -> None:
-    found = diagnose(build(lambda data: classes(data)["BD-B"].update(learners=60, pinned_room="R1")))
-    d = only(found, "room_size")
-    assert d.message == "class BD-B has 60 learners but its pinned room R1 seats 50"
+def test_class_larger_than_every_room_is_an_input_error() -> None:
+    scenario = build(lambda data: classes(data)["BD-A"].update(learners=130))
+    assert diagnose(scenario) == []
+    assert errors_at(scenario) == {
+        "classes[0].learners": "class 'BD-A' has 130 learners but the largest room seats 120"
+    }
 
 
-def test_cohort_min_share_larger_than_every_room() -> None:
+def test_class_larger_than_its_pinned_room_is_an_input_error() -> None:
+    scenario = build(lambda data: classes(data)["BD-B"].update(learners=60, pinned_room="R1"))
+    assert diagnose(scenario) == []
+    assert errors_at(scenario) == {
+        "classes[1].pinned_room": "class 'BD-B' has 60 learners but its pinned room 'R1' seats 50"
+    }
+
+
+def test_cohort_min_share_larger_than_every_room_is_an_input_error() -> None:
     def change(data: dict[str, Any]) -> None:
         data["classes"] += [{"id": f"X{i}", "program": "BD3"} for i in (1, 2)]
         data["cohorts"] = [{"id": "K", "learners": 300, "classes": ["X1", "X2"], "min_per_class": 150}]
 
-    found = of_kind(diagnose(build(change)), "room_size")
-    messages = [d.message for d in found]
-    assert "class X1 has 150 learners (at least, as its cohort's minimum share) but the largest room seats 120" in (
-        messages
+    scenario = build(change)
+    assert diagnose(scenario) == []
+    found = errors_at(scenario)
+    assert found["cohorts[0].min_per_class"] == (
+        "cohort 'K' puts at least 150 learners in each class but the largest room seats 120"
     )
-    assert "cohort K has 300 learners but its 2 classes (X1, X2) can seat at most 240" in messages
-
-
-# --- (d) a window too short ---------------------------------------------------------------------
-
-
-def test_class_window_too_short() -> None:
-    d = only(
-        diagnose(
-            build(lambda data: classes(data)["SC-1"].update(earliest_start=D(2020, 3, 23), latest_end=D(2020, 3, 25)))
-        ),
-        "class_window",
+    assert found["cohorts[0].learners"] == (
+        "cohort 'K' has 300 learners but its 2 classes can seat at most 240 in their largest rooms"
     )
-    assert d.message == (
-        "class SC-1 needs 4 working days (2 block(s) of 2 day(s)) but its window 2020-03-23..2020-03-25 "
-        "holds only 3 open to its 40 learners"
+
+
+def test_cohort_class_pinned_to_a_room_below_the_min_share_is_an_input_error() -> None:
+    def change(data: dict[str, Any]) -> None:
+        data["classes"] += [{"id": "X1", "program": "BD3", "pinned_room": "R1"}, {"id": "X2", "program": "BD3"}]
+        data["cohorts"] = [{"id": "K", "learners": 120, "classes": ["X1", "X2"], "min_per_class": 60}]
+
+    scenario = build(change)
+    assert diagnose(scenario) == []
+    message = "class 'X1' takes at least 60 learners of cohort 'K' but its pinned room 'R1' seats 50"
+    assert errors_at(scenario) == {"classes[3].pinned_room": message}
+
+
+def test_cohort_seats_capped_by_max_per_class_is_an_input_error() -> None:
+    """X1 seats 50 in R1, X2 at most 60 by max_per_class: 110 < 115, though 2 x 60 and 50 + 120 are enough."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["classes"] += [{"id": "X1", "program": "BD3", "pinned_room": "R1"}, {"id": "X2", "program": "BD3"}]
+        data["cohorts"] = [{"id": "K", "learners": 115, "classes": ["X1", "X2"], "max_per_class": 60}]
+
+    scenario = build(change)
+    assert diagnose(scenario) == []
+    assert errors_at(scenario) == {
+        "cohorts[0].max_per_class": "cohort 'K' has 115 learners but its 2 classes can take at most 110: each at "
+        "most 60 and no more than its largest room seats"
+    }
+
+
+def test_class_window_too_short_is_an_input_error() -> None:
+    scenario = build(
+        lambda data: classes(data)["SC-1"].update(earliest_start=D(2020, 3, 23), latest_end=D(2020, 3, 25))
     )
-    assert d.entities == ("SC-1",)
+    assert diagnose(scenario) == []
+    assert errors_at(scenario) == {
+        "classes[2]": "class 'SC-1' needs 4 working days (2 block(s) x 2 day(s)) but its window 2020-03-23..2020-03-25 "
+        "(earliest_start 2020-03-23, latest_end 2020-03-25) has only 3"
+    }
 
 
 def test_class_window_counts_gathering_limits_for_its_size() -> None:
@@ -184,12 +217,12 @@ def test_class_window_counts_gathering_limits_for_its_size() -> None:
             {"id": "covid", "start": D(2020, 3, 2), "end": D(2020, 3, 25), "max_gathering": 50}
         ]
 
-    found = diagnose(build(change))
-    windows = of_kind(found, "class_window")
-    assert [d.entities for d in windows] == [("BD-A",)]  # 100 learners; BD-B (45) and SC-1 (40) may meet
-    assert "holds only 2 open to its 100 learners" in windows[0].message
-    # the same 2 days are all the hall has for BD-A
-    assert [d.kind for d in found] == ["room_capacity", "class_window"]
+    scenario = build(change)
+    # BD-A (100 learners) has 2 open days; BD-B (45) and SC-1 (40) may meet
+    assert list(errors_at(scenario)) == ["classes[0]"]
+    assert "has only 2" in errors_at(scenario)["classes[0]"]
+    # the same 2 days are all the hall has for BD-A: a diagnosis of the rooms, not of the window
+    assert [d.kind for d in diagnose(scenario)] == ["room_capacity"]
 
 
 # --- (e) observation ----------------------------------------------------------------------------
@@ -330,8 +363,6 @@ def test_every_kind_has_a_test() -> None:
     assert set(KINDS) == {
         "room_capacity",
         "no_lecturer_free",
-        "room_size",
-        "class_window",
         "observation",
         "group_days",
         "yearly_limit",

@@ -50,10 +50,11 @@ from typing import Any
 import pandas as pd
 
 from llct_sched.check import GOALS
+from llct_sched.facts import working_days
 from llct_sched.files import file_name, publish_folder, safe_frame, write_csv
 from llct_sched.i18n import N_, _
 from llct_sched.pipeline import run_solve
-from llct_sched.scenario import RoomKind, Scenario, Weekday
+from llct_sched.scenario import RoomKind, Scenario
 from llct_sched.solve import Result, SolveParams
 from llct_sched.timetable import Timetable
 
@@ -118,17 +119,6 @@ class Job:
         return self.params.seed
 
 
-def _working_days(scenario: Scenario) -> int:
-    cal = scenario.calendar
-    weekdays = {Weekday(w).number for w in cal.working_weekdays}
-    count, day = 0, cal.start
-    while day <= cal.end:
-        if day.weekday() in weekdays and not any(h.contains(day) for h in cal.holidays):
-            count += 1
-        day += dt.timedelta(days=1)
-    return count
-
-
 def timetable_metrics(scenario: Scenario, timetable: Timetable) -> dict[str, Any]:
     """Learners served, lecturer load, room use and observation coverage of one timetable."""
     scheduled = {s.class_id for s in timetable.sessions}
@@ -138,7 +128,7 @@ def timetable_metrics(scenario: Scenario, timetable: Timetable) -> dict[str, Any
     own = [r for r in scenario.rooms if r.kind != RoomKind.borrowed]
     borrowed = {r.id for r in scenario.rooms if r.kind == RoomKind.borrowed}
     mean_own = sum(per_room[r.id] for r in own) / len(own) if own else 0.0
-    slots = len(scenario.calendar.periods) * _working_days(scenario)
+    slots = len(scenario.calendar.periods) * len(working_days(scenario))
     policy = scenario.observation
     needed = max(1, policy.visits_per_lecturer)
     to_observe = (

@@ -3,16 +3,16 @@
 Each check is a necessary condition computed from the scenario alone (no solver): a `Diagnosis`
 means that no timetable can keep every rule of docs/rules.md; no diagnosis does not mean that one
 exists. Messages are plain words naming the entities and the numbers (in the current language,
-`llct_sched.i18n`). The checks never raise on a
-scenario that has not been validated: unknown references are skipped (validation reports them).
+`llct_sched.i18n`). The checks never raise on a scenario that has not been validated: unknown
+references are skipped (validation reports them). The facts they count on (windows, open days,
+least learners) are `llct_sched.facts`'; a fact of one class or cohort (larger than every room or
+than its pinned room, a window too short) is an input error that `validate` reports, not a diagnosis.
 
 Kinds:
 - `room_capacity`: the classes that only fit rooms of at least some size need more room sessions
   than those rooms are open in the span of the classes' windows;
 - `no_lecturer_free`: a module of a class whose possible lecturers are never free on a day the
   class may meet;
-- `room_size`: a class (or a cohort's smallest share) larger than every room it may use;
-- `class_window`: a class whose window holds fewer open working days than it needs;
 - `observation`: an observed lecturer who can never be visited (teaches no topic of a counted
   module, or is never free when an allowed observer is);
 - `group_days`: a learner group whose classes need more sessions than the union of their windows holds;
@@ -23,18 +23,16 @@ Kinds:
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from llct_sched.facts import Facts, room_closed
 from llct_sched.i18n import _
 from llct_sched.scenario import (
-    Cohort,
     Lecturer,
     Program,
-    Room,
     Scenario,
     TaughtBy,
     TrainingClass,
@@ -46,14 +44,11 @@ __all__ = ["KINDS", "Diagnosis", "diagnose"]
 KINDS = (
     "room_capacity",
     "no_lecturer_free",
-    "room_size",
-    "class_window",
     "observation",
     "group_days",
     "yearly_limit",
     "staffing_capacity",
 )
-ONE_DAY = dt.timedelta(days=1)
 _WEEKDAYS = list(Weekday)
 
 
@@ -79,83 +74,11 @@ def _d(day: dt.date) -> str:
     return day.isoformat()
 
 
-class _Facts:
-    """Calendar and look-ups of one scenario, computed once."""
-
-    def __init__(self, scenario: Scenario) -> None:
-        self.scenario = scenario
-        cal = scenario.calendar
-        self.rooms = {r.id: r for r in reversed(scenario.rooms)}
-        self.programs = {p.id: p for p in reversed(scenario.programs)}
-        self.classes = {c.id: c for c in reversed(scenario.classes)}
-        self.lecturers = {lec.id: lec for lec in reversed(scenario.lecturers)}
-        self.events = {e.id: e for e in reversed(cal.events)}
-        self.cohort_of: dict[str, Cohort] = {}
-        for cohort in scenario.cohorts:
-            for cid in cohort.classes:
-                self.cohort_of.setdefault(cid, cohort)
-        self.working_days = cal.working_days()
-        self.periods = list(cal.periods)
-        self._windows: dict[tuple[dt.date, dt.date, int], list[dt.date]] = {}
-
-    @cached_property
-    def max_seats(self) -> int:
-        return max((r.seats for r in self.scenario.rooms), default=0)
+class _Facts(Facts):
+    """The scenario's facts (`llct_sched.facts`) and the lecturers' free slots, computed once."""
 
     def program(self, klass: TrainingClass) -> Program | None:
         return self.programs.get(klass.program)
-
-    def least_learners(self, klass: TrainingClass) -> int:
-        """A lower bound of the class's learners (a cohort class has at least min_per_class)."""
-        if klass.learners is not None:
-            return klass.learners
-        cohort = self.cohort_of.get(klass.id)
-        return cohort.min_per_class if cohort is not None else 1
-
-    def window(self, klass: TrainingClass) -> tuple[dt.date, dt.date]:
-        """First and last day the class may meet (calendar, earliest start, latest end, events)."""
-        cal = self.scenario.calendar
-        first, last = cal.start, cal.end
-        if klass.earliest_start is not None:
-            first = max(first, klass.earliest_start)
-        if klass.latest_end is not None:
-            last = min(last, klass.latest_end)
-        before = self.events.get(klass.not_before_event or "")
-        if before is not None:
-            first = max(first, before.last + ONE_DAY)
-        after = self.events.get(klass.not_after_event or "")
-        if after is not None:
-            last = min(last, after.start - ONE_DAY)
-        return first, last
-
-    def closed(self, day: dt.date, learners: int) -> bool:
-        """A blackout closes the day to a class of that many learners."""
-        return any(
-            b.start <= day <= b.end and (b.max_gathering is None or learners > b.max_gathering)
-            for b in self.scenario.calendar.blackouts
-        )
-
-    def open_days(self, klass: TrainingClass) -> list[dt.date]:
-        """Working days in the class's window not closed to it by a blackout."""
-        first, last = self.window(klass)
-        key = (first, last, self.least_learners(klass))
-        if key not in self._windows:
-            lo = bisect.bisect_left(self.working_days, first)
-            hi = bisect.bisect_right(self.working_days, last)
-            self._windows[key] = [d for d in self.working_days[lo:hi] if not self.closed(d, key[2])]
-        return self._windows[key]
-
-    def days_needed(self, program: Program) -> int | None:
-        """Meeting days of a class of the program, None when the delivery does not split evenly."""
-        d = program.delivery
-        if program.total_sessions % (d.blocks * d.sessions_per_day):
-            return None
-        if d.same_day_blocks:  # blocks may share days: at least the days that hold all sessions
-            return -(-program.total_sessions // len(self.periods))
-        return program.total_sessions // d.sessions_per_day
-
-    def room_open(self, room: Room, day: dt.date) -> bool:
-        return not any(r.contains(day) for r in room.unavailable)
 
     def free(self, lecturer: Lecturer, day: dt.date, period: str) -> bool:
         """The lecturer may be present in the slot: weekly availability, dates away, events."""
@@ -212,7 +135,7 @@ def check_room_capacity(facts: _Facts) -> list[Diagnosis]:
         needed = sum(p.total_sessions for _, p in band)
         days = sorted({d for k, _ in band for d in facts.open_days(k)})
         per_day = len(facts.periods)
-        capacity = sum(per_day for room in band_rooms for d in days if facts.room_open(room, d))
+        capacity = sum(per_day for room in band_rooms for d in days if not room_closed(room, d))
         if needed > capacity:
             classes = [k.id for k, _ in band]
             rooms = [r.id for r in band_rooms]
@@ -249,7 +172,7 @@ def check_no_lecturer_free(facts: _Facts) -> list[Diagnosis]:
             teachers[topic].append(lid)
     for klass, program in facts.center_classes():
         days = facts.open_days(klass)
-        first, last = facts.window(klass)
+        window = facts.window(klass)
         slots = {(d, p) for d in days for p in facts.periods}
         for module in program.modules:
             able = sorted(teachers.get(module.topic, []))
@@ -275,101 +198,10 @@ def check_no_lecturer_free(facts: _Facts) -> list[Diagnosis]:
                         topic=module.topic,
                         lecturers=_ids(able),
                         days=len(days),
-                        first=_d(first),
-                        last=_d(last),
+                        first=_d(window.first),
+                        last=_d(window.last),
                     ),
                     (klass.id, module.id, *able),
-                )
-            )
-    return out
-
-
-def check_room_size(facts: _Facts) -> list[Diagnosis]:
-    """A class larger than every room (or its pinned room); a cohort whose smallest share fits no room."""
-    out: list[Diagnosis] = []
-    if facts.scenario.rules.soft_room_capacity:
-        return out
-    most = facts.max_seats
-    for klass in facts.classes.values():
-        learners = facts.least_learners(klass)
-        pinned = facts.rooms.get(klass.pinned_room or "")
-        if learners > most:
-            share = "" if klass.learners is not None else _(" (at least, as its cohort's minimum share)")
-            out.append(
-                Diagnosis(
-                    "room_size",
-                    _("class {klass} has {learners} learners{share} but the largest room seats {most}").format(
-                        klass=klass.id, learners=learners, share=share, most=most
-                    ),
-                    (klass.id,),
-                )
-            )
-        elif pinned is not None and learners > pinned.seats:
-            out.append(
-                Diagnosis(
-                    "room_size",
-                    _("class {klass} has {learners} learners but its pinned room {room} seats {seats}").format(
-                        klass=klass.id, learners=learners, room=pinned.id, seats=pinned.seats
-                    ),
-                    (klass.id, pinned.id),
-                )
-            )
-    for cohort in facts.scenario.cohorts:
-        known = [facts.classes[c] for c in cohort.classes if c in facts.classes]
-        if not known:
-            continue
-        seats = []
-        for klass in known:
-            pinned = facts.rooms.get(klass.pinned_room or "")
-            seats.append(min(pinned.seats if pinned else most, cohort.max_per_class or most))
-        if sum(seats) < cohort.learners:
-            out.append(
-                Diagnosis(
-                    "room_size",
-                    _(
-                        "cohort {cohort} has {learners} learners but its {n} classes ({classes}) can seat at most "
-                        "{seats}"
-                    ).format(
-                        cohort=cohort.id,
-                        learners=cohort.learners,
-                        n=len(known),
-                        classes=_ids([k.id for k in known]),
-                        seats=sum(seats),
-                    ),
-                    (cohort.id, *sorted(k.id for k in known)),
-                )
-            )
-    return out
-
-
-def check_class_window(facts: _Facts) -> list[Diagnosis]:
-    """A class whose window holds fewer open working days than it needs (blackouts for its size counted)."""
-    out = []
-    for klass in facts.classes.values():
-        program = facts.program(klass)
-        needed = facts.days_needed(program) if program is not None else None
-        if program is None or needed is None:
-            continue
-        days = facts.open_days(klass)
-        if len(days) < needed:
-            first, last = facts.window(klass)
-            out.append(
-                Diagnosis(
-                    "class_window",
-                    _(
-                        "class {klass} needs {needed} working days ({blocks} block(s) of {per_block} day(s)) but "
-                        "its window {first}..{last} holds only {days} open to its {learners} learners"
-                    ).format(
-                        klass=klass.id,
-                        needed=needed,
-                        blocks=program.delivery.blocks,
-                        per_block=needed // program.delivery.blocks,
-                        first=_d(first),
-                        last=_d(last),
-                        days=len(days),
-                        learners=facts.least_learners(klass),
-                    ),
-                    (klass.id,),
                 )
             )
     return out
@@ -611,8 +443,6 @@ def check_staffing_capacity(facts: _Facts) -> list[Diagnosis]:
 CHECKS = (
     check_room_capacity,
     check_no_lecturer_free,
-    check_room_size,
-    check_class_window,
     check_observation,
     check_group_days,
     check_yearly_limit,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -88,3 +89,11 @@ def format_path(parts: tuple[int | str, ...] | list[int | str]) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_path(path: str) -> tuple[int | str, ...]:
+    """'classes[12].program' -> ('classes', 12, 'program') (the inverse of `format_path`)."""
+    return tuple(int(index) if index else name for name, index in _PATH_PART.findall(path))

@@ -31,7 +31,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from llct_sched.errors import Cell, InputIssue, ScenarioError
+from llct_sched.errors import Cell, InputIssue, ScenarioError, parse_path
 from llct_sched.files import unsafe_cell
 from llct_sched.goals import BY_NAME
 from llct_sched.i18n import N_, _, pydantic_message
@@ -663,8 +663,11 @@ class _Reader:
     data: dict[str, Any] = field(default_factory=dict)
     origins: dict[Loc, _Origin] = field(default_factory=dict)
     issues: list[InputIssue] = field(default_factory=list)
+    bad: list[Loc] = field(default_factory=list)  # the places of the cells that could not be read
+    structural: bool = False  # a sheet or a header is wrong: the rows cannot be trusted
 
-    def error(self, where: Cell | None, message: str) -> None:
+    def error(self, where: Cell | None, message: str, structural: bool = False) -> None:
+        self.structural = self.structural or structural
         if where is None:
             self.issues.append(InputIssue(path="", message=message, file=self.file))
         else:
@@ -705,7 +708,9 @@ def _read_key_value(reader: _Reader, sheet: KeyValueSheet, ws) -> None:
     rows = _rows(ws)
     header = [column_field(v).lower() if v is not None else "" for v in (rows[0][1] if rows else [])]
     if header[:2] != ["key", "value"]:
-        reader.error(_where(sheet.name, 1), _("the first row must hold the column names 'key' and 'value'"))
+        reader.error(
+            _where(sheet.name, 1), _("the first row must hold the column names 'key' and 'value'"), structural=True
+        )
         return
     seen: dict[str, int] = {}
     for r, values in rows[1:]:
@@ -734,6 +739,7 @@ def _read_key_value(reader: _Reader, sheet: KeyValueSheet, ws) -> None:
             reader.put(section, col.field, _convert(value, col.kind))
         except _CellError as error:
             reader.error(_where(sheet.name, r, "value", key), str(error))
+            reader.bad.append((*sheet.target, *col.field))
 
 
 def _read_table(reader: _Reader, sheet: TableSheet, ws) -> None:
@@ -756,6 +762,7 @@ def _read_table(reader: _Reader, sheet: TableSheet, ws) -> None:
                 _("unknown column '{name}' (column {letter}; expected: {known})").format(
                     name=name, letter=get_column_letter(c), known=", ".join(known)
                 ),
+                structural=True,
             )
         columns.append(col)
     column_map = {col.field: col.name for col in sheet.columns}
@@ -765,6 +772,7 @@ def _read_table(reader: _Reader, sheet: TableSheet, ws) -> None:
         if all(v is None for v in values):
             continue
         item: dict[str, Any] = {}
+        unread: list[tuple[str, ...]] = []  # the fields of the row's cells that could not be read
         for col, value in zip(columns, values, strict=False):
             if col is None:
                 if value is not None:
@@ -776,8 +784,11 @@ def _read_table(reader: _Reader, sheet: TableSheet, ws) -> None:
             ok, converted = reader.cell(sheet.name, r, col, value)
             if ok:
                 reader.put(item, col.field, converted)
+            else:
+                unread.append(col.field)
         if sheet.parent is None:
             reader.origins[(*sheet.target, len(items))] = _Origin(sheet.name, r, column_map)
+            reader.bad += [(*sheet.target, len(items), *f) for f in unread]
             items.append(item)
             continue
         parent_sheet, id_column, list_field = sheet.parent
@@ -797,6 +808,7 @@ def _read_table(reader: _Reader, sheet: TableSheet, ws) -> None:
             continue
         children = owners[index].setdefault(list_field, [])
         reader.origins[(*sheet.target, index, list_field, len(children))] = _Origin(sheet.name, r, column_map)
+        reader.bad += [(*sheet.target, index, list_field, len(children), *f) for f in unread]
         children.append(item)
 
 
@@ -846,10 +858,11 @@ def _read(path: Path) -> tuple[_Reader, Scenario | None]:
         ) from None
     for name in wb.sheetnames:
         if name not in SHEET_NAMES and name != README:
-            reader.error(_where(name), _("unknown sheet (expected: {sheets})").format(sheets=", ".join(SHEET_NAMES)))
+            message = _("unknown sheet (expected: {sheets})").format(sheets=", ".join(SHEET_NAMES))
+            reader.error(_where(name), message, structural=True)
     for name in REQUIRED_SHEETS:
         if name not in wb.sheetnames:
-            reader.error(_where(name), _("required sheet is missing"))
+            reader.error(_where(name), _("required sheet is missing"), structural=True)
     for sheet in SHEETS:
         if sheet.name not in wb.sheetnames:
             continue
@@ -858,15 +871,31 @@ def _read(path: Path) -> tuple[_Reader, Scenario | None]:
         else:
             _read_table(reader, sheet, wb[sheet.name])
     _fix_availability(reader.data)
-    if reader.issues:
+    if reader.structural:
         return reader, None
+    bad = list(reader.bad)
+    scenario = None
     try:
-        return reader, Scenario.model_validate(reader.data)
+        scenario = Scenario.model_validate(reader.data)
     except ValidationError as error:
         for item in error.errors():
             loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            reader.error(_locate(reader, loc), pydantic_message(dict(item)))
-        return reader, None
+            if loc not in reader.bad:  # a cell that could not be read is missing: its own error says it
+                bad.append(loc)
+                reader.error(_locate(reader, loc), pydantic_message(dict(item)))
+    if not reader.issues:
+        return reader, scenario
+    _more_errors(reader, bad)
+    return reader, None
+
+
+def _more_errors(reader: _Reader, bad: list[Loc]) -> None:
+    """The semantic errors of the rest of the workbook and of the other cells of the rows with a bad
+    cell (`validate.validate_around`), located by sheet, row and column: a row's errors all at once."""
+    from llct_sched.validate import validate_around
+
+    for issue in validate_around(reader.data, bad, reader.file):
+        reader.error(_locate(reader, parse_path(issue.path)), issue.message)
 
 
 def _fix_availability(data: dict[str, Any]) -> None:
@@ -883,17 +912,6 @@ def load_scenario_workbook(path: str | Path) -> Scenario:
     if scenario is None:
         raise ScenarioError(reader.issues)
     return scenario
-
-
-_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def parse_path(path: str) -> Loc:
-    """'classes[12].program' -> ('classes', 12, 'program')."""
-    parts: list[int | str] = []
-    for name, index in _PATH_PART.findall(path):
-        parts.append(int(index) if index else name)
-    return tuple(parts)
 
 
 def locate_issues(path: str | Path, issues: list[InputIssue]) -> list[InputIssue]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from llct_sched.facts import class_window, closes, first_by_id, room_closed, working_days
 from llct_sched.scenario import Lecturer, Program, Scenario, TaughtBy, TrainingClass
 from llct_sched.timetable import Timetable
 
@@ -181,10 +182,6 @@ class Instance:
         self._day_index = {d: i for i, d in enumerate(self.days)}
 
 
-def working_days(scenario: Scenario) -> list[dt.date]:
-    return scenario.calendar.working_days()
-
-
 def module_order(program: Program) -> list[int]:
     """Topological order of the modules; ties keep the list order."""
     graph = nx.DiGraph()
@@ -216,17 +213,8 @@ def lecturer_availability(scenario: Scenario, lecturer: Lecturer, days: list[dt.
 
 def _class_window(scenario: Scenario, spec: TrainingClass) -> tuple[dt.date, dt.date]:
     """First and last date the class may meet on (calendar, own bounds and event bounds)."""
-    events = {e.id: e for e in scenario.calendar.events}
-    first, last = scenario.calendar.start, scenario.calendar.end
-    if spec.earliest_start:
-        first = max(first, spec.earliest_start)
-    if spec.latest_end:
-        last = min(last, spec.latest_end)
-    if spec.not_before_event in events:
-        first = max(first, events[spec.not_before_event].last + dt.timedelta(days=1))
-    if spec.not_after_event in events:
-        last = min(last, events[spec.not_after_event].start - dt.timedelta(days=1))
-    return first, last
+    window = class_window(scenario.calendar, spec, first_by_id(scenario.calendar.events))
+    return window.first, window.last
 
 
 def _open_days(scenario: Scenario, days: list[dt.date], spec: TrainingClass, learners_max: int, learners_min: int):
@@ -240,14 +228,12 @@ def _open_days(scenario: Scenario, days: list[dt.date], spec: TrainingClass, lea
     conditional: dict[int, int] = {}
     for d, day in enumerate(days):
         ok = first <= day <= last
-        for blackout in scenario.calendar.blackouts:
-            if not (blackout.start <= day <= blackout.end) or not ok:
-                continue
-            limit = blackout.max_gathering
-            if limit is None or learners_min > limit:
+        for blackout in scenario.calendar.blackouts if ok else ():
+            if closes(blackout, day, learners_min):
                 ok = False
-            elif learners_max > limit:
-                conditional[d] = min(limit, conditional.get(d, limit))
+                break
+            if closes(blackout, day, learners_max) and blackout.max_gathering is not None:
+                conditional[d] = min(blackout.max_gathering, conditional.get(d, blackout.max_gathering))
         is_open.append(ok)
     return is_open, conditional
 
@@ -401,12 +387,7 @@ def build_instance(
 
     room_unavailable = []
     for room in scenario.rooms:
-        slots = [
-            n_periods * d + p
-            for d, day in enumerate(days)
-            for p in range(n_periods)
-            if any(r.contains(day) for r in room.unavailable)
-        ]
+        slots = [n_periods * d + p for d, day in enumerate(days) for p in range(n_periods) if room_closed(room, day)]
         room_unavailable.append(slots)
 
     observed_kinds = set(policy.observed_kinds) if policy.visits_per_lecturer > 0 else set()

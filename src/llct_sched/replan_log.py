@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from llct_sched.facts import closes
 from llct_sched.i18n import NP_, keyed, translation
 from llct_sched.reports.labels import Labels
 from llct_sched.scenario import Scenario
@@ -194,7 +195,7 @@ def _causes(log: _Log, changes: Changes, class_id: str, what: str, module_id: st
                 out.append(log("closed", room=log.name(closed.room, "room"), dates=log.dates(closed.start, closed.end)))
         elif (blackout := change.blackout) is not None:
             limit = blackout.max_gathering
-            if (limit is None or learners > limit) and any(_inside(s.date, blackout.start, blackout.end) for s in old):
+            if any(closes(blackout, s.date, learners) for s in old):
                 rule = log("no_class") if limit is None else log("limit", n=limit)
                 name = blackout.name or blackout.id
                 out.append(log("blackout", name=name, dates=log.dates(blackout.start, blackout.end), limit=rule))
