@@ -23,6 +23,9 @@ at a geometrically falling temperature and returns the best timetable seen and t
 counted here must equal :func:`llct_sched.itc2007.ud2_cost` (the tests check it). The kernels are
 compiled on first use and cached by Numba; :func:`warm_up` does that ahead, e.g. in a thread while
 CP-SAT works.
+
+Numba is the optional extra ``itc`` (``pip install 'llct-sched[itc]'``); without it this module does not
+import (:mod:`llct_sched.itc2007_solver` then runs without annealing).
 """
 
 from __future__ import annotations
@@ -30,7 +33,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+
+try:
+    from numba import njit
+except ModuleNotFoundError as missing:
+    raise ModuleNotFoundError(
+        "the ITC-2007 annealer needs numba, the optional extra 'itc': pip install 'llct-sched[itc]'", name="numba"
+    ) from missing
 
 from llct_sched.itc2007 import UD2_WEIGHTS
 
