@@ -4,7 +4,8 @@ Each run is a separate process (so peak memory is that run's own); timeouts stay
 
     python benchmarks/run.py --label baseline --scales 1 4 10 --seeds 0 1 2 --time-limit 60 120 300
 
-writes benchmarks/results/<date>-<label>.csv and prints a markdown table of medians.
+writes <date>-<label>.csv into a study's folder (--out-dir; by default a new one,
+benchmarks/studies/<date>-core-<label>/) and prints a markdown table of medians.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--time-limit", type=float, nargs="+", default=[60, 120, 300], help="one per scale")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out-dir", type=Path, default=None, help="the study's folder (default: a new one)")
     args = parser.parse_args()
     limits = dict(zip(args.scales, args.time_limit * len(args.scales), strict=False))
     rows = []
@@ -94,8 +96,9 @@ def main() -> None:
             row = run_one(scale, seed, limits[scale], args.workers)
             print(json.dumps(row), flush=True)
             rows.append(row)
-    out = HERE / "results" / f"{dt.date.today().isoformat()}-{args.label}.csv"
-    out.parent.mkdir(exist_ok=True)
+    today = dt.date.today().isoformat()
+    out = (args.out_dir or HERE / "studies" / f"{today}-core-{args.label}") / f"{today}-{args.label}.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS, extrasaction="ignore")
         writer.writeheader()

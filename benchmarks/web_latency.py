@@ -7,7 +7,7 @@ page, the year page of the finished version, a variants table and the progress A
 times each. Prints the median, 95th percentile and maximum per page, and writes the raw times to
 a CSV.
 
-    python benchmarks/web_latency.py --solves 2 --rounds 30 --out benchmarks/results/web-latency.csv
+    python benchmarks/web_latency.py --solves 2 --rounds 30 --out benchmarks/studies/<date>-web-latency/latency.csv
 """
 
 from __future__ import annotations

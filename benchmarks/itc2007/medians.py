@@ -1,6 +1,6 @@
-"""Medians over seeds of ITC-2007 runs kept in results/*.csv (written by run.py).
+"""Medians over seeds of ITC-2007 runs, from the CSVs run.py writes into a study's folder.
 
-    python benchmarks/itc2007/medians.py results/2026-12-01-kempe5-t300.csv results/...-seed1*.csv
+    python benchmarks/itc2007/medians.py benchmarks/studies/2026-12-02-itc-faster-annealing/*.csv
 
 Groups the rows of the given files by instance, takes the median cost over the seeds of each
 instance and prints a markdown table and the geometric mean over the instances of

@@ -4,9 +4,10 @@
 
     python benchmarks/itc2007/run.py --engine core --time-limit 60 --seeds 0 --workers 2 --label core-t60
 
-writes benchmarks/itc2007/results/<date>-<label>.csv (one row per instance and seed: the cost and its
+writes <date>-<label>.csv into a study's folder (--out-dir; by default a new one,
+benchmarks/studies/<date>-itc-<label>/): one row per instance and seed, the cost and its
 parts, the solver's own lower bound, the times and the peak memory of the run, each run a process of
-its own) and prints a markdown table and the geometric mean over the runs of (cost + 1) / (best known
+its own; and prints a markdown table and the geometric mean over the runs of (cost + 1) / (best known
 UB + 1); a run without a hard-feasible timetable counts as ratio 'inf' in the table and makes the
 mean 'inf'.
 """
@@ -98,6 +99,7 @@ def main() -> None:
     ap.add_argument("--instances", nargs="+", default=INSTANCES)
     ap.add_argument("--label", default=None, help="file label (default: t<time limit>)")
     ap.add_argument("--bench", type=Path, default=BENCH, help="folder with the .ectt files and BOUNDS.md")
+    ap.add_argument("--out-dir", type=Path, default=None, help="the study's folder (default: a new one)")
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # child mode: one run, JSON out
     args = ap.parse_args()
 
@@ -108,7 +110,8 @@ def main() -> None:
 
     known = bounds(args.bench)
     label = args.label or f"{args.engine}-t{args.time_limit:g}"
-    out = HERE / "results" / f"{dt.date.today().isoformat()}-{label}.csv"
+    today = dt.date.today().isoformat()
+    out = (args.out_dir or HERE.parent / "studies" / f"{today}-itc-{label}") / f"{today}-{label}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = []
     with out.open("w", newline="", encoding="utf-8") as fh:

@@ -15,14 +15,17 @@ The soft cost (the weighted UD2 cost) is kept up to date incrementally, one rule
 counted without touching the counters (:func:`_swap_change`): about 96 % of the moves are rejected,
 and they then cost no update and no undo. Isolated lectures are counted on a bit mask of each group's
 busy slots per day. The helpers are inlined into the walk (``inline="always"``): as separate compiled
-functions, passing the counters' arrays between them cost more than the work itself (the walk ran
-1.5-1.7 M moves/s before these three changes, 2.5-2.8 M after, with the same decisions move for move).
+functions, passing the counters' arrays between them cost more than the work itself (the rates, same
+decisions move for move: benchmarks/studies/2026-12-02-itc-faster-annealing).
 
 The state is a few integer arrays (:class:`AnnealState`); :func:`anneal` runs a given number of moves
 at a geometrically falling temperature and returns the best timetable seen and the last. Its costs
 counted here must equal :func:`llct_sched.itc2007.ud2_cost` (the tests check it). The kernels are
 compiled on first use and cached by Numba; :func:`warm_up` does that ahead, e.g. in a thread while
 CP-SAT works.
+
+Numba is the optional extra ``itc`` (``pip install 'llct-sched[itc]'``); without it this module does not
+import (:mod:`llct_sched.itc2007_solver` then runs without annealing).
 """
 
 from __future__ import annotations
@@ -30,7 +33,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+
+try:
+    from numba import njit
+except ModuleNotFoundError as missing:
+    raise ModuleNotFoundError(
+        "the ITC-2007 annealer needs numba, the optional extra 'itc': pip install 'llct-sched[itc]'", name="numba"
+    ) from missing
 
 from llct_sched.itc2007 import UD2_WEIGHTS
 
@@ -561,8 +570,8 @@ def anneal(
 
 
 def warm_up() -> None:
-    """Compile the kernels, or load them from Numba's cache, on a one-lecture timetable (about 23 s the
-    first time on a machine, well under a second after)."""
+    """Compile the kernels, or load them from Numba's cache, on a one-lecture timetable (the first
+    compile on a machine takes far longer than a load from the cache)."""
     st = build_state(1, 1, 1, 1, [((0,), 1)], [[0]], [[0]], [[0]], [0], [(0, 0, 0)])
     anneal(st, 1, 1.0, 0.5, kempe=0.5)
     state_cost(st)

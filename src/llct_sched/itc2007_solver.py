@@ -23,7 +23,8 @@ The search (``_Session.mode``):
   rule; one independent walk per worker, in threads) for 95 % of the time left, then candidate-room
   steps (below) from its best timetable. The annealer is what brings
   RoomStability down where the decomposition leaves it high; CP-SAT's steps then polish.
-* ``"candidates"``: the same without annealing: after the room model, steps of the full model on
+* ``"candidates"`` (the default without numba, the optional extra ``itc``; the period model then
+  gets half of the time): the same without annealing: after the room model, steps of the full model on
   **candidate rooms**: each course may use the rooms it uses now plus one to three random rooms that
   seat it, every period is free, and CP-SAT starts from the incumbent (a complete hint). The
   restricted model is small enough to solve well and still lets a course move all its lectures into
@@ -43,6 +44,7 @@ import random
 import signal
 import threading
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -52,10 +54,23 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from llct_sched.itc2007 import UD2_WEIGHTS, ItcInstance, Lecture, UD2Cost, ud2_cost
-from llct_sched.itc2007_anneal import AnnealState, anneal, build_state, warm_up
 from llct_sched.solve import STATUS_NAMES, Progress
 
+try:
+    from llct_sched.itc2007_anneal import AnnealState, anneal, build_state, warm_up
+
+    ANNEALING = True
+except ModuleNotFoundError as missing:  # numba: the optional extra `itc`
+    if missing.name != "numba":
+        raise
+    ANNEALING = False
+
 __all__ = ["ItcResult", "solve_itc"]
+
+NO_ANNEALING = (
+    "numba is not installed: the ITC-2007 engine runs without its simulated annealing (far weaker "
+    "timetables); install it with: pip install 'llct-sched[itc]'"
+)
 
 W_CAP = UD2_WEIGHTS["room_capacity"]
 W_MWD = UD2_WEIGHTS["min_working_days"]
@@ -382,6 +397,8 @@ class _Session:
         self.phases: list[dict[str, Any]] = []
         self.period_share = 0.15
         self.mode = "anneal"
+        if not ANNEALING:  # the split the candidate steps were measured with, before the annealing
+            self.mode, self.period_share = "candidates", 0.5
         # simulated annealing (mode "anneal"): its share of the time after the rooms, its temperatures and
         # the share of its moves that are Kempe chains
         self.anneal_share = 0.95
@@ -521,7 +538,10 @@ def solve_itc(
     progress: Callable[[Progress], None] | None = None,
 ) -> ItcResult:
     """Solve a UD2 instance within ``time_limit`` seconds. Never raises for infeasibility: the
-    status says what happened (OPTIMAL, FEASIBLE, INFEASIBLE or UNKNOWN)."""
+    status says what happened (OPTIMAL, FEASIBLE, INFEASIBLE or UNKNOWN). Without numba (the optional
+    extra ``itc``) it warns and searches without annealing."""
+    if not ANNEALING:
+        warnings.warn(NO_ANNEALING, stacklevel=2)
     session = _Session(time_limit, workers, seed, progress)
     d = _Data(instance)
     handler = threading.current_thread() is threading.main_thread()
