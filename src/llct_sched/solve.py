@@ -37,6 +37,7 @@ from llct_sched.model.calendar_stage import (
     calendar_goal_values,
 )
 from llct_sched.model.greedy import GreedyPlan, greedy_plan
+from llct_sched.model.staffing_stage import GOALS as STAFFING_GOALS
 from llct_sched.model.staffing_stage import (
     build_staffing_model,
     build_staffing_relaxation,
@@ -581,6 +582,8 @@ BOUND_SECONDS = 10.0  # at most this long (and 10 % of the time limit) on each b
 BOUND_STALL_SECONDS = 3.0
 CALENDAR_GAP = 0.02  # optimising rounds stop stage 1 within this relative gap of its bound
 CALENDAR_SHARE = 0.7  # of the time left, what the optimising round gives stage 1 (the rest: stage 2)
+# with the teaching layer stage 1 has staffed its calendar already: stage 2 mostly confirms it
+TEACHING_CALENDAR_SHARE = 0.85
 GREEDY_TRIES = 20  # greedy constructions with other seeds while none places every class
 
 
@@ -722,7 +725,8 @@ def _round(
             _first_bounds(inst, session, search)
         if search.calendar_bound:
             good_enough = search.calendar_bound * (1 + CALENDAR_GAP)  # then stage 2 needs the time more
-    budget = session.remaining() * (0.3 if mode == "quick" else CALENDAR_SHARE)
+    share = TEACHING_CALENDAR_SHARE if search.teaching else CALENDAR_SHARE
+    budget = session.remaining() * (0.3 if mode == "quick" else share)
     # probing costs more than it saves on this model (default scenario: optimum in 7 s instead of 12 s)
     if mode == "optimise" and priorities is not None:
         solved, status, levels = session.run_lexicographic(
@@ -737,6 +741,7 @@ def _round(
         cal = solved
     elif mode == "optimise":
         cal, status, proven = _optimise_calendar(session, model, budget, good_enough, search.teaching)
+        log.info("stage 1 optimised: %s, bound %.0f, at %.1fs", cal.status_name(status), proven, session.elapsed())
     else:
         cal, status, _ = session.run(model, "calendar", budget, first_only=True, cp_model_probing_level=0)
     if status == cp_model.INFEASIBLE:
@@ -785,7 +790,7 @@ def _hint_solution(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     model.proto.solution_hint.values.extend(solver.response_proto.solution)
 
 
-LP_SHARE = 0.4  # of an optimising stage 1 with the teaching layer: the default portfolio, then the core search
+LP_SHARE = 0.6  # of an optimising stage 1 with the teaching layer: the default portfolio, then the bound search
 
 
 def _optimise_calendar(
@@ -794,10 +799,11 @@ def _optimise_calendar(
     """Stage 1's optimising solve: the solver, its status and the best proven bound.
 
     With the teaching layer, the default portfolio (LP search and neighbourhoods) first, for
-    LP_SHARE of the budget (longer while it has no solution: the core search is poor at finding
-    one); if it has not proven its incumbent by then, the core search from that incumbent for the
-    rest (see `_core_search`). Neither alone is enough: on planted centers the LP search proves
-    some in seconds where the core search stalls, and the other way round.
+    LP_SHARE of the budget (longer while it has no solution: the bound searches are poor at finding
+    one); if it has not proven its incumbent by then, searches made for the lower bound from that
+    incumbent for the rest (see `_bound_search`). The LP search alone leaves gaps of 4-14 % on
+    planted centers with half the teaching on part-time lecturers, where the bound searches prove
+    the optimum (benchmarks/studies/2026-12-04-staffing).
     """
     started = session.elapsed()
     first, status, _ = session.run(
@@ -812,7 +818,7 @@ def _optimise_calendar(
     reached = good_enough is not None and status == cp_model.FEASIBLE and first.objective_value <= good_enough
     if not teaching or status != cp_model.FEASIBLE or reached or session.interrupted:
         return first, status, bound
-    _hint_solution(model, first)  # the incumbent, whole, as the core search's starting point
+    _hint_solution(model, first)  # the incumbent, whole, as the bound search's starting point
     rest = budget - (session.elapsed() - started)
     if rest < 0.1:
         return first, status, bound
@@ -822,7 +828,7 @@ def _optimise_calendar(
         rest,
         good_enough=good_enough,
         cp_model_probing_level=0,
-        **_core_search(session.params.workers),
+        **_bound_search(session.params.workers),
     )
     if math.isfinite(second.best_objective_bound):
         bound = max(bound, second.best_objective_bound)
@@ -831,15 +837,28 @@ def _optimise_calendar(
     return first, status, bound
 
 
-def _core_search(workers: int) -> dict[str, Any]:
-    """CP-SAT parameters that put a core-based worker in the portfolio (with 2 workers, in place of
-    the default LP search).
+def _bound_search(workers: int) -> dict[str, Any]:
+    """CP-SAT parameters for stage 1's second phase: every worker on a search made for the lower
+    bound, in place of the default LP search.
 
     With the teaching layer stage 1's objective is a sum of many small penalties (sessions without
-    their specialist, months, borrowed rooms) that trade against each other. Its LP bound stays far
-    below the optimum (a planted center: 8 against 38); the LP worker proves 38 only after 84 s on
-    2 workers, the core worker (unsatisfiable cores over the penalty terms) in 11 s.
+    their specialist, months, borrowed rooms, the visits' peak) that trade against each other; its
+    LP bound stays far below the optimum. On 2 workers, `lb_tree_search` and `objective_lb_search`
+    together (`num_full_subsolvers` 2) prove optima the LP search and the core search leave at a
+    4-14 % gap; each alone does not (the tree search fails where the other closes and the other
+    way round). One worker: the core search (`optimize_with_core`); 3 or more: the core search too.
     """
+    workers = workers or os.cpu_count() or 1  # 0: CP-SAT takes every core
+    if workers == 1:
+        return {"optimize_with_core": True}
+    searches = ["lb_tree_search", "objective_lb_search"] + (["core"] if workers >= 3 else [])
+    return {"extra_subsolvers": searches, "ignore_subsolvers": ["default_lp"], "num_full_subsolvers": len(searches)}
+
+
+def _core_search(workers: int) -> dict[str, Any]:
+    """CP-SAT parameters that put a core-based worker in the portfolio (with 2 workers, in place of
+    the default LP search): a center's final staffing, where the visits' spread trades against the
+    specialists."""
     workers = workers or os.cpu_count() or 1  # 0: CP-SAT takes every core
     if workers == 1:
         return {"optimize_with_core": True}
@@ -965,8 +984,13 @@ def _staff_calendar(
                 quick_hint = _core_search(session.params.workers)
             # no staffing of any calendar goes below the calendar-independent bound: stop there
             # (default scenario: 17 reached at 8.6 s, then 51 s spent proving it for this calendar)
+            good_enough = search.staffing_bound
+            if final and search.teaching:
+                # stage 1 staffed this calendar already (the layer): its staffing goals are the target
+                promised = sum(search.weights[g] * calendar_goals.get(g, 0) for g in STAFFING_GOALS)
+                good_enough = max(good_enough or 0, promised)
             staff, status, _ = session.run(
-                model, "staffing", budget, first_only=not final, good_enough=search.staffing_bound, **quick_hint
+                model, "staffing", budget, first_only=not final, good_enough=good_enough, **quick_hint
             )
         if status != cp_model.INFEASIBLE:
             break
