@@ -319,8 +319,8 @@ def _bound_only(session: _Session, model: cp_model.CpModel, what: str, **overrid
 def _calendar_lower_bound(inst: Instance, session: _Session) -> int:
     """A lower bound on stage 1's objective: the optimum of its timeless relaxation (rooms, seats,
     cohort splits; see `build_calendar_relaxation`), by one LP worker without presolve. The
-    portfolio that searches for calendars rarely proves it (scale 4: its bound stays at 38 for
-    minutes; this gives 98 in 1 s; scale 10: 245 in 2 s, where the full model's LP needs 45-90 s)."""
+    portfolio that searches for calendars rarely proves it on a province (figures: the study
+    benchmarks/studies/2026-11-28-core-quick-bounds)."""
     model = build_calendar_relaxation(inst)
     return _bound_only(session, model, "calendar bound", linearization_level=1, cp_model_presolve=False)
 
@@ -691,9 +691,9 @@ COMPLETE_SECONDS = 2.0  # stage 1 with every decision of a valid hint fixed: the
 def _complete_hint(model: cp_model.CpModel) -> None:
     """Extend the hint on the decisions to every variable (the goals, the auxiliary variables).
 
-    A hint on the decisions alone is not a solution to CP-SAT: the default scenario's stage 1,
-    hinted with a valid timetable of 184, found 694 first and 205 after 10 s on one worker; hinted
-    on every variable its first solution is the hint's 184 (completed in 0.2 s).
+    A hint on the decisions alone is not a solution to CP-SAT: hinted with a valid timetable on its
+    decisions, the default scenario's stage 1 found a much worse first solution and stayed above the
+    hint for seconds; hinted on every variable, its first solution is the hint.
     """
     fixed = model.clone()
     solver = cp_model.CpSolver()  # not session.run: a short helper solve, like _tightened's
@@ -727,7 +727,7 @@ def _round(
             good_enough = search.calendar_bound * (1 + CALENDAR_GAP)  # then stage 2 needs the time more
     share = TEACHING_CALENDAR_SHARE if search.teaching else CALENDAR_SHARE
     budget = session.remaining() * (0.3 if mode == "quick" else share)
-    # probing costs more than it saves on this model (default scenario: optimum in 7 s instead of 12 s)
+    # probing costs more than it saves on this model (benchmarks/studies/2026-11-27-core-scales)
     if mode == "optimise" and priorities is not None:
         solved, status, levels = session.run_lexicographic(
             model, cv.goals, search.weights, priorities, "calendar", budget, cp_model_probing_level=0
@@ -983,7 +983,7 @@ def _staff_calendar(
             if final and search.teaching:  # the visits' spread against the specialists: see _core_search
                 quick_hint = _core_search(session.params.workers)
             # no staffing of any calendar goes below the calendar-independent bound: stop there
-            # (default scenario: 17 reached at 8.6 s, then 51 s spent proving it for this calendar)
+            # (proving it for one calendar took most of the budget: studies/2026-11-28-core-stop-at-bound)
             good_enough = search.staffing_bound
             if final and search.teaching:
                 # stage 1 staffed this calendar already (the layer): its staffing goals are the target

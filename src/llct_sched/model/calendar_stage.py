@@ -350,7 +350,7 @@ def goal_avoid_event_days(model: cp_model.CpModel, inst: Instance, v: CalendarVa
 
 def goal_borrowed_room(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> LinearExpr:
     """Sessions in borrowed rooms. A block that fits no own room counts as a constant: the bound of
-    the objective then knows it without an LP (scale 10: 180 of the 245 that took the LP 45 s)."""
+    the objective then knows it without an LP (benchmarks/studies/2026-11-28-core-quick-bounds)."""
     borrowed = {r for r, room in enumerate(inst.scenario.rooms) if room.kind == RoomKind.borrowed}
     choices: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
     for (b, r), lit in v.room.items():
@@ -593,8 +593,8 @@ TIMELESS_GOALS = ("preferred_months", "month_spread", "borrowed_room", "room_sta
 def build_calendar_relaxation(inst: Instance) -> cp_model.CpModel:
     """Stage 1 without anything that involves time (gaps, clashes, groups, lecturer capacity):
     rooms, seats and cohort splits with every goal. Its optimum bounds stage 1's objective from
-    below; it is small enough to solve at once where the full model's LP takes minutes
-    (scale 10: borrowed rooms forced by cohort sizes + the month pigeonhole = 245 in about a second)."""
+    below; it is small enough to solve at once where the full model's LP takes minutes on a province
+    (borrowed rooms forced by cohort sizes + the month pigeonhole; studies/2026-11-28-core-quick-bounds)."""
     model = cp_model.CpModel()
     v = create_variables(model, inst)
     for rule in TIMELESS_RULES:
