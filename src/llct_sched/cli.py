@@ -629,6 +629,13 @@ def generate(
     planted: Annotated[
         Path | None, typer.Option(help=N_("center profile: also write the planted timetable (JSON) here"))
     ] = None,
+    per_center: Annotated[
+        bool,
+        typer.Option(
+            "--per-center/--pooled",
+            help=N_("province profile: each copy taught by its own lecturers (rooms stay pooled), or all pooled"),
+        ),
+    ] = False,
 ) -> None:
     from llct_sched.files import write_text_atomic
     from llct_sched.generate import CenterProfileError, generate_center, generate_scenario
@@ -644,7 +651,7 @@ def generate(
         if planted is not None:
             _write_file(planted, lambda: write_text_atomic(planted, witness.to_json()))
     else:
-        scenario = generate_scenario(scale, seed)
+        scenario = generate_scenario(scale, seed, per_center=per_center)
     _write_file(out, lambda: write_text_atomic(out, scenario_to_yaml(scenario)))
     counts = _("{classes} classes, {rooms} rooms, {lecturers} lecturers").format(
         classes=len(scenario.classes), rooms=len(scenario.rooms), lecturers=len(scenario.lecturers)

@@ -5,6 +5,16 @@ copies of its classes, rooms, lecturers, learner groups and cohorts, as if `scal
 same shape planned together with their rooms and lecturers pooled province-wide (any class may
 use any room and any lecturer). Programs, the calendar and the observation policy are shared.
 
+With `per_center=True` each copy teaches with its own lecturers only: copy k has its own copy of
+every center-taught program (``bd_chinh_quyen-k2``) whose modules' topics carry the copy's suffix
+(``phapluat-k2``), and so do copy k's lecturers' topics, specialist topics and the modules'
+preferred lecturers; the lecturer rule (a lecturer teaches only modules of their topics) then keeps
+every copy's teaching to its own staff, with the same objective over the whole province. Rooms and
+observers stay pooled: a scenario cannot restrict a class to a set of rooms (only `pinned_room`,
+one room) nor an observer to some lecturers, so any class may still use any copy's room and any
+observer may visit any copy's lecturer. The random draws are the same in both modes: for a seed,
+the two scenarios differ only in who may teach what.
+
 Copy k's ids end in ``-k{k}`` (``tc_lop_1-k2``); copy k's classes refer to copy k's groups and
 cohorts. The copies are not identical: each class's learners are jittered by about 10% (staying
 in the same room size band, so the room-day arithmetic of the default scenario still holds),
@@ -99,8 +109,32 @@ def _target_learners(data: dict[str, Any], program_type: Any, bloc: Any) -> int:
     return total
 
 
-def generate_scenario(scale: int, seed: int = 0) -> Scenario:
-    """A scenario like `hoang_mai_2020` but `scale` times larger (see the module docstring)."""
+def _per_center_topics(data: dict[str, Any], k: int) -> None:
+    """Copy k's lecturer (a copied item) teaches copy k's topics."""
+    data["topics"] = [_suffix(t, k) for t in data["topics"]]
+    data["specialist_topics"] = [_suffix(t, k) for t in data["specialist_topics"]]
+
+
+def _center_programs(programs: list[dict[str, Any]], k: int) -> list[dict[str, Any]]:
+    """Copy k's own copies of the center-taught programs: ids, module topics and preferred
+    lecturers suffixed with the copy number (module ids stay: they are unique within a program)."""
+    copies = []
+    for program in programs:
+        if program["taught_by"] != "center":
+            continue
+        item = copy.deepcopy(program)
+        _named(item, k)
+        for module in item["modules"]:
+            module["topic"] = _suffix(module["topic"], k)
+            if module["preferred_lecturers"] is not None:
+                module["preferred_lecturers"] = [_suffix(p, k) for p in module["preferred_lecturers"]]
+        copies.append(item)
+    return copies
+
+
+def generate_scenario(scale: int, seed: int = 0, per_center: bool = False) -> Scenario:
+    """A scenario like `hoang_mai_2020` but `scale` times larger, its rooms and lecturers pooled, or
+    with `per_center` every copy taught by its own lecturers (see the module docstring)."""
     if scale < 1:
         raise ValueError(f"scale must be at least 1, not {scale}")
     base = load_scenario(BASE_SCENARIO)
@@ -109,12 +143,18 @@ def generate_scenario(scale: int, seed: int = 0) -> Scenario:
     seats = sorted(room.seats for room in base.rooms)
     weekdays = list(base.calendar.working_weekdays)
 
+    center_taught = {p["id"] for p in source["programs"] if p["taught_by"] == "center"}
+    programs: list[dict[str, Any]] = [] if per_center else list(source["programs"])
+    if per_center:
+        programs += [p for p in source["programs"] if p["id"] not in center_taught]
     rooms: list[dict[str, Any]] = []
     lecturers: list[dict[str, Any]] = []
     classes: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
     cohorts: list[dict[str, Any]] = []
     for k in range(1, scale + 1):
+        if per_center:
+            programs += _center_programs(source["programs"], k)
         for room in source["rooms"]:
             item = copy.deepcopy(room)
             _named(item, k)
@@ -129,6 +169,9 @@ def generate_scenario(scale: int, seed: int = 0) -> Scenario:
             item["groups"] = [_suffix(g, k) for g in item["groups"]]
             if item["pinned_room"] is not None:
                 item["pinned_room"] = _suffix(item["pinned_room"], k)
+            item["pinned_lecturers"] = {m: _suffix(lec, k) for m, lec in item["pinned_lecturers"].items()}
+            if per_center and item["program"] in center_taught:
+                item["program"] = _suffix(item["program"], k)
             if item["learners"] is not None:
                 low, high = _seat_band(item["learners"], seats)
                 item["learners"] = _jitter(rng, item["learners"], CLASS_JITTER, low, high)
@@ -147,18 +190,25 @@ def generate_scenario(scale: int, seed: int = 0) -> Scenario:
             _named(item, k)
             if item["kind"] == LecturerKind.part_time and item["available"] is not None:
                 item["available"] = _reshuffled_availability(rng, item["available"], weekdays)
+            if per_center:
+                _per_center_topics(item, k)
             lecturers.append(item)
 
     observation = copy.deepcopy(source["observation"])
     if observation["observers"] is not None:
         observation["observers"] = [_suffix(o, k) for k in range(1, scale + 1) for o in observation["observers"]]
+    if per_center and observation["programs"] is not None:
+        observation["programs"] = [
+            _suffix(p, k) if p in center_taught else p for p in observation["programs"] for k in range(1, scale + 1)
+        ]
 
+    pools = "each copy taught by its own lecturers, rooms pooled" if per_center else "rooms and lecturers pooled"
     data: dict[str, Any] = {
         **source,
-        "name": f"generated_scale{scale}_seed{seed}",
+        "name": f"generated_scale{scale}_seed{seed}" + ("_per_center" if per_center else ""),
         "title": f"{base.title} (x{scale}, seed {seed})",
-        "description": f"Generated from '{BASE_SCENARIO}': {scale} copies with rooms and lecturers pooled. "
-        + base.description,
+        "description": f"Generated from '{BASE_SCENARIO}': {scale} copies, {pools}. " + base.description,
+        "programs": programs,
         "rooms": rooms,
         "lecturers": lecturers,
         "classes": classes,
