@@ -32,13 +32,17 @@ from __future__ import annotations
 import copy
 import math
 import random
-from typing import Any
+from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 from llct_sched.io import load_scenario
-from llct_sched.scenario import LecturerKind, Period, Scenario, Weekday
+from llct_sched.scenario import Lecturer, LecturerKind, Period, Scenario, Weekday
 from llct_sched.timetable import Timetable
 
-__all__ = ["CenterProfileError", "generate_center", "generate_scenario"]
+if TYPE_CHECKING:
+    from llct_sched.province import Province
+
+__all__ = ["CenterProfileError", "generate_center", "generate_province", "generate_scenario"]
 
 BASE_SCENARIO = "hoang_mai_2020"
 CLASS_JITTER = 0.10
@@ -531,4 +535,103 @@ def generate_center(
     raise CenterProfileError(
         f"no planted center timetable with a part-time share of {part_time_share:.0%} after "
         f"{CENTER_ATTEMPTS} attempts (seed {seed})"
+    )
+
+
+# --- a province set: generated centers sharing the provincial school's lecturers ----------------
+
+PROVINCE_TOPIC_PREFIX = "tc_"  # the trung cấp modules' topics, taught by the shared lecturers only
+SHARED_PER_CENTER = 1.5  # shared lecturers per center
+
+
+def _provincial_program(program: dict[str, Any]) -> dict[str, Any]:
+    """A trung cấp program taught by the provincial school's lecturers: taught as the center's own,
+    its modules' topics the provincial ones (``tc_<topic>``)."""
+    item = copy.deepcopy(program)
+    item["taught_by"] = "center"
+    for module in item["modules"]:
+        module["topic"] = PROVINCE_TOPIC_PREFIX + module["topic"]
+        module["preferred_lecturers"] = None
+    return item
+
+
+def _center_sessions(data: dict[str, Any]) -> int:
+    """Sessions of the center-taught classes (the `part_time_share` goal's S)."""
+    sessions = {p["id"]: sum(m["sessions"] for m in p["modules"]) for p in data["programs"]}
+    taught = {p["id"] for p in data["programs"] if p["taught_by"] == "center"}
+    return sum(sessions[c["program"]] for c in data["classes"] if c["program"] in taught)
+
+
+def _province_center(scenario: Scenario, k: int) -> Scenario:
+    """Center k of a province: its trung cấp classes taught by the shared lecturers, its part-time
+    share target kept at the same number of sessions."""
+    data = scenario.model_dump(mode="json")
+    before = _center_sessions(data)
+    data["programs"] = [_provincial_program(p) if p["type"] == "trung_cap" else p for p in data["programs"]]
+    share = data["staffing"]["part_time_share"]
+    if share is not None and before:
+        data["staffing"]["part_time_share"] = math.floor(share * before / _center_sessions(data) * 1000) / 1000
+    data["name"] = f"ttct_{k:02d}"
+    data["title"] = f"Trung tâm chính trị số {k}"
+    return Scenario.model_validate(data)
+
+
+def _shared_lecturers(rng: random.Random, loads: dict[str, int], count: int) -> list[Lecturer]:
+    """`count` lecturers of the provincial school, free every working session: each has a main topic
+    (topics given out by their load, every topic to at least one) and, most, a second one."""
+    topics = sorted(loads, key=lambda t: (-loads[t], t))
+    total = sum(loads.values())
+    main = list(topics[:count])
+    while len(main) < count:  # the next main topic goes where load per lecturer is highest
+        main.append(max(topics, key=lambda t: (loads[t] / total / (main.count(t) + 1), t)))
+    lecturers = []
+    for j, topic in enumerate(main, start=1):
+        own = [topic]
+        if rng.random() < 0.7 and len(topics) > 1:
+            own.append(rng.choice([t for t in topics if t != topic]))
+        lecturers.append(
+            Lecturer(
+                id=f"tinh_gv_{j:02d}",
+                name=f"Giảng viên Trường Chính trị tỉnh {j}",
+                kind=LecturerKind.external,
+                topics=own,
+            )
+        )
+    return lecturers
+
+
+def generate_province(
+    centers: int = 10,
+    seed: int = 0,
+    shared: int | None = None,
+    short_classes: tuple[int, int] = (25, 40),
+    part_time_share: float = 0.4,
+) -> Province:
+    """A province set (`llct_sched.province`): `centers` generated centers (`generate_center` with
+    seeds derived from `seed`, each with its own rooms, lecturers and classes) whose trung cấp classes
+    are taught by `shared` lecturers of the provincial political school (default 1.5 per center),
+    shared by every center. The trung cấp modules get provincial topics (``tc_mln``, ...) that only
+    the shared lecturers teach; each center's part-time share target keeps its number of sessions."""
+    from llct_sched.province import Center, Province
+
+    if centers < 1:
+        raise ValueError(f"centers must be at least 1, not {centers}")
+    made = [
+        _province_center(generate_center(part_time_share, seed * 1000 + k, short_classes)[0], k)
+        for k in range(1, centers + 1)
+    ]
+    loads: Counter[str] = Counter()
+    for scenario in made:
+        programs = {p.id: p for p in scenario.programs}
+        for klass in scenario.classes:
+            for module in programs[klass.program].modules:
+                if module.topic.startswith(PROVINCE_TOPIC_PREFIX):
+                    loads[module.topic] += module.sessions
+    count = shared if shared is not None else max(len(loads), math.ceil(SHARED_PER_CENTER * centers))
+    lecturers = _shared_lecturers(random.Random(f"province-{seed}"), dict(loads), count) if loads else []
+    return Province(
+        name=f"province_{centers}_seed{seed}",
+        centers=tuple(Center(s.name, s) for s in made),
+        shared=tuple(lecturers),
+        title=f"Tỉnh mẫu: {centers} trung tâm (seed {seed})",
     )
