@@ -261,3 +261,41 @@ def test_the_province_commands_speak_vietnamese(tmp_path: Path) -> None:
     assert outputs["bad"].exit_code == 2
     left = {what: english_lines(run.output) for what, run in outputs.items()}
     assert not any(left.values()), left
+
+
+def test_a_dask_cluster_resolves_the_clashes_too(tmp_path: Path) -> None:
+    import logging
+
+    from dask.distributed import LocalCluster
+
+    province = load_province(write_set(tmp_path, 3))
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, silence_logs=logging.ERROR, dashboard_address=None
+    ) as cluster:
+        result = solve_province(province, PARAMS, scheduler=cluster.scheduler_address)
+    assert_resolved(province, result)
+
+
+# --- the generator --------------------------------------------------------------------------------
+
+
+def test_generated_province_round_trips_and_trung_cap_is_the_shared_lecturers(tmp_path: Path) -> None:
+    from llct_sched.generate import generate_province
+    from llct_sched.province import write_province
+
+    generated = generate_province(2, seed=1)
+    assert generated == generate_province(2, seed=1)  # deterministic
+    write_province(generated, tmp_path / "set")
+    province = load_province(tmp_path / "set")
+    assert [c.id for c in province.centers] == ["ttct_01", "ttct_02"]
+    assert [c.scenario for c in province.centers] == [c.scenario for c in generated.centers]
+    assert province.shared == generated.shared and len(province.shared) >= 2
+    for center in province.centers:
+        scenario = province.scenario(center.id)
+        programs = {p.id: p for p in scenario.programs}
+        for klass in scenario.classes:
+            program = programs[klass.program]
+            teachers = {lec.id for lec in scenario.lecturers for m in program.modules if m.topic in lec.topics}
+            assert teachers, klass.id
+            assert (teachers <= province.shared_ids) == (program.type.value == "trung_cap"), klass.id
+            assert not (program.type.value != "trung_cap" and teachers & province.shared_ids), klass.id

@@ -18,8 +18,8 @@ center's scenario is solved with them added to its lecturers, and a shared lectu
 modules, in any center, whose topic they list (give the trung cấp modules topics of their own, as
 `generate_province` does with ``tc_<topic>``). A shared lecturer is one person across the
 province: they may not be in two centers in the same session (`shared_clashes`), and since the
-centers are solved one by one, their yearly, monthly and weekly limits and norms (which would hold
-per center only) are refused.
+centers are solved apart, their yearly, monthly and weekly limits and norms (which would hold per
+center only) are refused.
 
 `load_province(path)` reads and validates the whole set, raising ScenarioError with every problem
 located in its file (the index, a center's scenario, the shared lecturers' file): nothing is
