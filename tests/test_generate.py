@@ -255,3 +255,58 @@ def test_generator_targets() -> None:
 def test_generator_rejects_scale_zero() -> None:
     with pytest.raises(ValueError):
         generate_scenario(0)
+
+
+# --- per-center pools ----------------------------------------------------------------------
+
+
+def _copy(item_id: str) -> str:
+    return item_id.rsplit("-", 1)[1]
+
+
+def test_per_center_copies_teach_with_their_own_lecturers_only() -> None:
+    pooled, own = generate_scenario(3, seed=2), generate_scenario(3, seed=2, per_center=True)
+    assert own.name == "generated_scale3_seed2_per_center"
+    # the same draws: learners, cohorts, availability, rooms
+    assert [k.learners for k in own.classes] == [k.learners for k in pooled.classes]
+    assert [h.learners for h in own.cohorts] == [h.learners for h in pooled.cohorts]
+    assert [lec.available for lec in own.lecturers] == [lec.available for lec in pooled.lecturers]
+    assert own.rooms == pooled.rooms and own.targets == pooled.targets
+    assert_references_resolve(own)
+    programs = {p.id: p for p in own.programs}
+    for klass in own.classes:
+        program = programs[klass.program]
+        if program.taught_by != TaughtBy.center:
+            continue
+        teachers = {lec.id for lec in own.lecturers for m in program.modules if m.topic in lec.topics}
+        assert teachers and {_copy(t) for t in teachers} == {_copy(klass.id)}, klass.id
+    # pooled: any copy's lecturer may teach any class
+    programs = {p.id: p for p in pooled.programs}
+    klass = next(k for k in pooled.classes if programs[k.program].taught_by == TaughtBy.center)
+    teachers = {lec.id for lec in pooled.lecturers for m in programs[klass.program].modules if m.topic in lec.topics}
+    assert len({_copy(t) for t in teachers}) == 3
+
+
+def test_per_center_scenario_solves_and_each_class_is_taught_by_its_copy() -> None:
+    from llct_sched.pipeline import run_solve
+    from llct_sched.solve import SolveParams
+
+    scenario = generate_scenario(2, seed=0, per_center=True)
+    outcome = run_solve(scenario, SolveParams(time_limit=5, workers=1), explain=False)
+    assert outcome.timetable is not None and outcome.check is not None and outcome.check.ok
+    taught = [s for s in outcome.timetable.sessions if s.lecturer_id is not None]
+    assert taught and all(_copy(s.lecturer_id or "") == _copy(s.class_id) for s in taught)
+
+
+def test_generate_per_center_from_the_cli(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from llct_sched.cli import app
+
+    out = tmp_path / "per_center.yaml"
+    run = CliRunner().invoke(app, ["--lang", "en", "generate", "--scale", "2", "--per-center", "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    assert load_scenario(out).name == "generated_scale2_seed0_per_center"
+    pooled = tmp_path / "pooled.yaml"
+    assert CliRunner().invoke(app, ["generate", "--scale", "2", "--pooled", "-o", str(pooled)]).exit_code == 0
+    assert load_scenario(pooled).name == "generated_scale2_seed0"

@@ -330,9 +330,18 @@ _HELP_DATA = re.compile(
 
 
 def _commands() -> list[str]:
+    """Every command, a group's subcommands too ("province solve")."""
     import typer.main
 
-    return list(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    return [name for name, _ in _walk(typer.main.get_command(app))]
+
+
+def _walk(group, prefix: str = ""):  # type: ignore[no-untyped-def]
+    """(name, command) of every command under a click group, groups and their subcommands."""
+    for name, command in group.commands.items():
+        yield prefix + name, command
+        if hasattr(command, "commands"):
+            yield from _walk(command, f"{prefix}{name} ")
 
 
 def help_english_lines(output: str) -> list[str]:
@@ -347,7 +356,7 @@ def test_every_help_text_is_marked_for_the_catalog() -> None:
     root = typer.main.get_command(app)
     marked = {msgid for _context, msgid in _marked()}
     texts = {"llct-sched": root.help}
-    for name, command in root.commands.items():  # type: ignore[attr-defined]
+    for name, command in _walk(root):
         texts[name] = command.help
         texts |= {f"{name} {p.name}": getattr(p, "help", None) for p in command.params}
     missing = sorted(where for where, text in texts.items() if text and text not in marked)
@@ -358,7 +367,7 @@ def test_help_speaks_vietnamese_by_default_and_english_on_request() -> None:
     commands = _commands()
     assert len(commands) >= 14
     outputs = {"--help": runner.invoke(app, ["--help"])}
-    outputs |= {f"{name} --help": runner.invoke(app, [name, "--help"]) for name in commands}
+    outputs |= {f"{name} --help": runner.invoke(app, [*name.split(), "--help"]) for name in commands}
     for what, run in outputs.items():
         assert run.exit_code == 0 and run.output.strip(), (what, run.output)
     text = " ".join(outputs["--help"].output.split())

@@ -629,6 +629,13 @@ def generate(
     planted: Annotated[
         Path | None, typer.Option(help=N_("center profile: also write the planted timetable (JSON) here"))
     ] = None,
+    per_center: Annotated[
+        bool,
+        typer.Option(
+            "--per-center/--pooled",
+            help=N_("province profile: each copy taught by its own lecturers (rooms stay pooled), or all pooled"),
+        ),
+    ] = False,
 ) -> None:
     from llct_sched.files import write_text_atomic
     from llct_sched.generate import CenterProfileError, generate_center, generate_scenario
@@ -644,7 +651,7 @@ def generate(
         if planted is not None:
             _write_file(planted, lambda: write_text_atomic(planted, witness.to_json()))
     else:
-        scenario = generate_scenario(scale, seed)
+        scenario = generate_scenario(scale, seed, per_center=per_center)
     _write_file(out, lambda: write_text_atomic(out, scenario_to_yaml(scenario)))
     counts = _("{classes} classes, {rooms} rooms, {lecturers} lecturers").format(
         classes=len(scenario.classes), rooms=len(scenario.rooms), lecturers=len(scenario.lecturers)
@@ -941,6 +948,178 @@ def serve(
         where += " · " + _("solves on the Dask cluster {address}").format(address=scheduler)
     console.print("llct-sched: " + where, highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+# --- a province: a set of centers sharing provincial lecturers ---------------------------------------
+
+province_app = typer.Typer(
+    cls=HelpGroup,
+    no_args_is_help=True,
+    help=N_("A province as a set of centers (one scenario file each) sharing the provincial school's lecturers."),
+)
+app.add_typer(province_app, name="province")
+province_command = partial(province_app.command, cls=HelpCommand)
+ProvinceArg = Annotated[
+    Path, typer.Argument(help=N_("The province set: a folder with province.yaml, or the index file itself"))
+]
+
+
+def _load_province(folder: Path):
+    """The province set, its warnings shown; on bad input every problem printed and exit 2."""
+    from llct_sched.province import load_province
+
+    try:
+        province = load_province(folder)
+    except ScenarioError as error:
+        _fail_input(error)
+        raise  # unreachable: _fail_input exits
+    for warning in province.warnings:
+        err.print("[yellow]" + _("warning") + f"[/] {escape(str(warning))}", highlight=False)
+    return province
+
+
+@province_command("validate", help=N_("Check a province set: every center's scenario with the shared lecturers."))
+def province_validate(folder: ProvinceArg) -> None:
+    province = _load_province(folder)
+    classes = sum(len(c.scenario.classes) for c in province.centers)
+    counts = _("{centers} centers, {classes} classes, {shared} shared lecturers").format(
+        centers=len(province.centers), classes=classes, shared=len(province.shared)
+    )
+    console.print("[green]" + _("valid") + f"[/]: {province.name}: {counts}")
+
+
+@province_command(
+    "generate",
+    help=N_(
+        "Write a generated province set (deterministic for a seed): generated centers whose trung cấp "
+        "classes are taught by shared lecturers of the provincial school."
+    ),
+)
+def province_generate(
+    centers: Annotated[int, typer.Option(min=1, max=200, help=N_("Number of centers"))] = 10,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help=N_("Random seed"))] = 0,
+    shared: Annotated[
+        int | None, typer.Option(min=1, max=1000, help=N_("Shared lecturers (default: 1.5 per center)"))
+    ] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", help=N_("Folder to write (new or empty)"))] = Path("province"),
+) -> None:
+    from llct_sched.files import OutputError
+    from llct_sched.generate import generate_province
+    from llct_sched.province import write_province
+
+    _check_out(out)
+    with console.status(_("generating {n} centers").format(n=centers), spinner="dots"):
+        province = generate_province(centers, seed, shared)
+    try:
+        write_province(province, out)
+    except OutputError as error:
+        err.print("[bold red]" + _("cannot write") + f"[/] {escape(str(error))}", highlight=False)
+        raise typer.Exit(2) from None
+    classes = sum(len(c.scenario.classes) for c in province.centers)
+    counts = _("{centers} centers, {classes} classes, {shared} shared lecturers").format(
+        centers=len(province.centers), classes=classes, shared=len(province.shared)
+    )
+    console.print(_("wrote {path}").format(path=out) + f": {counts}")
+
+
+@province_command(
+    "solve",
+    help=N_(
+        "Solve every center of a province set, in parallel, so that no shared lecturer is in two "
+        "centers at once; writes one result folder per center and a summary."
+    ),
+)
+def province_solve(
+    folder: ProvinceArg,
+    out: Annotated[Path, typer.Option("--out", "-o", help=N_("Output directory"))] = Path("province_out"),
+    time_limit: Annotated[float, typer.Option(callback=_seconds, help=N_("Seconds per center's solve"))] = 60.0,
+    workers: Annotated[int, typer.Option(min=0, max=MAX_WORKERS, help=N_("CP-SAT workers per solve"))] = 1,
+    seed: Annotated[int, typer.Option(min=0, max=MAX_SEED, help=N_("Random seed"))] = 0,
+    parallel: Annotated[
+        int | None,
+        typer.Option(min=1, max=1024, help=N_("Solves at once (default: cores // workers; on Dask: its threads)")),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(callback=_scheduler_address, help=N_("Dask scheduler address (default: a process pool)")),
+    ] = None,
+    independent: Annotated[
+        bool,
+        typer.Option("--independent", help=N_("Solve the centers apart and only report the shared lecturers' clashes")),
+    ] = False,
+    reports: Annotated[
+        bool, typer.Option("--reports/--no-reports", help=N_("Write each center's workbook, annex and reports"))
+    ] = True,
+    lang: LangOption = None,
+) -> None:
+    from llct_sched.province_solve import CenterEvent, solve_province
+    from llct_sched.solve import SolveParams
+
+    code = _lang(lang)
+    province = _load_province(folder)
+    _check_out(out)
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+
+    def show(event: CenterEvent) -> None:
+        row = event.row
+        if event.kind == "accepted":
+            what = f"{_(row['status'])} {row['objective']} ({row['wall_time_s']}s)"
+        elif event.kind == "clash":
+            what = _("a shared lecturer is taken in a center accepted meanwhile: solved again")
+        else:
+            what = _("no timetable") + f" ({row.get('message') or _(row['status'])})"
+        console.print(f"  {event.center} #{event.attempt}: {what}", highlight=False)
+
+    console.print(
+        _("solving {n} centers, {seconds:g}s each").format(n=len(province.centers), seconds=time_limit),
+        highlight=False,
+    )
+    try:
+        result = solve_province(
+            province, params, scheduler=scheduler, parallel=parallel, resolve=not independent, on_event=show
+        )
+    except (OSError, TimeoutError) as error:
+        what = _("cannot run on the Dask scheduler {address}").format(address=scheduler)
+        err.print(f"[bold red]{what}[/]: {error}", highlight=False)
+        raise typer.Exit(2) from None
+    _print_province(result)
+    if not any(c.timetable is not None for c in result.centers) and (out / "summary.json").exists():
+        console.print(
+            _("no timetable: the earlier result in {path}/ is left as it was").format(path=out), highlight=False
+        )
+    else:
+        _publish_province(out, result, code if reports else None)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _print_province(result) -> None:
+    table = Table(_("center"), _("status"), _("objective"), _("solves"), _("check"), title="llct-sched province")
+    for c in result.centers:
+        verdict = "-" if c.report is None else (_("OK") if c.report.ok else str(len(c.report.violations)))
+        objective = "-" if c.report is None else str(c.report.objective)
+        table.add_row(c.center, _(c.row.get("status") or "UNKNOWN"), objective, str(c.solves), verdict)
+    console.print(table)
+    if result.clashes:
+        err.print("[bold red]" + _("{n} clash(es) of shared lecturers").format(n=len(result.clashes)) + "[/]")
+        for clash in result.clashes[:20]:
+            err.print(f"  {escape(str(clash))}", highlight=False)
+    else:
+        console.print(_("no shared lecturer is in two centers at once"))
+    console.print(
+        _("{solves} solves, {seconds:.1f}s").format(solves=result.solves, seconds=result.wall_time_s), highlight=False
+    )
+
+
+def _publish_province(out: Path, result, lang: str | None) -> None:
+    from llct_sched.files import OutputError
+    from llct_sched.province_solve import write_province_result
+
+    try:
+        write_province_result(out, result, lang)
+    except OutputError as error:
+        err.print("[bold red]" + _("cannot write the results") + f"[/]: {escape(str(error))}", highlight=False)
+        raise typer.Exit(2) from None
+    console.print(_("outputs in {path}/").format(path=out))
 
 
 def main() -> None:

@@ -5,6 +5,16 @@ copies of its classes, rooms, lecturers, learner groups and cohorts, as if `scal
 same shape planned together with their rooms and lecturers pooled province-wide (any class may
 use any room and any lecturer). Programs, the calendar and the observation policy are shared.
 
+With `per_center=True` each copy teaches with its own lecturers only: copy k has its own copy of
+every center-taught program (``bd_chinh_quyen-k2``) whose modules' topics carry the copy's suffix
+(``phapluat-k2``), and so do copy k's lecturers' topics, specialist topics and the modules'
+preferred lecturers; the lecturer rule (a lecturer teaches only modules of their topics) then keeps
+every copy's teaching to its own staff, with the same objective over the whole province. Rooms and
+observers stay pooled: a scenario cannot restrict a class to a set of rooms (only `pinned_room`,
+one room) nor an observer to some lecturers, so any class may still use any copy's room and any
+observer may visit any copy's lecturer. The random draws are the same in both modes: for a seed,
+the two scenarios differ only in who may teach what.
+
 Copy k's ids end in ``-k{k}`` (``tc_lop_1-k2``); copy k's classes refer to copy k's groups and
 cohorts. The copies are not identical: each class's learners are jittered by about 10% (staying
 in the same room size band, so the room-day arithmetic of the default scenario still holds),
@@ -22,13 +32,17 @@ from __future__ import annotations
 import copy
 import math
 import random
-from typing import Any
+from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 from llct_sched.io import load_scenario
-from llct_sched.scenario import LecturerKind, Period, Scenario, Weekday
+from llct_sched.scenario import Lecturer, LecturerKind, Period, Scenario, Weekday
 from llct_sched.timetable import Timetable
 
-__all__ = ["CenterProfileError", "generate_center", "generate_scenario"]
+if TYPE_CHECKING:
+    from llct_sched.province import Province
+
+__all__ = ["CenterProfileError", "generate_center", "generate_province", "generate_scenario"]
 
 BASE_SCENARIO = "hoang_mai_2020"
 CLASS_JITTER = 0.10
@@ -99,8 +113,32 @@ def _target_learners(data: dict[str, Any], program_type: Any, bloc: Any) -> int:
     return total
 
 
-def generate_scenario(scale: int, seed: int = 0) -> Scenario:
-    """A scenario like `hoang_mai_2020` but `scale` times larger (see the module docstring)."""
+def _per_center_topics(data: dict[str, Any], k: int) -> None:
+    """Copy k's lecturer (a copied item) teaches copy k's topics."""
+    data["topics"] = [_suffix(t, k) for t in data["topics"]]
+    data["specialist_topics"] = [_suffix(t, k) for t in data["specialist_topics"]]
+
+
+def _center_programs(programs: list[dict[str, Any]], k: int) -> list[dict[str, Any]]:
+    """Copy k's own copies of the center-taught programs: ids, module topics and preferred
+    lecturers suffixed with the copy number (module ids stay: they are unique within a program)."""
+    copies = []
+    for program in programs:
+        if program["taught_by"] != "center":
+            continue
+        item = copy.deepcopy(program)
+        _named(item, k)
+        for module in item["modules"]:
+            module["topic"] = _suffix(module["topic"], k)
+            if module["preferred_lecturers"] is not None:
+                module["preferred_lecturers"] = [_suffix(p, k) for p in module["preferred_lecturers"]]
+        copies.append(item)
+    return copies
+
+
+def generate_scenario(scale: int, seed: int = 0, per_center: bool = False) -> Scenario:
+    """A scenario like `hoang_mai_2020` but `scale` times larger, its rooms and lecturers pooled, or
+    with `per_center` every copy taught by its own lecturers (see the module docstring)."""
     if scale < 1:
         raise ValueError(f"scale must be at least 1, not {scale}")
     base = load_scenario(BASE_SCENARIO)
@@ -109,12 +147,18 @@ def generate_scenario(scale: int, seed: int = 0) -> Scenario:
     seats = sorted(room.seats for room in base.rooms)
     weekdays = list(base.calendar.working_weekdays)
 
+    center_taught = {p["id"] for p in source["programs"] if p["taught_by"] == "center"}
+    programs: list[dict[str, Any]] = [] if per_center else list(source["programs"])
+    if per_center:
+        programs += [p for p in source["programs"] if p["id"] not in center_taught]
     rooms: list[dict[str, Any]] = []
     lecturers: list[dict[str, Any]] = []
     classes: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
     cohorts: list[dict[str, Any]] = []
     for k in range(1, scale + 1):
+        if per_center:
+            programs += _center_programs(source["programs"], k)
         for room in source["rooms"]:
             item = copy.deepcopy(room)
             _named(item, k)
@@ -129,6 +173,9 @@ def generate_scenario(scale: int, seed: int = 0) -> Scenario:
             item["groups"] = [_suffix(g, k) for g in item["groups"]]
             if item["pinned_room"] is not None:
                 item["pinned_room"] = _suffix(item["pinned_room"], k)
+            item["pinned_lecturers"] = {m: _suffix(lec, k) for m, lec in item["pinned_lecturers"].items()}
+            if per_center and item["program"] in center_taught:
+                item["program"] = _suffix(item["program"], k)
             if item["learners"] is not None:
                 low, high = _seat_band(item["learners"], seats)
                 item["learners"] = _jitter(rng, item["learners"], CLASS_JITTER, low, high)
@@ -147,18 +194,25 @@ def generate_scenario(scale: int, seed: int = 0) -> Scenario:
             _named(item, k)
             if item["kind"] == LecturerKind.part_time and item["available"] is not None:
                 item["available"] = _reshuffled_availability(rng, item["available"], weekdays)
+            if per_center:
+                _per_center_topics(item, k)
             lecturers.append(item)
 
     observation = copy.deepcopy(source["observation"])
     if observation["observers"] is not None:
         observation["observers"] = [_suffix(o, k) for k in range(1, scale + 1) for o in observation["observers"]]
+    if per_center and observation["programs"] is not None:
+        observation["programs"] = [
+            _suffix(p, k) if p in center_taught else p for p in observation["programs"] for k in range(1, scale + 1)
+        ]
 
+    pools = "each copy taught by its own lecturers, rooms pooled" if per_center else "rooms and lecturers pooled"
     data: dict[str, Any] = {
         **source,
-        "name": f"generated_scale{scale}_seed{seed}",
+        "name": f"generated_scale{scale}_seed{seed}" + ("_per_center" if per_center else ""),
         "title": f"{base.title} (x{scale}, seed {seed})",
-        "description": f"Generated from '{BASE_SCENARIO}': {scale} copies with rooms and lecturers pooled. "
-        + base.description,
+        "description": f"Generated from '{BASE_SCENARIO}': {scale} copies, {pools}. " + base.description,
+        "programs": programs,
         "rooms": rooms,
         "lecturers": lecturers,
         "classes": classes,
@@ -481,4 +535,103 @@ def generate_center(
     raise CenterProfileError(
         f"no planted center timetable with a part-time share of {part_time_share:.0%} after "
         f"{CENTER_ATTEMPTS} attempts (seed {seed})"
+    )
+
+
+# --- a province set: generated centers sharing the provincial school's lecturers ----------------
+
+PROVINCE_TOPIC_PREFIX = "tc_"  # the trung cấp modules' topics, taught by the shared lecturers only
+SHARED_PER_CENTER = 1.5  # shared lecturers per center
+
+
+def _provincial_program(program: dict[str, Any]) -> dict[str, Any]:
+    """A trung cấp program taught by the provincial school's lecturers: taught as the center's own,
+    its modules' topics the provincial ones (``tc_<topic>``)."""
+    item = copy.deepcopy(program)
+    item["taught_by"] = "center"
+    for module in item["modules"]:
+        module["topic"] = PROVINCE_TOPIC_PREFIX + module["topic"]
+        module["preferred_lecturers"] = None
+    return item
+
+
+def _center_sessions(data: dict[str, Any]) -> int:
+    """Sessions of the center-taught classes (the `part_time_share` goal's S)."""
+    sessions = {p["id"]: sum(m["sessions"] for m in p["modules"]) for p in data["programs"]}
+    taught = {p["id"] for p in data["programs"] if p["taught_by"] == "center"}
+    return sum(sessions[c["program"]] for c in data["classes"] if c["program"] in taught)
+
+
+def _province_center(scenario: Scenario, k: int) -> Scenario:
+    """Center k of a province: its trung cấp classes taught by the shared lecturers, its part-time
+    share target kept at the same number of sessions."""
+    data = scenario.model_dump(mode="json")
+    before = _center_sessions(data)
+    data["programs"] = [_provincial_program(p) if p["type"] == "trung_cap" else p for p in data["programs"]]
+    share = data["staffing"]["part_time_share"]
+    if share is not None and before:
+        data["staffing"]["part_time_share"] = math.floor(share * before / _center_sessions(data) * 1000) / 1000
+    data["name"] = f"ttct_{k:02d}"
+    data["title"] = f"Trung tâm chính trị số {k}"
+    return Scenario.model_validate(data)
+
+
+def _shared_lecturers(rng: random.Random, loads: dict[str, int], count: int) -> list[Lecturer]:
+    """`count` lecturers of the provincial school, free every working session: each has a main topic
+    (topics given out by their load, every topic to at least one) and, most, a second one."""
+    topics = sorted(loads, key=lambda t: (-loads[t], t))
+    total = sum(loads.values())
+    main = list(topics[:count])
+    while len(main) < count:  # the next main topic goes where load per lecturer is highest
+        main.append(max(topics, key=lambda t: (loads[t] / total / (main.count(t) + 1), t)))
+    lecturers = []
+    for j, topic in enumerate(main, start=1):
+        own = [topic]
+        if rng.random() < 0.7 and len(topics) > 1:
+            own.append(rng.choice([t for t in topics if t != topic]))
+        lecturers.append(
+            Lecturer(
+                id=f"tinh_gv_{j:02d}",
+                name=f"Giảng viên Trường Chính trị tỉnh {j}",
+                kind=LecturerKind.external,
+                topics=own,
+            )
+        )
+    return lecturers
+
+
+def generate_province(
+    centers: int = 10,
+    seed: int = 0,
+    shared: int | None = None,
+    short_classes: tuple[int, int] = (25, 40),
+    part_time_share: float = 0.4,
+) -> Province:
+    """A province set (`llct_sched.province`): `centers` generated centers (`generate_center` with
+    seeds derived from `seed`, each with its own rooms, lecturers and classes) whose trung cấp classes
+    are taught by `shared` lecturers of the provincial political school (default 1.5 per center),
+    shared by every center. The trung cấp modules get provincial topics (``tc_mln``, ...) that only
+    the shared lecturers teach; each center's part-time share target keeps its number of sessions."""
+    from llct_sched.province import Center, Province
+
+    if centers < 1:
+        raise ValueError(f"centers must be at least 1, not {centers}")
+    made = [
+        _province_center(generate_center(part_time_share, seed * 1000 + k, short_classes)[0], k)
+        for k in range(1, centers + 1)
+    ]
+    loads: Counter[str] = Counter()
+    for scenario in made:
+        programs = {p.id: p for p in scenario.programs}
+        for klass in scenario.classes:
+            for module in programs[klass.program].modules:
+                if module.topic.startswith(PROVINCE_TOPIC_PREFIX):
+                    loads[module.topic] += module.sessions
+    count = shared if shared is not None else max(len(loads), math.ceil(SHARED_PER_CENTER * centers))
+    lecturers = _shared_lecturers(random.Random(f"province-{seed}"), dict(loads), count) if loads else []
+    return Province(
+        name=f"province_{centers}_seed{seed}",
+        centers=tuple(Center(s.name, s) for s in made),
+        shared=tuple(lecturers),
+        title=f"Tỉnh mẫu: {centers} trung tâm (seed {seed})",
     )

@@ -1,0 +1,357 @@
+"""A province as a set of centers: one scenario file per center plus shared provincial lecturers.
+
+A province set is a folder with an index, `province.yaml`:
+
+```yaml
+name: tinh_mau
+title: Tỉnh mẫu
+shared_lecturers: shared_lecturers.yaml   # optional
+centers:
+  - id: ttct_01
+    scenario: centers/ttct_01.yaml        # relative to the index's folder
+```
+
+Each center's file is an ordinary scenario (its own calendar, rooms, lecturers, programs and
+classes). The shared lecturers' file (`lecturers:`, a list of scenario lecturers) holds the
+provincial political school's lecturers, who teach the trung cấp classes of every center: each
+center's scenario is solved with them added to its lecturers, and a shared lecturer teaches the
+modules, in any center, whose topic they list (give the trung cấp modules topics of their own, as
+`generate_province` does with ``tc_<topic>``). A shared lecturer is one person across the
+province: they may not be in two centers in the same session (`shared_clashes`), and since the
+centers are solved apart, their yearly, monthly and weekly limits and norms (which would hold per
+center only) are refused.
+
+`load_province(path)` reads and validates the whole set, raising ScenarioError with every problem
+located in its file (the index, a center's scenario, the shared lecturers' file): nothing is
+solved or written on bad input. `Province.scenario(center)` is a center's scenario with the shared
+lecturers; `llct_sched.province_solve` solves the set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+from pydantic import Field
+
+from llct_sched.errors import InputIssue, ScenarioError, Severity, parse_path
+from llct_sched.files import file_name, publish_folder
+from llct_sched.i18n import _, pgettext
+from llct_sched.io import load_scenario, scenario_to_yaml
+from llct_sched.reading import model_from_yaml, read_input_text
+from llct_sched.scenario import DateRange, Id, Lecturer, Scenario, StrictModel
+from llct_sched.timetable import Timetable
+from llct_sched.validate import validate
+
+__all__ = [
+    "INDEX_FILE",
+    "SHARED_FILE",
+    "Center",
+    "CenterEntry",
+    "Clash",
+    "Province",
+    "ProvinceIndex",
+    "SharedLecturers",
+    "load_province",
+    "shared_clashes",
+    "shared_days",
+    "write_province",
+]
+
+INDEX_FILE = "province.yaml"
+SHARED_FILE = "shared_lecturers.yaml"
+# a shared lecturer's limits and norms would hold in each center apart, not across the province
+PER_CENTER_FIELDS = (
+    "max_sessions_per_week",
+    "max_sessions_per_month",
+    "max_sessions_per_year",
+    "norm_sessions_per_year",
+    "norm_max_sessions_per_year",
+    "min_sessions_per_year",
+)
+
+
+class CenterEntry(StrictModel):
+    """One center of the index: its id (its result folder's name) and its scenario file."""
+
+    id: Id
+    scenario: str = Field(min_length=1, description="The center's scenario file, relative to the index's folder.")
+
+
+class ProvinceIndex(StrictModel):
+    """`province.yaml`: the province's name, its centers and the shared lecturers' file."""
+
+    name: Id
+    title: str = ""
+    shared_lecturers: str | None = Field(
+        default=None, min_length=1, description="The shared lecturers' file, relative to the index's folder."
+    )
+    centers: list[CenterEntry] = Field(min_length=1)
+
+
+class SharedLecturers(StrictModel):
+    """The shared lecturers' file: provincial lecturers who may teach in every center."""
+
+    lecturers: list[Lecturer] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Center:
+    """A center: its id, its own scenario (without the shared lecturers) and the file it came from."""
+
+    id: str
+    scenario: Scenario
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Province:
+    """A validated province set: its centers and the lecturers they share."""
+
+    name: str
+    centers: tuple[Center, ...]
+    shared: tuple[Lecturer, ...] = ()
+    title: str = ""
+    warnings: tuple[InputIssue, ...] = field(default=(), compare=False)
+
+    @property
+    def shared_ids(self) -> frozenset[str]:
+        return frozenset(lecturer.id for lecturer in self.shared)
+
+    def center(self, center_id: str) -> Center:
+        return next(c for c in self.centers if c.id == center_id)
+
+    def scenario(self, center_id: str, taken: Mapping[str, Iterable[dt.date]] | None = None) -> Scenario:
+        """The center's scenario with the shared lecturers added; `taken` (shared lecturer -> days)
+        marks days away for them (the days they teach in other centers)."""
+        own = self.center(center_id).scenario
+        taken = taken or {}
+        shared = [_away(lecturer, sorted(set(taken.get(lecturer.id, ())))) for lecturer in self.shared]
+        return own.model_copy(update={"lecturers": [*own.lecturers, *shared]})
+
+
+def _away(lecturer: Lecturer, days: list[dt.date]) -> Lecturer:
+    """The lecturer with `days` added to their dates away (runs of consecutive days as one range)."""
+    if not days:
+        return lecturer
+    ranges: list[DateRange] = []
+    for day in days:
+        if ranges and ranges[-1].last + dt.timedelta(days=1) == day:
+            ranges[-1] = DateRange(start=ranges[-1].start, end=day, reason=ranges[-1].reason)
+        else:
+            ranges.append(DateRange(start=day, end=day, reason="shared"))
+    return lecturer.model_copy(update={"unavailable": [*lecturer.unavailable, *ranges]})
+
+
+# --- clashes of the shared lecturers ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A shared lecturer in two centers or more in one session."""
+
+    lecturer: str
+    date: dt.date
+    period: str
+    centers: tuple[str, ...]
+
+    def __str__(self) -> str:
+        period = pgettext(f"check.period.{self.period}", self.period)  # the checker's words for the periods
+        return _("shared lecturer {lecturer} is in {centers} on {date} ({period})").format(
+            lecturer=self.lecturer, centers=", ".join(self.centers), date=self.date.isoformat(), period=period
+        )
+
+
+def _shared_slots(shared: frozenset[str], timetable: Timetable) -> set[tuple[str, dt.date, str]]:
+    """(lecturer, date, period) of every session a shared lecturer teaches, observes or is observed in."""
+    slots = {(s.lecturer_id, s.date, s.period) for s in timetable.sessions if s.lecturer_id in shared}
+    for visit in timetable.observations:
+        slots |= {(who, visit.date, visit.period) for who in (visit.lecturer_id, visit.observer_id) if who in shared}
+    return {(str(who), day, period) for who, day, period in slots}
+
+
+def shared_clashes(shared: Iterable[str], timetables: Mapping[str, Timetable]) -> list[Clash]:
+    """Every session in which a shared lecturer is in more than one center (center -> timetable)."""
+    ids = frozenset(shared)
+    where: dict[tuple[str, dt.date, str], list[str]] = defaultdict(list)
+    for center, timetable in timetables.items():
+        for slot in _shared_slots(ids, timetable):
+            where[slot].append(center)
+    return [
+        Clash(lecturer, day, period, tuple(sorted(centers)))
+        for (lecturer, day, period), centers in sorted(where.items())
+        if len(centers) > 1
+    ]
+
+
+def shared_days(shared: Iterable[str], timetables: Iterable[Timetable]) -> dict[str, set[dt.date]]:
+    """Shared lecturer -> the days they are busy in these timetables."""
+    ids = frozenset(shared)
+    days: dict[str, set[dt.date]] = defaultdict(set)
+    for timetable in timetables:
+        for who, day, _period in _shared_slots(ids, timetable):
+            days[who].add(day)
+    return dict(days)
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def _index_path(path: Path) -> Path:
+    return path / INDEX_FILE if path.is_dir() else path
+
+
+def load_province(path: str | Path) -> Province:
+    """Read a province set (its folder, or its index file) and validate every center with the
+    shared lecturers. Raises ScenarioError with every error of every file, each located in its file;
+    the warnings are the Province's."""
+    index_file = _index_path(Path(path))
+    if not index_file.exists():
+        raise ScenarioError([InputIssue(path="", message=_("no such file"), file=str(index_file))])
+    index = model_from_yaml(ProvinceIndex, read_input_text(index_file), str(index_file))
+    folder = index_file.parent
+    issues = _duplicate_centers(index, str(index_file))
+    shared, shared_file = _read_shared(index, folder, str(index_file), issues)
+    centers = []
+    for k, entry in enumerate(index.centers):
+        center = _read_center(entry, k, folder, str(index_file), issues)
+        if center is not None:
+            centers.append(center)
+    if not issues:
+        for center in centers:
+            issues += _center_issues(center, shared, shared_file)
+    errors = [i for i in _unique(issues) if i.severity == Severity.error]
+    if errors:
+        raise ScenarioError(errors)
+    warnings = tuple(i for i in _unique(issues) if i.severity == Severity.warning)
+    return Province(index.name, tuple(centers), tuple(shared), index.title, warnings)
+
+
+def _duplicate_centers(index: ProvinceIndex, file: str) -> list[InputIssue]:
+    issues = []
+    seen: dict[str, int] = {}
+    for k, entry in enumerate(index.centers):
+        if entry.id in seen:
+            message = _("duplicate center id '{id}' (already used by centers[{first}])").format(
+                id=entry.id, first=seen[entry.id]
+            )
+            issues.append(InputIssue(path=f"centers[{k}].id", message=message, file=file))
+        seen.setdefault(entry.id, k)
+    return issues
+
+
+def _referenced(folder: Path, name: str, at: str, index_file: str, issues: list[InputIssue]) -> Path | None:
+    """The file the index names, or None (and a located issue) when there is none."""
+    path = folder / name
+    if path.is_file():
+        return path
+    issues.append(InputIssue(path=at, message=_("no such file: {name}").format(name=name), file=index_file))
+    return None
+
+
+def _read_shared(
+    index: ProvinceIndex, folder: Path, index_file: str, issues: list[InputIssue]
+) -> tuple[list[Lecturer], str]:
+    """The shared lecturers (none without the index's `shared_lecturers`) and their file."""
+    if index.shared_lecturers is None:
+        return [], ""
+    path = _referenced(folder, index.shared_lecturers, "shared_lecturers", index_file, issues)
+    if path is None:
+        return [], ""
+    try:
+        shared = model_from_yaml(SharedLecturers, read_input_text(path), str(path)).lecturers
+    except ScenarioError as error:
+        issues += error.issues
+        return [], str(path)
+    seen: set[str] = set()
+    for k, lecturer in enumerate(shared):
+        if lecturer.id in seen:
+            message = _("duplicate shared lecturer id '{id}'").format(id=lecturer.id)
+            issues.append(InputIssue(path=f"lecturers[{k}].id", message=message, file=str(path)))
+        seen.add(lecturer.id)
+        for name in PER_CENTER_FIELDS:
+            if getattr(lecturer, name) is not None:
+                message = _(
+                    "a shared lecturer's limits and norms cannot be kept across centers solved apart: leave {field} out"
+                ).format(field=name)
+                issues.append(InputIssue(path=f"lecturers[{k}].{name}", message=message, file=str(path)))
+    return shared, str(path)
+
+
+def _read_center(entry: CenterEntry, k: int, folder: Path, index_file: str, issues: list[InputIssue]) -> Center | None:
+    path = _referenced(folder, entry.scenario, f"centers[{k}].scenario", index_file, issues)
+    if path is None:
+        return None
+    try:
+        return Center(entry.id, load_scenario(path), str(path))
+    except ScenarioError as error:
+        issues += error.issues
+        return None
+
+
+def _center_issues(center: Center, shared: list[Lecturer], shared_file: str) -> list[InputIssue]:
+    """The center's issues with the shared lecturers added: a shared lecturer's own issues located in
+    the shared lecturers' file (its warnings left out: a center without trung cấp classes does not
+    need them), a local lecturer with a shared lecturer's id in the center's file."""
+    own = len(center.scenario.lecturers)
+    shared_ids = {lecturer.id for lecturer in shared}
+    issues = [
+        InputIssue(
+            path=f"lecturers[{i}].id",
+            message=_("'{id}' is the id of a shared lecturer ({file})").format(id=lecturer.id, file=shared_file),
+            file=center.file,
+        )
+        for i, lecturer in enumerate(center.scenario.lecturers)
+        if lecturer.id in shared_ids
+    ]
+    if issues:
+        return issues
+    merged = center.scenario.model_copy(update={"lecturers": [*center.scenario.lecturers, *shared]})
+    for issue in validate(merged, center.file):
+        parts = parse_path(issue.path)
+        if parts[:1] == ("lecturers",) and len(parts) > 1 and isinstance(parts[1], int) and parts[1] >= own:
+            if issue.severity == Severity.warning:
+                continue
+            path = f"lecturers[{parts[1] - own}]" + issue.path.split("]", 1)[1]
+            issue = replace(issue, path=path, file=shared_file)
+        issues.append(issue)
+    return issues
+
+
+def _unique(issues: list[InputIssue]) -> list[InputIssue]:
+    """The issues in order, each once (a shared lecturer's issue is found in every center)."""
+    return list(dict.fromkeys(issues))
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def write_province(province: Province, folder: Path) -> list[Path]:
+    """Write the set (the index, `centers/<id>.yaml`, the shared lecturers' file) as one new folder,
+    atomically (`files.publish_folder`; a folder that holds other files is refused)."""
+    index = ProvinceIndex(
+        name=province.name,
+        title=province.title,
+        shared_lecturers=SHARED_FILE if province.shared else None,
+        centers=[CenterEntry(id=c.id, scenario="centers/" + file_name("", c.id, ".yaml")) for c in province.centers],
+    )
+    files = {INDEX_FILE: _yaml(index.model_dump(mode="json", exclude_none=True))}
+    for center, entry in zip(province.centers, index.centers, strict=True):
+        files[entry.scenario] = scenario_to_yaml(center.scenario)
+    if province.shared:
+        files[SHARED_FILE] = _yaml(
+            {"lecturers": [lecturer.model_dump(mode="json", exclude_defaults=True) for lecturer in province.shared]}
+        )
+    with publish_folder(Path(folder)) as staging:
+        (staging / "centers").mkdir()
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+    return [Path(folder) / name for name in files]
+
+
+def _yaml(data: object) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

@@ -1,0 +1,419 @@
+"""Solving a province set (`llct_sched.province`) by decomposition: one solve per center, on a
+process pool or a Dask cluster, the shared lecturers' clashes resolved.
+
+Why not one problem: a merged scenario could not keep each center's classes in its own rooms (a
+class can be held to one room, `pinned_room`, not to a set), nor each observer to their center.
+Solved apart, every center keeps its own rooms, lecturers and observers exactly; what the centers
+share is the shared lecturers, one person each across the province.
+
+The resolution: the centers are solved in the index's order, at most `parallel` at once (each
+solve as `batch.run_job`: `pipeline.run_solve`, the timetable checked once). A center's solve starts
+with the days on which a shared lecturer already teaches (or observes) in an accepted center marked
+as dates away for that lecturer. A finished timetable is accepted unless one of its shared
+lecturers' sessions falls in a session of a center accepted while it was solving; such a center is
+solved again, from its own timetable (the hint), with those days away too. Every resubmission follows
+an acceptance, so the loop ends: each center is solved at most once per center accepted before it.
+With one solve at a time nothing is ever solved twice; with more, the centers solved together may
+clash and be solved again. The first centers in the index choose their shared lecturers' days
+first.
+
+A shared lecturer who is away on a day for another center is away the whole day (a scenario marks
+dates away, not sessions): stricter than the rule, which is one center per session.
+
+At the end every center's timetable is checked by the independent checker against the center's
+scenario with the shared lecturers (without the days away added while resolving), and the shared
+lecturers' sessions across all centers by `province.shared_clashes`. `resolve=False` solves every
+center on its own (all at once) and only reports the clashes: the baseline the resolution improves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from llct_sched.batch import TIMETABLE_KEY, Job, dask_client, pool_size, run_job
+from llct_sched.check import CheckReport, check
+from llct_sched.files import file_name, publish_folder, write_csv
+from llct_sched.io import scenario_to_yaml
+from llct_sched.outputs import write_solution_files
+from llct_sched.pipeline import objective_by_goal
+from llct_sched.province import Clash, Province, shared_clashes, shared_days
+from llct_sched.scenario import Scenario
+from llct_sched.solve import SolveParams
+from llct_sched.timetable import Timetable
+
+__all__ = [
+    "CENTER_COLUMNS",
+    "CenterEvent",
+    "CenterResult",
+    "ProvinceResult",
+    "solve_province",
+    "write_province_result",
+]
+
+Row = dict[str, Any]
+CENTER_COLUMNS = [
+    "center",
+    "scenario",
+    "status",
+    "objective",
+    "solution",
+    "bound",
+    "gap",
+    "solves",
+    "check_ok",
+    "violations",
+    "classes_scheduled",
+    "shared_sessions",
+    "wall_time_s",
+    "message",
+]
+SHARED_COLUMNS = ["lecturer_id", "center", "n_sessions", "n_days"]
+
+
+@dataclass(frozen=True)
+class CenterEvent:
+    """A finished solve of a center: `accepted`, `clash` (solved again) or `failed` (no timetable)."""
+
+    kind: str
+    center: str
+    attempt: int
+    row: Row
+
+
+@dataclass
+class CenterResult:
+    """A center's outcome: its scenario with the shared lecturers, its last solve's row (as
+    `batch.run_job` gives it), its timetable if accepted, how many times it was solved, and the
+    checker's report on the timetable."""
+
+    center: str
+    scenario: Scenario
+    row: Row
+    timetable: Timetable | None
+    solves: int
+    report: CheckReport | None
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None and self.report.ok
+
+    def summary(self) -> dict[str, Any]:
+        """The center's summary.json."""
+        row, report = self.row, self.report
+        summary: dict[str, Any] = {"center": self.center, "scenario": self.scenario.name}
+        for key in ("status", "objective", "bound", "gap", "solution", "first_feasible_s", "wall_time_s", "message"):
+            summary[key] = row.get(key)
+        summary["solves"] = self.solves
+        if report is not None:
+            summary["objective"] = report.objective
+            summary["check"] = {"ok": report.ok, "violations": len(report.violations), "objective": report.objective}
+            summary["objective_by_goal"] = objective_by_goal(self.scenario, _penalties(self.scenario, report))
+        return summary
+
+
+def _penalties(scenario: Scenario, report: CheckReport) -> dict[str, int]:
+    """Each goal's raw penalty (the report has weight x penalty)."""
+    weights = scenario.weights.model_dump()
+    return {goal: value // weights[goal] if weights.get(goal) else 0 for goal, value in report.breakdown.items()}
+
+
+@dataclass
+class ProvinceResult:
+    """Every center's outcome, the shared lecturers' clashes left, the solves run and the time."""
+
+    province: Province
+    centers: list[CenterResult]
+    clashes: list[Clash]
+    solves: int
+    wall_time_s: float
+    resolved: bool = True
+    params: SolveParams = field(default_factory=SolveParams)
+
+    @property
+    def ok(self) -> bool:
+        """Every center has a timetable the checker accepts and no shared lecturer is in two places."""
+        return all(c.ok for c in self.centers) and not self.clashes
+
+    @property
+    def objective(self) -> int | None:
+        """The sum of the centers' objectives (None unless every center has a timetable)."""
+        if any(c.report is None for c in self.centers):
+            return None
+        return sum(c.report.objective for c in self.centers if c.report is not None)
+
+    def rows(self) -> list[Row]:
+        """centers.csv: one row per center."""
+        shared = self.province.shared_ids
+        rows = []
+        for c in self.centers:
+            row = {key: c.row.get(key) for key in CENTER_COLUMNS}
+            row.update(center=c.center, scenario=c.scenario.name, solves=c.solves)
+            row["objective"] = c.report.objective if c.report is not None else None
+            row["check_ok"] = c.report.ok if c.report is not None else None
+            row["violations"] = len(c.report.violations) if c.report is not None else None
+            sessions = c.timetable.sessions if c.timetable is not None else []
+            row["shared_sessions"] = sum(1 for s in sessions if s.lecturer_id in shared)
+            rows.append(row)
+        return rows
+
+    def summary(self) -> dict[str, Any]:
+        """The province's summary.json."""
+        return {
+            "province": self.province.name,
+            "title": self.province.title,
+            "ok": self.ok,
+            "mode": "resolved" if self.resolved else "independent",
+            "objective": self.objective,
+            "centers": self.rows(),
+            "shared_lecturers": sorted(self.province.shared_ids),
+            "clashes": [
+                {"lecturer": c.lecturer, "date": c.date.isoformat(), "period": c.period, "centers": list(c.centers)}
+                for c in self.clashes
+            ],
+            "solves": self.solves,
+            "wall_time_s": round(self.wall_time_s, 3),
+            "params": {"time_limit": self.params.time_limit, "workers": self.params.workers, "seed": self.params.seed},
+        }
+
+
+# --- where the solves run -----------------------------------------------------------------------
+
+
+class _Runner(Protocol):
+    slots: int
+
+    def submit(self, key: str, job: Job, hint: Row | None) -> None: ...
+
+    def next_done(self) -> tuple[str, Row]: ...
+
+
+class _Inline:
+    """In this process, one solve at a time, each run when its result is asked for: `slots` solves
+    are in flight at once as on a pool (a solve does not see the centers accepted after it was
+    submitted), deterministically."""
+
+    def __init__(self, slots: int) -> None:
+        self.slots = slots
+        self._queue: list[tuple[str, Job, Row | None]] = []
+
+    def submit(self, key: str, job: Job, hint: Row | None) -> None:
+        self._queue.append((key, job, hint))
+
+    def next_done(self) -> tuple[str, Row]:
+        key, job, hint = self._queue.pop(0)
+        return key, run_job(job, hint)
+
+
+class _Pool:
+    """A local process pool (spawned: the parent may run threads that fork would copy)."""
+
+    def __init__(self, pool: ProcessPoolExecutor, slots: int) -> None:
+        self.slots = slots
+        self._pool = pool
+        self._running: dict[Future[Row], str] = {}
+
+    def submit(self, key: str, job: Job, hint: Row | None) -> None:
+        self._running[self._pool.submit(run_job, job, hint)] = key
+
+    def next_done(self) -> tuple[str, Row]:
+        done, _pending = wait(self._running, return_when=FIRST_COMPLETED)
+        future = next(iter(done))
+        return self._running.pop(future), future.result()
+
+
+class _Dask:
+    """An existing Dask cluster (its workers need llct_sched installed)."""
+
+    def __init__(self, client: Any, slots: int) -> None:
+        from dask.distributed import as_completed
+
+        self.slots = slots
+        self._client = client
+        self._done = as_completed()
+        self._keys: dict[str, str] = {}
+        self._batch = uuid.uuid4().hex[:8]
+
+    def submit(self, key: str, job: Job, hint: Row | None) -> None:
+        name = f"llct-sched-province-{self._batch}-{len(self._keys)}-{key}"
+        future = self._client.submit(run_job, job, hint, key=name, pure=False)
+        self._keys[future.key] = key
+        self._done.add(future)
+
+    def next_done(self) -> tuple[str, Row]:
+        future = next(self._done)
+        return self._keys.pop(future.key), future.result()
+
+
+@contextmanager
+def _runner(
+    n_centers: int, params: SolveParams, scheduler: str | None, parallel: int | None, in_process: bool
+) -> Iterator[_Runner]:
+    """The runner of the solves: in this process, a Dask cluster, or a local process pool (default:
+    cores // CP-SAT workers per solve processes)."""
+    if in_process:
+        yield _Inline(parallel or 1)
+    elif scheduler is not None:
+        with dask_client(scheduler) as client:
+            slots = parallel or max(1, sum(client.nthreads().values()) // max(1, params.workers))
+            yield _Dask(client, min(slots, n_centers))
+    else:
+        slots = parallel or pool_size(n_centers, params.workers)
+        with ProcessPoolExecutor(max_workers=slots, mp_context=multiprocessing.get_context("spawn")) as pool:
+            yield _Pool(pool, slots)
+
+
+# --- the resolution -----------------------------------------------------------------------------
+
+
+def _timetable(row: Row) -> Timetable | None:
+    text = row.get(TIMETABLE_KEY)
+    return Timetable.from_json(text) if text else None
+
+
+@dataclass
+class _State:
+    """The resolution's bookkeeping: accepted timetables in order, the last row of every center, the
+    solves run, the centers waiting and those in flight (with the centers accepted when they left)."""
+
+    waiting: list[str]
+    accepted: dict[str, Timetable] = field(default_factory=dict)
+    rows: dict[str, Row] = field(default_factory=dict)
+    solves: Counter[str] = field(default_factory=Counter)
+    flying: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def solve_province(
+    province: Province,
+    params: SolveParams | None = None,
+    *,
+    scheduler: str | None = None,
+    parallel: int | None = None,
+    in_process: bool = False,
+    resolve: bool = True,
+    on_event: Callable[[CenterEvent], None] | None = None,
+) -> ProvinceResult:
+    """Solve every center of the province, resolving the shared lecturers' clashes (see the module
+    docstring), and check each timetable.
+
+    `params` apply to each center's solve (default: 60 s, one CP-SAT worker); `parallel` solves run at
+    once on a local process pool (default: cores // workers), on the Dask cluster at `scheduler`
+    (default: its threads // workers), or with `in_process` in this process. Without `resolve`
+    the centers are solved apart, all at once, and the clashes only reported.
+    """
+    params = params or SolveParams(workers=1)
+    started = time.perf_counter()
+    state = _State(waiting=[c.id for c in province.centers])
+    with _runner(len(province.centers), params, scheduler, parallel, in_process) as runner:
+        _fill(province, params, state, runner, resolve)
+        while state.flying:
+            center, row = runner.next_done()
+            _finished(province, state, center, row, resolve, on_event)
+            _fill(province, params, state, runner, resolve)
+    centers = [_checked(province, c.id, state) for c in province.centers]
+    clashes = shared_clashes(province.shared_ids, state.accepted)
+    wall = time.perf_counter() - started
+    return ProvinceResult(province, centers, clashes, sum(state.solves.values()), wall, resolve, params)
+
+
+def _fill(province: Province, params: SolveParams, state: _State, runner: _Runner, resolve: bool) -> None:
+    """Submit waiting centers while the runner has room, each with the shared lecturers' days taken
+    by the accepted centers marked away, from its last timetable if it has one."""
+    while state.waiting and (len(state.flying) < runner.slots or not resolve):
+        center = state.waiting.pop(0)
+        taken = shared_days(province.shared_ids, state.accepted.values()) if resolve else {}
+        job = Job(center, province.scenario(center, taken), params)
+        runner.submit(center, job, state.rows.get(center))
+        state.flying[center] = frozenset(state.accepted)
+
+
+def _finished(
+    province: Province,
+    state: _State,
+    center: str,
+    row: Row,
+    resolve: bool,
+    on_event: Callable[[CenterEvent], None] | None,
+) -> None:
+    """Accept a finished center's timetable, or put it back first in line when one of its shared
+    lecturers' sessions clashes with a center accepted while it was solving."""
+    seen = state.flying.pop(center)
+    state.solves[center] += 1
+    state.rows[center] = row
+    timetable = _timetable(row)
+    if timetable is None:
+        kind = "failed"
+    else:
+        newer = {c: t for c, t in state.accepted.items() if c not in seen}
+        if resolve and shared_clashes(province.shared_ids, {**newer, center: timetable}):
+            kind = "clash"
+            state.waiting.insert(0, center)
+        else:
+            kind = "accepted"
+            state.accepted[center] = timetable
+    if on_event is not None:
+        on_event(CenterEvent(kind, center, state.solves[center], row))
+
+
+def _checked(province: Province, center: str, state: _State) -> CenterResult:
+    """A center's outcome, its timetable checked against its scenario with the shared lecturers."""
+    scenario = province.scenario(center)
+    timetable = state.accepted.get(center)
+    report = check(scenario, timetable) if timetable is not None else None
+    return CenterResult(center, scenario, state.rows.get(center, {}), timetable, state.solves[center], report)
+
+
+# --- the result folder --------------------------------------------------------------------------
+
+
+def _shared_frame(result: ProvinceResult) -> pd.DataFrame:
+    shared = result.province.shared_ids
+    rows = []
+    for c in result.centers:
+        if c.timetable is None:
+            continue
+        sessions = Counter(s.lecturer_id for s in c.timetable.sessions if s.lecturer_id in shared)
+        days = shared_days(shared, [c.timetable])
+        rows += [
+            {"lecturer_id": lid, "center": c.center, "n_sessions": sessions[lid], "n_days": len(days.get(lid, ()))}
+            for lid in sorted(shared)
+            if lid in days
+        ]
+    return pd.DataFrame(rows, columns=SHARED_COLUMNS)
+
+
+def center_folder(center: str) -> str:
+    """A center's result folder, relative to the province's."""
+    return "centers/" + file_name("", center, "")
+
+
+def write_province_result(out: Path, result: ProvinceResult, lang: str | None = "vi") -> list[Path]:
+    """Replace the folder `out` whole (`files.publish_folder`) by: summary.json, centers.csv,
+    shared_lecturers.csv (each shared lecturer's sessions and days per center) and, per center,
+    `centers/<id>/` with its scenario.yaml (with the shared lecturers: `llct-sched check` reads it),
+    its summary.json and, with a timetable, timetable.json, the CSVs and (with a `lang`) the reports."""
+    import json
+
+    names = ["summary.json", "centers.csv", "shared_lecturers.csv"]
+    with publish_folder(Path(out)) as staging:
+        text = json.dumps(result.summary(), indent=2, ensure_ascii=False, default=str)
+        (staging / "summary.json").write_text(text, encoding="utf-8")
+        write_csv(staging / "centers.csv", pd.DataFrame(result.rows(), columns=CENTER_COLUMNS))
+        write_csv(staging / "shared_lecturers.csv", _shared_frame(result))
+        for c in result.centers:
+            folder = staging / center_folder(c.center)
+            folder.mkdir(parents=True)
+            (folder / "scenario.yaml").write_text(scenario_to_yaml(c.scenario), encoding="utf-8")
+            write_solution_files(folder, c.scenario, c.timetable, c.summary(), lang=lang, report=c.report)
+            names.append(center_folder(c.center))
+    return [Path(out) / name for name in names]
