@@ -1,5 +1,5 @@
 """A class held to a set of rooms (`allowed_rooms`): the solver, the greedy, the checker, the
-explanation of an infeasible plan and `validate` (exit 2).
+explanation of an infeasible plan, the diagnosis and `validate` (exit 2).
 (The per-center generator's rooms: tests/test_generate.py.)"""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from llct_sched.check import check
 from llct_sched.cli import app
+from llct_sched.diagnose import diagnose
 from llct_sched.errors import ScenarioError
 from llct_sched.instance import build_instance
 from llct_sched.io import scenario_to_yaml
@@ -80,6 +81,18 @@ def test_an_infeasible_plan_names_the_allowed_rooms() -> None:
         ("room_closed", ("R1",)),
         ("allowed_rooms", ("SC-1",)),
     }
+
+
+def test_diagnose_counts_the_room_days_of_a_set_of_allowed_rooms() -> None:
+    data = tiny_data()
+    data["rooms"][1]["unavailable"] = [{"start": D(2020, 3, 2), "end": D(2020, 3, 20)}]  # open 23-27/3
+    assert diagnose(Scenario.model_validate(data)) == []  # BD-B and SC-1 fit the hall too
+    for klass in data["classes"][1:]:
+        klass["allowed_rooms"] = ["R1"]
+    found = diagnose(Scenario.model_validate(data))
+    assert [d.kind for d in found] == ["room_capacity"], [str(d) for d in found]
+    assert found[0].message.startswith("classes that can only use rooms R1 (BD-B, SC-1) need 14 room sessions")
+    assert "open 5 room-days (10 sessions)" in found[0].message
 
 
 def test_validate_exits_2_on_a_class_larger_than_its_allowed_rooms(tmp_path: Path) -> None:
