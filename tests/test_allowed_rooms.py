@@ -1,5 +1,5 @@
 """A class held to a set of rooms (`allowed_rooms`): the solver, the greedy, the checker, the
-explanation of an infeasible plan, the diagnosis and `validate` (exit 2).
+explanation of an infeasible plan, the diagnosis, the Excel template and `validate` (exit 2).
 (The per-center generator's rooms: tests/test_generate.py.)"""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -15,13 +16,14 @@ from llct_sched.check import check
 from llct_sched.cli import app
 from llct_sched.diagnose import diagnose
 from llct_sched.errors import ScenarioError
+from llct_sched.excel_in import column_field, load_scenario_workbook, locate_issues, write_template
 from llct_sched.instance import build_instance
 from llct_sched.io import scenario_to_yaml
 from llct_sched.model.greedy import greedy_plan
 from llct_sched.pipeline import run_solve
 from llct_sched.scenario import Scenario
 from llct_sched.solve import SolveParams
-from llct_sched.validate import ensure_valid
+from llct_sched.validate import ensure_valid, validate
 from llct_sched.why import explain_infeasibility
 from tiny import tiny_data
 
@@ -93,6 +95,41 @@ def test_diagnose_counts_the_room_days_of_a_set_of_allowed_rooms() -> None:
     assert [d.kind for d in found] == ["room_capacity"], [str(d) for d in found]
     assert found[0].message.startswith("classes that can only use rooms R1 (BD-B, SC-1) need 14 room sessions")
     assert "open 5 room-days (10 sessions)" in found[0].message
+
+
+# --- the Excel template ------------------------------------------------------------------------------
+
+
+def _allowed_column(path: Path) -> tuple[openpyxl.Workbook, int, int]:
+    """The workbook, the column of allowed_rooms on the classes sheet and the row of class SC-1."""
+    wb = openpyxl.load_workbook(path)
+    headers = [column_field(c.value) for c in wb["classes"][1]]
+    row = [c.value for c in wb["classes"]["A"]].index("SC-1") + 1
+    return wb, headers.index("allowed_rooms") + 1, row
+
+
+def test_allowed_rooms_survive_the_template_round_trip(tmp_path: Path) -> None:
+    data = tiny_data()
+    data["classes"][2]["allowed_rooms"] = ["R1", "HALL"]
+    scenario = Scenario.model_validate(data)
+    path = tmp_path / "plan.xlsx"
+    write_template(path, scenario)
+    wb, column, row = _allowed_column(path)
+    assert wb["classes"].cell(row=row, column=column).value == "R1, HALL"
+    assert wb["classes"].cell(row=row - 1, column=column).value is None  # BD-B: every room
+    assert load_scenario_workbook(path).model_dump() == scenario.model_dump()
+
+
+def test_an_unknown_allowed_room_in_the_template_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    write_template(path, Scenario.model_validate(tiny_data()))
+    wb, column, row = _allowed_column(path)
+    wb["classes"].cell(row=row, column=column, value="R1, attic")
+    wb.save(path)
+    issues = locate_issues(path, validate(load_scenario_workbook(path)))
+    located = [i for i in issues if i.severity.value == "error"]
+    assert [i.path for i in located] == [f"Sheet 'classes', row {row}, column 'allowed_rooms'"], located
+    assert "unknown room 'attic'" in located[0].message
 
 
 def test_validate_exits_2_on_a_class_larger_than_its_allowed_rooms(tmp_path: Path) -> None:
