@@ -426,6 +426,18 @@ def test_room_seats_unavailable_and_pinned() -> None:
     assert mentions(found, "C2", "R1", "pinned to room R2")
 
 
+def test_room_outside_the_allowed_rooms() -> None:
+    scenario = make_scenario()
+    scenario.classes[0].allowed_rooms = ["R1"]  # C1 is in R1: kept
+    assert check(scenario, make_timetable()).ok
+    scenario.classes[1].allowed_rooms = ["R2"]  # C2 is in R1 too: broken
+    report = check(scenario, make_timetable())
+    assert rules(report) == {"rooms"}
+    found = only(report, "rooms")
+    assert len(found) == 1 and found[0].class_id == "C2" and found[0].room_id == "R1"
+    assert mentions(found, "class C2 uses room R1", "not among its allowed rooms (R2)")
+
+
 def test_one_room_per_block() -> None:
     tt = replace_session(make_timetable(), 3, room_id="R2")
     report = check(make_scenario(), tt)

@@ -49,6 +49,7 @@ def assert_references_resolve(s: Scenario) -> None:
         assert klass.program in programs
         assert set(klass.groups) <= groups
         assert klass.pinned_room is None or klass.pinned_room in rooms
+        assert klass.allowed_rooms is None or set(klass.allowed_rooms) <= rooms
         for event in (klass.not_before_event, klass.not_after_event):
             assert event is None or event in events
     for cohort in s.cohorts:
@@ -273,6 +274,11 @@ def test_per_center_copies_teach_with_their_own_lecturers_only() -> None:
     assert [lec.available for lec in own.lecturers] == [lec.available for lec in pooled.lecturers]
     assert own.rooms == pooled.rooms and own.targets == pooled.targets
     assert_references_resolve(own)
+    # each copy's classes are held to that copy's rooms, all of them; pooled classes may use any room
+    for klass in own.classes:
+        assert klass.allowed_rooms == [r.id for r in own.rooms if _copy(r.id) == _copy(klass.id)], klass.id
+    assert len(own.classes[0].allowed_rooms or []) == len(own.rooms) // 3
+    assert all(klass.allowed_rooms is None for klass in pooled.classes)
     programs = {p.id: p for p in own.programs}
     for klass in own.classes:
         program = programs[klass.program]
@@ -287,7 +293,7 @@ def test_per_center_copies_teach_with_their_own_lecturers_only() -> None:
     assert len({_copy(t) for t in teachers}) == 3
 
 
-def test_per_center_scenario_solves_and_each_class_is_taught_by_its_copy() -> None:
+def test_per_center_scenario_solves_and_each_class_is_taught_by_its_copy_in_its_rooms() -> None:
     from llct_sched.pipeline import run_solve
     from llct_sched.solve import SolveParams
 
@@ -296,6 +302,7 @@ def test_per_center_scenario_solves_and_each_class_is_taught_by_its_copy() -> No
     assert outcome.timetable is not None and outcome.check is not None and outcome.check.ok
     taught = [s for s in outcome.timetable.sessions if s.lecturer_id is not None]
     assert taught and all(_copy(s.lecturer_id or "") == _copy(s.class_id) for s in taught)
+    assert all(_copy(s.room_id) == _copy(s.class_id) for s in outcome.timetable.sessions)
 
 
 def test_generate_per_center_from_the_cli(tmp_path: Path) -> None:

@@ -136,6 +136,17 @@ def _one_observer_for_pt1(data: dict[str, Any]) -> None:
     _lecturer("PT1", available={"tue": ["morning"], "wed": ["morning"], "thu": ["afternoon"]})(data)
 
 
+def _sc1_held_to_the_hall(data: dict[str, Any]) -> None:
+    data["classes"][2]["allowed_rooms"] = ["HALL"]
+
+
+def _small_classes_held_to_hall_and_r1(data: dict[str, Any]) -> None:
+    """A third room R2 that BD-B and SC-1 may not use: the three classes fit only HALL and R1."""
+    data["rooms"].append({"id": "R2", "seats": 50, "kind": "classroom"})
+    for klass in data["classes"][1:]:
+        klass["allowed_rooms"] = ["HALL", "R1"]
+
+
 COHORT = scenario(_cohort)
 
 
@@ -353,6 +364,16 @@ CALENDAR_CASES = [
         id="add_room_choice: BD-A's 100 learners in R1's 50 seats",
     ),
     pytest.param(
+        CalendarCase(
+            cal.add_room_choice,
+            PLAN,
+            valid=PLAN.but(rooms={"SC-1": ("HALL", "HALL")}),
+            instance=on(scenario(_sc1_held_to_the_hall)),
+            room_literals=False,
+        ),
+        id="add_room_choice: SC-1 in R1, outside its allowed rooms (HALL)",
+    ),
+    pytest.param(
         CalendarCase(cal.add_room_clashes, PLAN.but(rooms={"SC-1": ("HALL", "R1")})),
         id="add_room_clashes: BD-A and SC-1 in HALL on 2/3",
     ),
@@ -368,6 +389,14 @@ CALENDAR_CASES = [
     pytest.param(
         CalendarCase(cal.add_room_counts, PLAN.but(starts={"BD-B": ("2020-03-02",)})),
         id="add_room_counts: three classes on 2/3, two rooms",
+    ),
+    pytest.param(
+        CalendarCase(
+            cal.add_room_counts,
+            PLAN.but(starts={"BD-B": ("2020-03-02",)}),
+            instance=on(scenario(_small_classes_held_to_hall_and_r1)),
+        ),
+        id="add_room_counts: three classes on 2/3 held to HALL and R1, three rooms",
     ),
     pytest.param(
         CalendarCase(cal.add_groups, PLAN.but(starts={"BD-B": ("2020-03-02",)}, rooms={"BD-B": ("HALL",)})),

@@ -93,6 +93,7 @@ def scenario_data(draw: st.DrawFn) -> dict[str, Any]:
                 "earliest_start": draw(st.none() | day),
                 "preferred_months": draw(st.lists(st.integers(1, 12), unique=True, max_size=3)),
                 "pinned_room": draw(st.none() | st.sampled_from(room_ids)),
+                "allowed_rooms": draw(st.none() | st.lists(st.sampled_from(room_ids), min_size=1, unique=True)),
             }
             for c in class_ids
         ],

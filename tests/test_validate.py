@@ -154,6 +154,28 @@ def test_unknown_pinned_room() -> None:
     the_issue(issues_of(data), "classes[0].pinned_room", "unknown room 'attic'")
 
 
+def test_unknown_allowed_room() -> None:
+    data = base()
+    data["classes"][0]["allowed_rooms"] = ["r1", "attic"]
+    issue = the_issue(issues_of(data), "classes[0].allowed_rooms[1]", "'sc1'", "unknown room 'attic'")
+    assert [i.path for i in errors(issues_of(data))] == [issue.path]
+
+
+def test_pinned_room_outside_the_allowed_rooms() -> None:
+    data = base()
+    data["classes"][0].update(pinned_room="hall", allowed_rooms=["r1"])
+    the_issue(issues_of(data), "classes[0].pinned_room", "'sc1'", "'hall'", "allowed rooms (r1)")
+    data["classes"][0]["allowed_rooms"] = ["r1", "hall"]
+    assert issues_of(data) == []
+
+
+def test_empty_allowed_rooms_is_an_error() -> None:
+    data = base()
+    data["classes"][0]["allowed_rooms"] = []
+    with pytest.raises(ValueError, match="allowed_rooms"):
+        Scenario.model_validate(data)
+
+
 @pytest.mark.parametrize("key", ["not_before_event", "not_after_event"])
 def test_unknown_class_event(key: str) -> None:
     data = base()
@@ -301,6 +323,21 @@ def test_class_larger_than_pinned_room() -> None:
     data = base()
     data["classes"][1]["pinned_room"] = "r1"
     the_issue(issues_of(data), "classes[1].pinned_room", "100", "'r1'", "60")
+
+
+def test_class_larger_than_its_allowed_rooms() -> None:
+    data = base()
+    data["classes"][1]["allowed_rooms"] = ["r1"]
+    the_issue(issues_of(data), "classes[1].allowed_rooms", "'bd1'", "100", "allowed rooms", "60")
+    data["classes"][1]["allowed_rooms"] = ["r1", "hall"]
+    assert issues_of(data) == []
+
+
+def test_cohort_class_larger_than_its_allowed_rooms() -> None:
+    data = base()
+    data["cohorts"][0].update(learners=130, min_per_class=61)  # each of its two classes takes at least 61
+    data["classes"][3]["allowed_rooms"] = ["r1"]
+    the_issue(issues_of(data), "classes[3].allowed_rooms", "'bd3'", "61", "'co1'", "60")
 
 
 def test_cohort_share_larger_than_every_room() -> None:

@@ -667,7 +667,8 @@ def check_block_module_lecturer(ctx: CheckContext) -> list[Violation]:
 
 
 def check_rooms(ctx: CheckContext) -> list[Violation]:
-    """One room per block, enough seats (unless soft), one session per room and slot, room open, pinned room."""
+    """One room per block, enough seats (unless soft), one session per room and slot, room open, pinned room,
+    allowed rooms."""
     out: list[Violation] = []
     hard_seats = not ctx.scenario.rules.soft_room_capacity
     for cid, rows in ctx.sessions.items():
@@ -690,6 +691,11 @@ def check_rooms(ctx: CheckContext) -> list[Violation]:
             if klass.pinned_room is not None and rid != klass.pinned_room:
                 msg = i18n._("class {cls} uses room {room}, but is pinned to room {pinned}").format(
                     cls=cid, room=rid, pinned=klass.pinned_room
+                )
+                out.append(Violation("rooms", msg, class_id=cid, room_id=rid))
+            if klass.allowed_rooms is not None and rid not in klass.allowed_rooms:
+                msg = i18n._("class {cls} uses room {room}, which is not among its allowed rooms ({allowed})").format(
+                    cls=cid, room=rid, allowed=", ".join(klass.allowed_rooms)
                 )
                 out.append(Violation("rooms", msg, class_id=cid, room_id=rid))
     by_slot: dict[tuple[str, dt.date, str], list[str]] = defaultdict(list)

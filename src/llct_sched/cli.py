@@ -633,7 +633,7 @@ def generate(
         bool,
         typer.Option(
             "--per-center/--pooled",
-            help=N_("province profile: each copy taught by its own lecturers (rooms stay pooled), or all pooled"),
+            help=N_("province profile: each copy with its own lecturers and rooms, or all pooled (the default)"),
         ),
     ] = False,
 ) -> None:

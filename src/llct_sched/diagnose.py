@@ -9,8 +9,9 @@ least learners) are `llct_sched.facts`'; a fact of one class or cohort (larger t
 than its pinned room, a window too short) is an input error that `validate` reports, not a diagnosis.
 
 Kinds:
-- `room_capacity`: the classes that only fit rooms of at least some size need more room sessions
-  than those rooms are open in the span of the classes' windows;
+- `room_capacity`: the classes that only fit rooms of at least some size (of every room, or of the
+  rooms some classes are held to by `allowed_rooms`) need more room sessions than those rooms are
+  open in the span of the classes' windows;
 - `no_lecturer_free`: a module of a class whose possible lecturers are never free on a day the
   class may meet;
 - `observation`: an observed lecturer who can never be visited (teaches no topic of a counted
@@ -113,22 +114,31 @@ class _Facts(Facts):
 
 
 def check_room_capacity(facts: _Facts) -> list[Diagnosis]:
-    """Per room size band: sessions needed by the classes that only fit its rooms vs the rooms' open sessions."""
+    """Per room size band, of every room and of each set of rooms classes are held to (`allowed_rooms`):
+    sessions needed by the classes that only fit its rooms vs the rooms' open sessions."""
     out = []
-    sizes = sorted({r.seats for r in facts.scenario.rooms})
-    if facts.scenario.rules.soft_room_capacity:  # any class may take any room
-        sizes = sizes[:1]
-    for i, size in enumerate(sizes):
-        below = sizes[i - 1] if i else 0
-        band_rooms = [r for r in facts.rooms.values() if r.seats >= size]
+    soft = facts.scenario.rules.soft_room_capacity
+    usable: dict[str, frozenset[str]] = {}  # class -> the rooms it fits (a pinned room too small: that room)
+    for klass in facts.classes.values():
+        its_rooms = facts.class_rooms(klass)
+        fitting = [r.id for r in its_rooms if soft or r.seats >= facts.least_learners(klass)]
+        pinned = klass.pinned_room in facts.rooms
+        usable[klass.id] = frozenset(fitting if fitting or not pinned else [its_rooms[0].id])
+    every = frozenset(facts.rooms)
+    held = {frozenset(r.id for r in facts.class_rooms(k)) for k in facts.classes.values() if k.allowed_rooms}
+    bands: dict[frozenset[str], tuple[int, bool]] = {}  # a band's rooms -> (size, a band of every room)
+    for pool in [every, *sorted(held - {every}, key=sorted)]:
+        sizes = sorted({facts.rooms[r].seats for r in pool})
+        for size in sizes[:1] if soft else sizes:  # soft: any class may take any room
+            bands.setdefault(frozenset(r for r in pool if facts.rooms[r].seats >= size), (size, pool == every))
+    for band_ids, (size, of_every_room) in bands.items():
+        band_rooms = [r for r in facts.rooms.values() if r.id in band_ids]
         band: list[tuple[TrainingClass, Program]] = []
         for klass in facts.classes.values():
             program = facts.program(klass)
             if program is None or facts.days_needed(program) is None:
                 continue
-            pinned = facts.rooms.get(klass.pinned_room or "")
-            fits_only_band = pinned.seats >= size if pinned is not None else facts.least_learners(klass) > below
-            if fits_only_band:
+            if usable[klass.id] <= band_ids:  # the class fits only the band's rooms
                 band.append((klass, program))
         if not band:
             continue
@@ -140,14 +150,22 @@ def check_room_capacity(facts: _Facts) -> list[Diagnosis]:
             classes = [k.id for k, _ in band]
             rooms = [r.id for r in band_rooms]
             span = _(" between {first} and {last}").format(first=_d(days[0]), last=_d(days[-1])) if days else ""
+            if of_every_room:
+                message = _(
+                    "classes needing >= {size} seats ({classes}) need {needed} room sessions "
+                    "({room_days:g} room-days) but rooms with >= {size} seats ({rooms}) are open "
+                    "{open_days} room-days ({capacity} sessions){span}"
+                )
+            else:
+                message = _(
+                    "classes that can only use rooms {rooms} ({classes}) need {needed} room sessions "
+                    "({room_days:g} room-days) but these rooms are open {open_days} room-days ({capacity} "
+                    "sessions){span}"
+                )
             out.append(
                 Diagnosis(
                     "room_capacity",
-                    _(
-                        "classes needing >= {size} seats ({classes}) need {needed} room sessions "
-                        "({room_days:g} room-days) but rooms with >= {size} seats ({rooms}) are open "
-                        "{open_days} room-days ({capacity} sessions){span}"
-                    ).format(
+                    message.format(
                         size=size,
                         classes=_ids(classes),
                         needed=needed,

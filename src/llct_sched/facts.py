@@ -163,10 +163,19 @@ class Facts:
         """The seats of the largest room (0 without rooms)."""
         return max((r.seats for r in self.scenario.rooms), default=0)
 
-    def best_seats(self, klass: TrainingClass) -> int:
-        """The most learners the class can seat: its pinned room's seats, else the largest room's."""
+    def class_rooms(self, klass: TrainingClass) -> list[Room]:
+        """The rooms the class may use: its pinned room, else its allowed rooms, else every room
+        (unknown ids are left out, and none known counts as no restriction: validation reports them)."""
         pinned = self.rooms.get(klass.pinned_room or "")
-        return pinned.seats if pinned is not None else self.max_seats
+        if pinned is not None:
+            return [pinned]
+        allowed = [self.rooms[r] for r in dict.fromkeys(klass.allowed_rooms or []) if r in self.rooms]
+        return allowed or list(self.rooms.values())
+
+    def best_seats(self, klass: TrainingClass) -> int:
+        """The most learners the class can seat: its pinned room's seats, else its allowed rooms' or
+        the largest room's."""
+        return max((r.seats for r in self.class_rooms(klass)), default=0)
 
     def least_learners(self, klass: TrainingClass) -> int:
         """A lower bound of the class's learners (a cohort's class has at least its minimum share)."""
@@ -177,7 +186,7 @@ class Facts:
         return self.least_learners(klass) > self.max_seats
 
     def larger_than_its_room(self, klass: TrainingClass) -> bool:
-        """The class's least learners are more than it can seat (in its pinned room, else the largest)."""
+        """The class's least learners are more than it can seat (in its pinned room, else its allowed rooms)."""
         return self.least_learners(klass) > self.best_seats(klass)
 
     def window(self, klass: TrainingClass) -> Window:

@@ -5,15 +5,17 @@ copies of its classes, rooms, lecturers, learner groups and cohorts, as if `scal
 same shape planned together with their rooms and lecturers pooled province-wide (any class may
 use any room and any lecturer). Programs, the calendar and the observation policy are shared.
 
-With `per_center=True` each copy teaches with its own lecturers only: copy k has its own copy of
-every center-taught program (``bd_chinh_quyen-k2``) whose modules' topics carry the copy's suffix
-(``phapluat-k2``), and so do copy k's lecturers' topics, specialist topics and the modules'
-preferred lecturers; the lecturer rule (a lecturer teaches only modules of their topics) then keeps
-every copy's teaching to its own staff, with the same objective over the whole province. Rooms and
-observers stay pooled: a scenario cannot restrict a class to a set of rooms (only `pinned_room`,
-one room) nor an observer to some lecturers, so any class may still use any copy's room and any
-observer may visit any copy's lecturer. The random draws are the same in both modes: for a seed,
-the two scenarios differ only in who may teach what.
+With `per_center=True` each copy teaches with its own lecturers in its own rooms: copy k has its
+own copy of every center-taught program (``bd_chinh_quyen-k2``) whose modules' topics carry the
+copy's suffix (``phapluat-k2``), and so do copy k's lecturers' topics, specialist topics and the
+modules' preferred lecturers; the lecturer rule (a lecturer teaches only modules of their topics)
+then keeps every copy's teaching to its own staff, and every class of copy k has copy k's rooms as
+its `allowed_rooms`; the objective stays one over the whole province. Observers stay pooled: the
+observation policy names one list of observers for every observed lecturer, so any observer may
+still visit any copy's lecturer. The random draws are the same in both modes: for a seed, the two
+scenarios differ only in who may teach what and where. Pooled stays the default: the benchmark
+figures (benchmarks/, the README) were measured on it, and a province of separate centers is
+`generate_province`'s.
 
 Copy k's ids end in ``-k{k}`` (``tc_lop_1-k2``); copy k's classes refer to copy k's groups and
 cohorts. The copies are not identical: each class's learners are jittered by about 10% (staying
@@ -138,7 +140,7 @@ def _center_programs(programs: list[dict[str, Any]], k: int) -> list[dict[str, A
 
 def generate_scenario(scale: int, seed: int = 0, per_center: bool = False) -> Scenario:
     """A scenario like `hoang_mai_2020` but `scale` times larger, its rooms and lecturers pooled, or
-    with `per_center` every copy taught by its own lecturers (see the module docstring)."""
+    with `per_center` every copy taught by its own lecturers in its own rooms (see the module docstring)."""
     if scale < 1:
         raise ValueError(f"scale must be at least 1, not {scale}")
     base = load_scenario(BASE_SCENARIO)
@@ -173,6 +175,10 @@ def generate_scenario(scale: int, seed: int = 0, per_center: bool = False) -> Sc
             item["groups"] = [_suffix(g, k) for g in item["groups"]]
             if item["pinned_room"] is not None:
                 item["pinned_room"] = _suffix(item["pinned_room"], k)
+            if item["allowed_rooms"] is not None:
+                item["allowed_rooms"] = [_suffix(r, k) for r in item["allowed_rooms"]]
+            elif per_center:  # copy k's own rooms
+                item["allowed_rooms"] = [_suffix(r["id"], k) for r in source["rooms"]]
             item["pinned_lecturers"] = {m: _suffix(lec, k) for m, lec in item["pinned_lecturers"].items()}
             if per_center and item["program"] in center_taught:
                 item["program"] = _suffix(item["program"], k)
@@ -206,7 +212,7 @@ def generate_scenario(scale: int, seed: int = 0, per_center: bool = False) -> Sc
             _suffix(p, k) if p in center_taught else p for p in observation["programs"] for k in range(1, scale + 1)
         ]
 
-    pools = "each copy taught by its own lecturers, rooms pooled" if per_center else "rooms and lecturers pooled"
+    pools = "each copy with its own lecturers and rooms" if per_center else "rooms and lecturers pooled"
     data: dict[str, Any] = {
         **source,
         "name": f"generated_scale{scale}_seed{seed}" + ("_per_center" if per_center else ""),

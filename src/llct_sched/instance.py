@@ -91,6 +91,7 @@ class ClassInfo:
     cohort: int | None
     taught_by_center: bool
     qualifies_for_observation: bool
+    room_choices: list[int] = field(default_factory=list)  # rooms it may use: pinned_room and allowed_rooms
 
 
 @dataclass
@@ -316,6 +317,12 @@ def build_instance(
             cohort=cohort_of.get(ci),
             taught_by_center=center,
             qualifies_for_observation=center and (qualifying is None or program.id in qualifying),
+            room_choices=[
+                r
+                for r, room in enumerate(scenario.rooms)
+                if (spec.pinned_room is None or room.id == spec.pinned_room)
+                and (spec.allowed_rooms is None or room.id in spec.allowed_rooms)
+            ],
         )
         classes.append(info)
         delivery = program.delivery

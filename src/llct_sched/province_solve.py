@@ -1,10 +1,10 @@
 """Solving a province set (`llct_sched.province`) by decomposition: one solve per center, on a
 process pool or a Dask cluster, the shared lecturers' clashes resolved.
 
-Why not one problem: a merged scenario could not keep each center's classes in its own rooms (a
-class can be held to one room, `pinned_room`, not to a set), nor each observer to their center.
-Solved apart, every center keeps its own rooms, lecturers and observers exactly; what the centers
-share is the shared lecturers, one person each across the province.
+Why not one problem: a merged scenario could keep each center's classes in its own rooms
+(`allowed_rooms`), but not each observer to their center (the observers are one list for every
+observed lecturer). Solved apart, every center keeps its own rooms, lecturers and observers
+exactly; what the centers share is the shared lecturers, one person each across the province.
 
 The resolution: the centers are solved in the index's order, at most `parallel` at once (each
 solve as `batch.run_job`: `pipeline.run_solve`, the timetable checked once). A center's solve starts

@@ -357,6 +357,11 @@ class TrainingClass(StrictModel):
     preferred_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
     pinned_starts: list[dt.date] | None = Field(default=None, description="Start date of each block.")
     pinned_room: Id | None = None
+    allowed_rooms: list[Id] | None = Field(
+        default=None,
+        min_length=1,
+        description="The rooms the class may use (e.g. its own center's rooms); None: every room.",
+    )
     pinned_lecturers: dict[Id, Id] = Field(
         default_factory=dict, description="Module id -> the lecturer who teaches every session of it in this class."
     )

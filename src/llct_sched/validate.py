@@ -116,6 +116,15 @@ def check_class_references(ctx: _Context) -> list[InputIssue]:
         if klass.pinned_room is not None and klass.pinned_room not in ctx.rooms:
             message = _("class '{id}' is pinned to unknown room '{room}'").format(id=klass.id, room=klass.pinned_room)
             issues.append(_error(f"{at}.pinned_room", message))
+        for r, room in enumerate(klass.allowed_rooms or []):
+            if room not in ctx.rooms:
+                message = _("class '{id}' allows unknown room '{room}'").format(id=klass.id, room=room)
+                issues.append(_error(f"{at}.allowed_rooms[{r}]", message))
+        allowed = klass.allowed_rooms
+        if klass.pinned_room in ctx.rooms and allowed is not None and klass.pinned_room not in allowed:
+            message = _("class '{id}' is pinned to room '{room}', which is not among its allowed rooms ({rooms})")
+            message = message.format(id=klass.id, room=klass.pinned_room, rooms=", ".join(allowed))
+            issues.append(_error(f"{at}.pinned_room", message))
         who = _("class '{id}' closes").format(id=klass.id)
         issues += _unknown_periods(ctx, f"{at}.closed_periods", klass.closed_periods, who)
         for key, event_id in (("not_before_event", klass.not_before_event), ("not_after_event", klass.not_after_event)):
@@ -446,7 +455,7 @@ def check_pinned_starts(ctx: _Context) -> list[InputIssue]:
 
 
 def check_room_sizes(ctx: _Context) -> list[InputIssue]:
-    """A class larger than every room or than its pinned room, a cohort whose minimum share is
+    """A class larger than every room or than its pinned or allowed rooms, a cohort whose minimum share is
     (input errors, not diagnoses: `diagnose` leaves them to this check)."""
     issues: list[InputIssue] = []
     if ctx.scenario.rules.soft_room_capacity:  # too many learners only costs (goal room_capacity)
@@ -467,16 +476,24 @@ def check_room_sizes(ctx: _Context) -> list[InputIssue]:
                     )
                 )
         elif ctx.larger_than_its_room(klass):
-            if klass.learners is not None:
+            pinned = klass.pinned_room in ctx.rooms
+            if pinned and klass.learners is not None:
                 message = _("class '{id}' has {n} learners but its pinned room '{room}' seats {seats}")
-            else:
+            elif pinned:
                 message = _(
                     "class '{id}' takes at least {n} learners of cohort '{cohort}' but its pinned room '{room}' "
                     "seats {seats}"
                 )
+            elif klass.learners is not None:
+                message = _("class '{id}' has {n} learners but the largest of its allowed rooms seats {seats}")
+            else:
+                message = _(
+                    "class '{id}' takes at least {n} learners of cohort '{cohort}' but the largest of its allowed "
+                    "rooms seats {seats}"
+                )
             issues.append(
                 _error(
-                    f"classes[{c}].pinned_room",
+                    f"classes[{c}].{'pinned_room' if pinned else 'allowed_rooms'}",
                     message.format(
                         id=klass.id,
                         n=ctx.least_learners(klass),

@@ -97,17 +97,15 @@ def add_delivery(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> No
 
 
 def add_room_choice(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
-    """One room per block (the pinned one, if any) with seats for the learners (unless soft)."""
-    scenario = inst.scenario
-    soft = scenario.rules.soft_room_capacity
-    room_ids = [r.id for r in scenario.rooms]
+    """One room per block among the class's choices (its pinned room, its allowed rooms) with seats for
+    the learners (unless soft)."""
+    soft = inst.scenario.rules.soft_room_capacity
     for block in inst.blocks:
         c = inst.classes[block.class_index]
-        pinned = c.spec.pinned_room
         choices = []
-        for r, seats in enumerate(inst.rooms):
-            too_small = seats < c.learners_min and not soft
-            if too_small or (pinned is not None and room_ids[r] != pinned):
+        for r in c.room_choices:
+            seats = inst.rooms[r]
+            if seats < c.learners_min and not soft:
                 continue
             chosen = model.new_bool_var(f"room_b{block.index}_r{r}")
             v.room[block.index, r] = chosen
@@ -130,7 +128,8 @@ def add_room_clashes(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -
 
 def add_room_counts(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
     """Redundant: in every slot, the blocks meeting <= the rooms; with hard capacity, per seat level,
-    the blocks too large for every smaller room <= the rooms of that size or more."""
+    the blocks too large for every smaller room <= the rooms of that size or more; per set of rooms
+    a class is held to, the blocks that fit only rooms of the set <= its rooms."""
     levels = sorted(set(inst.rooms))
     if inst.scenario.rules.soft_room_capacity:
         levels = levels[:1]
@@ -145,6 +144,19 @@ def add_room_counts(model: cp_model.CpModel, inst: Instance, v: CalendarVars) ->
         ]
         if len(intervals) > rooms:
             model.add_cumulative(intervals, [1] * len(intervals), rooms)
+    # classes held to some rooms (`allowed_rooms`): the blocks that fit only rooms of such a set <= its rooms
+    soft = inst.scenario.rules.soft_room_capacity
+    fits = {
+        b.index: frozenset(r for r in c.room_choices if soft or inst.rooms[r] >= c.learners_min)
+        for b in inst.blocks
+        for c in [inst.classes[b.class_index]]
+    }
+    every = frozenset(range(len(inst.rooms)))
+    held = {fits[b.index] for b in inst.blocks if inst.classes[b.class_index].spec.allowed_rooms is not None}
+    for rooms_held in sorted((s for s in held if len(s) > 1 and s != every), key=sorted):
+        intervals = [iv for b, fit in fits.items() if fit <= rooms_held for iv in v.block_intervals[b]]
+        if len(intervals) > len(rooms_held):
+            model.add_cumulative(intervals, [1] * len(intervals), len(rooms_held))
 
 
 def add_groups(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:

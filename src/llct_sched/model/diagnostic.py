@@ -178,6 +178,13 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
                 model.add_implication(dm.switch(pin_rule), choice.Not())
             else:
                 choice = model.new_bool_var(f"r{block.index}_{r}")
+            if c.spec.allowed_rooms is not None and room_id not in c.spec.allowed_rooms:
+                held_rule = RuleInstance(
+                    "allowed_rooms",
+                    (cid,),
+                    _("class {klass}: only in rooms {rooms}").format(klass=cid, rooms=", ".join(c.spec.allowed_rooms)),
+                )
+                model.add_implication(dm.switch(held_rule), choice.Not())
             if seats < c.learners_max and not scenario.rules.soft_room_capacity:
                 model.add(learners[c.index] <= seats).only_enforce_if([choice, dm.switch(seats_rule)])
             choices.append(choice)

@@ -191,7 +191,7 @@ def greedy_plan(inst: Instance, seed: int = 0) -> GreedyPlan:
                 slots = block.slots(t)
                 if any(t_ in state.group_busy[g] for g in state.groups_of[ci] for t_ in slots):
                     continue
-                room = _room(inst, state, c.spec.pinned_room, learners, slots, [placed[p][1] for p in placed])
+                room = _room(inst, state, c.room_choices, learners, slots, [placed[p][1] for p in placed])
                 if room is None:
                     continue
                 staff = _staff(state, block, t)
@@ -289,10 +289,11 @@ def _visit_gain(state: _State, block: BlockInfo, start: int, needing: list[list[
 
 
 def _room(
-    inst: Instance, state: _State, pinned: str | None, learners: int, slots: list[int], used: list[int]
+    inst: Instance, state: _State, choices: list[int], learners: int, slots: list[int], used: list[int]
 ) -> int | None:
-    """The best free room: the class's room so far, then own rooms before borrowed, smallest fit first
-    (with a soft room capacity, a room too small comes last, the least overfilled first)."""
+    """The best free room among the class's `choices`: the class's room so far, then own rooms before
+    borrowed, smallest fit first (with a soft room capacity, a room too small comes last, the least
+    overfilled first)."""
     rooms = inst.scenario.rooms
     soft = inst.scenario.rules.soft_room_capacity
 
@@ -300,8 +301,8 @@ def _room(
         over = max(0, learners - rooms[r].seats)
         return (over, 0 if r in used else 1, 1 if rooms[r].kind == RoomKind.borrowed else 0, rooms[r].seats)
 
-    for r in sorted(range(len(rooms)), key=rank):
-        if (rooms[r].seats < learners and not soft) or (pinned is not None and rooms[r].id != pinned):
+    for r in sorted(choices, key=rank):
+        if rooms[r].seats < learners and not soft:
             continue
         if not any(t in state.room_busy[r] for t in slots):
             return r
