@@ -161,6 +161,7 @@ def test_the_cli_solves_through_the_pipeline_and_checks_once(tmp_path: Path, mon
     assert len(calls) == 1
     written = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert written == json.loads(json.dumps(outcome.summary(), ensure_ascii=False, default=str))
+    assert outcome.check is not None
     assert written["check"] == {"ok": True, "violations": 0, "objective": outcome.check.objective}
 
 
