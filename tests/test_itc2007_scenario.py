@@ -27,7 +27,7 @@ from llct_sched.itc2007 import (
 from llct_sched.itc2007_scenario import START, lectures_from_timetable, scenario_from_itc, timetable_from_lectures
 from llct_sched.itc2007_solver import solve_itc
 from llct_sched.scenario import LecturerKind, Weekday
-from llct_sched.validate import validate
+from llct_sched.scenario.validate import validate
 from test_itc2007 import TOY_SOLUTION  # the hand-made toy solution (UD2: feasible; S1 2, S2 5, S3 8, S4 2; total 17)
 
 BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "instances"

@@ -10,8 +10,8 @@ import yaml
 from typer.testing import CliRunner
 
 from llct_sched.cli import app
-from llct_sched.io import scenario_to_yaml
 from llct_sched.replan import Changes, replan
+from llct_sched.scenario.loading import scenario_to_yaml
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import Timetable
 from tiny import tiny, tiny_data

@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 
 from llct_sched.cli import app
 from llct_sched.errors import ScenarioError
-from llct_sched.excel_in import column_field, load_scenario_workbook, write_template
-from llct_sched.io import load_scenario
 from llct_sched.reports import ANNEX, REPORT, WORKBOOK, labels, write_reports
 from llct_sched.scenario import Period, Scenario
+from llct_sched.scenario.excel import column_field, load_scenario_workbook, write_template
+from llct_sched.scenario.loading import load_scenario
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import Timetable, read_timetable
 from render import CHROMIUM

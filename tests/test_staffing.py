@@ -14,15 +14,15 @@ from typer.testing import CliRunner
 
 from llct_sched.check import check
 from llct_sched.cli import app
-from llct_sched.diagnose import diagnose
 from llct_sched.explain import explain
-from llct_sched.generate import generate_center
-from llct_sched.io import load_scenario
 from llct_sched.scenario import LecturerKind, Scenario, Weights
+from llct_sched.scenario.diagnose import diagnose
+from llct_sched.scenario.generate import generate_center
+from llct_sched.scenario.loading import load_scenario
+from llct_sched.scenario.validate import validate
+from llct_sched.scenario.variants import Patch
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import ScheduledSession, Timetable
-from llct_sched.validate import validate
-from llct_sched.variants import Patch
 from tiny import tiny_data
 
 STAFFING_GOALS = ("specialist", "over_norm", "part_time_minimum", "part_time_share")

@@ -19,11 +19,11 @@ from llct_sched.batch import BASE_LABEL, Job, comparison_jobs, run_jobs
 from llct_sched.batch import compare as run_compare
 from llct_sched.check import check
 from llct_sched.cli import app
-from llct_sched.io import load_scenario, load_variant
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.loading import load_scenario, load_variant
+from llct_sched.scenario.variants import Patch, apply_patches
 from llct_sched.solve import Result, SolveParams, solve
 from llct_sched.timetable import Timetable
-from llct_sched.variants import Patch, apply_patches
 
 VARIANTS = Path(__file__).parent.parent / "examples" / "variants"
 # At 3 s on one worker both plans of seed 3 are the greedy construction's: the base's 160, the

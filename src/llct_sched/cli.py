@@ -192,7 +192,7 @@ def example(
     out: Annotated[Path | None, typer.Option("-o", "--out", help=N_("File to write (default: print)"))] = None,
 ) -> None:
     from llct_sched.files import write_text_atomic
-    from llct_sched.io import builtin_scenario_text
+    from llct_sched.scenario.loading import builtin_scenario_text
 
     try:
         text = builtin_scenario_text(name)
@@ -364,9 +364,9 @@ def replan(
 
     from llct_sched.errors import InputIssue
     from llct_sched.files import deferred_interrupts
-    from llct_sched.io import pydantic_issues
     from llct_sched.pipeline import run_solve, write_outcome
     from llct_sched.replan import apply_changes, load_changes
+    from llct_sched.scenario.loading import pydantic_issues
     from llct_sched.solve import SolveParams
     from llct_sched.timetable import read_timetable
 
@@ -523,8 +523,8 @@ def report(
 
     from llct_sched.errors import InputIssue
     from llct_sched.files import OutputError, publish_folder
-    from llct_sched.io import BUILTIN_SCENARIOS, pydantic_issues
     from llct_sched.reports import write_reports
+    from llct_sched.scenario.loading import BUILTIN_SCENARIOS, pydantic_issues
     from llct_sched.timetable import Timetable
 
     code = _lang(lang)  # this command's language, for every message from here on
@@ -591,7 +591,7 @@ def template(
     scenario: Annotated[str, typer.Option("--scenario", "-s", help=N_("Scenario to fill it with"))] = DEFAULT_SCENARIO,
 ) -> None:
     from llct_sched.errors import InputIssue
-    from llct_sched.excel_in import write_template
+    from llct_sched.scenario.excel import write_template
 
     if out.suffix.lower() != ".xlsx":
         _fail_input(
@@ -631,8 +631,8 @@ def generate(
     ] = None,
 ) -> None:
     from llct_sched.files import write_text_atomic
-    from llct_sched.generate import CenterProfileError, generate_center, generate_scenario
-    from llct_sched.io import scenario_to_yaml
+    from llct_sched.scenario.generate import CenterProfileError, generate_center, generate_scenario
+    from llct_sched.scenario.loading import scenario_to_yaml
 
     if profile == Profile.center:
         try:
@@ -678,7 +678,7 @@ def compare(
 ) -> None:
     from llct_sched.batch import compare as run_compare
     from llct_sched.batch import write_comparison
-    from llct_sched.io import load_variants
+    from llct_sched.scenario.loading import load_variants
 
     read_base = _read_valid(base)
     loaded_base = read_base.scenario
@@ -769,7 +769,7 @@ def _read_timetable_or_exit(path: Path):
     from pydantic import ValidationError
 
     from llct_sched.errors import InputIssue
-    from llct_sched.io import pydantic_issues
+    from llct_sched.scenario.loading import pydantic_issues
     from llct_sched.timetable import read_timetable
 
     try:
@@ -830,7 +830,7 @@ def explain(
 
 @command(help=N_("Cheap pre-solve checks that prove a scenario infeasible: exit 1 when one fires, 0 when none does."))
 def diagnose(scenario: ScenarioArg) -> None:
-    from llct_sched.diagnose import diagnose as run_diagnose
+    from llct_sched.scenario.diagnose import diagnose as run_diagnose
 
     found = run_diagnose(_load_valid(scenario))
     for diagnosis in found:

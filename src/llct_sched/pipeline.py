@@ -21,12 +21,12 @@ from typing import Any
 from llct_sched.check import CheckReport, check
 from llct_sched.errors import InputIssue, ScenarioError, Severity
 from llct_sched.i18n import _
-from llct_sched.io import builtin_scenario_text, load_scenario, parse_scenario_text
 from llct_sched.replan import Changes, ClassChange, replan
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.loading import builtin_scenario_text, load_scenario, parse_scenario_text
+from llct_sched.scenario.validate import ensure_valid, validate
 from llct_sched.solve import Progress, Result, SolveParams, solve
 from llct_sched.timetable import Timetable
-from llct_sched.validate import ensure_valid, validate
 from llct_sched.why import explain_infeasibility, explanation_budget
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -119,7 +119,7 @@ def read_source(source: str) -> Loaded:
 
 def _located(path: str, issues: list[InputIssue]) -> list[InputIssue]:
     """A workbook's issues at their sheet, row and column (the reader's own already are)."""
-    from llct_sched.excel_in import locate_issues
+    from llct_sched.scenario.excel import locate_issues
 
     return locate_issues(path, issues)
 
@@ -153,7 +153,7 @@ def _validated(scenario: Scenario, file: str = "") -> list[InputIssue]:
 
 def _read_workbook(name: str, content: bytes, suffix: str) -> Loaded:
     """The Excel reader needs a file: a private temporary one (the upload's name is never a path)."""
-    from llct_sched.excel_in import load_scenario_workbook, locate_issues
+    from llct_sched.scenario.excel import load_scenario_workbook, locate_issues
 
     with tempfile.TemporaryDirectory(prefix="llct-upload-") as folder:
         path = Path(folder) / f"upload{suffix}"

@@ -26,7 +26,6 @@ from ortools.sat.python import cp_model
 
 from llct_sched import i18n
 from llct_sched.check import GOALS, check
-from llct_sched.diagnose import diagnose
 from llct_sched.instance import Instance, _map_baseline, build_instance
 from llct_sched.model.calendar_stage import (
     CalendarVars,
@@ -44,6 +43,7 @@ from llct_sched.model.staffing_stage import (
 from llct_sched.model.teaching_layer import add_teaching_layer, needs_teaching_layer
 from llct_sched.runner import Progress, Session, helper_solve
 from llct_sched.scenario import Priorities, Scenario
+from llct_sched.scenario.diagnose import diagnose
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 
 log = logging.getLogger("llct_sched.solve")

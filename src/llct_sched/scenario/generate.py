@@ -24,8 +24,8 @@ import math
 import random
 from typing import Any
 
-from llct_sched.io import load_scenario
 from llct_sched.scenario import LecturerKind, Period, Scenario, Weekday
+from llct_sched.scenario.loading import load_scenario
 from llct_sched.timetable import Timetable
 
 __all__ = ["CenterProfileError", "generate_center", "generate_scenario"]

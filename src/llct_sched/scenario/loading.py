@@ -1,7 +1,7 @@
 """Loading scenarios from any source (YAML, JSON, Excel, a variant file, an ITC-2007 instance, a
 built-in name) and writing them back as YAML; files are written by llct_sched.files.
 
-The reading helpers (size limits, parsing, located pydantic errors) live in `llct_sched.reading`
+The reading helpers (size limits, parsing, located pydantic errors) live in `llct_sched.scenario.reading`
 and are re-exported here. This module sits above the formats it dispatches to (`excel_in`,
 `variants`, the ITC-2007 adapter); a variant's base is loaded with `load_scenario`, passed to
 `variants` rather than imported by it, so that there is no import cycle (tests/test_imports.py).
@@ -17,7 +17,8 @@ import yaml
 
 from llct_sched.errors import InputIssue, ScenarioError
 from llct_sched.i18n import _
-from llct_sched.reading import (
+from llct_sched.scenario import Scenario
+from llct_sched.scenario.reading import (
     BUILTIN_SCENARIOS,
     MAX_INPUT_BYTES,
     MAX_ITEMS,
@@ -29,10 +30,9 @@ from llct_sched.reading import (
     pydantic_issues,
     read_input_text,
 )
-from llct_sched.scenario import Scenario
 
 if TYPE_CHECKING:
-    from llct_sched.variants import LoadedVariant, Variant
+    from llct_sched.scenario.variants import LoadedVariant, Variant
 
 
 def scenario_from_data(data: Any, file: str = "") -> Scenario:
@@ -41,7 +41,7 @@ def scenario_from_data(data: Any, file: str = "") -> Scenario:
     try:
         return model_from_data(Scenario, data, file)
     except ScenarioError as error:
-        from llct_sched.validate import validate_despite
+        from llct_sched.scenario.validate import validate_despite
 
         more = validate_despite(data, error.issues, file) if isinstance(data, dict) else []
         if not more:
@@ -66,7 +66,7 @@ def load_scenario(source: str | Path) -> Scenario:
     if not path.exists():
         raise ScenarioError([InputIssue(path="", message=_("no such file"), file=str(path))])
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from llct_sched.excel_in import load_scenario_workbook
+        from llct_sched.scenario.excel import load_scenario_workbook
 
         check_size(path)
         return load_scenario_workbook(path)
@@ -112,21 +112,21 @@ def scenario_to_yaml(scenario: Scenario) -> str:
 def load_variant(path: str | Path) -> LoadedVariant:
     """Read a variant file, apply its patches to its base and validate the patched scenario
     (`variants.load_variant` with this module's `load_scenario` for the base)."""
-    from llct_sched import variants
+    from llct_sched.scenario import variants
 
     return variants.load_variant(path, load_scenario)
 
 
 def load_variants(paths: Sequence[str | Path], reserved: tuple[str, ...] = ("base",)) -> list[LoadedVariant]:
     """Load several variant files; one ScenarioError with the issues of all of them (`variants.load_variants`)."""
-    from llct_sched import variants
+    from llct_sched.scenario import variants
 
     return variants.load_variants(paths, load_scenario, reserved)
 
 
 def variant_scenario(variant: Variant, file: str | Path | None = None) -> LoadedVariant:
     """Load the variant's base, apply its patches and validate the result (`variants.variant_scenario`)."""
-    from llct_sched import variants
+    from llct_sched.scenario import variants
 
     return variants.variant_scenario(variant, load_scenario, file)
 
