@@ -12,7 +12,7 @@ import pytest
 from llct_sched import i18n
 from llct_sched.check import check
 from llct_sched.errors import ScenarioError
-from llct_sched.instance import build_instance
+from llct_sched.model.instance import build_instance
 from llct_sched.model.teaching_layer import needs_teaching_layer
 from llct_sched.scenario import Scenario
 from llct_sched.scenario.excel import column_field, load_scenario_workbook, locate_issues, write_template

@@ -240,7 +240,7 @@ def test_explain_names_lecturers_and_topics_of_the_staffing_goals() -> None:
 def test_specialist_floor_counts_what_no_start_can_give_the_specialist() -> None:
     """law's 3-session module in each BD class prefers PT1, who is free one half-day at a time: at no
     start can PT1 give it, so each of the two classes pays 3 sessions whatever the calendar."""
-    from llct_sched.instance import build_instance
+    from llct_sched.model.instance import build_instance
     from llct_sched.model.staffing_stage import specialist_floor
 
     data = tiny_data()

@@ -26,7 +26,6 @@ from ortools.sat.python import cp_model
 
 from llct_sched import i18n
 from llct_sched.check import GOALS, check
-from llct_sched.instance import Instance, _map_baseline, build_instance
 from llct_sched.model.calendar_stage import (
     CalendarVars,
     build_calendar_model,
@@ -34,6 +33,7 @@ from llct_sched.model.calendar_stage import (
     calendar_goal_values,
 )
 from llct_sched.model.greedy import GreedyPlan, greedy_plan
+from llct_sched.model.instance import Instance, _map_baseline, build_instance
 from llct_sched.model.staffing_stage import GOALS as STAFFING_GOALS
 from llct_sched.model.staffing_stage import (
     build_staffing_model,

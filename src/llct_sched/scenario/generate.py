@@ -409,8 +409,8 @@ def _witness(data: dict[str, Any], seed: int) -> tuple[Scenario, Timetable] | No
     first), idle part-time lecturers given a segment, more segments moved to free part-time
     lecturers, a visit for everyone. None unless the independent checker accepts it."""
     from llct_sched.check import check
-    from llct_sched.instance import build_instance
     from llct_sched.model.greedy import greedy_plan
+    from llct_sched.model.instance import build_instance
     from llct_sched.solve import _Assignment, _timetable
 
     inst = build_instance(Scenario.model_validate(data))
