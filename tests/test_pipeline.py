@@ -20,12 +20,12 @@ from llct_sched import i18n, pipeline
 from llct_sched.cli import app
 from llct_sched.errors import ScenarioError
 from llct_sched.pipeline import read_builtin, read_scenario, run_solve
-from llct_sched.replan import Changes
 from llct_sched.scenario import Scenario
 from llct_sched.scenario.excel import write_template
 from llct_sched.scenario.loading import builtin_scenario_text, load_scenario, scenario_to_data
 from llct_sched.solve import Progress, SolveParams, solve
-from llct_sched.why import EXPLANATION_FLOOR_S, Infeasibility, explanation_budget
+from llct_sched.solve.replan import Changes
+from llct_sched.solve.why import EXPLANATION_FLOOR_S, Infeasibility, explanation_budget
 from tiny import tiny_data
 
 FAST = SolveParams(time_limit=10, workers=1, seed=0)

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from llct_sched.check import check
 from llct_sched.cli import app
 from llct_sched.errors import ScenarioError
-from llct_sched.replan import Changes, apply_changes, replan
 from llct_sched.solve import SolveParams, solve
+from llct_sched.solve.replan import Changes, apply_changes, replan
 from llct_sched.timetable import Timetable
 from tiny import tiny
 

@@ -1,4 +1,4 @@
-"""The one CP-SAT runner (llct_sched.runner): its parameters, and Ctrl-C, which stops every engine that
+"""The one CP-SAT runner (llct_sched.solve.runner): its parameters, and Ctrl-C, which stops every engine that
 runs through it with the best solution it has so far."""
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import llct_sched
 from llct_sched.check import check
 from llct_sched.itc2007 import read_ectt, ud2_cost
 from llct_sched.itc2007_solver import solve_itc
-from llct_sched.runner import Progress, Session, set_parameters
 from llct_sched.scenario.loading import load_scenario
-from llct_sched.solve import SolveParams, _bound_search, solve
+from llct_sched.solve import SolveParams, solve
+from llct_sched.solve.runner import Progress, Session, set_parameters
+from llct_sched.solve.search import _bound_search
 
 PACKAGE = Path(llct_sched.__file__).parent
 BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "instances"
@@ -50,7 +51,7 @@ def test_only_the_runner_creates_a_cp_sat_solver() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "CpSolver":
                 creators.append(path.relative_to(PACKAGE).as_posix())
-    assert set(creators) == {"runner.py"}, creators
+    assert set(creators) == {"solve/runner.py"}, creators
 
 
 def test_catching_interrupt_restores_the_handler_and_waits_for_the_main_thread() -> None:

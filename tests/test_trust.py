@@ -34,7 +34,7 @@ def _default_scenario() -> Scenario:
     return load_scenario("hoang_mai_2020")
 
 
-solve_module = importlib.import_module("llct_sched.solve")  # the module (the package exports a function of this name)
+solve_module = importlib.import_module("llct_sched.solve.search")  # the module of `solve` (its `_search`)
 
 HOSTILE = {
     "lecturer": '=HYPERLINK("http://evil.example","click")',

@@ -168,7 +168,7 @@ def test_compare_shows_status_and_gap_of_rows_not_proven(tmp_path: Path) -> None
 def test_the_hint_is_returned_over_a_timetable_the_checker_rejects() -> None:
     # the last safeguard of `solve`: whatever the search returns instead of a valid hint is checked
     from llct_sched.model.instance import build_instance
-    from llct_sched.solve import _from_hint, _keep_the_better
+    from llct_sched.solve.search import _from_hint, _keep_the_better
 
     tutorial = load_scenario("tutorial")
     base = solve(tutorial, SolveParams(time_limit=10, workers=1))

@@ -179,8 +179,8 @@ def validate(scenario: ScenarioArg) -> None:
 def schema(
     changes: Annotated[bool, typer.Option("--changes", help=N_("The schema of re-plan changes files instead"))] = False,
 ) -> None:
-    from llct_sched.replan import Changes
     from llct_sched.scenario import Scenario
+    from llct_sched.solve.replan import Changes
 
     model = Changes if changes else Scenario
     typer.echo(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False))
@@ -365,9 +365,9 @@ def replan(
     from llct_sched.errors import InputIssue
     from llct_sched.files import deferred_interrupts
     from llct_sched.pipeline import run_solve, write_outcome
-    from llct_sched.replan import apply_changes, load_changes
     from llct_sched.scenario.loading import pydantic_issues
     from llct_sched.solve import SolveParams
+    from llct_sched.solve.replan import apply_changes, load_changes
     from llct_sched.timetable import read_timetable
 
     code = _lang(lang)  # this command's language, for every message from here on
@@ -435,7 +435,7 @@ def _other_scenario(path: Path, named: str, expected: str) -> bool:
 
 def _print_changes(log, lang: str) -> None:
     """Every difference in full (lines wrap between words, nothing is cut)."""
-    from llct_sched.replan_log import summary_lines
+    from llct_sched.solve.replan_log import summary_lines
 
     for line in summary_lines(log, lang):
         console.print(line, markup=False, highlight=False)

@@ -52,7 +52,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from llct_sched.itc2007 import UD2_WEIGHTS, ItcInstance, Lecture, UD2Cost, ud2_cost
-from llct_sched.runner import STATUS_NAMES, Progress, Session, Watcher
+from llct_sched.solve.runner import STATUS_NAMES, Progress, Session, Watcher
 
 try:
     from llct_sched.itc2007_anneal import AnnealState, anneal, build_state, warm_up

@@ -21,13 +21,13 @@ from typing import Any
 from llct_sched.check import CheckReport, check
 from llct_sched.errors import InputIssue, ScenarioError, Severity
 from llct_sched.i18n import _
-from llct_sched.replan import Changes, ClassChange, replan
 from llct_sched.scenario import Scenario
 from llct_sched.scenario.loading import builtin_scenario_text, load_scenario, parse_scenario_text
 from llct_sched.scenario.validate import ensure_valid, validate
 from llct_sched.solve import Progress, Result, SolveParams, solve
+from llct_sched.solve.replan import Changes, ClassChange, replan
+from llct_sched.solve.why import explain_infeasibility, explanation_budget
 from llct_sched.timetable import Timetable
-from llct_sched.why import explain_infeasibility, explanation_budget
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -261,7 +261,7 @@ def write_outcome(
     if outcome.replanned is not None:
         import pandas as pd
 
-        from llct_sched.replan_log import CSV_COLUMNS
+        from llct_sched.solve.replan_log import CSV_COLUMNS
 
         extra = {"changes.csv": pd.DataFrame([c.row() for c in outcome.moved], columns=CSV_COLUMNS)}
     write_outputs(

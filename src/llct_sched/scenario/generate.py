@@ -411,7 +411,7 @@ def _witness(data: dict[str, Any], seed: int) -> tuple[Scenario, Timetable] | No
     from llct_sched.check import check
     from llct_sched.model.greedy import greedy_plan
     from llct_sched.model.instance import build_instance
-    from llct_sched.solve import _Assignment, _timetable
+    from llct_sched.solve.search import _Assignment, _timetable
 
     inst = build_instance(Scenario.model_validate(data))
     plan = greedy_plan(inst, seed)

@@ -44,11 +44,11 @@ from llct_sched import i18n
 from llct_sched.errors import InputIssue, ScenarioError
 from llct_sched.i18n import _
 from llct_sched.pipeline import read_builtin, read_scenario
-from llct_sched.replan import Changes, apply_changes, change_log
 from llct_sched.reports import ReportData, build
 from llct_sched.scenario import Scenario
 from llct_sched.scenario.loading import BUILTIN_SCENARIOS, scenario_from_data, scenario_to_data, scenario_to_yaml
 from llct_sched.scenario.validate import ensure_valid
+from llct_sched.solve.replan import Changes, apply_changes, change_log
 from llct_sched.timetable import Timetable
 from llct_sched.web import forms, views
 from llct_sched.web.i18n import LANGS, Words

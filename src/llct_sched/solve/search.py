@@ -41,9 +41,9 @@ from llct_sched.model.staffing_stage import (
     segment_slots,
 )
 from llct_sched.model.teaching_layer import add_teaching_layer, needs_teaching_layer
-from llct_sched.runner import Progress, Session, helper_solve
 from llct_sched.scenario import Priorities, Scenario
 from llct_sched.scenario.diagnose import diagnose
+from llct_sched.solve.runner import Progress, Session, helper_solve
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 
 log = logging.getLogger("llct_sched.solve")

@@ -25,7 +25,7 @@ from llct_sched.scenario.facts import closes
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 
 if TYPE_CHECKING:  # replan imports this module
-    from llct_sched.replan import Changes
+    from llct_sched.solve.replan import Changes
 
 # key -> (context "replan.<key>", English); the Vietnamese is in the gettext catalog
 TEXT: dict[str, tuple[str, str]] = keyed(

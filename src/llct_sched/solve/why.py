@@ -20,8 +20,8 @@ from ortools.sat.python import cp_model
 from llct_sched.i18n import _
 from llct_sched.model.diagnostic import DiagnosticModel, RuleInstance, build_diagnostic_model
 from llct_sched.model.instance import build_instance
-from llct_sched.runner import Session
 from llct_sched.scenario import Scenario
+from llct_sched.solve.runner import Session
 
 
 @dataclass
