@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from llct_sched.check import check
 from llct_sched.cli import app
 from llct_sched.itc2007 import evaluate_solution, read_ectt, ud2_cost
-from llct_sched.itc2007_scenario import lectures_from_timetable, scenario_from_itc, solve_itc_on_core
+from llct_sched.itc2007.scenario import lectures_from_timetable, scenario_from_itc, solve_itc_on_core
 from llct_sched.scenario.loading import load_scenario
 from llct_sched.solve import SolveParams, solve
 

@@ -15,7 +15,7 @@ from ortools.sat.sat_parameters_pb2 import SatParameters
 import llct_sched
 from llct_sched.check import check
 from llct_sched.itc2007 import read_ectt, ud2_cost
-from llct_sched.itc2007_solver import solve_itc
+from llct_sched.itc2007.solver import solve_itc
 from llct_sched.scenario.loading import load_scenario
 from llct_sched.solve import SolveParams, solve
 from llct_sched.solve.runner import Progress, Session, set_parameters

@@ -858,8 +858,8 @@ def itc2007(
 ) -> None:
     from llct_sched.files import write_text_atomic
     from llct_sched.itc2007 import read_ectt, write_solution
-    from llct_sched.itc2007_scenario import solve_itc_on_core
-    from llct_sched.itc2007_solver import solve_itc
+    from llct_sched.itc2007.scenario import solve_itc_on_core
+    from llct_sched.itc2007.solver import solve_itc
 
     try:
         loaded = read_ectt(instance)

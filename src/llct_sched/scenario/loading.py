@@ -83,7 +83,7 @@ def load_scenario(source: str | Path) -> Scenario:
 def _load_itc2007(path: Path) -> Scenario:
     """An ITC-2007 track 3 instance as a scenario (docs/rules.md, "ITC-2007 instances as scenarios")."""
     from llct_sched.itc2007 import read_ectt
-    from llct_sched.itc2007_scenario import scenario_from_itc
+    from llct_sched.itc2007.scenario import scenario_from_itc
 
     try:
         return scenario_from_itc(read_ectt(path))

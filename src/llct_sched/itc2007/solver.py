@@ -18,7 +18,7 @@ Three models share one set of data (:class:`_Data`):
 The search (``_Session.mode``):
 
 * ``"anneal"`` (default): the period model for 15 % of the time, the room model for its periods, then
-  simulated annealing (:mod:`llct_sched.itc2007_anneal`, compiled with Numba: single lectures moved or
+  simulated annealing (:mod:`llct_sched.itc2007.anneal`, compiled with Numba: single lectures moved or
   swapped and, for 5 % of the moves, Kempe chains swapped between two periods, never breaking a hard
   rule; one independent walk per worker, in threads) for 95 % of the time left, then candidate-room
   steps (below) from its best timetable. The annealer is what brings
@@ -55,7 +55,7 @@ from llct_sched.itc2007 import UD2_WEIGHTS, ItcInstance, Lecture, UD2Cost, ud2_c
 from llct_sched.solve.runner import STATUS_NAMES, Progress, Session, Watcher
 
 try:
-    from llct_sched.itc2007_anneal import AnnealState, anneal, build_state, warm_up
+    from llct_sched.itc2007.anneal import AnnealState, anneal, build_state, warm_up
 
     ANNEALING = True
 except ModuleNotFoundError as missing:  # numba: the optional extra `itc`
@@ -661,7 +661,7 @@ class _Lns:
         return self._keep(_complete_values(d, self.v, periods, rooms), "candidates")
 
     def anneal_state(self) -> AnnealState:
-        """The incumbent as the arrays of :mod:`llct_sched.itc2007_anneal`."""
+        """The incumbent as the arrays of :mod:`llct_sched.itc2007.anneal`."""
         d = self.d
         sol = self.solution()
         placed = [(c, p, sol.rooms[c, p]) for c, ps in sol.periods.items() for p in ps]
