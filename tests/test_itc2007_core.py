@@ -66,7 +66,7 @@ def test_a_broken_ectt_is_bad_input_with_exit_code_2(tmp_path: Path) -> None:
 
 
 def test_explanation_of_an_itc_timetable_names_the_ud2_costs_entity_by_entity() -> None:
-    from llct_sched.explain import explain
+    from llct_sched.reports.explain import explain
 
     instance = read_ectt(BENCH / "comp01.ectt")
     scenario = scenario_from_itc(instance)

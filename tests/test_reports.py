@@ -385,7 +385,8 @@ def test_report_command(tmp_path: Path, tutorial_out: Path) -> None:
 
 
 def test_failed_report_leaves_previous_outputs(tmp_path: Path, tutorial_out: Path, monkeypatch) -> None:
-    from llct_sched import outputs, reports
+    from llct_sched import reports
+    from llct_sched.reports import outputs
 
     scenario = load_scenario("tutorial")
     table = read_timetable(tutorial_out)

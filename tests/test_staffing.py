@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from llct_sched.check import check
 from llct_sched.cli import app
-from llct_sched.explain import explain
+from llct_sched.reports.explain import explain
 from llct_sched.scenario import LecturerKind, Scenario, Weights
 from llct_sched.scenario.diagnose import diagnose
 from llct_sched.scenario.generate import generate_center

@@ -794,8 +794,8 @@ def explain(
     time_limit: Annotated[float, typer.Option(callback=_seconds, help=N_("Seconds, when solving"))] = 60.0,
     top: Annotated[int, typer.Option(min=1, help=N_("Entities shown per goal"))] = 5,
 ) -> None:
-    from llct_sched.explain import compare_timetables, comparison_table, explanation_tables
-    from llct_sched.explain import explain as run_explain
+    from llct_sched.reports.explain import compare_timetables, comparison_table, explanation_tables
+    from llct_sched.reports.explain import explain as run_explain
     from llct_sched.solve import SolveParams
     from llct_sched.solve import solve as run_solve
 

@@ -255,7 +255,7 @@ def write_outcome(
     """Replace the folder `out` whole by the outcome's files (`outputs.write_outputs`): summary.json,
     and with a timetable timetable.json, the CSVs and the reports (from the outcome's check report,
     not a second check); a re-plan's changes.csv too."""
-    from llct_sched.outputs import write_outputs
+    from llct_sched.reports.outputs import write_outputs
 
     extra = None
     if outcome.replanned is not None:
