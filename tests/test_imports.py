@@ -1,6 +1,7 @@
 """The package's import graph, read from the source with `ast`: no import cycle between its modules,
-and the independent checker imports nothing from the model or the solver (not even through the
-modules it imports), so that it stays a test oracle of the solver rather than a copy of it."""
+the independent checker (check/) imports nothing from the model or the solver (not even through the
+modules it imports), so that it stays a test oracle of the solver rather than a copy of it, and the
+subpackages keep their layers (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -112,6 +113,36 @@ def test_no_module_imports_the_package_init() -> None:
     assert not importers, f"these modules import from llct_sched/__init__.py: {importers}"
 
 
+# modules kept for users' old import paths only (issue 25's layout): the package imports the new ones
+COMPATIBILITY = {"llct_sched.io"}
+
+
+def test_no_module_imports_a_compatibility_module() -> None:
+    graph = import_graph(type_checking=True)
+    importers = sorted(m for shim in COMPATIBILITY for m in graph.predecessors(shim) if m != NAME)
+    assert not importers, f"these modules import an old path: {importers}"
+
+
+def _package(graph: nx.DiGraph, name: str) -> set[str]:
+    """A subpackage's modules, its __init__ included."""
+    return {m for m in graph if m == name or m.startswith(name + ".")}
+
+
+# the modules of scenario/ that plant or adapt a timetable and so reach the solver: `generate` plants
+# one with the greedy construction and the checker, `loading` reads an ITC-2007 instance (its adapter
+# solves one on the core, lazily)
+SCENARIO_ABOVE_THE_MODEL = {"llct_sched.scenario.generate", "llct_sched.scenario.loading"}
+
+
+def test_the_scenario_layer_imports_neither_the_model_nor_the_solver() -> None:
+    """Reading, validating and diagnosing a scenario needs no model, solver, checker or report."""
+    graph = import_graph(type_checking=True)
+    above = ("llct_sched.model", "llct_sched.solve", "llct_sched.check", "llct_sched.reports", "llct_sched.itc2007")
+    for module in sorted(_package(graph, "llct_sched.scenario") - SCENARIO_ABOVE_THE_MODEL):
+        reached = sorted(m for m in nx.descendants(graph, module) if m.startswith(above))
+        assert not reached, f"{module} reaches {reached}"
+
+
 CHECKER = "llct_sched.check"
 # what the checker may build on: the input and output data and plain helpers. Not the instance
 # (the model's precomputed indices), the model, the solver or anything above them.
@@ -128,7 +159,7 @@ CHECKER_MAY_REACH = {
 
 def test_the_checker_imports_neither_the_model_nor_the_solver() -> None:
     graph = import_graph(type_checking=True)  # every import counts, lazy or for the type checker
-    checker = {m for m in graph if m == CHECKER or m.startswith(CHECKER + ".")}  # the package's modules
+    checker = _package(graph, CHECKER)
     assert len(checker) > 1
     reached = set().union(*(nx.descendants(graph, m) for m in checker)) - checker
     model_or_solver = sorted(m for m in reached if m.startswith(("llct_sched.model", "llct_sched.solve")))
