@@ -2,7 +2,7 @@
 built-in name) and writing them back as YAML; files are written by llct_sched.files.
 
 The reading helpers (size limits, parsing, located pydantic errors) live in `llct_sched.scenario.reading`
-and are re-exported here. This module sits above the formats it dispatches to (`excel_in`,
+and are re-exported here. This module sits above the formats it dispatches to (`excel`,
 `variants`, the ITC-2007 adapter); a variant's base is loaded with `load_scenario`, passed to
 `variants` rather than imported by it, so that there is no import cycle (tests/test_imports.py).
 """
