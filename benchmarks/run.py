@@ -43,7 +43,7 @@ FIELDS = [
 CHILD = r"""
 import json, resource, sys
 from llct_sched import check, load_scenario, solve, SolveParams
-from llct_sched.generate import generate_scenario
+from llct_sched.scenario.generate import generate_scenario
 scale, seed, limit, workers = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 scenario = load_scenario("hoang_mai_2020") if scale == 1 else generate_scenario(scale, seed=0)
 result = solve(scenario, SolveParams(time_limit=limit, workers=workers, seed=seed))

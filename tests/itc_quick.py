@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from llct_sched.itc2007 import ItcInstance
-from llct_sched.itc2007_solver import _Data, solve_itc
+from llct_sched.itc2007.solver import _Data, solve_itc
 
 
 def quick_periods(inst: ItcInstance, d: _Data) -> dict[int, list[int]]:

@@ -14,17 +14,17 @@ from typer.testing import CliRunner
 
 from llct_sched.check import check
 from llct_sched.cli import app
-from llct_sched.diagnose import diagnose
 from llct_sched.errors import ScenarioError
-from llct_sched.excel_in import column_field, load_scenario_workbook, locate_issues, write_template
-from llct_sched.instance import build_instance
-from llct_sched.io import scenario_to_yaml
 from llct_sched.model.greedy import greedy_plan
+from llct_sched.model.instance import build_instance
 from llct_sched.pipeline import run_solve
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.diagnose import diagnose
+from llct_sched.scenario.excel import column_field, load_scenario_workbook, locate_issues, write_template
+from llct_sched.scenario.loading import scenario_to_yaml
+from llct_sched.scenario.validate import ensure_valid, validate
 from llct_sched.solve import SolveParams
-from llct_sched.validate import ensure_valid, validate
-from llct_sched.why import explain_infeasibility
+from llct_sched.solve.why import explain_infeasibility
 from tiny import tiny_data
 
 D = dt.date

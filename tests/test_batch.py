@@ -29,11 +29,11 @@ from llct_sched.batch import (
 from llct_sched.batch import compare as run_compare
 from llct_sched.check import GOALS, check
 from llct_sched.cli import app
-from llct_sched.io import load_scenario
 from llct_sched.scenario import Period, Scenario
+from llct_sched.scenario.loading import load_scenario
+from llct_sched.scenario.variants import Patch, apply_patches
 from llct_sched.solve import SolveParams
 from llct_sched.timetable import ScheduledSession, Timetable
-from llct_sched.variants import Patch, apply_patches
 
 SEEDS = [0, 1]
 TIME_LIMIT = 20.0

@@ -15,16 +15,16 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from llct_sched.check import check
-from llct_sched.diagnose import diagnose
 from llct_sched.errors import Severity
-from llct_sched.instance import Instance, build_instance
-from llct_sched.io import load_scenario
 from llct_sched.model.calendar_stage import build_calendar_model, build_calendar_relaxation, calendar_goal_values
 from llct_sched.model.greedy import greedy_plan
+from llct_sched.model.instance import Instance, build_instance
 from llct_sched.model.staffing_stage import build_staffing_model, build_staffing_relaxation
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.diagnose import diagnose
+from llct_sched.scenario.loading import load_scenario
+from llct_sched.scenario.validate import validate
 from llct_sched.solve import SolveParams, solve
-from llct_sched.validate import validate
 from tiny import tiny_data
 
 

@@ -10,12 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from llct_sched.cli import app
-from llct_sched.diagnose import KINDS, Diagnosis, diagnose
 from llct_sched.errors import Severity
-from llct_sched.io import load_scenario, scenario_to_yaml
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.diagnose import KINDS, Diagnosis, diagnose
+from llct_sched.scenario.loading import load_scenario, scenario_to_yaml
+from llct_sched.scenario.validate import validate
 from llct_sched.solve import SolveParams, solve
-from llct_sched.validate import validate
 from tiny import tiny, tiny_data
 
 D = dt.date

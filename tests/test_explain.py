@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from llct_sched.check import GOALS, check
 from llct_sched.cli import app
-from llct_sched.explain import compare_timetables, explain
-from llct_sched.io import load_scenario, scenario_to_yaml
+from llct_sched.reports.explain import compare_timetables, explain
 from llct_sched.scenario import Period, Scenario
+from llct_sched.scenario.loading import load_scenario, scenario_to_yaml
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 from tiny import tiny_data

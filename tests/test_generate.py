@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from llct_sched.generate import generate_scenario
-from llct_sched.io import load_scenario
 from llct_sched.scenario import Lecturer, LecturerKind, Period, Program, ProgramType, Scenario, TaughtBy
+from llct_sched.scenario.generate import generate_scenario
+from llct_sched.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -147,7 +147,7 @@ def test_default_staff(default: Scenario) -> None:
 
 
 def test_default_validates_with_only_the_39_warning(default: Scenario) -> None:
-    validate = pytest.importorskip("llct_sched.validate").validate
+    validate = pytest.importorskip("llct_sched.scenario.validate").validate
     issues = validate(default)
     assert [i.path for i in issues] == ["targets[2].classes"]
 

@@ -12,13 +12,13 @@ from pathlib import Path
 from llct_sched import goals
 from llct_sched.check import GOAL_FUNCTIONS
 from llct_sched.check import GOALS as CHECKED_GOALS
-from llct_sched.excel_in import SHEETS, KeyValueSheet, build_template
 from llct_sched.i18n import translation
-from llct_sched.io import load_scenario
 from llct_sched.model import calendar_stage, staffing_stage, teaching_layer
 from llct_sched.reports.labels import LABELS, labels
 from llct_sched.scenario import Weights
-from llct_sched.variants import WeightsPatch
+from llct_sched.scenario.excel import SHEETS, KeyValueSheet, build_template
+from llct_sched.scenario.loading import load_scenario
+from llct_sched.scenario.variants import WeightsPatch
 
 RULES_MD = Path(__file__).parents[1] / "docs" / "rules.md"
 

@@ -23,9 +23,9 @@ import llct_sched
 from llct_sched import i18n
 from llct_sched.cli import app
 from llct_sched.errors import ScenarioError
-from llct_sched.excel_in import column_field
-from llct_sched.io import load_scenario, scenario_to_yaml
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.excel import column_field
+from llct_sched.scenario.loading import load_scenario, scenario_to_yaml
 from tiny import tiny_data
 
 PACKAGE = Path(llct_sched.__file__).parent
@@ -398,7 +398,7 @@ def _column(ws, name: str) -> int:
 def _broken_workbooks(folder: Path) -> list[Path]:
     """Input workbooks (the Vietnamese template) broken for the reader (an unknown sheet, a bad yes /
     no, a bad date, an unknown program, a bad setting) and, once it reads, for validation."""
-    from llct_sched.excel_in import write_template
+    from llct_sched.scenario.excel import write_template
 
     def broken(name: str, edit) -> Path:
         path = folder / name
@@ -442,7 +442,7 @@ def _broken_csv(solved_folder: Path, folder: Path) -> Path:
 def test_problems_in_workbooks_and_csv_files_are_located_in_vietnamese(tmp_path: Path) -> None:
     """Sheet, row and column in the command line's language; the ids (sheet, column) as the file has them."""
     from llct_sched.errors import Cell
-    from llct_sched.excel_in import load_scenario_workbook
+    from llct_sched.scenario.excel import load_scenario_workbook
 
     unreadable, invalid, semantic = _broken_workbooks(tmp_path)
     expected = {

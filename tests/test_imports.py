@@ -1,6 +1,7 @@
 """The package's import graph, read from the source with `ast`: no import cycle between its modules,
-and the independent checker imports nothing from the model or the solver (not even through the
-modules it imports), so that it stays a test oracle of the solver rather than a copy of it."""
+the independent checker (check/) imports nothing from the model or the solver (not even through the
+modules it imports), so that it stays a test oracle of the solver rather than a copy of it, and the
+subpackages keep their layers (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -86,12 +87,13 @@ def import_graph(type_checking: bool = False) -> nx.DiGraph:
 def test_the_graph_sees_the_imports() -> None:
     graph = import_graph()
     assert graph.number_of_nodes() > 30
-    assert graph.has_edge("llct_sched.check", "llct_sched.scenario")
-    assert graph.has_edge("llct_sched.check", "llct_sched.i18n")  # `from llct_sched import i18n`
+    assert graph.has_edge("llct_sched.check.context", "llct_sched.scenario")
+    assert graph.has_edge("llct_sched.check", "llct_sched.check.rules")  # the package runs its modules
+    assert graph.has_edge("llct_sched.check.context", "llct_sched.i18n")  # `from llct_sched import i18n`
     assert graph.has_edge("llct_sched.model.teaching_layer", "llct_sched.model.staffing_stage")
-    assert graph.has_edge("llct_sched.io", "llct_sched.excel_in")  # inside a function
-    assert not graph.has_edge("llct_sched.replan_log", "llct_sched.replan")  # under TYPE_CHECKING
-    assert import_graph(type_checking=True).has_edge("llct_sched.replan_log", "llct_sched.replan")
+    assert graph.has_edge("llct_sched.scenario.loading", "llct_sched.scenario.excel")  # inside a function
+    assert not graph.has_edge("llct_sched.solve.replan_log", "llct_sched.solve.replan")  # under TYPE_CHECKING
+    assert import_graph(type_checking=True).has_edge("llct_sched.solve.replan_log", "llct_sched.solve.replan")
 
 
 def test_no_import_cycle() -> None:
@@ -111,6 +113,37 @@ def test_no_module_imports_the_package_init() -> None:
     assert not importers, f"these modules import from llct_sched/__init__.py: {importers}"
 
 
+# modules kept for users' old import paths only (issue 25's layout): the package imports the new ones
+COMPATIBILITY = {"llct_sched.io"}
+
+
+def test_no_module_imports_a_compatibility_module() -> None:
+    graph = import_graph(type_checking=True)
+    importers = sorted(m for shim in COMPATIBILITY for m in graph.predecessors(shim) if m != NAME)
+    assert not importers, f"these modules import an old path: {importers}"
+
+
+def _package(graph: nx.DiGraph, name: str) -> set[str]:
+    """A subpackage's modules, its __init__ included."""
+    return {m for m in graph if m == name or m.startswith(name + ".")}
+
+
+# the modules of scenario/ that plant or adapt a timetable and so reach the solver: `generate` plants
+# one with the greedy construction and the checker, `loading` reads an ITC-2007 instance (its adapter
+# solves one on the core, lazily)
+SCENARIO_ABOVE_THE_MODEL = {"llct_sched.scenario.generate", "llct_sched.scenario.loading"}
+
+
+def test_the_scenario_layer_imports_neither_the_model_nor_the_solver() -> None:
+    """Reading, validating and diagnosing a scenario needs no model, solver, checker or report."""
+    graph = import_graph(type_checking=True)
+    above = ("llct_sched.model", "llct_sched.solve", "llct_sched.check", "llct_sched.reports", "llct_sched.itc2007")
+    for module in sorted(_package(graph, "llct_sched.scenario") - SCENARIO_ABOVE_THE_MODEL):
+        reached = sorted(m for m in nx.descendants(graph, module) if m.startswith(above))
+        assert not reached, f"{module} reaches {reached}"
+
+
+CHECKER = "llct_sched.check"
 # what the checker may build on: the input and output data and plain helpers. Not the instance
 # (the model's precomputed indices), the model, the solver or anything above them.
 CHECKER_MAY_REACH = {
@@ -118,21 +151,22 @@ CHECKER_MAY_REACH = {
     "llct_sched.files",
     "llct_sched.goals",
     "llct_sched.i18n",
-    "llct_sched.scenario",
+    "llct_sched.scenario",  # the package re-exports the models only
+    "llct_sched.scenario.models",
     "llct_sched.timetable",
 }
 
 
 def test_the_checker_imports_neither_the_model_nor_the_solver() -> None:
     graph = import_graph(type_checking=True)  # every import counts, lazy or for the type checker
-    reached = nx.descendants(graph, "llct_sched.check")
-    model_or_solver = sorted(
-        m for m in reached if m.startswith(("llct_sched.model", "llct_sched.solve", "llct_sched.instance"))
-    )
-    assert not model_or_solver, f"llct_sched.check reaches {model_or_solver}"
+    checker = _package(graph, CHECKER)
+    assert len(checker) > 1
+    reached = set().union(*(nx.descendants(graph, m) for m in checker)) - checker
+    model_or_solver = sorted(m for m in reached if m.startswith(("llct_sched.model", "llct_sched.solve")))
+    assert not model_or_solver, f"{CHECKER} reaches {model_or_solver}"
     beyond = sorted(reached - CHECKER_MAY_REACH)
-    assert not beyond, f"llct_sched.check reaches {beyond}: is it still independent of the model and the solver?"
-    sources = [_modules()[module] for module in reached | {"llct_sched.check"}]
+    assert not beyond, f"{CHECKER} reaches {beyond}: is it still independent of the model and the solver?"
+    sources = [_modules()[module] for module in reached | checker]
     with_ortools = [
         str(path.relative_to(PACKAGE))
         for path in sources

@@ -143,7 +143,7 @@ def test_deep_nesting_is_bad_input(tmp_path: Path, suffix: str) -> None:
 
 
 def test_input_files_and_lists_have_size_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from llct_sched import reading  # the limits' home (llct_sched.io re-exports them)
+    from llct_sched.scenario import reading  # the limits' home (llct_sched.scenario.loading re-exports them)
 
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(_plain(tiny_data()), allow_unicode=True), encoding="utf-8")

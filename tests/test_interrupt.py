@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from llct_sched.generate import generate_scenario
-from llct_sched.io import scenario_to_yaml
+from llct_sched.scenario.generate import generate_scenario
+from llct_sched.scenario.loading import scenario_to_yaml
 
 
 def test_ctrl_c_keeps_the_best_timetable(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Tests for llct_sched.itc2007_anneal: the annealer's incremental cost against the independent UD2 count
+"""Tests for llct_sched.itc2007.anneal: the annealer's incremental cost against the independent UD2 count
 (llct_sched.itc2007.ud2_cost), and hard feasibility of everything it returns."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from itc_quick import quick_periods
 from llct_sched.itc2007 import Course, Curriculum, ItcInstance, Lecture, Room, read_ectt, ud2_cost
-from llct_sched.itc2007_anneal import (
+from llct_sched.itc2007.anneal import (
     AnnealState,
     _counters,
     _may_move_to,
@@ -23,7 +23,7 @@ from llct_sched.itc2007_anneal import (
     build_state,
     state_cost,
 )
-from llct_sched.itc2007_solver import _anneal_chunk, _Data, _Lns, _Session, build_full_model, greedy_rooms
+from llct_sched.itc2007.solver import _anneal_chunk, _Data, _Lns, _Session, build_full_model, greedy_rooms
 
 BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "instances"
 

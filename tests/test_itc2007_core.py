@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from llct_sched.check import check
 from llct_sched.cli import app
-from llct_sched.io import load_scenario
 from llct_sched.itc2007 import evaluate_solution, read_ectt, ud2_cost
-from llct_sched.itc2007_scenario import lectures_from_timetable, scenario_from_itc, solve_itc_on_core
+from llct_sched.itc2007.scenario import lectures_from_timetable, scenario_from_itc, solve_itc_on_core
+from llct_sched.scenario.loading import load_scenario
 from llct_sched.solve import SolveParams, solve
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "instances"
@@ -66,7 +66,7 @@ def test_a_broken_ectt_is_bad_input_with_exit_code_2(tmp_path: Path) -> None:
 
 
 def test_explanation_of_an_itc_timetable_names_the_ud2_costs_entity_by_entity() -> None:
-    from llct_sched.explain import explain
+    from llct_sched.reports.explain import explain
 
     instance = read_ectt(BENCH / "comp01.ectt")
     scenario = scenario_from_itc(instance)

@@ -1,4 +1,4 @@
-"""ITC-2007 instances as scenarios (llct_sched.itc2007_scenario), with the independent checker as the oracle:
+"""ITC-2007 instances as scenarios (llct_sched.itc2007.scenario), with the independent checker as the oracle:
 on a scenario read from an ITC instance, `llct_sched.check.check` must agree with the UD2 count
 `llct_sched.itc2007.ud2_cost` (hard: feasible or not; soft: S1..S4 goal by goal)."""
 
@@ -24,10 +24,10 @@ from llct_sched.itc2007 import (
     read_solution,
     ud2_cost,
 )
-from llct_sched.itc2007_scenario import START, lectures_from_timetable, scenario_from_itc, timetable_from_lectures
-from llct_sched.itc2007_solver import solve_itc
+from llct_sched.itc2007.scenario import START, lectures_from_timetable, scenario_from_itc, timetable_from_lectures
+from llct_sched.itc2007.solver import solve_itc
 from llct_sched.scenario import LecturerKind, Weekday
-from llct_sched.validate import validate
+from llct_sched.scenario.validate import validate
 from test_itc2007 import TOY_SOLUTION  # the hand-made toy solution (UD2: feasible; S1 2, S2 5, S3 8, S4 2; total 17)
 
 BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "instances"

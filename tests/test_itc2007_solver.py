@@ -1,4 +1,4 @@
-"""Tests for llct_sched.itc2007_solver: hard feasibility and the model's objective against the independent
+"""Tests for llct_sched.itc2007.solver: hard feasibility and the model's objective against the independent
 UD2 count (llct_sched.itc2007.ud2_cost), solution files, and the `llct-sched itc2007` command."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from itc_quick import quick_periods
 from llct_sched.cli import app
 from llct_sched.itc2007 import Course, Curriculum, ItcInstance, Room, read_ectt, read_solution, ud2_cost, write_solution
-from llct_sched.itc2007_solver import (
+from llct_sched.itc2007.solver import (
     _complete_values,
     _Data,
     _hint_all,

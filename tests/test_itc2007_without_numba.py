@@ -40,7 +40,7 @@ def test_the_itc_engine_runs_without_numba_and_says_how_to_install_it(tmp_path: 
 
 
 def test_the_annealer_alone_names_the_extra() -> None:
-    done = _python("import llct_sched.itc2007_anneal")
+    done = _python("import llct_sched.itc2007.anneal")
     assert done.returncode == 1
     assert "ModuleNotFoundError: the ITC-2007 annealer needs numba" in done.stderr
     assert "pip install 'llct-sched[itc]'" in done.stderr

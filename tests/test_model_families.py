@@ -29,11 +29,11 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
-from llct_sched.instance import Instance, build_instance
 from llct_sched.model import calendar_stage as cal
 from llct_sched.model import staffing_stage as staff
 from llct_sched.model import teaching_layer as layer
 from llct_sched.model.calendar_stage import CalendarVars
+from llct_sched.model.instance import Instance, build_instance
 from llct_sched.model.staffing_stage import StaffingVars
 from llct_sched.scenario import Scenario
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable

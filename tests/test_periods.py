@@ -12,8 +12,8 @@ import datetime as dt
 from typing import Any
 
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.validate import validate
 from llct_sched.solve import solve
-from llct_sched.validate import validate
 from test_solve import PARAMS, infeasible, solved
 
 MONDAY = dt.date(2007, 1, 1)

@@ -12,14 +12,14 @@ import pytest
 from llct_sched import i18n
 from llct_sched.check import check
 from llct_sched.errors import ScenarioError
-from llct_sched.excel_in import column_field, load_scenario_workbook, locate_issues, write_template
-from llct_sched.instance import build_instance
-from llct_sched.io import load_scenario
+from llct_sched.model.instance import build_instance
 from llct_sched.model.teaching_layer import needs_teaching_layer
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.excel import column_field, load_scenario_workbook, locate_issues, write_template
+from llct_sched.scenario.loading import load_scenario
+from llct_sched.scenario.validate import validate
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import Timetable
-from llct_sched.validate import validate
 
 PARAMS = SolveParams(time_limit=20, workers=1)
 

@@ -19,13 +19,13 @@ import llct_sched.reports.data  # noqa: F401  (imported before its `check` is co
 from llct_sched import i18n, pipeline
 from llct_sched.cli import app
 from llct_sched.errors import ScenarioError
-from llct_sched.excel_in import write_template
-from llct_sched.io import builtin_scenario_text, load_scenario, scenario_to_data
 from llct_sched.pipeline import read_builtin, read_scenario, run_solve
-from llct_sched.replan import Changes
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.excel import write_template
+from llct_sched.scenario.loading import builtin_scenario_text, load_scenario, scenario_to_data
 from llct_sched.solve import Progress, SolveParams, solve
-from llct_sched.why import EXPLANATION_FLOOR_S, Infeasibility, explanation_budget
+from llct_sched.solve.replan import Changes
+from llct_sched.solve.why import EXPLANATION_FLOOR_S, Infeasibility, explanation_budget
 from tiny import tiny_data
 
 FAST = SolveParams(time_limit=10, workers=1, seed=0)
@@ -180,7 +180,7 @@ def test_the_cli_replans_through_the_pipeline_validating_and_checking_once(
     away = {"lecturer_away": {"lecturer": hit.lecturer_id, "start": hit.date.isoformat(), "end": hit.date.isoformat()}}
     changes.write_text(yaml.safe_dump({"changes": [away]}), encoding="utf-8")
     checks = _count_calls(monkeypatch, "llct_sched.check")
-    validations = _count_calls(monkeypatch, "llct_sched.validate")
+    validations = _count_calls(monkeypatch, "llct_sched.scenario.validate")
     out = tmp_path / "out"
     args = ["--lang", "en", "replan", "tutorial", "--baseline", str(baseline), "--changes", str(changes)]
     ran = CliRunner().invoke(app, [*args, "--from", "2020-01-01", "--out", str(out), "--workers", "1", "--quiet"])

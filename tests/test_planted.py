@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from llct_sched.check import check
 from llct_sched.errors import ScenarioError
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.validate import ensure_valid
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
-from llct_sched.validate import ensure_valid
 
 START, END = dt.date(2020, 3, 2), dt.date(2020, 3, 27)
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]

@@ -14,10 +14,10 @@ from docx.shared import Cm
 from typer.testing import CliRunner
 
 from llct_sched.cli import app
-from llct_sched.io import load_scenario
 from llct_sched.reports import ANNEX, WORKBOOK, labels, write_reports
 from llct_sched.reports.annex import ANNEX_COLUMNS
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.loading import load_scenario
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import Timetable
 

@@ -283,8 +283,8 @@ def test_a_dask_cluster_resolves_the_clashes_too(tmp_path: Path) -> None:
 
 
 def test_generated_province_round_trips_and_trung_cap_is_the_shared_lecturers(tmp_path: Path) -> None:
-    from llct_sched.generate import generate_province
     from llct_sched.province import write_province
+    from llct_sched.scenario.generate import generate_province
 
     generated = generate_province(2, seed=1)
     assert generated == generate_province(2, seed=1)  # deterministic

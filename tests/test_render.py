@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from llct_sched.io import load_scenario
 from llct_sched.reports import ANNEX, TIMETABLES, write_reports
+from llct_sched.scenario.loading import load_scenario
 from llct_sched.solve import SolveParams, solve
 from render import CHROMIUM, SOFFICE, docx_to_pdf, html_to_pdf, pdf_page_png, pdf_pages
 

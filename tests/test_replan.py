@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from llct_sched.check import check
 from llct_sched.cli import app
 from llct_sched.errors import ScenarioError
-from llct_sched.replan import Changes, apply_changes, replan
 from llct_sched.solve import SolveParams, solve
+from llct_sched.solve.replan import Changes, apply_changes, replan
 from llct_sched.timetable import Timetable
 from tiny import tiny
 
@@ -128,7 +128,7 @@ def test_changes_apply_as_written() -> None:
 
 def test_cli_replan_writes_the_change_log(tmp_path: Path, baseline: Timetable) -> None:
     scenario_file = tmp_path / "tiny.yaml"
-    from llct_sched.io import scenario_to_yaml
+    from llct_sched.scenario.loading import scenario_to_yaml
 
     scenario_file.write_text(scenario_to_yaml(tiny()), encoding="utf-8")
     base_dir = tmp_path / "base"

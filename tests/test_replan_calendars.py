@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from llct_sched.replan import Changes, replan
 from llct_sched.reports import write_reports
 from llct_sched.reports.calendars import session_times
 from llct_sched.reports.data import build
 from llct_sched.solve import SolveParams, solve
+from llct_sched.solve.replan import Changes, replan
 from llct_sched.timetable import Timetable
 from tiny import tiny
 

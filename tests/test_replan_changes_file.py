@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from llct_sched.cli import app
 from llct_sched.errors import ScenarioError
-from llct_sched.io import load_scenario
-from llct_sched.replan import CHANGE_KINDS, apply_changes, load_changes
+from llct_sched.scenario.loading import load_scenario
+from llct_sched.solve.replan import CHANGE_KINDS, apply_changes, load_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "replan"

@@ -10,9 +10,9 @@ import yaml
 from typer.testing import CliRunner
 
 from llct_sched.cli import app
-from llct_sched.io import scenario_to_yaml
-from llct_sched.replan import Changes, replan
+from llct_sched.scenario.loading import scenario_to_yaml
 from llct_sched.solve import SolveParams, solve
+from llct_sched.solve.replan import Changes, replan
 from llct_sched.timetable import Timetable
 from tiny import tiny, tiny_data
 
@@ -105,7 +105,7 @@ def shifted(tt: Timetable, class_id: str, days: int, room: str | None = None) ->
 
 
 def test_a_change_nothing_forced_says_so_and_a_displaced_class_names_who_took_its_place() -> None:
-    from llct_sched.replan_log import change_log
+    from llct_sched.solve.replan_log import change_log
 
     base = baseline()
     scenario = named_tiny()
@@ -130,7 +130,7 @@ def test_a_change_nothing_forced_says_so_and_a_displaced_class_names_who_took_it
 
 
 def test_an_absence_is_the_reason_only_for_the_modules_it_overlaps() -> None:
-    from llct_sched.replan_log import change_log
+    from llct_sched.solve.replan_log import change_log
 
     base = baseline()
     scenario = named_tiny()

@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from llct_sched.check import check, check_frozen_past
 from llct_sched.cli import app
-from llct_sched.io import scenario_to_yaml
-from llct_sched.replan import Changes, ClassChange, apply_changes, replan
+from llct_sched.scenario.loading import scenario_to_yaml
 from llct_sched.solve import SolveParams, solve
+from llct_sched.solve.replan import Changes, ClassChange, apply_changes, replan
 from llct_sched.timetable import ObservationVisit, Timetable
 from tiny import tiny
 

@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 
 from llct_sched.cli import app
 from llct_sched.errors import ScenarioError
-from llct_sched.excel_in import column_field, load_scenario_workbook, write_template
-from llct_sched.io import load_scenario
 from llct_sched.reports import ANNEX, REPORT, WORKBOOK, labels, write_reports
 from llct_sched.scenario import Period, Scenario
+from llct_sched.scenario.excel import column_field, load_scenario_workbook, write_template
+from llct_sched.scenario.loading import load_scenario
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import Timetable, read_timetable
 from render import CHROMIUM
@@ -385,7 +385,8 @@ def test_report_command(tmp_path: Path, tutorial_out: Path) -> None:
 
 
 def test_failed_report_leaves_previous_outputs(tmp_path: Path, tutorial_out: Path, monkeypatch) -> None:
-    from llct_sched import outputs, reports
+    from llct_sched import reports
+    from llct_sched.reports import outputs
 
     scenario = load_scenario("tutorial")
     table = read_timetable(tutorial_out)

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from llct_sched.cli import app
 from llct_sched.errors import Cell, ScenarioError
-from llct_sched.excel_in import column_field, load_scenario_workbook, write_template
-from llct_sched.io import load_scenario
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.excel import column_field, load_scenario_workbook, write_template
+from llct_sched.scenario.loading import load_scenario
 from tiny import tiny_data
 
 runner = CliRunner()

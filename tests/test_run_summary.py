@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from llct_sched.batch import Job, run_job, solution_kind
 from llct_sched.cli import app
-from llct_sched.io import load_scenario
+from llct_sched.scenario.loading import load_scenario
 from llct_sched.solve import SolveParams, solve
 
 runner = CliRunner()

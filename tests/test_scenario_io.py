@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from llct_sched.cli import app
-from llct_sched.io import load_scenario, parse_scenario_text, scenario_to_data, scenario_to_yaml
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.loading import load_scenario, parse_scenario_text, scenario_to_data, scenario_to_yaml
 
 IDS = st.text("abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=8)
 NAMES = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20)  # Vietnamese, emoji, anything

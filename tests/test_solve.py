@@ -274,7 +274,7 @@ def test_unobservable_lecturer_is_infeasible() -> None:
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_default_scenario_is_solved_and_checked(seed: int) -> None:
-    from llct_sched.io import load_scenario
+    from llct_sched.scenario.loading import load_scenario
 
     scenario = load_scenario("hoang_mai_2020")
     result = solve(scenario, SolveParams(time_limit=30, workers=2, seed=seed))

@@ -14,15 +14,15 @@ from typer.testing import CliRunner
 
 from llct_sched.check import check
 from llct_sched.cli import app
-from llct_sched.diagnose import diagnose
-from llct_sched.explain import explain
-from llct_sched.generate import generate_center
-from llct_sched.io import load_scenario
+from llct_sched.reports.explain import explain
 from llct_sched.scenario import LecturerKind, Scenario, Weights
+from llct_sched.scenario.diagnose import diagnose
+from llct_sched.scenario.generate import generate_center
+from llct_sched.scenario.loading import load_scenario
+from llct_sched.scenario.validate import validate
+from llct_sched.scenario.variants import Patch
 from llct_sched.solve import SolveParams, solve
 from llct_sched.timetable import ScheduledSession, Timetable
-from llct_sched.validate import validate
-from llct_sched.variants import Patch
 from tiny import tiny_data
 
 STAFFING_GOALS = ("specialist", "over_norm", "part_time_minimum", "part_time_share")
@@ -240,7 +240,7 @@ def test_explain_names_lecturers_and_topics_of_the_staffing_goals() -> None:
 def test_specialist_floor_counts_what_no_start_can_give_the_specialist() -> None:
     """law's 3-session module in each BD class prefers PT1, who is free one half-day at a time: at no
     start can PT1 give it, so each of the two classes pays 3 sessions whatever the calendar."""
-    from llct_sched.instance import build_instance
+    from llct_sched.model.instance import build_instance
     from llct_sched.model.staffing_stage import specialist_floor
 
     data = tiny_data()

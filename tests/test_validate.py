@@ -1,4 +1,4 @@
-"""Tests of the semantic scenario validation (llct_sched.validate)."""
+"""Tests of the semantic scenario validation (llct_sched.scenario.validate)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from llct_sched.errors import InputIssue, ScenarioError, Severity
-from llct_sched.io import load_scenario
 from llct_sched.scenario import Scenario
-from llct_sched.validate import ensure_valid, validate
+from llct_sched.scenario.loading import load_scenario
+from llct_sched.scenario.validate import ensure_valid, validate
 
 
 def base() -> dict[str, Any]:

@@ -19,11 +19,11 @@ from llct_sched.batch import BASE_LABEL, Job, comparison_jobs, run_jobs
 from llct_sched.batch import compare as run_compare
 from llct_sched.check import check
 from llct_sched.cli import app
-from llct_sched.io import load_scenario, load_variant
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.loading import load_scenario, load_variant
+from llct_sched.scenario.variants import Patch, apply_patches
 from llct_sched.solve import Result, SolveParams, solve
 from llct_sched.timetable import Timetable
-from llct_sched.variants import Patch, apply_patches
 
 VARIANTS = Path(__file__).parent.parent / "examples" / "variants"
 # At 3 s on one worker both plans of seed 3 are the greedy construction's: the base's 160, the
@@ -167,8 +167,8 @@ def test_compare_shows_status_and_gap_of_rows_not_proven(tmp_path: Path) -> None
 
 def test_the_hint_is_returned_over_a_timetable_the_checker_rejects() -> None:
     # the last safeguard of `solve`: whatever the search returns instead of a valid hint is checked
-    from llct_sched.instance import build_instance
-    from llct_sched.solve import _from_hint, _keep_the_better
+    from llct_sched.model.instance import build_instance
+    from llct_sched.solve.search import _from_hint, _keep_the_better
 
     tutorial = load_scenario("tutorial")
     base = solve(tutorial, SolveParams(time_limit=10, workers=1))

@@ -10,9 +10,15 @@ import pytest
 import yaml
 
 from llct_sched.errors import ScenarioError
-from llct_sched.io import builtin_scenario_text, load_scenario, load_variant, load_variants, variant_scenario
 from llct_sched.scenario import Scenario
-from llct_sched.variants import Patch, apply_patches, parse_variant
+from llct_sched.scenario.loading import (
+    builtin_scenario_text,
+    load_scenario,
+    load_variant,
+    load_variants,
+    variant_scenario,
+)
+from llct_sched.scenario.variants import Patch, apply_patches, parse_variant
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples" / "variants").glob("*.yaml"))
 

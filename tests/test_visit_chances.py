@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from llct_sched.generate import generate_center
-from llct_sched.instance import CENTER_SIZED_PAIRS, MAX_CHANCE_SEGMENTS, Instance, _visit_chances, build_instance
+from llct_sched.model.instance import CENTER_SIZED_PAIRS, MAX_CHANCE_SEGMENTS, Instance, _visit_chances, build_instance
+from llct_sched.scenario.generate import generate_center
 
 
 @pytest.fixture(scope="module")

@@ -34,9 +34,9 @@ from typer.testing import CliRunner
 from llct_sched.check import check
 from llct_sched.cli import app as cli_app
 from llct_sched.errors import ScenarioError
-from llct_sched.excel_in import column_field, write_template
-from llct_sched.io import builtin_scenario_text, load_scenario, scenario_to_data, scenario_to_yaml
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.excel import column_field, write_template
+from llct_sched.scenario.loading import builtin_scenario_text, load_scenario, scenario_to_data, scenario_to_yaml
 from llct_sched.timetable import Timetable
 from llct_sched.web import forms
 from llct_sched.web.app import create_app

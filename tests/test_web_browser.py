@@ -29,8 +29,8 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect, sync_playwright
 
 from llct_sched.check import check
-from llct_sched.excel_in import column_field, write_template
-from llct_sched.io import load_scenario, parse_scenario_text
+from llct_sched.scenario.excel import column_field, write_template
+from llct_sched.scenario.loading import load_scenario, parse_scenario_text
 from llct_sched.timetable import Timetable
 from llct_sched.web.store import Store
 

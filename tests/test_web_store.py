@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 from llct_sched.check import check
 from llct_sched.cli import app as cli_app
-from llct_sched.io import load_scenario, scenario_to_data
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.loading import load_scenario, scenario_to_data
 from llct_sched.timetable import Timetable
 from llct_sched.web.app import create_app
 from llct_sched.web.store import Store, database_url, shown_database

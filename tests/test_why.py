@@ -8,9 +8,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from llct_sched.cli import app
-from llct_sched.io import scenario_to_yaml
 from llct_sched.scenario import Scenario
-from llct_sched.why import explain_infeasibility
+from llct_sched.scenario.loading import scenario_to_yaml
+from llct_sched.solve.why import explain_infeasibility
 from tiny import tiny_data
 
 D = dt.date

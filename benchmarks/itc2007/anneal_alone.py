@@ -19,8 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from llct_sched.itc2007 import read_ectt
-from llct_sched.itc2007_anneal import anneal, warm_up
-from llct_sched.itc2007_solver import _Data, _Lns, _read_periods, _Session, build_full_model, build_period_model
+from llct_sched.itc2007.anneal import anneal, warm_up
+from llct_sched.itc2007.solver import _Data, _Lns, _read_periods, _Session, build_full_model, build_period_model
 
 BENCH = Path(__file__).resolve().parent / "instances"
 

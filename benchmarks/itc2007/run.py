@@ -1,6 +1,6 @@
 """ITC-2007 track 3 (UD2) benchmark: comp01..comp21, one subprocess per run, on the scenario core
 (`--engine core`: .ectt -> scenario -> llct_sched.solve) or on the dedicated model
-(`--engine dedicated`: llct_sched.itc2007_solver).
+(`--engine dedicated`: llct_sched.itc2007.solver).
 
     python benchmarks/itc2007/run.py --engine core --time-limit 60 --seeds 0 --workers 2 --label core-t60
 
@@ -67,8 +67,8 @@ def bounds(bench: Path) -> dict[str, tuple[int, int]]:
 def run_one(instance: str, seed: int, time_limit: float, workers: int, bench: Path, engine: str) -> dict:
     """Solve one instance in this process and return the row's facts."""
     from llct_sched.itc2007 import read_ectt
-    from llct_sched.itc2007_scenario import solve_itc_on_core
-    from llct_sched.itc2007_solver import solve_itc
+    from llct_sched.itc2007.scenario import solve_itc_on_core
+    from llct_sched.itc2007.solver import solve_itc
 
     inst = read_ectt(bench / f"{instance}.ectt")
     run = solve_itc_on_core if engine == "core" else solve_itc

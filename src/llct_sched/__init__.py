@@ -5,12 +5,12 @@ The public API: load and validate a scenario, solve it, check a timetable indepe
 
 from llct_sched.check import CheckReport, Violation, check
 from llct_sched.errors import InputIssue, ScenarioError, Severity
-from llct_sched.io import load_scenario
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.loading import load_scenario
+from llct_sched.scenario.validate import ensure_valid, validate
 from llct_sched.solve import Progress, Result, SolveParams, solve
+from llct_sched.solve.why import Infeasibility, explain_infeasibility
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable, read_timetable
-from llct_sched.validate import ensure_valid, validate
-from llct_sched.why import Infeasibility, explain_infeasibility
 
 __all__ = [
     "CheckReport",

@@ -50,11 +50,11 @@ from typing import Any
 import pandas as pd
 
 from llct_sched.check import GOALS
-from llct_sched.facts import working_days
 from llct_sched.files import file_name, publish_folder, safe_frame, write_csv
 from llct_sched.i18n import N_, _
 from llct_sched.pipeline import run_solve
 from llct_sched.scenario import RoomKind, Scenario
+from llct_sched.scenario.facts import working_days
 from llct_sched.solve import Result, SolveParams
 from llct_sched.timetable import Timetable
 

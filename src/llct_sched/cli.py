@@ -179,8 +179,8 @@ def validate(scenario: ScenarioArg) -> None:
 def schema(
     changes: Annotated[bool, typer.Option("--changes", help=N_("The schema of re-plan changes files instead"))] = False,
 ) -> None:
-    from llct_sched.replan import Changes
     from llct_sched.scenario import Scenario
+    from llct_sched.solve.replan import Changes
 
     model = Changes if changes else Scenario
     typer.echo(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False))
@@ -192,7 +192,7 @@ def example(
     out: Annotated[Path | None, typer.Option("-o", "--out", help=N_("File to write (default: print)"))] = None,
 ) -> None:
     from llct_sched.files import write_text_atomic
-    from llct_sched.io import builtin_scenario_text
+    from llct_sched.scenario.loading import builtin_scenario_text
 
     try:
         text = builtin_scenario_text(name)
@@ -364,10 +364,10 @@ def replan(
 
     from llct_sched.errors import InputIssue
     from llct_sched.files import deferred_interrupts
-    from llct_sched.io import pydantic_issues
     from llct_sched.pipeline import run_solve, write_outcome
-    from llct_sched.replan import apply_changes, load_changes
+    from llct_sched.scenario.loading import pydantic_issues
     from llct_sched.solve import SolveParams
+    from llct_sched.solve.replan import apply_changes, load_changes
     from llct_sched.timetable import read_timetable
 
     code = _lang(lang)  # this command's language, for every message from here on
@@ -435,7 +435,7 @@ def _other_scenario(path: Path, named: str, expected: str) -> bool:
 
 def _print_changes(log, lang: str) -> None:
     """Every difference in full (lines wrap between words, nothing is cut)."""
-    from llct_sched.replan_log import summary_lines
+    from llct_sched.solve.replan_log import summary_lines
 
     for line in summary_lines(log, lang):
         console.print(line, markup=False, highlight=False)
@@ -523,8 +523,8 @@ def report(
 
     from llct_sched.errors import InputIssue
     from llct_sched.files import OutputError, publish_folder
-    from llct_sched.io import BUILTIN_SCENARIOS, pydantic_issues
     from llct_sched.reports import write_reports
+    from llct_sched.scenario.loading import BUILTIN_SCENARIOS, pydantic_issues
     from llct_sched.timetable import Timetable
 
     code = _lang(lang)  # this command's language, for every message from here on
@@ -591,7 +591,7 @@ def template(
     scenario: Annotated[str, typer.Option("--scenario", "-s", help=N_("Scenario to fill it with"))] = DEFAULT_SCENARIO,
 ) -> None:
     from llct_sched.errors import InputIssue
-    from llct_sched.excel_in import write_template
+    from llct_sched.scenario.excel import write_template
 
     if out.suffix.lower() != ".xlsx":
         _fail_input(
@@ -638,8 +638,8 @@ def generate(
     ] = False,
 ) -> None:
     from llct_sched.files import write_text_atomic
-    from llct_sched.generate import CenterProfileError, generate_center, generate_scenario
-    from llct_sched.io import scenario_to_yaml
+    from llct_sched.scenario.generate import CenterProfileError, generate_center, generate_scenario
+    from llct_sched.scenario.loading import scenario_to_yaml
 
     if profile == Profile.center:
         try:
@@ -685,7 +685,7 @@ def compare(
 ) -> None:
     from llct_sched.batch import compare as run_compare
     from llct_sched.batch import write_comparison
-    from llct_sched.io import load_variants
+    from llct_sched.scenario.loading import load_variants
 
     read_base = _read_valid(base)
     loaded_base = read_base.scenario
@@ -776,7 +776,7 @@ def _read_timetable_or_exit(path: Path):
     from pydantic import ValidationError
 
     from llct_sched.errors import InputIssue
-    from llct_sched.io import pydantic_issues
+    from llct_sched.scenario.loading import pydantic_issues
     from llct_sched.timetable import read_timetable
 
     try:
@@ -801,8 +801,8 @@ def explain(
     time_limit: Annotated[float, typer.Option(callback=_seconds, help=N_("Seconds, when solving"))] = 60.0,
     top: Annotated[int, typer.Option(min=1, help=N_("Entities shown per goal"))] = 5,
 ) -> None:
-    from llct_sched.explain import compare_timetables, comparison_table, explanation_tables
-    from llct_sched.explain import explain as run_explain
+    from llct_sched.reports.explain import compare_timetables, comparison_table, explanation_tables
+    from llct_sched.reports.explain import explain as run_explain
     from llct_sched.solve import SolveParams
     from llct_sched.solve import solve as run_solve
 
@@ -837,7 +837,7 @@ def explain(
 
 @command(help=N_("Cheap pre-solve checks that prove a scenario infeasible: exit 1 when one fires, 0 when none does."))
 def diagnose(scenario: ScenarioArg) -> None:
-    from llct_sched.diagnose import diagnose as run_diagnose
+    from llct_sched.scenario.diagnose import diagnose as run_diagnose
 
     found = run_diagnose(_load_valid(scenario))
     for diagnosis in found:
@@ -865,8 +865,8 @@ def itc2007(
 ) -> None:
     from llct_sched.files import write_text_atomic
     from llct_sched.itc2007 import read_ectt, write_solution
-    from llct_sched.itc2007_scenario import solve_itc_on_core
-    from llct_sched.itc2007_solver import solve_itc
+    from llct_sched.itc2007.scenario import solve_itc_on_core
+    from llct_sched.itc2007.solver import solve_itc
 
     try:
         loaded = read_ectt(instance)
@@ -1004,8 +1004,8 @@ def province_generate(
     out: Annotated[Path, typer.Option("-o", "--out", help=N_("Folder to write (new or empty)"))] = Path("province"),
 ) -> None:
     from llct_sched.files import OutputError
-    from llct_sched.generate import generate_province
     from llct_sched.province import write_province
+    from llct_sched.scenario.generate import generate_province
 
     _check_out(out)
     with console.status(_("generating {n} centers").format(n=centers), spinner="dots"):

@@ -21,13 +21,13 @@ from typing import Any
 from llct_sched.check import CheckReport, check
 from llct_sched.errors import InputIssue, ScenarioError, Severity
 from llct_sched.i18n import _
-from llct_sched.io import builtin_scenario_text, load_scenario, parse_scenario_text
-from llct_sched.replan import Changes, ClassChange, replan
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.loading import builtin_scenario_text, load_scenario, parse_scenario_text
+from llct_sched.scenario.validate import ensure_valid, validate
 from llct_sched.solve import Progress, Result, SolveParams, solve
+from llct_sched.solve.replan import Changes, ClassChange, replan
+from llct_sched.solve.why import explain_infeasibility, explanation_budget
 from llct_sched.timetable import Timetable
-from llct_sched.validate import ensure_valid, validate
-from llct_sched.why import explain_infeasibility, explanation_budget
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 TEXT_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -119,7 +119,7 @@ def read_source(source: str) -> Loaded:
 
 def _located(path: str, issues: list[InputIssue]) -> list[InputIssue]:
     """A workbook's issues at their sheet, row and column (the reader's own already are)."""
-    from llct_sched.excel_in import locate_issues
+    from llct_sched.scenario.excel import locate_issues
 
     return locate_issues(path, issues)
 
@@ -153,7 +153,7 @@ def _validated(scenario: Scenario, file: str = "") -> list[InputIssue]:
 
 def _read_workbook(name: str, content: bytes, suffix: str) -> Loaded:
     """The Excel reader needs a file: a private temporary one (the upload's name is never a path)."""
-    from llct_sched.excel_in import load_scenario_workbook, locate_issues
+    from llct_sched.scenario.excel import load_scenario_workbook, locate_issues
 
     with tempfile.TemporaryDirectory(prefix="llct-upload-") as folder:
         path = Path(folder) / f"upload{suffix}"
@@ -255,13 +255,13 @@ def write_outcome(
     """Replace the folder `out` whole by the outcome's files (`outputs.write_outputs`): summary.json,
     and with a timetable timetable.json, the CSVs and the reports (from the outcome's check report,
     not a second check); a re-plan's changes.csv too."""
-    from llct_sched.outputs import write_outputs
+    from llct_sched.reports.outputs import write_outputs
 
     extra = None
     if outcome.replanned is not None:
         import pandas as pd
 
-        from llct_sched.replan_log import CSV_COLUMNS
+        from llct_sched.solve.replan_log import CSV_COLUMNS
 
         extra = {"changes.csv": pd.DataFrame([c.row() for c in outcome.moved], columns=CSV_COLUMNS)}
     write_outputs(

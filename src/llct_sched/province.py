@@ -41,11 +41,11 @@ from pydantic import Field
 from llct_sched.errors import InputIssue, ScenarioError, Severity, parse_path
 from llct_sched.files import file_name, publish_folder
 from llct_sched.i18n import _, pgettext
-from llct_sched.io import load_scenario, scenario_to_yaml
-from llct_sched.reading import model_from_yaml, read_input_text
 from llct_sched.scenario import DateRange, Id, Lecturer, Scenario, StrictModel
+from llct_sched.scenario.loading import load_scenario, scenario_to_yaml
+from llct_sched.scenario.reading import model_from_yaml, read_input_text
+from llct_sched.scenario.validate import validate
 from llct_sched.timetable import Timetable
-from llct_sched.validate import validate
 
 __all__ = [
     "INDEX_FILE",

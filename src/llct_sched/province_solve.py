@@ -44,11 +44,11 @@ import pandas as pd
 from llct_sched.batch import TIMETABLE_KEY, Job, dask_client, pool_size, run_job
 from llct_sched.check import CheckReport, check
 from llct_sched.files import file_name, publish_folder, write_csv
-from llct_sched.io import scenario_to_yaml
-from llct_sched.outputs import write_solution_files
 from llct_sched.pipeline import objective_by_goal
 from llct_sched.province import Clash, Province, shared_clashes, shared_days
+from llct_sched.reports.outputs import write_solution_files
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.loading import scenario_to_yaml
 from llct_sched.solve import SolveParams
 from llct_sched.timetable import Timetable
 

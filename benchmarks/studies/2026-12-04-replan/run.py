@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from llct_sched.check import check
-from llct_sched.generate import generate_scenario
-from llct_sched.io import load_scenario
-from llct_sched.replan import Changes, load_changes, replan
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.generate import generate_scenario
+from llct_sched.scenario.loading import load_scenario
 from llct_sched.solve import SolveParams, solve
+from llct_sched.solve.replan import Changes, load_changes, replan
 from llct_sched.timetable import Timetable
 
 HERE = Path(__file__).resolve().parent

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from llct_sched.check import check
-from llct_sched.generate import generate_center
-from llct_sched.io import load_scenario
 from llct_sched.scenario import LecturerKind, Scenario
+from llct_sched.scenario.generate import generate_center
+from llct_sched.scenario.loading import load_scenario
 from llct_sched.solve import SolveParams, solve
 
 CAPS = {"gv_1": 40, "gv_2": 40, "gv_3": 40, "pho_giam_doc": 30}  # the capped default

@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from llct_sched.generate import generate_province
 from llct_sched.province_solve import ProvinceResult, solve_province
+from llct_sched.scenario.generate import generate_province
 from llct_sched.solve import SolveParams
 
 COLUMNS = [

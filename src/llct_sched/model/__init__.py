@@ -1,5 +1,6 @@
-"""The CP-SAT model: stage 1 (calendar) and stage 2 (staffing), the greedy construction and the
-diagnostic model. Only this package and `llct_sched.solve` import OR-Tools."""
+"""The CP-SAT model: the instance (`instance`: scenario ids as integer indices), stage 1 (calendar)
+and stage 2 (staffing), the greedy construction and the diagnostic model. Only this package and
+`llct_sched.solve` import OR-Tools."""
 
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from llct_sched.instance import BlockInfo, Instance, avoided_days
 from llct_sched.model import minimize_weighted_goals
+from llct_sched.model.instance import BlockInfo, Instance, avoided_days
 from llct_sched.scenario import RoomKind
 
 LinearExpr = cp_model.LinearExprT

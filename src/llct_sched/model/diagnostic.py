@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from llct_sched.i18n import _
-from llct_sched.instance import BlockInfo, Instance, _block_day_runs, _class_window, _closed_slots
 from llct_sched.model.calendar_stage import block_intervals
+from llct_sched.model.instance import BlockInfo, Instance, _block_day_runs, _class_window, _closed_slots
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from llct_sched.instance import BlockInfo, Instance, avoided_days
+from llct_sched.model.instance import BlockInfo, Instance, avoided_days
 from llct_sched.model.teaching_layer import needs_teaching_layer
 from llct_sched.scenario import LecturerKind, RoomKind
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from llct_sched.instance import Instance, center_sessions, preferred_lecturers
 from llct_sched.model import minimize_weighted_goals
+from llct_sched.model.instance import Instance, center_sessions, preferred_lecturers
 from llct_sched.scenario import LecturerKind
 
 LinearExpr = cp_model.LinearExprT

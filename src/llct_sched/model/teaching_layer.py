@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from llct_sched.instance import CENTER_SIZED_PAIRS, Instance
 from llct_sched.model.calendar_stage import CalendarVars
+from llct_sched.model.instance import CENTER_SIZED_PAIRS, Instance
 from llct_sched.model.staffing_stage import GOALS as STAFFING_GOALS
 from llct_sched.model.staffing_stage import StaffingVars, observation_floor
 

@@ -12,6 +12,10 @@
   room (Asia/Ho_Chi_Minh), observation visits included;
 - `timetables/lecturer_<id>.html`: each lecturer's week grids (thời khóa biểu), printable;
 - `report.html`: one page with charts, and `plotly.min.js` beside it (shared, works offline).
+
+Beside them in this package: `outputs` (the solve's whole output folder: timetable.json, the CSVs,
+summary.json and these reports, published at once) and `explain` (the objective by goal and entity,
+from the checker).
 """
 
 from __future__ import annotations

@@ -43,13 +43,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from llct_sched import i18n
 from llct_sched.errors import InputIssue, ScenarioError
 from llct_sched.i18n import _
-from llct_sched.io import BUILTIN_SCENARIOS, scenario_from_data, scenario_to_data, scenario_to_yaml
 from llct_sched.pipeline import read_builtin, read_scenario
-from llct_sched.replan import Changes, apply_changes, change_log
 from llct_sched.reports import ReportData, build
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.loading import BUILTIN_SCENARIOS, scenario_from_data, scenario_to_data, scenario_to_yaml
+from llct_sched.scenario.validate import ensure_valid
+from llct_sched.solve.replan import Changes, apply_changes, change_log
 from llct_sched.timetable import Timetable
-from llct_sched.validate import ensure_valid
 from llct_sched.web import forms, views
 from llct_sched.web.i18n import LANGS, Words
 from llct_sched.web.jobs import Runner
@@ -141,8 +141,8 @@ def _weights_variant(scenario: dict[str, Any], patch: dict[str, int], row: int) 
     """The scenario (plain data) with new weights, patched and validated by the library's variants."""
     from pydantic import ValidationError
 
-    from llct_sched.io import pydantic_issues
-    from llct_sched.variants import Patch, WeightsPatch, apply_patches
+    from llct_sched.scenario.loading import pydantic_issues
+    from llct_sched.scenario.variants import Patch, WeightsPatch, apply_patches
 
     try:
         weights = WeightsPatch.model_validate(patch)

@@ -275,10 +275,10 @@ def solve_job(
     """Solve one version given by `job_data` and return what to store, as plain data: the solved
     scenario, the summary, the timetable (JSON text), the check report, the moved classes, why
     (when infeasible) and, for a variant, its timetable priced with its parent's weights."""
-    from llct_sched.io import scenario_from_data, scenario_to_data
     from llct_sched.pipeline import run_solve
-    from llct_sched.replan import Changes
+    from llct_sched.scenario.loading import scenario_from_data, scenario_to_data
     from llct_sched.solve import Progress, SolveParams
+    from llct_sched.solve.replan import Changes
     from llct_sched.timetable import Timetable
 
     scenario = scenario_from_data(data["scenario"])

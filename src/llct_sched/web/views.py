@@ -331,7 +331,7 @@ def priced(
     (None when the timetable breaks a rule of the base), the weighted goals, and how many classes
     differ from the base's timetable (dates, room, lecturers, added or cancelled)."""
     from llct_sched.check import check
-    from llct_sched.replan import Changes, change_log
+    from llct_sched.solve.replan import Changes, change_log
 
     report = check(base_scenario, timetable)
     moved = None

@@ -5,7 +5,7 @@ means that no timetable can keep every rule of docs/rules.md; no diagnosis does 
 exists. Messages are plain words naming the entities and the numbers (in the current language,
 `llct_sched.i18n`). The checks never raise on a scenario that has not been validated: unknown
 references are skipped (validation reports them). The facts they count on (windows, open days,
-least learners) are `llct_sched.facts`'; a fact of one class or cohort (larger than every room or
+least learners) are `llct_sched.scenario.facts`'; a fact of one class or cohort (larger than every room or
 than its pinned room, a window too short) is an input error that `validate` reports, not a diagnosis.
 
 Kinds:
@@ -29,7 +29,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from llct_sched.facts import Facts, room_closed
 from llct_sched.i18n import _
 from llct_sched.scenario import (
     Lecturer,
@@ -39,6 +38,7 @@ from llct_sched.scenario import (
     TrainingClass,
     Weekday,
 )
+from llct_sched.scenario.facts import Facts, room_closed
 
 __all__ = ["KINDS", "Diagnosis", "diagnose"]
 
@@ -76,7 +76,7 @@ def _d(day: dt.date) -> str:
 
 
 class _Facts(Facts):
-    """The scenario's facts (`llct_sched.facts`) and the lecturers' free slots, computed once."""
+    """The scenario's facts (`llct_sched.scenario.facts`) and the lecturers' free slots, computed once."""
 
     def program(self, klass: TrainingClass) -> Program | None:
         return self.programs.get(klass.program)

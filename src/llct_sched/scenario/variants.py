@@ -35,7 +35,6 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 from llct_sched import i18n
 from llct_sched.errors import InputIssue, ScenarioError
 from llct_sched.i18n import N_
-from llct_sched.reading import BUILTIN_SCENARIOS, model_from_yaml, pydantic_issues, read_input_text
 from llct_sched.scenario import (
     Blackout,
     Bloc,
@@ -53,7 +52,8 @@ from llct_sched.scenario import (
     TrainingClass,
     Weights,
 )
-from llct_sched.validate import ensure_valid
+from llct_sched.scenario.reading import BUILTIN_SCENARIOS, model_from_yaml, pydantic_issues, read_input_text
+from llct_sched.scenario.validate import ensure_valid
 
 __all__ = [
     "Collection",
@@ -352,7 +352,7 @@ def _scale(current: Scenario, data: dict[str, Any], op: ScaleLearners, at: str, 
 SAFE_NAME = re.compile(r"\w[\w.-]*")  # a variant name becomes part of file names
 MAX_BASE_DEPTH = 10  # a variant's base may be a variant, this many levels deep
 _LOADING: dict[Path, None] = {}  # the variant files being loaded (a base leading back is a cycle)
-# loads a scenario from a file or a built-in name (`llct_sched.io.load_scenario`, which can load a
+# loads a scenario from a file or a built-in name (`llct_sched.scenario.loading.load_scenario`, which can load a
 # variant in turn: passed in rather than imported, since io imports this module)
 ScenarioLoader = Callable[[str | Path], Scenario]
 
@@ -374,7 +374,7 @@ def _load_base(variant: Variant, file: Path | None, load_scenario: ScenarioLoade
 
 def variant_scenario(variant: Variant, load_scenario: ScenarioLoader, file: str | Path | None = None) -> LoadedVariant:
     """Load the variant's base with `load_scenario`, apply its patches and validate the result
-    (`validate.ensure_valid`). `llct_sched.io.variant_scenario` passes its loader.
+    (`validate.ensure_valid`). `llct_sched.scenario.loading.variant_scenario` passes its loader.
 
     `file` is the variant file, used to find a relative base and to locate errors.
     """
@@ -396,7 +396,7 @@ def variant_scenario(variant: Variant, load_scenario: ScenarioLoader, file: str 
 
 def load_variant(path: str | Path, load_scenario: ScenarioLoader) -> LoadedVariant:
     """Read a variant file, apply its patches to its base (loaded with `load_scenario`) and
-    validate the patched scenario. `llct_sched.io.load_variant` passes its loader.
+    validate the patched scenario. `llct_sched.scenario.loading.load_variant` passes its loader.
 
     Raises ScenarioError with located issues on any problem (a base that leads back to the
     variant itself included).

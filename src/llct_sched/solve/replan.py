@@ -19,12 +19,12 @@ from pydantic import Field, ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, format_path
 from llct_sched.i18n import N_, PYDANTIC_MESSAGES, _
-from llct_sched.io import model_from_yaml, pydantic_issues, read_input_text
-from llct_sched.replan_log import ClassChange, change_log
 from llct_sched.scenario import Blackout, DateRange, Id, OneOf, Scenario, StrictModel, TrainingClass
+from llct_sched.scenario.loading import model_from_yaml, pydantic_issues, read_input_text
+from llct_sched.scenario.validate import ensure_valid
 from llct_sched.solve import Progress, Result, SolveParams, solve
+from llct_sched.solve.replan_log import ClassChange, change_log
 from llct_sched.timetable import Timetable
-from llct_sched.validate import ensure_valid
 
 
 class LecturerAway(StrictModel):

@@ -18,14 +18,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from llct_sched.facts import closes
 from llct_sched.i18n import NP_, keyed, translation
 from llct_sched.reports.labels import Labels
 from llct_sched.scenario import Scenario
+from llct_sched.scenario.facts import closes
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 
 if TYPE_CHECKING:  # replan imports this module
-    from llct_sched.replan import Changes
+    from llct_sched.solve.replan import Changes
 
 # key -> (context "replan.<key>", English); the Vietnamese is in the gettext catalog
 TEXT: dict[str, tuple[str, str]] = keyed(

@@ -25,7 +25,7 @@ compiled on first use and cached by Numba; :func:`warm_up` does that ahead, e.g.
 CP-SAT works.
 
 Numba is the optional extra ``itc`` (``pip install 'llct-sched[itc]'``); without it this module does not
-import (:mod:`llct_sched.itc2007_solver` then runs without annealing).
+import (:mod:`llct_sched.itc2007.solver` then runs without annealing).
 """
 
 from __future__ import annotations

@@ -222,7 +222,7 @@ def lectures_from_timetable(instance: ItcInstance, timetable: Timetable) -> list
 
 
 if TYPE_CHECKING:
-    from llct_sched.itc2007_solver import ItcResult
+    from llct_sched.itc2007.solver import ItcResult
 
 
 def solve_itc_on_core(instance: ItcInstance, time_limit: float = 60.0, workers: int = 0, seed: int = 0) -> ItcResult:
@@ -232,7 +232,7 @@ def solve_itc_on_core(instance: ItcInstance, time_limit: float = 60.0, workers: 
     the same number (docs/rules.md), which the tests hold it to.
     """
     from llct_sched.itc2007 import ud2_cost
-    from llct_sched.itc2007_solver import ItcResult
+    from llct_sched.itc2007.solver import ItcResult
     from llct_sched.solve import SolveParams, solve
 
     scenario = scenario_from_itc(instance)

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from llct_sched.facts import class_window, closes, first_by_id, room_closed, working_days
 from llct_sched.scenario import Lecturer, Program, Scenario, TaughtBy, TrainingClass
+from llct_sched.scenario.facts import class_window, closes, first_by_id, room_closed, working_days
 from llct_sched.timetable import Timetable
 
 

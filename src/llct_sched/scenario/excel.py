@@ -894,7 +894,7 @@ def _read(path: Path) -> tuple[_Reader, Scenario | None]:
 def _more_errors(reader: _Reader, bad: list[Loc]) -> None:
     """The semantic errors of the rest of the workbook and of the other cells of the rows with a bad
     cell (`validate.validate_around`), located by sheet, row and column: a row's errors all at once."""
-    from llct_sched.validate import validate_around
+    from llct_sched.scenario.validate import validate_around
 
     for issue in validate_around(reader.data, bad, reader.file):
         reader.error(_locate(reader, parse_path(issue.path)), issue.message)

@@ -18,7 +18,7 @@ Three models share one set of data (:class:`_Data`):
 The search (``_Session.mode``):
 
 * ``"anneal"`` (default): the period model for 15 % of the time, the room model for its periods, then
-  simulated annealing (:mod:`llct_sched.itc2007_anneal`, compiled with Numba: single lectures moved or
+  simulated annealing (:mod:`llct_sched.itc2007.anneal`, compiled with Numba: single lectures moved or
   swapped and, for 5 % of the moves, Kempe chains swapped between two periods, never breaking a hard
   rule; one independent walk per worker, in threads) for 95 % of the time left, then candidate-room
   steps (below) from its best timetable. The annealer is what brings
@@ -41,9 +41,7 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import threading
-import time
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -54,10 +52,10 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from llct_sched.itc2007 import UD2_WEIGHTS, ItcInstance, Lecture, UD2Cost, ud2_cost
-from llct_sched.solve import STATUS_NAMES, Progress
+from llct_sched.solve.runner import STATUS_NAMES, Progress, Session, Watcher
 
 try:
-    from llct_sched.itc2007_anneal import AnnealState, anneal, build_state, warm_up
+    from llct_sched.itc2007.anneal import AnnealState, anneal, build_state, warm_up
 
     ANNEALING = True
 except ModuleNotFoundError as missing:  # numba: the optional extra `itc`
@@ -373,26 +371,12 @@ def build_full_model(d: _Data, candidates: dict[int, list[int]] | None = None) -
 # --------------------------------------------------------------------------------------------------
 
 
-class _Watcher(cp_model.CpSolverSolutionCallback):
-    def __init__(self, stage: str, clock: Callable[[], float], report: Callable[[Progress], None] | None) -> None:
-        super().__init__()
-        self.stage, self.clock, self.report = stage, clock, report
-        self.first_at: float | None = None
+class _Session(Session):
+    """One call of `solve_itc`: the runner's session (clock, CP-SAT settings, Ctrl-C flag) with the
+    search's settings and what it measured (`first_feasible`, `phases`)."""
 
-    def on_solution_callback(self) -> None:
-        now = self.clock()
-        if self.first_at is None:
-            self.first_at = now
-        if self.report is not None:
-            self.report(Progress(self.stage, self.objective_value, self.best_objective_bound, now))
-
-
-class _Session:
     def __init__(self, time_limit: float, workers: int, seed: int, report: Callable[[Progress], None] | None):
-        self.time_limit, self.workers, self.seed, self.report = time_limit, workers, seed, report
-        self.started = time.perf_counter()
-        self.interrupted = False
-        self.current: cp_model.CpSolver | None = None
+        super().__init__(time_limit, workers, seed, report)
         self.first_feasible: float | None = None
         self.phases: list[dict[str, Any]] = []
         self.period_share = 0.15
@@ -410,32 +394,12 @@ class _Session:
         self.step_seconds = min(20.0, max(15.0, time_limit / 15))
         self.options: dict[str, Any] = {}
 
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.started
-
-    def remaining(self) -> float:
-        return max(0.0, self.time_limit - self.elapsed())
-
-    def interrupt(self, *_: object) -> None:
-        self.interrupted = True
-        if self.current is not None:
-            self.current.stop_search()
-
     def run(
-        self, model: cp_model.CpModel, stage: str, limit: float, report: bool = True, **overrides: Any
-    ) -> tuple[cp_model.CpSolver, Any, _Watcher]:
-        solver = cp_model.CpSolver()
-        prm = solver.parameters
-        prm.max_time_in_seconds = max(0.05, min(limit, self.remaining()))
-        prm.num_workers = self.workers
-        prm.random_seed = self.seed
-        for key, value in overrides.items():
-            setattr(prm, key, value)
-        watcher = _Watcher(stage, self.elapsed, self.report if report else None)
-        self.current = solver
+        self, model: cp_model.CpModel, stage: str, time_limit: float, **options: Any
+    ) -> tuple[cp_model.CpSolver, Any, Watcher]:
+        """`Session.run` within the time left; each run recorded in `phases`."""
         started = self.elapsed()
-        status = solver.solve(model, watcher)
-        self.current = None
+        solver, status, watcher = super().run(model, stage, min(time_limit, self.remaining()), **options)
         self.phases.append(
             {
                 "stage": stage,
@@ -544,13 +508,8 @@ def solve_itc(
         warnings.warn(NO_ANNEALING, stacklevel=2)
     session = _Session(time_limit, workers, seed, progress)
     d = _Data(instance)
-    handler = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, session.interrupt) if handler else None
-    try:
+    with session.catching_interrupt():
         status, best, bound = _search(d, session)
-    finally:
-        if handler:
-            signal.signal(signal.SIGINT, previous)
     lectures = d.lectures_of(best.periods, best.rooms) if best is not None else []
     cost = ud2_cost(instance, lectures) if best is not None else None
     return ItcResult(
@@ -642,7 +601,7 @@ class _Lns:
         if self.values:
             _hint_all(self.proto, self.values)
         try:
-            solver, status, watcher = self.s.run(self.v.model, stage, limit, report=stage == "full", **overrides)
+            solver, status, watcher = self.s.run(self.v.model, stage, limit, quiet=stage != "full", **overrides)
         finally:
             for i in fixed:
                 dom = variables[i].domain
@@ -675,7 +634,7 @@ class _Lns:
             rv.model.add_hint(z, rooms[c, p] == r)
         for (c, r), w in rv.w.items():
             rv.model.add_hint(w, any(rooms[c, p] == r for p in periods[c]))
-        solver, status, _ = self.s.run(rv.model, "rooms", limit, report=False)
+        solver, status, _ = self.s.run(rv.model, "rooms", limit, quiet=True)
         if _ok(status):
             rooms = _read_rooms(rv, solver)
         values = _complete_values(d, self.v, periods, rooms)
@@ -702,7 +661,7 @@ class _Lns:
         return self._keep(_complete_values(d, self.v, periods, rooms), "candidates")
 
     def anneal_state(self) -> AnnealState:
-        """The incumbent as the arrays of :mod:`llct_sched.itc2007_anneal`."""
+        """The incumbent as the arrays of :mod:`llct_sched.itc2007.anneal`."""
         d = self.d
         sol = self.solution()
         placed = [(c, p, sol.rooms[c, p]) for c, ps in sol.periods.items() for p in ps]

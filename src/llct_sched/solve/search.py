@@ -17,19 +17,15 @@ import datetime as dt
 import logging
 import math
 import os
-import signal
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from llct_sched import i18n
 from llct_sched.check import GOALS, check
-from llct_sched.diagnose import diagnose
-from llct_sched.instance import Instance, _map_baseline, build_instance
 from llct_sched.model.calendar_stage import (
     CalendarVars,
     build_calendar_model,
@@ -37,6 +33,7 @@ from llct_sched.model.calendar_stage import (
     calendar_goal_values,
 )
 from llct_sched.model.greedy import GreedyPlan, greedy_plan
+from llct_sched.model.instance import Instance, _map_baseline, build_instance
 from llct_sched.model.staffing_stage import GOALS as STAFFING_GOALS
 from llct_sched.model.staffing_stage import (
     build_staffing_model,
@@ -45,211 +42,28 @@ from llct_sched.model.staffing_stage import (
 )
 from llct_sched.model.teaching_layer import add_teaching_layer, needs_teaching_layer
 from llct_sched.scenario import Priorities, Scenario
+from llct_sched.scenario.diagnose import diagnose
+from llct_sched.solve.params import SolveParams
+from llct_sched.solve.result import Result
+from llct_sched.solve.runner import Progress, Session, helper_solve
 from llct_sched.timetable import ObservationVisit, ScheduledSession, Timetable
 
 log = logging.getLogger("llct_sched.solve")
 
-STATUS_NAMES = {
-    cp_model.OPTIMAL: "OPTIMAL",
-    cp_model.FEASIBLE: "FEASIBLE",
-    cp_model.INFEASIBLE: "INFEASIBLE",
-    cp_model.UNKNOWN: "UNKNOWN",
-    cp_model.MODEL_INVALID: "MODEL_INVALID",
-}
 
-
-@dataclass
-class SolveParams:
-    """Solver settings. `workers` 0 lets CP-SAT use every core."""
-
-    time_limit: float = 60.0
-    workers: int = 0
-    seed: int = 0
-    relative_gap: float = 0.0
-    max_rounds: int = 50
-    log_search: bool = False
-
-
-@dataclass
-class Progress:
-    stage: str
-    objective: float | None
-    bound: float | None
-    elapsed: float
-    message: str = ""
-
-
-@dataclass
-class Result:
-    """What a solve produced. `timetable` is None when no timetable was found."""
-
-    status: str
-    objective: int | None
-    bound: int | None
-    wall_time_s: float
-    first_feasible_s: float | None
-    timetable: Timetable | None
-    params: SolveParams
-    breakdown: dict[str, int] = field(default_factory=dict)
-    model_size: dict[str, int] = field(default_factory=dict)
-    rounds: int = 0
-    interrupted: bool = False
-    messages: list[str] = field(default_factory=list)
-    levels: list[dict[str, Any]] = field(default_factory=list)  # with priorities: goals, value, bound per level
-    greedy_only: bool = False  # the timetable is the greedy construction's, never improved by the search
-    from_hint: bool = False  # the timetable is the hint's (see `solve`), never improved by the search
-
-    @property
-    def feasible(self) -> bool:
-        return self.timetable is not None
-
-    @property
-    def gap(self) -> float | None:
-        if self.objective is None or self.bound is None:
-            return None
-        if self.objective == 0:
-            return 0.0
-        return max(0.0, (self.objective - self.bound) / abs(self.objective))
-
-    def summary(self) -> dict[str, Any]:
-        """The facts of summary.json."""
-        return {
-            "status": self.status,
-            "proven_optimal": self.status == "OPTIMAL",
-            "objective": self.objective,
-            "bound": self.bound,
-            "gap": self.gap,
-            "first_feasible_s": self.first_feasible_s,
-            "wall_time_s": self.wall_time_s,
-            "rounds": self.rounds,
-            "interrupted": self.interrupted,
-            "breakdown": self.breakdown,
-            "model_size": self.model_size,
-            "messages": self.messages,
-            "priority_levels": self.levels,
-            "greedy_only": self.greedy_only,
-            "from_hint": self.from_hint,
-            "params": asdict(self.params),
-        }
-
-    def adopt_checked(self, objective: int, weighted: dict[str, int], weights: dict[str, int]) -> None:
-        """Take the independent checker's objective and goals (weighted, as `check` gives them).
-
-        A round that stops at its first staffing reports goal variables that CP-SAT had no reason
-        to push down (e.g. lecturer_balance 57 for a true 4): the checker's values are exact.
-        """
-        if self.objective is not None and self.objective != objective:
-            self.messages.append(
-                i18n._("the solver counted an objective of {solver}, the checker {checker}").format(
-                    solver=self.objective, checker=objective
-                )
-            )
-        self.objective = objective
-        self.breakdown = {
-            goal: weighted.get(goal, 0) // weights[goal] if weights.get(goal) else self.breakdown.get(goal, 0)
-            for goal in dict.fromkeys([*self.breakdown, *weighted])
-        }
-        if self.bound is not None:
-            self.bound = min(self.bound, objective)
-
-
-class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Reports each incumbent (objective, bound, elapsed) to the log and the progress display."""
-
-    def __init__(
-        self,
-        stage: str,
-        clock: Callable[[], float],
-        report: Callable[[Progress], None] | None,
-        good_enough: float | None = None,
-    ):
-        super().__init__()
-        self.stage, self.clock, self.report, self.good_enough = stage, clock, report, good_enough
-        self.found = False
-
-    def on_solution_callback(self) -> None:
-        self.found = True
-        now = self.clock()
-        obj, bound = self.objective_value, self.best_objective_bound
-        log.info("%s: objective %s, bound %s, %.2fs", self.stage, obj, bound, now)
-        if self.report:
-            self.report(Progress(self.stage, obj, bound, now))
-        if self.good_enough is not None and obj <= self.good_enough:
-            self.stop_search()  # close enough to a bound known from elsewhere: leave the time to others
-
-
-class _Session:
-    """One solve call: its clock, its parameters and the Ctrl-C flag."""
+class _Session(Session):
+    """One solve call: the runner's session (clock, CP-SAT settings, Ctrl-C flag) with its `SolveParams`."""
 
     def __init__(self, params: SolveParams, report: Callable[[Progress], None] | None):
-        self.params, self.report = params, report
-        self.started = time.perf_counter()
-        self.interrupted = False
-
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.started
-
-    def remaining(self) -> float:
-        return max(0.0, self.params.time_limit - self.elapsed())
-
-    def interrupt(self, *_: object) -> None:
-        """Ctrl-C: the running solve is stopped from `run`'s wait loop."""
-        self.interrupted = True
-
-    def run(
-        self,
-        model: cp_model.CpModel,
-        stage: str,
-        time_limit: float,
-        first_only: bool = False,
-        quiet: bool = False,
-        good_enough: float | None = None,
-        bound_stall: float | None = None,
-        hand_over: float | None = None,
-        **overrides: Any,
-    ) -> tuple[cp_model.CpSolver, Any, _Watcher]:
-        """Solve in a worker thread. `good_enough`: stop at an incumbent this good; `bound_stall`:
-        stop when a positive bound has not moved for this many seconds (a run made for its bound);
-        `hand_over`: stop after this many seconds once some solution is found (else go on)."""
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.max_time_in_seconds = max(0.05, time_limit)
-        p.num_workers = self.params.workers
-        p.random_seed = self.params.seed
-        p.relative_gap_limit = self.params.relative_gap
-        p.log_search_progress = self.params.log_search
-        p.catch_sigint_signal = False  # Ctrl-C is ours (see interrupt): CP-SAT's own handler aborts in a thread
-        if first_only:
-            p.stop_after_first_solution = True
-        for key, value in overrides.items():
-            if isinstance(value, list):  # a repeated field (subsolver names)
-                getattr(p, key).extend(value)
-            else:
-                setattr(p, key, value)
-        if self.params.log_search:
-            solver.log_callback = log.info
-        watcher = _Watcher(stage, self.elapsed, None if quiet else self.report, good_enough)
-        if self.interrupted:
-            p.max_time_in_seconds = 0.01
-        # CP-SAT runs in a thread so that the main thread stays free to take Ctrl-C (a signal
-        # handler only runs between Python bytecodes of the main thread, never inside solve()).
-        outcome: list[Any] = []
-        moved = [time.perf_counter()]
-        if bound_stall is not None:
-            # every goal is >= 0: a bound is news only once it is positive
-            solver.best_bound_callback = lambda bound: moved.append(time.perf_counter()) if bound > 0 else None
-        worker = threading.Thread(target=lambda: outcome.append(solver.solve(model, watcher)), daemon=True)
-        worker.start()
-        stopped = False
-        began = time.perf_counter()
-        while worker.is_alive():
-            worker.join(0.1)
-            stalled = bound_stall is not None and len(moved) > 1 and time.perf_counter() - moved[-1] > bound_stall
-            handed = hand_over is not None and watcher.found and time.perf_counter() - began > hand_over
-            if (self.interrupted or stalled or handed) and not stopped:
-                solver.stop_search()
-                stopped = True
-        return solver, outcome[0], watcher
+        super().__init__(
+            params.time_limit,
+            params.workers,
+            params.seed,
+            report,
+            relative_gap=params.relative_gap,
+            log_search=params.log_search,
+        )
+        self.params = params
 
     def run_lexicographic(
         self,
@@ -458,13 +272,8 @@ def solve(
         return result
 
     start = _from_hint(inst, hint) if hint is not None else None
-    handler_installed = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, session.interrupt) if handler_installed else None
-    try:
+    with session.catching_interrupt():
         _search(inst, session, result, start)
-    finally:
-        if handler_installed:
-            signal.signal(signal.SIGINT, previous)
     if start is not None and start.timetable is not None:
         _keep_the_better(inst, result, start)
     result.interrupted = session.interrupted
@@ -696,12 +505,8 @@ def _complete_hint(model: cp_model.CpModel) -> None:
     hint for seconds; hinted on every variable, its first solution is the hint.
     """
     fixed = model.clone()
-    solver = cp_model.CpSolver()  # not session.run: a short helper solve, like _tightened's
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.max_time_in_seconds = COMPLETE_SECONDS
-    solver.parameters.num_workers = 1
-    solver.parameters.catch_sigint_signal = False
-    status = solver.solve(fixed)
+    # not session.run: a short helper solve that completes the hint even after Ctrl-C, like _tightened's
+    solver, status = helper_solve(fixed, COMPLETE_SECONDS, 1, fix_variables_to_their_hinted_value=True)
     log.info("hint completed: %s in %.2fs", solver.status_name(status), solver.wall_time)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         _hint_solution(model, solver)
@@ -932,11 +737,8 @@ def _tightened(model: cp_model.CpModel, sv: Any, staff: cp_model.CpSolver, sessi
     fixed = model.clone()
     for var in [*sv.teach.values(), *sv.attend.values()]:
         fixed.add(fixed.get_int_var_from_proto_index(var.index) == staff.value(var))
-    solver = cp_model.CpSolver()  # not session.run: after Ctrl-C it would stop at once, this is quick
-    solver.parameters.max_time_in_seconds = TIGHTEN_SECONDS
-    solver.parameters.num_workers = session.params.workers
-    solver.parameters.catch_sigint_signal = False
-    status = solver.solve(fixed)
+    # not session.run: after Ctrl-C it would stop at once, and the timetable kept needs its exact goals
+    solver, status = helper_solve(fixed, TIGHTEN_SECONDS, session.params.workers)
     return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else staff
 
 

@@ -12,16 +12,16 @@ cheapest ways out.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from llct_sched.i18n import _
-from llct_sched.instance import build_instance
 from llct_sched.model.diagnostic import DiagnosticModel, RuleInstance, build_diagnostic_model
+from llct_sched.model.instance import build_instance
 from llct_sched.scenario import Scenario
+from llct_sched.solve.runner import Session
 
 
 @dataclass
@@ -51,14 +51,11 @@ class Infeasibility:
         return out
 
 
-def _solve(dm: DiagnosticModel, active: list[RuleInstance], seconds: float, workers: int) -> tuple[Any, set[int]]:
+def _solve(dm: DiagnosticModel, active: list[RuleInstance], seconds: float, session: Session) -> tuple[Any, set[int]]:
     model = dm.model
     model.clear_assumptions()
     model.add_assumptions([dm.literals[r] for r in active])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.5, seconds)
-    solver.parameters.num_workers = workers
-    status = solver.solve(model)
+    solver, status, _ = session.run(model, "why", max(0.5, seconds), quiet=True)
     core = set(solver.sufficient_assumptions_for_infeasibility()) if status == cp_model.INFEASIBLE else set()
     return status, core
 
@@ -76,35 +73,45 @@ def explanation_budget(time_limit: float, elapsed: float) -> float:
 
 
 def explain_infeasibility(scenario: Scenario, time_limit: float = 30.0, workers: int = 1) -> Infeasibility:
-    """Explain why the scenario's calendar is impossible, in the planner's terms. Never raises."""
-    started = time.perf_counter()
+    """Explain why the scenario's calendar is impossible, in the planner's terms. Never raises.
+
+    Ctrl-C stops it with what it has: a conflict not yet shrunk to a minimal one, fewer ways out."""
+    session = Session(time_limit, workers, seed=None)  # CP-SAT's default seed
+    with session.catching_interrupt():
+        return _explain(scenario, session)
+
+
+def _explain(scenario: Scenario, session: Session) -> Infeasibility:
     inst = build_instance(scenario)
     dm = build_diagnostic_model(inst)
     rules = list(dm.literals)
     by_index = {lit.index: rule for rule, lit in dm.literals.items()}
 
     def left() -> float:
-        return time_limit - (time.perf_counter() - started)
+        return session.time_limit - session.elapsed()
 
-    status, core_indices = _solve(dm, rules, left() / 2, workers)
+    def out_of_time() -> bool:
+        return left() <= 0 or session.interrupted
+
+    status, core_indices = _solve(dm, rules, left() / 2, session)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Infeasibility("calendar_feasible", seconds=time.perf_counter() - started)
+        return Infeasibility("calendar_feasible", seconds=session.elapsed())
     if status != cp_model.INFEASIBLE:
-        return Infeasibility("unknown", seconds=time.perf_counter() - started)
+        return Infeasibility("unknown", seconds=session.elapsed())
     core = [by_index[i] for i in core_indices if i in by_index] or rules
     # deletion filter: leave each rule out; if still impossible, it was not needed
     for rule in list(core):
-        if rule not in core or left() <= 0:
+        if rule not in core or out_of_time():
             continue
         trial = [r for r in core if r != rule]
-        status, smaller = _solve(dm, trial, min(5.0, left()), workers)
+        status, smaller = _solve(dm, trial, min(5.0, left()), session)
         if status == cp_model.INFEASIBLE:
             core = [r for r in trial if dm.literals[r].index in smaller] or trial
     ways_out = []
     for rule in core:
-        if left() <= 0:
+        if out_of_time():
             break
-        status, _ = _solve(dm, [r for r in rules if r != rule], min(5.0, left()), workers)
+        status, _ = _solve(dm, [r for r in rules if r != rule], min(5.0, left()), session)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             ways_out.append(rule)
-    return Infeasibility("conflict", core, ways_out, time.perf_counter() - started)
+    return Infeasibility("conflict", core, ways_out, session.elapsed())

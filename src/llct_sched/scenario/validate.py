@@ -21,7 +21,6 @@ import networkx as nx
 from pydantic import ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, Severity, format_path, parse_path
-from llct_sched.facts import Facts, HasId, Window, closing_blackout
 from llct_sched.i18n import N_, _
 from llct_sched.scenario import (
     Cohort,
@@ -30,6 +29,7 @@ from llct_sched.scenario import (
     TaughtBy,
     Weekday,
 )
+from llct_sched.scenario.facts import Facts, HasId, Window, closing_blackout
 
 __all__ = ["ensure_valid", "validate", "validate_around", "validate_despite"]
 
@@ -53,7 +53,7 @@ def _warning(path: str, message: str) -> InputIssue:
 
 
 class _Context(Facts):
-    """The scenario's facts and look-ups (`llct_sched.facts`), and its group ids, built once."""
+    """The scenario's facts and look-ups (`llct_sched.scenario.facts`), and its group ids, built once."""
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__(scenario)

@@ -37,8 +37,8 @@ import random
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from llct_sched.io import load_scenario
 from llct_sched.scenario import Lecturer, LecturerKind, Period, Scenario, Weekday
+from llct_sched.scenario.loading import load_scenario
 from llct_sched.timetable import Timetable
 
 if TYPE_CHECKING:
@@ -469,9 +469,9 @@ def _witness(data: dict[str, Any], seed: int) -> tuple[Scenario, Timetable] | No
     first), idle part-time lecturers given a segment, more segments moved to free part-time
     lecturers, a visit for everyone. None unless the independent checker accepts it."""
     from llct_sched.check import check
-    from llct_sched.instance import build_instance
     from llct_sched.model.greedy import greedy_plan
-    from llct_sched.solve import _Assignment, _timetable
+    from llct_sched.model.instance import build_instance
+    from llct_sched.solve.search import _Assignment, _timetable
 
     inst = build_instance(Scenario.model_validate(data))
     plan = greedy_plan(inst, seed)

@@ -1,5 +1,5 @@
 """Reading input text into validated models: size limits, YAML / JSON parsing, pydantic's errors
-as located issues, the built-in scenarios. The lowest layer of loading: `llct_sched.io` (which
+as located issues, the built-in scenarios. The lowest layer of loading: `llct_sched.scenario.loading` (which
 loads a scenario from any kind of source), `variants` and `replan` read their files with it.
 """
 
