@@ -243,9 +243,11 @@ class _Dask:
         self._done = as_completed()
         self._keys: dict[str, str] = {}
         self._batch = uuid.uuid4().hex[:8]
+        self._submitted = 0  # never reused: Dask answers a known key with that key's old result
 
     def submit(self, key: str, job: Job, hint: Row | None) -> None:
-        name = f"llct-sched-province-{self._batch}-{len(self._keys)}-{key}"
+        self._submitted += 1
+        name = f"llct-sched-province-{self._batch}-{self._submitted}-{key}"
         future = self._client.submit(run_job, job, hint, key=name, pure=False)
         self._keys[future.key] = key
         self._done.add(future)
