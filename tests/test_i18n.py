@@ -391,6 +391,58 @@ def test_help_speaks_vietnamese_by_default_and_english_on_request() -> None:
     assert i18n.language() == "en"  # help leaves the library's language as it was
 
 
+# --- usage errors ---------------------------------------------------------------------------------
+
+USAGE_MISTAKES = (
+    ["solve", "--bogus"],
+    ["solve", "--time-limit", "abc"],
+    ["solve", "--time-limit"],
+    ["solve", "--workers", "-3"],
+    ["solve", "a", "b", "c"],
+    ["solve", "--lang", "xx"],
+    ["frobnicate"],
+    ["check"],
+    ["province", "solve"],
+)
+
+
+def test_usage_errors_speak_vietnamese_by_default_and_english_on_request() -> None:
+    """A mistyped command line gets typer's usage error in the command line's language, exit code 2."""
+
+    def english_left(output: str) -> list[str]:  # the command to type for help is data too
+        return help_english_lines(re.sub(r"'llct-sched[^']*'", " ", output))
+
+    for args in USAGE_MISTAKES:
+        run = runner.invoke(app, args, prog_name="llct-sched")
+        assert run.exit_code == 2, (args, run.output)
+        flat = " ".join(re.sub(r"[│╭╮╰╯─]", " ", run.output).split())
+        assert "Lỗi" in flat, (args, run.output)
+        assert not english_left(run.output), (args, english_left(run.output))
+        english = runner.invoke(app, ["--lang", "en", *args], prog_name="llct-sched")
+        assert english.exit_code == 2 and "Error" in english.output, (args, english.output)
+        assert english_left(english.output), (args, english.output)
+    mistake = runner.invoke(app, ["solve", "--time-limit", "abc"], prog_name="llct-sched")
+    flat = " ".join(re.sub(r"[│╭╮╰╯─]", " ", mistake.output).split())
+    assert "Giá trị không hợp lệ cho '--time-limit': cần một số" in flat
+    assert "Xem hướng dẫn: 'llct-sched solve --help'" in flat and "Cách dùng: llct-sched solve" in flat
+
+
+def test_every_usage_error_template_is_translated_with_its_parts() -> None:
+    from llct_sched.help import USAGE_ERRORS, translate_usage_error
+
+    for template in USAGE_ERRORS:
+        fields = {f: f"<{f}_{i}>" for i, f in enumerate(re.findall(r"\{(\w+)\}", template))}
+        english = template.format(**fields)
+        vietnamese = translate_usage_error(english, "vi")
+        assert vietnamese != english and all(v in vietnamese for v in fields.values()), (template, vietnamese)
+        assert translate_usage_error(english, "en") == english
+    nested = "Invalid value for '--lang': Value error, 'xx' is not one of 'vi', 'en'."
+    expected = "Giá trị không hợp lệ cho '--lang': 'xx' không phải một trong các giá trị 'vi', 'en'."
+    assert translate_usage_error(nested, "vi") == expected
+    unknown = "something typer says that we never saw"
+    assert translate_usage_error(unknown, "vi") == unknown
+
+
 def _column(ws, name: str) -> int:
     return [column_field(c.value) for c in ws[1]].index(name) + 1
 

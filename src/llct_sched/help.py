@@ -6,19 +6,27 @@ set, so the texts are marked with `N_()` (English, as written) and translated wh
 `--lang` among its arguments, else Vietnamese), translating their own help, their parameters' and
 their subcommands', and the words typer and click add (panel titles, "Usage:", "[default: ...]",
 the --help option's text).
+
+Usage errors (an unknown option, a bad value, a missing argument) are typer's (0.29: its own copy
+of click, with English f-strings and no catalog): `HelpGroup.main` shows them in the same language
+by matching the message against typer's templates in `USAGE_ERRORS` and putting in the catalog's
+translation; a message no template matches is shown as it is.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 import typer.rich_utils as rich_utils
 from typer import _click as click  # typer (0.29) formats help with its own copy of click
 from typer.core import TyperCommand, TyperGroup
 
-from llct_sched.i18n import LANGUAGES, N_, _, speaking
+from llct_sched.i18n import LANGUAGES, N_, _, speaking, translation
 
 DEFAULT_LANGUAGE = "vi"  # the command line's, unlike the library's
 _META_KEY = "llct_sched.help_language"
@@ -36,6 +44,47 @@ TYPER_WORDS = {
     "DEPRECATED_STRING": N_("(deprecated) "),
 }
 SHOWN_WORDS = (N_("Usage: "),)
+# typer's words around a usage error, shown as `typer.rich_utils` module globals
+ERROR_WORDS = {
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+    "ABORTED_TEXT": N_("Aborted."),
+}
+# typer's usage errors as it writes them ({name}: a part kept, itself translated when a template
+# matches it); the composed ones before their parts
+USAGE_ERRORS = (
+    N_("No such option: {name} (Possible options: {names})"),
+    N_("No such option: {name}"),
+    N_("No such command {name}. Did you mean {names}?"),
+    N_("No such command {name}."),
+    N_("Invalid value for {name}: {reason}"),
+    N_("Invalid value: {reason}"),
+    N_("Missing option {name}. {reason}"),
+    N_("Missing option {name}."),
+    N_("Missing argument {name}. {reason}"),
+    N_("Missing argument {name}."),
+    N_("Missing parameter: {name}"),
+    N_("Option {name} requires an argument."),
+    N_("Option {name} requires {count} arguments."),
+    N_("Option {name} does not take a value."),
+    N_("Argument {name} takes {count} values."),
+    N_("Got unexpected extra argument ({names})"),
+    N_("Got unexpected extra arguments ({names})"),
+    N_("Got unexpected extra argument(s) ({names})"),
+    N_("Value error, {reason}"),
+    N_("{value} is not one of {names}."),
+    N_("Input should be a valid number, unable to parse string as a number"),
+    N_("Input should be a valid integer, unable to parse string as an integer"),
+    N_("Input should be a valid integer, got a number with a fractional part"),
+    N_("Input should be a valid boolean, unable to interpret input"),
+    N_("Input should be greater than or equal to {value}"),
+    N_("Input should be less than or equal to {value}"),
+    N_("Input should be greater than {value}"),
+    N_("Input should be less than {value}"),
+    N_("{name} {value} does not exist."),
+    N_("{name} {value} is a directory."),
+    N_("{name} {value} is a file."),
+)
 
 
 def language_in(args: Sequence[str]) -> str | None:
@@ -109,7 +158,12 @@ def _usage(text: str) -> str:
 
 
 class HelpGroup(TyperGroup):
-    """The root command: help in the command line's language."""
+    """The root command: help and usage errors in the command line's language."""
+
+    def main(self, args: Sequence[str] | None = None, *more: Any, **options: Any) -> Any:
+        code = language_in(sys.argv[1:] if args is None else args) or DEFAULT_LANGUAGE
+        with _error_words(code):
+            return super().main(args, *more, **options)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         _remember_language(ctx, args)
@@ -134,3 +188,48 @@ class HelpCommand(TyperCommand):
 
     def get_usage(self, ctx: click.Context) -> str:
         return _usage(super().get_usage(ctx))
+
+
+@cache
+def _pattern(template: str) -> re.Pattern[str]:
+    """A template of USAGE_ERRORS as a regular expression, its {fields} as named groups."""
+    parts = re.split(r"\{(\w+)\}", template)
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+    return re.compile(regex, re.S)
+
+
+def translate_usage_error(message: str, code: str) -> str:
+    """A usage error of typer in language `code`: the first template of USAGE_ERRORS that matches
+    the whole message, translated, with its parts translated the same way; else the message."""
+    if code == "en":
+        return message
+    for template in USAGE_ERRORS:
+        found = _pattern(template).fullmatch(message)
+        if found:
+            parts = {key: translate_usage_error(value, code) for key, value in found.groupdict().items()}
+            return translation(code).gettext(template).format(**parts)
+    return message
+
+
+@contextmanager
+def _error_words(code: str) -> Iterator[None]:
+    """While the command line runs: its usage errors, typer's words around them and the usage
+    line in language `code` (typer's error printers wrapped; everything put back after)."""
+    saved = {name: getattr(rich_utils, name) for name in (*ERROR_WORDS, "rich_format_error", "rich_abort_error")}
+    show_error, show_abort = saved["rich_format_error"], saved["rich_abort_error"]
+
+    def format_error(self: click.ClickException) -> None:
+        english = self.format_message()
+        self.format_message = lambda: translate_usage_error(english, code)  # type: ignore[method-assign]
+        with speaking(code):
+            show_error(self)
+
+    try:
+        for name, text in ERROR_WORDS.items():
+            setattr(rich_utils, name, translation(code).gettext(text))
+        rich_utils.rich_format_error = format_error
+        rich_utils.rich_abort_error = show_abort
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(rich_utils, name, value)
