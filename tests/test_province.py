@@ -228,6 +228,22 @@ def test_solves_in_flight_together_that_clash_are_solved_again(tmp_path: Path) -
     assert result.solves == len(events)
 
 
+def test_a_center_left_without_days_is_named_with_what_to_do(tmp_path: Path) -> None:
+    """Four centers, three days for TINH1: the last to choose has none left. It is reported, with the
+    hint that the order decides (in Vietnamese), and the run exits 1."""
+    from test_i18n import english_lines
+
+    folder = write_set(tmp_path / "set", 4)
+    args = ["province", "solve", str(folder), "-o", str(tmp_path / "out"), "--time-limit", "5", "--parallel", "1"]
+    run = runner.invoke(app, [*args, "--no-reports"])
+    assert run.exit_code == 1, run.output
+    flat = " ".join(run.output.split())
+    assert "c4: không xếp được thời khóa biểu vì các ngày của giảng viên dùng chung" in flat, run.output
+    assert not english_lines(run.output), english_lines(run.output)  # the solve's own message too
+    english = runner.invoke(app, ["--lang", "en", *args, "--no-reports"])
+    assert "c4: no timetable with the shared lecturers' days taken" in " ".join(english.output.split())
+
+
 def test_province_solve_on_a_process_pool_writes_every_center(tmp_path: Path) -> None:
     folder = write_set(tmp_path / "set", 2)
     out = tmp_path / "out"

@@ -43,7 +43,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ import pandas as pd
 
 from llct_sched.check import GOALS
 from llct_sched.files import file_name, publish_folder, safe_frame, write_csv
-from llct_sched.i18n import N_, _
+from llct_sched.i18n import N_, _, language, speaking
 from llct_sched.pipeline import run_solve
 from llct_sched.scenario import RoomKind, Scenario
 from llct_sched.scenario.facts import working_days
@@ -106,13 +106,16 @@ class Job:
     """One solve: a label (the variant), a validated scenario and the solver's parameters.
 
     `hint_from`: the index, in the same job list and before this job, of the job whose timetable
-    this one starts from (`solve`'s `hint`); it runs once that job is done.
+    this one starts from (`solve`'s `hint`); it runs once that job is done. `language`: of the
+    row's message, by default the language where the job was made (a worker process or a Dask
+    worker has its own).
     """
 
     variant: str
     scenario: Scenario
     params: SolveParams
     hint_from: int | None = None
+    language: str = field(default_factory=language)
 
     @property
     def seed(self) -> int:
@@ -166,7 +169,8 @@ def run_job(job: Job, hint_row: dict[str, Any] | None = None) -> dict[str, Any]:
     """
     hint_json = hint_row.get(TIMETABLE_KEY) if hint_row is not None else None
     hint = Timetable.from_json(hint_json) if hint_json else None
-    outcome = run_solve(job.scenario, job.params, hint=hint, explain=False)  # checked: the checker's objective
+    with speaking(job.language):
+        outcome = run_solve(job.scenario, job.params, hint=hint, explain=False)  # checked: the checker's objective
     result, report = outcome.result, outcome.check
     row: dict[str, Any] = {column: None for column in COLUMNS}
     row.update(

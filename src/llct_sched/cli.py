@@ -1099,6 +1099,14 @@ def _print_province(result) -> None:
         objective = "-" if c.report is None else str(c.report.objective)
         table.add_row(c.center, _(c.row.get("status") or "UNKNOWN"), objective, str(c.solves), verdict)
     console.print(table)
+    failed = [c.center for c in result.centers if c.timetable is None]
+    if result.resolved and failed and len(failed) < len(result.centers):
+        hint = _(
+            "{centers}: no timetable with the shared lecturers' days taken by the centers accepted before; "
+            "the centers earlier in province.yaml choose first: put these earlier, give the shared lecturers "
+            "more days, or run with --independent to see whether they have one alone"
+        )
+        err.print(escape(hint.format(centers=", ".join(failed))), highlight=False)
     if result.clashes:
         err.print("[bold red]" + _("{n} clash(es) of shared lecturers").format(n=len(result.clashes)) + "[/]")
         for clash in result.clashes[:20]:
