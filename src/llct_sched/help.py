@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -115,12 +115,13 @@ def _translate(thing: Any, *attributes: str) -> None:
 
 
 @contextmanager
-def _typer_words() -> Iterator[None]:
-    """typer's own help words translated while help is formatted (process-wide, put back after)."""
-    saved = {name: getattr(rich_utils, name) for name in TYPER_WORDS}
+def _rich_words(words: dict[str, str], translate: Callable[[str], str]) -> Iterator[None]:
+    """typer's words (module globals of typer.rich_utils: name -> English) translated for the block
+    (process-wide, put back after)."""
+    saved = {name: getattr(rich_utils, name) for name in words}
     try:
-        for name, text in TYPER_WORDS.items():
-            setattr(rich_utils, name, _(text))
+        for name, text in words.items():
+            setattr(rich_utils, name, translate(text))
         yield
     finally:
         for name, value in saved.items():
@@ -148,7 +149,7 @@ def _remember_language(ctx: click.Context, args: list[str]) -> None:
 
 
 def _format(command: click.Command, ctx: click.Context, show: Any) -> None:
-    with speaking(ctx.meta.get(_META_KEY, DEFAULT_LANGUAGE)), _typer_words():
+    with speaking(ctx.meta.get(_META_KEY, DEFAULT_LANGUAGE)), _rich_words(TYPER_WORDS, _):
         _translated_help(command, ctx)
         show()
 
@@ -215,8 +216,7 @@ def translate_usage_error(message: str, code: str) -> str:
 def _error_words(code: str) -> Iterator[None]:
     """While the command line runs: its usage errors, typer's words around them and the usage
     line in language `code` (typer's error printers wrapped; everything put back after)."""
-    saved = {name: getattr(rich_utils, name) for name in (*ERROR_WORDS, "rich_format_error", "rich_abort_error")}
-    show_error, show_abort = saved["rich_format_error"], saved["rich_abort_error"]
+    show_error = rich_utils.rich_format_error
 
     def format_error(self: click.ClickException) -> None:
         english = self.format_message()
@@ -224,12 +224,9 @@ def _error_words(code: str) -> Iterator[None]:
         with speaking(code):
             show_error(self)
 
-    try:
-        for name, text in ERROR_WORDS.items():
-            setattr(rich_utils, name, translation(code).gettext(text))
-        rich_utils.rich_format_error = format_error
-        rich_utils.rich_abort_error = show_abort
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(rich_utils, name, value)
+    with _rich_words(ERROR_WORDS, translation(code).gettext):
+        try:
+            rich_utils.rich_format_error = format_error
+            yield
+        finally:
+            rich_utils.rich_format_error = show_error
