@@ -228,9 +228,39 @@ def test_solves_in_flight_together_that_clash_are_solved_again(tmp_path: Path) -
     assert result.solves == len(events)
 
 
+def test_a_center_left_without_days_chooses_first_and_the_others_make_room(tmp_path: Path) -> None:
+    """c3's trung cấp class can only be on 2 March, the day c1 (first in the index) takes; c2 takes
+    3 or 4 March. c3 is left without a day, chooses first, takes 2 March back, and c1, displaced,
+    moves to the day left: every center has a timetable (on the first-come order alone c3 had none)."""
+    folder = write_set(tmp_path, 3)
+    data = yaml.safe_load((folder / "centers" / "c3.yaml").read_text(encoding="utf-8"))
+    data["classes"][1]["latest_end"] = "2020-03-02"
+    (folder / "centers" / "c3.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    province = load_province(folder)
+    events: list[tuple[str, str]] = []
+    result = solve_province(
+        province, PARAMS, in_process=True, parallel=1, on_event=lambda e: events.append((e.kind, e.center))
+    )
+    assert_resolved(province, result)
+    days = {
+        c.center: {s.date for s in c.timetable.sessions if s.lecturer_id == "TINH1"}
+        for c in result.centers
+        if c.timetable
+    }
+    assert days["c3"] == {dt.date(2020, 3, 2)} and dt.date(2020, 3, 2) not in days["c1"] | days["c2"]
+    assert events == [
+        ("accepted", "c1"),
+        ("accepted", "c2"),
+        ("first", "c3"),
+        ("accepted", "c3"),
+        ("displaced", "c1"),
+        ("accepted", "c1"),
+    ]
+
+
 def test_a_center_left_without_days_is_named_with_what_to_do(tmp_path: Path) -> None:
-    """Four centers, three days for TINH1: the last to choose has none left. It is reported, with the
-    hint that the order decides (in Vietnamese), and the run exits 1."""
+    """Four centers, three days for TINH1: whoever chooses first, one center has none left. It is
+    reported, with what to do (in Vietnamese), and the run exits 1."""
     from test_i18n import english_lines
 
     folder = write_set(tmp_path / "set", 4)
@@ -238,10 +268,16 @@ def test_a_center_left_without_days_is_named_with_what_to_do(tmp_path: Path) -> 
     run = runner.invoke(app, [*args, "--no-reports"])
     assert run.exit_code == 1, run.output
     flat = " ".join(run.output.split())
-    assert "c4: không xếp được thời khóa biểu vì các ngày của giảng viên dùng chung" in flat, run.output
+    named = [
+        c
+        for c in ("c1", "c2", "c3", "c4")
+        if f"{c}: không xếp được thời khóa biểu vì các ngày của giảng viên dùng chung" in flat
+    ]
+    assert len(named) == 1, run.output
+    assert "kể cả khi được chọn trước" in flat and "xếp lại, được chọn ngày trước" in flat, run.output
     assert not english_lines(run.output), english_lines(run.output)  # the solve's own message too
     english = runner.invoke(app, ["--lang", "en", *args, "--no-reports"])
-    assert "c4: no timetable with the shared lecturers' days taken" in " ".join(english.output.split())
+    assert f"{named[0]}: no timetable with the shared lecturers' days taken" in " ".join(english.output.split())
 
 
 def test_province_solve_on_a_process_pool_writes_every_center(tmp_path: Path) -> None:

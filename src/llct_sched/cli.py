@@ -1066,6 +1066,10 @@ def province_solve(
             what = f"{_(row['status'])} {row['objective']} ({row['wall_time_s']}s)"
         elif event.kind == "clash":
             what = _("a shared lecturer is taken in a center accepted meanwhile: solved again")
+        elif event.kind == "first":
+            what = _("no timetable with the shared lecturers' days taken: solved again, choosing first")
+        elif event.kind == "displaced":
+            what = _("its shared lecturers' days went to a center that chose first: solved again")
         else:
             what = _("no timetable") + f" ({row.get('message') or _(row['status'])})"
         console.print(f"  {event.center} #{event.attempt}: {what}", highlight=False)
@@ -1102,9 +1106,9 @@ def _print_province(result) -> None:
     failed = [c.center for c in result.centers if c.timetable is None]
     if result.resolved and failed and len(failed) < len(result.centers):
         hint = _(
-            "{centers}: no timetable with the shared lecturers' days taken by the centers accepted before; "
-            "the centers earlier in province.yaml choose first: put these earlier, give the shared lecturers "
-            "more days, or run with --independent to see whether they have one alone"
+            "{centers}: no timetable with the shared lecturers' days taken by the other centers, even "
+            "choosing first: give the shared lecturers more days, or run with --independent to see whether "
+            "they have one alone"
         )
         err.print(escape(hint.format(centers=", ".join(failed))), highlight=False)
     if result.clashes:

@@ -11,11 +11,15 @@ solve as `batch.run_job`: `pipeline.run_solve`, the timetable checked once). A c
 with the days on which a shared lecturer already teaches (or observes) in an accepted center marked
 as dates away for that lecturer. A finished timetable is accepted unless one of its shared
 lecturers' sessions falls in a session of a center accepted while it was solving; such a center is
-solved again, from its own timetable (the hint), with those days away too. Every resubmission follows
-an acceptance, so the loop ends: each center is solved at most once per center accepted before it.
-With one solve at a time nothing is ever solved twice; with more, the centers solved together may
-clash and be solved again. The first centers in the index choose their shared lecturers' days
-first.
+solved again, from its own timetable (the hint), with those days away too. The first centers in the
+index choose their shared lecturers' days first.
+
+Days given back: a center left without a timetable once the others' days were taken chooses first,
+once: it is solved again with only the days of the centers that chose first before it taken, and
+when accepted, the accepted centers whose shared lecturers it now takes are displaced: solved again,
+from their own timetables, around it. A center that has no timetable even choosing first is reported
+(failed). The loop ends: every acceptance of a center choosing first (at most one per center) can
+displace others; otherwise every resubmission follows an acceptance, as above.
 
 A shared lecturer who is away on a day for another center is away the whole day (a scenario marks
 dates away, not sessions): stricter than the rule, which is one center per session.
@@ -28,6 +32,7 @@ center on its own (all at once) and only reports the clashes: the baseline the r
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import time
 import uuid
@@ -83,7 +88,9 @@ SHARED_COLUMNS = ["lecturer_id", "center", "n_sessions", "n_days"]
 
 @dataclass(frozen=True)
 class CenterEvent:
-    """A finished solve of a center: `accepted`, `clash` (solved again) or `failed` (no timetable)."""
+    """A finished solve of a center: `accepted`, `clash` (solved again), `first` (no timetable with the
+    others' days taken: solved again choosing first), `displaced` (an accepted center solved again
+    around a center that chose first; `row` is its last solve's) or `failed` (no timetable)."""
 
     kind: str
     center: str
@@ -292,7 +299,16 @@ class _State:
     accepted: dict[str, Timetable] = field(default_factory=dict)
     rows: dict[str, Row] = field(default_factory=dict)
     solves: Counter[str] = field(default_factory=Counter)
-    flying: dict[str, frozenset[str]] = field(default_factory=dict)
+    flying: dict[str, dict[str, Timetable]] = field(default_factory=dict)  # center -> the accepted at its start
+    first: list[str] = field(default_factory=list)  # the centers given the days back, in order
+
+    def taken(self, province: Province, center: str) -> dict[str, set[dt.date]]:
+        """The shared lecturers' days a center's next solve finds taken: those of every accepted
+        center, or for a center choosing first only those of the centers that chose first before."""
+        if center in self.first:
+            before = self.first[: self.first.index(center)]
+            return shared_days(province.shared_ids, [self.accepted[c] for c in before if c in self.accepted])
+        return shared_days(province.shared_ids, self.accepted.values())
 
 
 def solve_province(
@@ -333,10 +349,10 @@ def _fill(province: Province, params: SolveParams, state: _State, runner: _Runne
     by the accepted centers marked away, from its last timetable if it has one."""
     while state.waiting and (len(state.flying) < runner.slots or not resolve):
         center = state.waiting.pop(0)
-        taken = shared_days(province.shared_ids, state.accepted.values()) if resolve else {}
+        taken = state.taken(province, center) if resolve else {}
         job = Job(center, province.scenario(center, taken), params)
         runner.submit(center, job, state.rows.get(center))
-        state.flying[center] = frozenset(state.accepted)
+        state.flying[center] = dict(state.accepted)
 
 
 def _finished(
@@ -348,23 +364,49 @@ def _finished(
     on_event: Callable[[CenterEvent], None] | None,
 ) -> None:
     """Accept a finished center's timetable, or put it back first in line when one of its shared
-    lecturers' sessions clashes with a center accepted while it was solving."""
+    lecturers' sessions clashes with a center accepted while it was solving; a center left without
+    a timetable by the days taken chooses first (once), and its acceptance displaces the others."""
     seen = state.flying.pop(center)
     state.solves[center] += 1
     state.rows[center] = row
     timetable = _timetable(row)
+    displaced: list[str] = []
     if timetable is None:
         kind = "failed"
+        if resolve and center not in state.first and any(state.taken(province, center).values()):
+            kind = "first"
+            state.first.append(center)
+            state.waiting.insert(0, center)
     else:
-        newer = {c: t for c, t in state.accepted.items() if c not in seen}
+        newer = {c: t for c, t in state.accepted.items() if seen.get(c) is not t}  # accepted (again) meanwhile
+        if center in state.first:  # it takes the days of every center but those that chose before it
+            newer = {c: t for c, t in newer.items() if c in state.first[: state.first.index(center)]}
         if resolve and shared_clashes(province.shared_ids, {**newer, center: timetable}):
             kind = "clash"
             state.waiting.insert(0, center)
         else:
             kind = "accepted"
+            if center in state.first:
+                displaced = _displace(province, state, center, timetable)
             state.accepted[center] = timetable
     if on_event is not None:
         on_event(CenterEvent(kind, center, state.solves[center], row))
+        for other in displaced:
+            on_event(CenterEvent("displaced", other, state.solves[other], state.rows[other]))
+
+
+def _displace(province: Province, state: _State, center: str, timetable: Timetable) -> list[str]:
+    """Take back the acceptance of the centers (not choosing first) whose shared lecturers' sessions
+    clash with a center that chose first; they wait to be solved again, first in line."""
+    displaced = [
+        other
+        for other, accepted in state.accepted.items()
+        if other not in state.first and shared_clashes(province.shared_ids, {center: timetable, other: accepted})
+    ]
+    for other in displaced:
+        del state.accepted[other]
+    state.waiting[:0] = displaced
+    return displaced
 
 
 def _checked(province: Province, center: str, state: _State) -> CenterResult:
