@@ -12,6 +12,7 @@ import pytest
 
 from llct_sched.check import GOALS, CheckReport, Violation, check
 from llct_sched.scenario import (
+    Absence,
     Blackout,
     Cohort,
     DateRange,
@@ -492,7 +493,7 @@ def test_lecturer_topic() -> None:
 def test_lecturer_weekly_availability_dates_and_events() -> None:
     scenario = make_scenario()
     scenario.lecturers[2].available = {Weekday.wed: [Period.afternoon]}
-    scenario.lecturers[0].unavailable.append(DateRange(start=D(2020, 3, 5), reason="sick"))
+    scenario.lecturers[0].unavailable.append(Absence(start=D(2020, 3, 5), reason="sick"))
     scenario.lecturers[1].unavailable_events = ["E1"]
     found = only(check(scenario, make_timetable()), "lecturers")
     assert mentions(found, "GV03", "wed morning")
@@ -543,7 +544,7 @@ def test_invalid_visits() -> None:
         (lambda s: None, {"observer_id": "GV01"}, "not an allowed observer"),
         (lambda s: None, {"date": D(2020, 3, 3)}, "does not teach class C1"),
         (lambda s: setattr(s.observation, "programs", ["P2"]), {}, "program P1 does not count"),
-        (lambda s: setattr(s.lecturers[1], "unavailable", [DateRange(start=D(2020, 3, 4))]), {}, "observer GV02"),
+        (lambda s: setattr(s.lecturers[1], "unavailable", [Absence(start=D(2020, 3, 4))]), {}, "observer GV02"),
     ]
     for change_scenario, change_visit, text in cases:
         scenario = make_scenario()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from llct_sched.check import check
 from llct_sched.scenario import Scenario
 from llct_sched.scenario.validate import validate
 from llct_sched.solve import solve
@@ -185,3 +186,32 @@ def test_the_checker_flags_a_session_in_a_closed_period() -> None:
     assert not report.ok
     assert [v.rule for v in report.violations] == ["calendar"]
     assert report.violations[0].period == first.period
+
+
+def test_a_lecturer_away_for_some_sessions_of_a_day_teaches_in_the_others() -> None:
+    """One day, four periods, four one-session blocks: the lecturer is away in p0 and p2 that day,
+    so only two blocks fit; away in p0 only, three. The checker names the session taken anyway."""
+    away = {"start": MONDAY, "periods": ["p0", "p2"], "reason": "họp"}
+    two = week(days=1, periods=4, programs=[program("A", 2, blocks=2, same_day_blocks=True)])
+    data = two.model_dump()
+    data["lecturers"][0]["unavailable"] = [away]
+    two = Scenario.model_validate(data)
+    timetable = solved(two)
+    assert sorted(p for _, p in slots(timetable, "A")) == ["p1", "p3"]
+    three = Scenario.model_validate(two.model_dump() | {"programs": [program("A", 3, blocks=3, same_day_blocks=True)]})
+    infeasible(three)
+    moved = timetable.model_copy(
+        update={
+            "sessions": [s.model_copy(update={"period": "p0"}) if s.period == "p1" else s for s in timetable.sessions]
+        }
+    )
+    report = check(two, moved)
+    assert not report.ok and any("họp" in v.message for v in report.violations), report.summary()
+
+
+def test_a_lecturers_away_periods_must_be_calendar_periods() -> None:
+    scenario = week(periods=2)
+    data = scenario.model_dump()
+    data["lecturers"][0]["unavailable"] = [{"start": MONDAY, "periods": ["evening"]}]
+    paths = [i.path for i in validate(Scenario.model_validate(data)) if i.severity == "error"]
+    assert paths == ["lecturers[0].unavailable[0].periods[0]"]

@@ -117,12 +117,15 @@ def assert_resolved(province: Province, result: ProvinceResult) -> None:
 def test_a_set_loads_with_the_shared_lecturer_in_every_center(tmp_path: Path) -> None:
     province = load_province(write_set(tmp_path, 2))
     assert [c.id for c in province.centers] == ["c1", "c2"] and province.shared_ids == {"TINH1"}
-    scenario = province.scenario("c2", {"TINH1": [dt.date(2020, 3, 2), dt.date(2020, 3, 3), dt.date(2020, 3, 5)]})
+    day = dt.date(2020, 3, 2)
+    taken = [(day, "morning"), (day, "afternoon"), (day + dt.timedelta(1), "morning")]
+    taken += [(day + dt.timedelta(1), "afternoon"), (day + dt.timedelta(3), "afternoon")]
+    scenario = province.scenario("c2", {"TINH1": taken})
     shared = scenario.lecturers[-1]
     assert [lec.id for lec in scenario.lecturers] == ["FT1", "TINH1"]
-    assert [(r.start, r.last) for r in shared.unavailable] == [
-        (dt.date(2020, 3, 2), dt.date(2020, 3, 3)),
-        (dt.date(2020, 3, 5), dt.date(2020, 3, 5)),
+    assert [(r.start, r.last, r.periods) for r in shared.unavailable] == [
+        (day, day + dt.timedelta(1), None),  # two whole days
+        (day + dt.timedelta(3), day + dt.timedelta(3), ["afternoon"]),  # the morning stays free
     ]
     assert load_province(tmp_path / "province.yaml").name == "tinh_thu"  # the index itself
 
@@ -271,13 +274,13 @@ def test_a_center_left_without_days_is_named_with_what_to_do(tmp_path: Path) -> 
     named = [
         c
         for c in ("c1", "c2", "c3", "c4")
-        if f"{c}: không xếp được thời khóa biểu vì các ngày của giảng viên dùng chung" in flat
+        if f"{c}: không xếp được thời khóa biểu vì các buổi của giảng viên dùng chung" in flat
     ]
     assert len(named) == 1, run.output
-    assert "kể cả khi được chọn trước" in flat and "xếp lại, được chọn ngày trước" in flat, run.output
+    assert "kể cả khi được chọn trước" in flat and "xếp lại, được chọn trước" in flat, run.output
     assert not english_lines(run.output), english_lines(run.output)  # the solve's own message too
     english = runner.invoke(app, ["--lang", "en", *args, "--no-reports"])
-    assert f"{named[0]}: no timetable with the shared lecturers' days taken" in " ".join(english.output.split())
+    assert f"{named[0]}: no timetable with the shared lecturers' sessions taken" in " ".join(english.output.split())
 
 
 def test_province_solve_on_a_process_pool_writes_every_center(tmp_path: Path) -> None:

@@ -155,3 +155,23 @@ def test_cli_schema_and_example(tmp_path: Path) -> None:
     assert run.exit_code == 0
     assert load_scenario(target) == load_scenario("hoang_mai_2020")
     assert "[S]" in target.read_text(encoding="utf-8")  # the assumptions stay commented
+
+
+def test_a_lecturers_sessions_away_survive_the_workbook(tmp_path: Path) -> None:
+    """An absence for some sessions of a day ('periods') and one for whole days, through Excel."""
+    from llct_sched.scenario.excel import write_template
+
+    data = load_scenario("tutorial").model_dump()
+    start = data["calendar"]["start"]
+    data["lecturers"][0]["unavailable"] = [
+        {"start": start, "periods": ["morning"], "reason": "họp"},
+        {"start": start + dt.timedelta(days=3)},
+    ]
+    scenario = Scenario.model_validate(data)
+    write_template(tmp_path / "s.xlsx", scenario)
+    back = load_scenario(str(tmp_path / "s.xlsx"))
+    assert [(a.start, a.periods) for a in back.lecturers[0].unavailable] == [
+        (start, ["morning"]),
+        (start + dt.timedelta(days=3), None),
+    ]
+    assert back == scenario

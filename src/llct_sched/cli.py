@@ -1067,9 +1067,9 @@ def province_solve(
         elif event.kind == "clash":
             what = _("a shared lecturer is taken in a center accepted meanwhile: solved again")
         elif event.kind == "first":
-            what = _("no timetable with the shared lecturers' days taken: solved again, choosing first")
+            what = _("no timetable with the shared lecturers' sessions taken: solved again, choosing first")
         elif event.kind == "displaced":
-            what = _("its shared lecturers' days went to a center that chose first: solved again")
+            what = _("its shared lecturers' sessions went to a center that chose first: solved again")
         else:
             what = _("no timetable") + f" ({row.get('message') or _(row['status'])})"
         console.print(f"  {event.center} #{event.attempt}: {what}", highlight=False)
@@ -1106,7 +1106,7 @@ def _print_province(result) -> None:
     failed = [c.center for c in result.centers if c.timetable is None]
     if result.resolved and failed and len(failed) < len(result.centers):
         hint = _(
-            "{centers}: no timetable with the shared lecturers' days taken by the other centers, even "
+            "{centers}: no timetable with the shared lecturers' sessions taken by the other centers, even "
             "choosing first: give the shared lecturers more days, or run with --independent to see whether "
             "they have one alone"
         )

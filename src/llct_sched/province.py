@@ -41,7 +41,7 @@ from pydantic import Field
 from llct_sched.errors import InputIssue, ScenarioError, Severity, parse_path
 from llct_sched.files import file_name, publish_folder
 from llct_sched.i18n import _, pgettext
-from llct_sched.scenario import DateRange, Id, Lecturer, Scenario, StrictModel
+from llct_sched.scenario import Absence, Id, Lecturer, Scenario, StrictModel
 from llct_sched.scenario.loading import load_scenario, scenario_to_yaml
 from llct_sched.scenario.reading import model_from_yaml, read_input_text
 from llct_sched.scenario.validate import validate
@@ -59,6 +59,7 @@ __all__ = [
     "load_province",
     "shared_clashes",
     "shared_days",
+    "shared_sessions",
     "write_province",
 ]
 
@@ -125,25 +126,33 @@ class Province:
     def center(self, center_id: str) -> Center:
         return next(c for c in self.centers if c.id == center_id)
 
-    def scenario(self, center_id: str, taken: Mapping[str, Iterable[dt.date]] | None = None) -> Scenario:
-        """The center's scenario with the shared lecturers added; `taken` (shared lecturer -> days)
-        marks days away for them (the days they teach in other centers)."""
+    def scenario(self, center_id: str, taken: Mapping[str, Iterable[tuple[dt.date, str]]] | None = None) -> Scenario:
+        """The center's scenario with the shared lecturers added; `taken` (shared lecturer -> (date,
+        period) sessions) marks those sessions away for them (the sessions they are in other centers)."""
         own = self.center(center_id).scenario
         taken = taken or {}
-        shared = [_away(lecturer, sorted(set(taken.get(lecturer.id, ())))) for lecturer in self.shared]
+        periods = list(own.calendar.periods)
+        shared = [_away(lecturer, set(taken.get(lecturer.id, ())), periods) for lecturer in self.shared]
         return own.model_copy(update={"lecturers": [*own.lecturers, *shared]})
 
 
-def _away(lecturer: Lecturer, days: list[dt.date]) -> Lecturer:
-    """The lecturer with `days` added to their dates away (runs of consecutive days as one range)."""
-    if not days:
+def _away(lecturer: Lecturer, sessions: set[tuple[dt.date, str]], periods: list[str]) -> Lecturer:
+    """The lecturer with `sessions` added to their dates away: per day the sessions taken (None when
+    every period is), runs of consecutive days with the same sessions as one range."""
+    if not sessions:
         return lecturer
-    ranges: list[DateRange] = []
-    for day in days:
-        if ranges and ranges[-1].last + dt.timedelta(days=1) == day:
-            ranges[-1] = DateRange(start=ranges[-1].start, end=day, reason=ranges[-1].reason)
+    by_day: dict[dt.date, set[str]] = defaultdict(set)
+    for day, period in sessions:
+        by_day[day].add(period)
+    ranges: list[Absence] = []
+    for day in sorted(by_day):
+        named = [p for p in periods if p in by_day[day]]
+        taken = None if len(named) == len(periods) else named
+        last = ranges[-1] if ranges else None
+        if last is not None and last.last + dt.timedelta(days=1) == day and last.periods == taken:
+            ranges[-1] = last.model_copy(update={"end": day})
         else:
-            ranges.append(DateRange(start=day, end=day, reason="shared"))
+            ranges.append(Absence(start=day, end=day, periods=taken, reason="shared"))
     return lecturer.model_copy(update={"unavailable": [*lecturer.unavailable, *ranges]})
 
 
@@ -186,6 +195,16 @@ def shared_clashes(shared: Iterable[str], timetables: Mapping[str, Timetable]) -
         for (lecturer, day, period), centers in sorted(where.items())
         if len(centers) > 1
     ]
+
+
+def shared_sessions(shared: Iterable[str], timetables: Iterable[Timetable]) -> dict[str, set[tuple[dt.date, str]]]:
+    """Shared lecturer -> the sessions (date, period) they are busy in these timetables."""
+    ids = frozenset(shared)
+    sessions: dict[str, set[tuple[dt.date, str]]] = defaultdict(set)
+    for timetable in timetables:
+        for who, day, period in _shared_slots(ids, timetable):
+            sessions[who].add((day, period))
+    return dict(sessions)
 
 
 def shared_days(shared: Iterable[str], timetables: Iterable[Timetable]) -> dict[str, set[dt.date]]:

@@ -8,24 +8,23 @@ exactly; what the centers share is the shared lecturers, one person each across 
 
 The resolution: the centers are solved in the index's order, at most `parallel` at once (each
 solve as `batch.run_job`: `pipeline.run_solve`, the timetable checked once). A center's solve starts
-with the days on which a shared lecturer already teaches (or observes) in an accepted center marked
-as dates away for that lecturer. A finished timetable is accepted unless one of its shared
-lecturers' sessions falls in a session of a center accepted while it was solving; such a center is
-solved again, from its own timetable (the hint), with those days away too. The first centers in the
-index choose their shared lecturers' days first.
+with the sessions (date and period) in which a shared lecturer already teaches (or observes) in an
+accepted center marked as away for that lecturer (`scenario.Absence` with its periods). A finished
+timetable is accepted unless one of its shared lecturers' sessions falls in a session of a center
+accepted while it was solving; such a center is solved again, from its own timetable (the hint),
+with those sessions away too. The first centers in the index choose their shared lecturers'
+sessions first.
 
-Days given back: a center left without a timetable once the others' days were taken chooses first,
-once: it is solved again with only the days of the centers that chose first before it taken, and
-when accepted, the accepted centers whose shared lecturers it now takes are displaced: solved again,
-from their own timetables, around it. A center that has no timetable even choosing first is reported
-(failed). The loop ends: every acceptance of a center choosing first (at most one per center) can
-displace others; otherwise every resubmission follows an acceptance, as above.
-
-A shared lecturer who is away on a day for another center is away the whole day (a scenario marks
-dates away, not sessions): stricter than the rule, which is one center per session.
+Sessions given back: a center left without a timetable once the others' sessions were taken
+chooses first, once: it is solved again with only the sessions of the centers that chose first
+before it taken, and when accepted, the accepted centers whose shared lecturers it now takes are
+displaced: solved again, from their own timetables, around it. A center that has no timetable even
+choosing first is reported (failed). The loop ends: every acceptance of a center choosing first (at
+most one per center) can displace others; otherwise every resubmission follows an acceptance, as
+above.
 
 At the end every center's timetable is checked by the independent checker against the center's
-scenario with the shared lecturers (without the days away added while resolving), and the shared
+scenario with the shared lecturers (without the sessions away added while resolving), and the shared
 lecturers' sessions across all centers by `province.shared_clashes`. `resolve=False` solves every
 center on its own (all at once) and only reports the clashes: the baseline the resolution improves.
 """
@@ -50,7 +49,7 @@ from llct_sched.batch import TIMETABLE_KEY, Job, dask_client, pool_size, run_job
 from llct_sched.check import CheckReport, check
 from llct_sched.files import file_name, publish_folder, write_csv
 from llct_sched.pipeline import objective_by_goal
-from llct_sched.province import Clash, Province, shared_clashes, shared_days
+from llct_sched.province import Clash, Province, shared_clashes, shared_days, shared_sessions
 from llct_sched.reports.outputs import write_solution_files
 from llct_sched.scenario import Scenario
 from llct_sched.scenario.loading import scenario_to_yaml
@@ -89,7 +88,7 @@ SHARED_COLUMNS = ["lecturer_id", "center", "n_sessions", "n_days"]
 @dataclass(frozen=True)
 class CenterEvent:
     """A finished solve of a center: `accepted`, `clash` (solved again), `first` (no timetable with the
-    others' days taken: solved again choosing first), `displaced` (an accepted center solved again
+    others' sessions taken: solved again choosing first), `displaced` (an accepted center solved again
     around a center that chose first; `row` is its last solve's) or `failed` (no timetable)."""
 
     kind: str
@@ -300,15 +299,15 @@ class _State:
     rows: dict[str, Row] = field(default_factory=dict)
     solves: Counter[str] = field(default_factory=Counter)
     flying: dict[str, dict[str, Timetable]] = field(default_factory=dict)  # center -> the accepted at its start
-    first: list[str] = field(default_factory=list)  # the centers given the days back, in order
+    first: list[str] = field(default_factory=list)  # the centers that chose first, in order
 
-    def taken(self, province: Province, center: str) -> dict[str, set[dt.date]]:
-        """The shared lecturers' days a center's next solve finds taken: those of every accepted
+    def taken(self, province: Province, center: str) -> dict[str, set[tuple[dt.date, str]]]:
+        """The shared lecturers' sessions a center's next solve finds taken: those of every accepted
         center, or for a center choosing first only those of the centers that chose first before."""
         if center in self.first:
             before = self.first[: self.first.index(center)]
-            return shared_days(province.shared_ids, [self.accepted[c] for c in before if c in self.accepted])
-        return shared_days(province.shared_ids, self.accepted.values())
+            return shared_sessions(province.shared_ids, [self.accepted[c] for c in before if c in self.accepted])
+        return shared_sessions(province.shared_ids, self.accepted.values())
 
 
 def solve_province(
@@ -345,7 +344,7 @@ def solve_province(
 
 
 def _fill(province: Province, params: SolveParams, state: _State, runner: _Runner, resolve: bool) -> None:
-    """Submit waiting centers while the runner has room, each with the shared lecturers' days taken
+    """Submit waiting centers while the runner has room, each with the shared lecturers' sessions taken
     by the accepted centers marked away, from its last timetable if it has one."""
     while state.waiting and (len(state.flying) < runner.slots or not resolve):
         center = state.waiting.pop(0)
@@ -365,7 +364,7 @@ def _finished(
 ) -> None:
     """Accept a finished center's timetable, or put it back first in line when one of its shared
     lecturers' sessions clashes with a center accepted while it was solving; a center left without
-    a timetable by the days taken chooses first (once), and its acceptance displaces the others."""
+    a timetable by the sessions taken chooses first (once), and its acceptance displaces the others."""
     seen = state.flying.pop(center)
     state.solves[center] += 1
     state.rows[center] = row
@@ -379,7 +378,7 @@ def _finished(
             state.waiting.insert(0, center)
     else:
         newer = {c: t for c, t in state.accepted.items() if seen.get(c) is not t}  # accepted (again) meanwhile
-        if center in state.first:  # it takes the days of every center but those that chose before it
+        if center in state.first:  # it takes the sessions of every center but those that chose before it
             newer = {c: t for c, t in newer.items() if c in state.first[: state.first.index(center)]}
         if resolve and shared_clashes(province.shared_ids, {**newer, center: timetable}):
             kind = "clash"

@@ -286,7 +286,9 @@ class CheckContext:
                     weekday=_weekday(day), period=_period(period)
                 )
         for r in lecturer.unavailable:
-            if r.contains(day):
+            if r.contains(day) and r.periods is not None and period in r.periods:  # some sessions of the dates
+                return i18n._("away in that session ({reason})").format(reason=r.reason or "-")
+            if r.contains(day) and r.periods is None:
                 if r.reason:
                     return i18n._("unavailable that day ({reason})").format(reason=r.reason)
                 return i18n._("unavailable that day")

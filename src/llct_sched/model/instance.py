@@ -196,14 +196,13 @@ def module_order(program: Program) -> list[int]:
 
 def lecturer_availability(scenario: Scenario, lecturer: Lecturer, days: list[dt.date]) -> list[bool]:
     events = {e.id: e for e in scenario.calendar.events}
-    away = [(r.start, r.last) for r in lecturer.unavailable]
-    away += [(events[e].start, events[e].last) for e in lecturer.unavailable_events if e in events]
+    away = [(events[e].start, events[e].last) for e in lecturer.unavailable_events if e in events]
     weekly = {w.number: tuple(p) for w, p in (lecturer.available or {}).items()}
     available = []
     for day in days:
         is_away = any(a <= day <= b for a, b in away)
         for period in scenario.calendar.periods:
-            if is_away:
+            if is_away or any(r.covers(day, period) for r in lecturer.unavailable):
                 available.append(False)
             elif lecturer.available is None:
                 available.append(True)

@@ -10,6 +10,7 @@ checker's, for one) imports nothing else; the other modules are imported by thei
 
 from llct_sched.scenario.models import (
     GOAL_NAMES,
+    Absence,
     Blackout,
     Bloc,
     Calendar,
@@ -50,6 +51,7 @@ __all__ = [
     "Bloc",
     "Calendar",
     "Cohort",
+    "Absence",
     "DateRange",
     "Delivery",
     "Event",

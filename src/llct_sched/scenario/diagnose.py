@@ -85,7 +85,7 @@ class _Facts(Facts):
         """The lecturer may be present in the slot: weekly availability, dates away, events."""
         if lecturer.available is not None and period not in lecturer.available.get(_WEEKDAYS[day.weekday()], []):
             return False
-        if any(r.contains(day) for r in lecturer.unavailable):
+        if any(r.covers(day, period) for r in lecturer.unavailable):
             return False
         for eid in lecturer.unavailable_events:
             event = self.events.get(eid)

@@ -168,9 +168,9 @@ SHEETS: tuple[TableSheet | KeyValueSheet, ...] = (
     TableSheet(
         "lecturer_unavailable",
         ("lecturers",),
-        (_c("lecturer"), *_RANGE),
+        (_c("lecturer"), *_RANGE, _c("periods", OPT_LIST)),
         parent=("lecturers", "lecturer", "unavailable"),
-        note=N_("Dates a lecturer is away; 'lecturer' is a lecturer id."),
+        note=N_("Dates a lecturer is away; 'lecturer' is a lecturer id; 'periods' empty: whole days."),
     ),
     TableSheet(
         "programs",

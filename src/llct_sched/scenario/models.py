@@ -147,6 +147,20 @@ class DateRange(StrictModel):
         return self.start <= day <= self.last
 
 
+class Absence(DateRange):
+    """Dates a lecturer is away: whole days, or with `periods` only those sessions of each day."""
+
+    periods: list[Id] | None = Field(
+        default=None,
+        min_length=1,
+        description="Only these sessions of each day (calendar periods, e.g. [morning]); None: the whole days.",
+    )
+
+    def covers(self, day: dt.date, period: str) -> bool:
+        """The lecturer is away in this session."""
+        return self.contains(day) and (self.periods is None or period in self.periods)
+
+
 class SessionHours(StrictModel):
     """Clock hours of the two sessions, used by calendar exports."""
 
@@ -254,7 +268,7 @@ class Lecturer(StrictModel):
     available: dict[Weekday, list[Id]] | None = Field(
         default=None, description="Weekly availability (weekday -> calendar periods); None means every working session."
     )
-    unavailable: list[DateRange] = Field(default_factory=list)
+    unavailable: list[Absence] = Field(default_factory=list)
     unavailable_events: list[Id] = Field(
         default_factory=list, description="Events (e.g. congresses) during which the lecturer is away."
     )

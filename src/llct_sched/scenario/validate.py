@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,7 +27,6 @@ from llct_sched.scenario import (
     DateRange,
     Scenario,
     TaughtBy,
-    Weekday,
 )
 from llct_sched.scenario.facts import Facts, HasId, Window, closing_blackout
 
@@ -134,12 +133,13 @@ def check_class_references(ctx: _Context) -> list[InputIssue]:
     return issues
 
 
-def _unknown_periods(ctx: _Context, at: str, weekly: dict[Weekday, list[str]], who: str) -> list[InputIssue]:
-    """Errors for period names of a weekly map (weekday -> periods) that the calendar does not have."""
+def _unknown_periods(ctx: _Context, at: str, weekly: Mapping[Any, list[str]], who: str) -> list[InputIssue]:
+    """Errors for period names of a map (a weekday, or a field name -> periods) that the calendar
+    does not have, each at `at`.<key>[k]."""
     periods = ctx.scenario.calendar.periods
     return [
         _error(
-            f"{at}.{day.value}[{k}]",
+            f"{at}.{getattr(day, 'value', day)}[{k}]",
             _("{who} unknown period '{period}' (calendar periods: {periods})").format(
                 who=who, period=period, periods=", ".join(periods)
             ),
@@ -163,6 +163,9 @@ def check_lecturer_references(ctx: _Context) -> list[InputIssue]:
                 )
         who = _("lecturer '{id}' is available in").format(id=lecturer.id)
         issues += _unknown_periods(ctx, f"lecturers[{i}].available", lecturer.available or {}, who)
+        who = _("lecturer '{id}' is away in").format(id=lecturer.id)
+        for k, absence in enumerate(lecturer.unavailable):
+            issues += _unknown_periods(ctx, f"lecturers[{i}].unavailable[{k}]", {"periods": absence.periods or []}, who)
     return issues
 
 

@@ -13,6 +13,7 @@ The library never raises for an infeasible scenario: `Result.status` says what h
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -43,6 +44,7 @@ from llct_sched.model.staffing_stage import (
 from llct_sched.model.teaching_layer import add_teaching_layer, needs_teaching_layer
 from llct_sched.scenario import Priorities, Scenario
 from llct_sched.scenario.diagnose import diagnose
+from llct_sched.scenario.parts import independent_parts, merge_timetables
 from llct_sched.solve.params import SolveParams
 from llct_sched.solve.result import Result
 from llct_sched.solve.runner import Progress, Session, helper_solve
@@ -447,8 +449,12 @@ def _search(inst: Instance, session: _Session, result: Result, start: _Start | N
         log.info("greedy construction left %d classes unplaced", len(plan.unplaced))
         greedy = _Assignment(plan.starts, plan.rooms, plan.learners)
     from_greedy = result.timetable if plan is not None and result.timetable is not adopted else None
+    parts_tried = base is not None or start is not None  # a re-plan or a hinted solve starts where it is told
     while result.rounds < session.params.max_rounds and not session.interrupted and session.remaining() > 0.05:
         mode = "quick" if result.timetable is None else "optimise"
+        if mode == "optimise" and not parts_tried:
+            parts_tried = True
+            _solve_parts(inst, session, result, search)
         hint = repair if repair is not None else search.best or greedy
         repair = None  # the hint guides one round; then the best timetable does
         if _round(inst, session, result, search, hint, mode) == "stop":
@@ -463,6 +469,67 @@ def _search(inst: Instance, session: _Session, result: Result, start: _Start | N
                 "{nogoods} unstaffable start combinations"
             ).format(rounds=result.rounds, pools=len(search.pools), nogoods=len(search.nogoods))
         )
+
+
+PARTS_MIN_BLOCKS = 150  # below this many blocks the whole model is solved as it is
+PARTS_SHARE = 0.85  # of the time left after the first timetable, what the independent parts get
+PARTS_MIN_SECONDS = 5.0  # each part's least budget; with less the whole is solved as it is
+
+
+def _solve_parts(inst: Instance, session: _Session, result: Result, search: _Search) -> None:
+    """A scenario that falls apart into independent parts (a province of centers in one file, see
+    `scenario.parts`): each part solved on its own, one after the other (PARTS_SHARE of the time
+    left, shared by their classes), and their timetables put together; the result, checked against
+    the whole, replaces the best timetable if better. The search of the whole goes on from it.
+
+    One model of the whole is much slower per part than the part alone: at ten per-center copies
+    of the default the whole's search ended at 1892 where ten parts apart sum to about 850
+    (benchmarks/studies/2026-12-05-performance-round-2)."""
+    if len(inst.blocks) < PARTS_MIN_BLOCKS:
+        return
+    parts = independent_parts(inst.scenario)
+    budget = PARTS_SHARE * session.remaining()
+    if not parts or budget / len(parts) < PARTS_MIN_SECONDS:
+        return
+    classes = sum(len(part.classes) for part in parts)
+    timetables = []
+    for k, part in enumerate(parts):
+        if session.interrupted:
+            return
+        share = budget * len(part.classes) / classes
+        solved = solve(part, dataclasses.replace(session.params, time_limit=min(share, session.remaining())))
+        if solved.interrupted:
+            session.interrupt()
+        if solved.timetable is None:
+            log.info(
+                "part %d of %d (%s): %s, no timetable; the whole is solved as it is",
+                k + 1,
+                len(parts),
+                part.name,
+                solved.status,
+            )
+            return
+        log.info(
+            "part %d of %d: %s %s in %.1fs", k + 1, len(parts), solved.status, solved.objective, solved.wall_time_s
+        )
+        timetables.append(solved.timetable)
+    start = _from_hint(inst, merge_timetables(inst.scenario, timetables))
+    if start.timetable is None or start.objective is None:
+        log.warning("the parts' timetables put together break a rule of the whole: not used")
+        return
+    result.messages.append(
+        i18n._("solved first as {n} independent parts (no room, lecturer or observer shared), then as a whole").format(
+            n=len(parts)
+        )
+    )
+    rank = _rank(inst, search.weights, start.breakdown)
+    if search.best_rank is not None and rank >= search.best_rank:
+        return
+    search.best, search.best_rank = start.assignment, rank
+    result.status = "FEASIBLE"
+    result.objective, result.breakdown, result.timetable = start.objective, dict(start.breakdown), start.timetable
+    if session.report:
+        session.report(Progress("timetable", start.objective, result.bound, session.elapsed()))
 
 
 def _baseline_visits(inst: Instance) -> list[tuple[int, int, int, int]]:
