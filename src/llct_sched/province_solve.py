@@ -15,13 +15,15 @@ accepted while it was solving; such a center is solved again, from its own timet
 with those sessions away too. The first centers in the index choose their shared lecturers'
 sessions first.
 
-Sessions given back: a center left without a timetable once the others' sessions were taken
-chooses first, once: it is solved again with only the sessions of the centers that chose first
-before it taken, and when accepted, the accepted centers whose shared lecturers it now takes are
-displaced: solved again, from their own timetables, around it. A center that has no timetable even
-choosing first is reported (failed). The loop ends: every acceptance of a center choosing first (at
-most one per center) can displace others; otherwise every resubmission follows an acceptance, as
-above.
+Sessions given back: a center left without a timetable once the others' sessions were taken, and
+never accepted, chooses first, once: it is solved again with only the sessions of the centers that
+chose first before it taken, and when accepted, the accepted centers whose shared lecturers it now
+takes are displaced: solved again, from their own timetables, around it. A displaced center left
+without a timetable does not choose first in its turn (on a tight province that cascade cost 74-82
+solves instead of 19: benchmarks/studies/2026-12-05-performance-round-2). A center without a
+timetable at the end is reported (failed). The loop ends: every acceptance of a center choosing
+first (at most one per center) can displace others; otherwise every resubmission follows an
+acceptance, as above.
 
 At the end every center's timetable is checked by the independent checker against the center's
 scenario with the shared lecturers (without the sessions away added while resolving), and the shared
@@ -300,6 +302,7 @@ class _State:
     solves: Counter[str] = field(default_factory=Counter)
     flying: dict[str, dict[str, Timetable]] = field(default_factory=dict)  # center -> the accepted at its start
     first: list[str] = field(default_factory=list)  # the centers that chose first, in order
+    ever_accepted: set[str] = field(default_factory=set)
 
     def taken(self, province: Province, center: str) -> dict[str, set[tuple[dt.date, str]]]:
         """The shared lecturers' sessions a center's next solve finds taken: those of every accepted
@@ -372,7 +375,9 @@ def _finished(
     displaced: list[str] = []
     if timetable is None:
         kind = "failed"
-        if resolve and center not in state.first and any(state.taken(province, center).values()):
+        # only a center never accepted chooses first: one displaced in its turn does not displace others
+        chooses = center not in state.first and center not in state.ever_accepted
+        if resolve and chooses and any(state.taken(province, center).values()):
             kind = "first"
             state.first.append(center)
             state.waiting.insert(0, center)
@@ -385,6 +390,7 @@ def _finished(
             state.waiting.insert(0, center)
         else:
             kind = "accepted"
+            state.ever_accepted.add(center)
             if center in state.first:
                 displaced = _displace(province, state, center, timetable)
             state.accepted[center] = timetable
