@@ -357,3 +357,14 @@ def test_generated_province_round_trips_and_trung_cap_is_the_shared_lecturers(tm
             assert teachers, klass.id
             assert (teachers <= province.shared_ids) == (program.type.value == "trung_cap"), klass.id
             assert not (program.type.value != "trung_cap" and teachers & province.shared_ids), klass.id
+
+
+@pytest.mark.parametrize("parallel", [1, 2])
+def test_centers_choosing_first_never_clash_with_each_other(tmp_path: Path, parallel: int) -> None:
+    """Five centers, three days for TINH1: two are left without a day; whichever choose first, in
+    flight together or not, no shared lecturer ends up in two centers at once."""
+    province = load_province(write_set(tmp_path, 5))
+    result = solve_province(province, PARAMS, in_process=True, parallel=parallel)
+    assert result.clashes == []
+    assert sum(1 for c in result.centers if c.timetable is None) == 2
+    assert all(c.ok for c in result.centers if c.timetable is not None)

@@ -16,8 +16,8 @@ with those sessions away too. The first centers in the index choose their shared
 sessions first.
 
 Sessions given back: a center left without a timetable once the others' sessions were taken, and
-never accepted, chooses first, once: it is solved again with only the sessions of the centers that
-chose first before it taken, and when accepted, the accepted centers whose shared lecturers it now
+never accepted, chooses first, once: it is solved again with only the sessions of the other centers
+that chose first taken (they never clash with each other), and when accepted, the accepted centers whose shared lecturers it now
 takes are displaced: solved again, from their own timetables, around it. A displaced center left
 without a timetable does not choose first in its turn (on a tight province that cascade cost 74-82
 solves instead of 19: benchmarks/studies/2026-12-05-performance-round-2). A center without a
@@ -306,11 +306,15 @@ class _State:
 
     def taken(self, province: Province, center: str) -> dict[str, set[tuple[dt.date, str]]]:
         """The shared lecturers' sessions a center's next solve finds taken: those of every accepted
-        center, or for a center choosing first only those of the centers that chose first before."""
+        center, or for a center choosing first only those of the other accepted centers that chose first."""
+        return shared_sessions(province.shared_ids, self.rivals(center, self.accepted).values())
+
+    def rivals(self, center: str, timetables: dict[str, Timetable]) -> dict[str, Timetable]:
+        """Of these timetables, those whose shared lecturers' sessions the center must leave alone:
+        every one, or for a center choosing first those of the centers that chose first."""
         if center in self.first:
-            before = self.first[: self.first.index(center)]
-            return shared_sessions(province.shared_ids, [self.accepted[c] for c in before if c in self.accepted])
-        return shared_sessions(province.shared_ids, self.accepted.values())
+            return {c: t for c, t in timetables.items() if c in self.first and c != center}
+        return timetables
 
 
 def solve_province(
@@ -383,8 +387,7 @@ def _finished(
             state.waiting.insert(0, center)
     else:
         newer = {c: t for c, t in state.accepted.items() if seen.get(c) is not t}  # accepted (again) meanwhile
-        if center in state.first:  # it takes the sessions of every center but those that chose before it
-            newer = {c: t for c, t in newer.items() if c in state.first[: state.first.index(center)]}
+        newer = state.rivals(center, newer)
         if resolve and shared_clashes(province.shared_ids, {**newer, center: timetable}):
             kind = "clash"
             state.waiting.insert(0, center)
