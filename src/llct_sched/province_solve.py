@@ -17,13 +17,13 @@ sessions first.
 
 Sessions given back: a center left without a timetable once the others' sessions were taken, and
 never accepted, chooses first, once: it is solved again with only the sessions of the other centers
-that chose first taken (they never clash with each other), and when accepted, the accepted centers whose shared lecturers it now
-takes are displaced: solved again, from their own timetables, around it. A displaced center left
-without a timetable does not choose first in its turn (on a tight province that cascade cost 74-82
-solves instead of 19: benchmarks/studies/2026-12-05-performance-round-2). A center without a
-timetable at the end is reported (failed). The loop ends: every acceptance of a center choosing
-first (at most one per center) can displace others; otherwise every resubmission follows an
-acceptance, as above.
+that chose first taken (they never clash with each other), and when accepted, the accepted centers
+whose shared lecturers it now takes are displaced: solved again, from their own timetables, around
+it. A displaced center left without a timetable does not choose first in its turn (on a tight
+province that cascade cost 74-82 solves instead of 19: benchmarks/studies/2026-12-05-performance-
+round-2). A center without a timetable at the end is reported (failed). The loop ends: every
+acceptance of a center choosing first (at most one per center) can displace others; otherwise
+every resubmission follows an acceptance, as above.
 
 At the end every center's timetable is checked by the independent checker against the center's
 scenario with the shared lecturers (without the sessions away added while resolving), and the shared
