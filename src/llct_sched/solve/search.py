@@ -345,12 +345,16 @@ def _from_hint(inst: Instance, hint: Timetable) -> _Start:
 
 def _adopt_hint(inst: Instance, session: _Session, result: Result, search: _Search, start: _Start) -> None:
     """The valid hint is the first timetable: the search replaces it only by a better one."""
+    _take_checked(session, result, search, start, _rank(inst, search.weights, start.breakdown))
+    result.first_feasible_s = round(session.elapsed(), 3)
+
+
+def _take_checked(session: _Session, result: Result, search: _Search, start: _Start, rank: tuple[int, ...]) -> None:
+    """A checked timetable (a valid hint, the parts' put together) becomes the best one."""
     assert start.timetable is not None and start.objective is not None
-    search.best = start.assignment
-    search.best_rank = _rank(inst, search.weights, start.breakdown)
+    search.best, search.best_rank = start.assignment, rank
     result.status = "FEASIBLE"
     result.objective, result.breakdown, result.timetable = start.objective, dict(start.breakdown), start.timetable
-    result.first_feasible_s = round(session.elapsed(), 3)
     if session.report:
         session.report(Progress("timetable", start.objective, result.bound, session.elapsed()))
 
@@ -483,7 +487,7 @@ def _solve_parts(inst: Instance, session: _Session, result: Result, search: _Sea
     the whole, replaces the best timetable if better. The search of the whole goes on from it.
 
     One model of the whole is much slower per part than the part alone: at ten per-center copies
-    of the default the whole's search ended at 1892 where ten parts apart sum to about 850
+    of the default the whole's search ended at 1892-1993 in 300 s, from the parts at 1018-1048
     (benchmarks/studies/2026-12-05-performance-round-2)."""
     if len(inst.blocks) < PARTS_MIN_BLOCKS:
         return
@@ -523,13 +527,8 @@ def _solve_parts(inst: Instance, session: _Session, result: Result, search: _Sea
         )
     )
     rank = _rank(inst, search.weights, start.breakdown)
-    if search.best_rank is not None and rank >= search.best_rank:
-        return
-    search.best, search.best_rank = start.assignment, rank
-    result.status = "FEASIBLE"
-    result.objective, result.breakdown, result.timetable = start.objective, dict(start.breakdown), start.timetable
-    if session.report:
-        session.report(Progress("timetable", start.objective, result.bound, session.elapsed()))
+    if search.best_rank is None or rank < search.best_rank:
+        _take_checked(session, result, search, start, rank)
 
 
 def _baseline_visits(inst: Instance) -> list[tuple[int, int, int, int]]:
