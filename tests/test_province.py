@@ -205,7 +205,7 @@ def test_centers_solved_apart_clash_on_the_shared_lecturer(tmp_path: Path) -> No
 
 def test_one_solve_at_a_time_resolves_the_clashes_without_solving_twice(tmp_path: Path) -> None:
     province = load_province(write_set(tmp_path, 3))
-    result = solve_province(province, PARAMS, in_process=True, parallel=1)
+    result = solve_province(province, PARAMS, in_process=True, parallel=1, plan=False)
     assert_resolved(province, result)
     assert [c.solves for c in result.centers] == [1, 1, 1]
     assert all(c.timetable is not None for c in result.centers)
@@ -222,7 +222,12 @@ def test_solves_in_flight_together_that_clash_are_solved_again(tmp_path: Path) -
     province = load_province(write_set(tmp_path, 3))
     events: list[tuple[str, str, int]] = []
     result = solve_province(
-        province, PARAMS, in_process=True, parallel=2, on_event=lambda e: events.append((e.kind, e.center, e.attempt))
+        province,
+        PARAMS,
+        in_process=True,
+        parallel=2,
+        plan=False,
+        on_event=lambda e: events.append((e.kind, e.center, e.attempt)),
     )
     assert_resolved(province, result)
     assert events[:3] == [("accepted", "c1", 1), ("clash", "c2", 1), ("accepted", "c3", 1)]
@@ -242,7 +247,7 @@ def test_a_center_left_without_days_chooses_first_and_the_others_make_room(tmp_p
     province = load_province(folder)
     events: list[tuple[str, str]] = []
     result = solve_province(
-        province, PARAMS, in_process=True, parallel=1, on_event=lambda e: events.append((e.kind, e.center))
+        province, PARAMS, in_process=True, parallel=1, plan=False, on_event=lambda e: events.append((e.kind, e.center))
     )
     assert_resolved(province, result)
     days = {

@@ -1062,6 +1062,11 @@ def province_solve(
 
     def show(event: CenterEvent) -> None:
         row = event.row
+        if event.kind == "plan":
+            status = f"{_(row['status'])} ({row['wall_time_s']}s)"
+            text = _("shared lecturers' plan, {n} classes of every center: {status}")
+            console.print("  " + text.format(n=event.attempt, status=status), highlight=False)
+            return
         if event.kind == "accepted":
             what = f"{_(row['status'])} {row['objective']} ({row['wall_time_s']}s)"
         elif event.kind == "clash":

@@ -41,7 +41,21 @@ from pydantic import Field
 from llct_sched.errors import InputIssue, ScenarioError, Severity, parse_path
 from llct_sched.files import file_name, publish_folder
 from llct_sched.i18n import _, pgettext
-from llct_sched.scenario import Absence, Id, Lecturer, Scenario, StrictModel
+from llct_sched.scenario import (
+    Absence,
+    Cohort,
+    Id,
+    LearnerGroup,
+    Lecturer,
+    LecturerKind,
+    ObservationPolicy,
+    Program,
+    Room,
+    Scenario,
+    StrictModel,
+    TaughtBy,
+    TrainingClass,
+)
 from llct_sched.scenario.loading import load_scenario, scenario_to_yaml
 from llct_sched.scenario.reading import model_from_yaml, read_input_text
 from llct_sched.scenario.validate import validate
@@ -56,9 +70,11 @@ __all__ = [
     "Province",
     "ProvinceIndex",
     "SharedLecturers",
+    "SharedPlan",
     "load_province",
     "shared_clashes",
     "shared_days",
+    "shared_plan",
     "shared_sessions",
     "write_province",
 ]
@@ -215,6 +231,145 @@ def shared_days(shared: Iterable[str], timetables: Iterable[Timetable]) -> dict[
         for who, day, _period in _shared_slots(ids, timetable):
             days[who].add(day)
     return dict(days)
+
+
+# --- the shared lecturers' plan -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharedPlan:
+    """One scenario of every center's classes that a shared lecturer may teach (`shared_plan`), and
+    the center of each of its classes (plan class id -> center id)."""
+
+    scenario: Scenario
+    center_of: Mapping[str, str]
+
+    def reserved(self, shared: Iterable[str], timetable: Timetable) -> dict[str, dict[str, set[tuple[dt.date, str]]]]:
+        """Center -> shared lecturer -> the sessions (date, period) the plan's timetable gives that
+        lecturer in that center."""
+        ids = frozenset(shared)
+        out: dict[str, dict[str, set[tuple[dt.date, str]]]] = defaultdict(lambda: defaultdict(set))
+        for session in timetable.sessions:
+            if session.lecturer_id in ids and session.class_id in self.center_of:
+                out[self.center_of[session.class_id]][session.lecturer_id].add((session.date, session.period))
+        return {center: dict(by_lecturer) for center, by_lecturer in out.items()}
+
+
+def shared_plan(province: Province) -> SharedPlan | None:
+    """The province's shared-lecturer classes (of every center, those with a module whose topic a
+    shared lecturer teaches, and the other classes of their cohorts) in one scenario, so that the
+    shared lecturers' sessions are planned for all the centers at once. Each class keeps its center's
+    rooms (ids `<center>:<room>`); its modules that no shared lecturer teaches go to a stand-in
+    lecturer of the class, free whenever the class is; the centers' own lecturers, observation and
+    staffing targets are left out (a relaxation of the centers' problems on those classes).
+
+    None when there is nothing to plan (no shared lecturer, fewer than two centers with such
+    classes) or when the centers' calendars differ (the plan has one calendar)."""
+    if not province.shared:
+        return None
+    calendar = province.centers[0].scenario.calendar
+    if any(center.scenario.calendar != calendar for center in province.centers):
+        return None
+    shared_topics = {topic for lecturer in province.shared for topic in lecturer.topics}
+    shared_ids = {lecturer.id for lecturer in province.shared}
+    parts = [_center_part(center, shared_topics, shared_ids) for center in province.centers]
+    parts = [part for part in parts if part.classes]
+    if len(parts) < 2:
+        return None
+    first = province.centers[0].scenario
+    scenario = Scenario(
+        name=f"{province.name}_shared_plan",
+        title=province.title,
+        calendar=calendar,
+        rooms=[room for part in parts for room in part.rooms],
+        lecturers=[*province.shared, *(lecturer for part in parts for lecturer in part.stand_ins)],
+        programs=[program for part in parts for program in part.programs],
+        classes=[klass for part in parts for klass in part.classes],
+        groups=[group for part in parts for group in part.groups],
+        cohorts=[cohort for part in parts for cohort in part.cohorts],
+        observation=ObservationPolicy(visits_per_lecturer=0),
+        weights=first.weights,
+        rules=first.rules,
+    )
+    if any(issue.severity == Severity.error for issue in validate(scenario)):
+        return None
+    return SharedPlan(scenario, {cid: center for part in parts for cid, center in part.center_of.items()})
+
+
+@dataclass
+class _PlanPart:
+    """A center's share of the shared lecturers' plan, its ids prefixed with the center's."""
+
+    rooms: list[Room] = field(default_factory=list)
+    stand_ins: list[Lecturer] = field(default_factory=list)
+    programs: list[Program] = field(default_factory=list)
+    classes: list[TrainingClass] = field(default_factory=list)
+    groups: list[LearnerGroup] = field(default_factory=list)
+    cohorts: list[Cohort] = field(default_factory=list)
+    center_of: dict[str, str] = field(default_factory=dict)
+
+
+def _center_part(center: Center, shared_topics: set[str], shared_ids: set[str]) -> _PlanPart:
+    """The center's classes with a module a shared lecturer may teach (with their cohorts), renamed."""
+    scenario = center.scenario
+
+    def tag(item_id: str) -> str:
+        return f"{center.id}:{item_id}"
+
+    programs = {p.id: p for p in scenario.programs}
+    wanted = {
+        c.id
+        for c in scenario.classes
+        if programs[c.program].taught_by == TaughtBy.center
+        and any(m.topic in shared_topics for m in programs[c.program].modules)
+    }
+    cohorts = [cohort for cohort in scenario.cohorts if wanted & set(cohort.classes)]
+    for cohort in cohorts:
+        wanted |= set(cohort.classes)
+    part = _PlanPart()
+    if not wanted:
+        return part
+    rooms = [room.id for room in scenario.rooms]
+    part.rooms = [room.model_copy(update={"id": tag(room.id)}) for room in scenario.rooms]
+    used_programs: set[str] = set()
+    used_groups: set[str] = set()
+    for klass in scenario.classes:
+        if klass.id not in wanted:
+            continue
+        program = programs[klass.program]
+        used_programs.add(program.id)
+        used_groups.update(klass.groups)
+        local = sorted({m.topic for m in program.modules if m.topic not in shared_topics})
+        if local:
+            part.stand_ins.append(Lecturer(id=tag(f"{klass.id}:stand_in"), kind=LecturerKind.external, topics=local))
+        part.classes.append(
+            klass.model_copy(
+                update={
+                    "id": tag(klass.id),
+                    "program": tag(klass.program),
+                    "allowed_rooms": [tag(r) for r in (klass.allowed_rooms or rooms)],
+                    "pinned_room": tag(klass.pinned_room) if klass.pinned_room else None,
+                    "pinned_lecturers": {m: who for m, who in klass.pinned_lecturers.items() if who in shared_ids},
+                    "groups": [tag(g) for g in klass.groups],
+                }
+            )
+        )
+        part.center_of[tag(klass.id)] = center.id
+    part.programs = [_plan_program(programs[pid], tag(pid), shared_ids) for pid in sorted(used_programs)]
+    part.groups = [g.model_copy(update={"id": tag(g.id)}) for g in scenario.groups if g.id in used_groups]
+    part.cohorts = [c.model_copy(update={"id": tag(c.id), "classes": [tag(k) for k in c.classes]}) for c in cohorts]
+    return part
+
+
+def _plan_program(program: Program, program_id: str, shared_ids: set[str]) -> Program:
+    """The program renamed, its modules' preferred lecturers kept only among the shared ones."""
+    modules = []
+    for module in program.modules:
+        preferred = module.preferred_lecturers
+        if preferred is not None:
+            preferred = [who for who in preferred if who in shared_ids] or None
+        modules.append(module.model_copy(update={"preferred_lecturers": preferred}))
+    return program.model_copy(update={"id": program_id, "modules": modules})
 
 
 # --- loading ------------------------------------------------------------------------------------

@@ -12,8 +12,15 @@ with the sessions (date and period) in which a shared lecturer already teaches (
 accepted center marked as away for that lecturer (`scenario.Absence` with its periods). A finished
 timetable is accepted unless one of its shared lecturers' sessions falls in a session of a center
 accepted while it was solving; such a center is solved again, from its own timetable (the hint),
-with those sessions away too. The first centers in the index choose their shared lecturers'
-sessions first.
+with those sessions away too.
+
+The shared plan first: before the centers, the classes a shared lecturer may teach, of every center,
+are solved as one scenario (`province.shared_plan`), and each center's shared lecturers' sessions in
+that timetable are reserved for it: a center's solve also finds taken the sessions reserved for the
+centers not accepted yet. Without it the first centers in the index chose their shared lecturers'
+sessions first, and a center solved late could find no workable time left (two of ten centers on
+a tight province). A center can always keep its reserved sessions, so it no longer depends on
+the order; the others' sessions it cannot use are only those the plan gave them.
 
 Sessions given back: a center left without a timetable once the others' sessions were taken, and
 never accepted, chooses first, once: it is solved again with only the sessions of the other centers
@@ -51,7 +58,7 @@ from llct_sched.batch import TIMETABLE_KEY, Job, dask_client, pool_size, run_job
 from llct_sched.check import CheckReport, check
 from llct_sched.files import file_name, publish_folder, write_csv
 from llct_sched.pipeline import objective_by_goal
-from llct_sched.province import Clash, Province, shared_clashes, shared_days, shared_sessions
+from llct_sched.province import Clash, Province, shared_clashes, shared_days, shared_plan, shared_sessions
 from llct_sched.reports.outputs import write_solution_files
 from llct_sched.scenario import Scenario
 from llct_sched.scenario.loading import scenario_to_yaml
@@ -91,7 +98,8 @@ SHARED_COLUMNS = ["lecturer_id", "center", "n_sessions", "n_days"]
 class CenterEvent:
     """A finished solve of a center: `accepted`, `clash` (solved again), `first` (no timetable with the
     others' sessions taken: solved again choosing first), `displaced` (an accepted center solved again
-    around a center that chose first; `row` is its last solve's) or `failed` (no timetable)."""
+    around a center that chose first; `row` is its last solve's) or `failed` (no timetable); before
+    them `plan`: the shared lecturers' plan (`center` is its scenario's name, `attempt` its classes)."""
 
     kind: str
     center: str
@@ -303,11 +311,20 @@ class _State:
     flying: dict[str, dict[str, Timetable]] = field(default_factory=dict)  # center -> the accepted at its start
     first: list[str] = field(default_factory=list)  # the centers that chose first, in order
     ever_accepted: set[str] = field(default_factory=set)
+    reserved: dict[str, dict[str, set[tuple[dt.date, str]]]] = field(default_factory=dict)  # by the shared plan
 
     def taken(self, province: Province, center: str) -> dict[str, set[tuple[dt.date, str]]]:
         """The shared lecturers' sessions a center's next solve finds taken: those of every accepted
-        center, or for a center choosing first only those of the other accepted centers that chose first."""
-        return shared_sessions(province.shared_ids, self.rivals(center, self.accepted).values())
+        center and those the shared plan reserved for the centers not accepted; for a center choosing
+        first only those of the other accepted centers that chose first."""
+        taken = shared_sessions(province.shared_ids, self.rivals(center, self.accepted).values())
+        if center in self.first:
+            return taken
+        for other, sessions in self.reserved.items():
+            if other != center and other not in self.accepted:
+                for lecturer, slots in sessions.items():
+                    taken[lecturer] = taken.get(lecturer, set()) | slots
+        return taken
 
     def rivals(self, center: str, timetables: dict[str, Timetable]) -> dict[str, Timetable]:
         """Of these timetables, those whose shared lecturers' sessions the center must leave alone:
@@ -325,6 +342,7 @@ def solve_province(
     parallel: int | None = None,
     in_process: bool = False,
     resolve: bool = True,
+    plan: bool = True,
     on_event: Callable[[CenterEvent], None] | None = None,
 ) -> ProvinceResult:
     """Solve every center of the province, resolving the shared lecturers' clashes (see the module
@@ -333,12 +351,15 @@ def solve_province(
     `params` apply to each center's solve (default: 60 s, one CP-SAT worker); `parallel` solves run at
     once on a local process pool (default: cores // workers), on the Dask cluster at `scheduler`
     (default: its threads // workers), or with `in_process` in this process. Without `resolve`
-    the centers are solved apart, all at once, and the clashes only reported.
+    the centers are solved apart, all at once, and the clashes only reported; without `plan` the
+    shared lecturers' sessions are not planned first (the centers in the index's order choose first).
     """
     params = params or SolveParams(workers=1)
     started = time.perf_counter()
     state = _State(waiting=[c.id for c in province.centers])
     with _runner(len(province.centers), params, scheduler, parallel, in_process) as runner:
+        if resolve and plan:
+            _plan_shared(province, params, state, runner, on_event)
         _fill(province, params, state, runner, resolve)
         while state.flying:
             center, row = runner.next_done()
@@ -348,6 +369,32 @@ def solve_province(
     clashes = shared_clashes(province.shared_ids, state.accepted)
     wall = time.perf_counter() - started
     return ProvinceResult(province, centers, clashes, sum(state.solves.values()), wall, resolve, params)
+
+
+PLAN_KEY = "#shared-plan"  # the shared plan's key among the runner's solves (no center id starts with #)
+
+
+def _plan_shared(
+    province: Province,
+    params: SolveParams,
+    state: _State,
+    runner: _Runner,
+    on_event: Callable[[CenterEvent], None] | None,
+) -> None:
+    """Plan the shared lecturers' sessions for every center at once (`province.shared_plan`) and
+    reserve each center's: the centers' solves then find the sessions reserved for the others taken,
+    so that a center solved late still finds its shared lecturers free at a workable time. Without
+    a plan (nothing to plan, calendars that differ, no timetable) nothing is reserved."""
+    plan = shared_plan(province)
+    if plan is None:
+        return
+    runner.submit(PLAN_KEY, Job(plan.scenario.name, plan.scenario, params), None)
+    _key, row = runner.next_done()
+    timetable = _timetable(row)
+    if timetable is not None:
+        state.reserved.update(plan.reserved(province.shared_ids, timetable))
+    if on_event is not None:
+        on_event(CenterEvent("plan", plan.scenario.name, len(plan.scenario.classes), row))
 
 
 def _fill(province: Province, params: SolveParams, state: _State, runner: _Runner, resolve: bool) -> None:

@@ -1,0 +1,73 @@
+"""The shared lecturers' plan of a province (`province.shared_plan`): every center's classes that a
+shared lecturer may teach solved as one scenario before the centers, each center's sessions with the
+shared lecturers reserved for it, so that no center depends on its place in the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+
+from llct_sched.errors import Severity
+from llct_sched.province import load_province, shared_plan
+from llct_sched.province_solve import solve_province
+from llct_sched.scenario.validate import validate
+from test_province import PARAMS, assert_resolved, write_set
+
+
+def test_the_plan_holds_every_centers_shared_classes_in_their_own_rooms(tmp_path: Path) -> None:
+    folder = write_set(tmp_path, 3)
+    data = yaml.safe_load((folder / "centers" / "c2.yaml").read_text(encoding="utf-8"))
+    data["programs"][1]["modules"].append({"id": "t2", "sessions": 2, "topic": "pol"})  # taught by the center
+    (folder / "centers" / "c2.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    plan = shared_plan(load_province(folder))
+    assert plan is not None
+    scenario = plan.scenario
+    assert [c.id for c in scenario.classes] == ["c1:TC-1", "c2:TC-1", "c3:TC-1"]  # not the bồi dưỡng classes
+    assert dict(plan.center_of) == {"c1:TC-1": "c1", "c2:TC-1": "c2", "c3:TC-1": "c3"}
+    assert [c.allowed_rooms for c in scenario.classes] == [[f"c{k}:HALL", f"c{k}:R1"] for k in (1, 2, 3)]
+    # c2's module no shared lecturer teaches goes to a stand-in of the class, not to c2's own lecturer
+    lecturers = [(lec.id, lec.topics) for lec in scenario.lecturers]
+    assert lecturers == [("TINH1", ["tc_pol"]), ("c2:TC-1:stand_in", ["pol"])]
+    assert scenario.observation.visits_per_lecturer == 0
+    assert not [i for i in validate(scenario) if i.severity == Severity.error]
+
+
+def test_no_plan_without_a_common_calendar_or_shared_classes(tmp_path: Path) -> None:
+    folder = write_set(tmp_path / "a", 2)
+    data = yaml.safe_load((folder / "centers" / "c2.yaml").read_text(encoding="utf-8"))
+    data["calendar"]["end"] = "2020-03-20"
+    (folder / "centers" / "c2.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert shared_plan(load_province(folder)) is None
+    alone = write_set(tmp_path / "b", 1)
+    assert shared_plan(load_province(alone)) is None  # one center: nothing to share
+
+
+def test_with_the_plan_a_center_late_in_the_index_keeps_its_only_day(tmp_path: Path) -> None:
+    """c3's trung cấp class can only be on 2 March, the day every center prefers. First come, c1 took
+    it and c3 had to choose first and displace c1 (test_province). Planned together, 2 March is
+    reserved for c3: every center is solved once, in the index's order, and none is displaced."""
+    folder = write_set(tmp_path, 3)
+    data = yaml.safe_load((folder / "centers" / "c3.yaml").read_text(encoding="utf-8"))
+    data["classes"][1]["latest_end"] = "2020-03-02"
+    (folder / "centers" / "c3.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    province = load_province(folder)
+    events: list[tuple[str, str, int]] = []
+    result = solve_province(
+        province, PARAMS, in_process=True, parallel=1, on_event=lambda e: events.append((e.kind, e.center, e.attempt))
+    )
+    assert_resolved(province, result)
+    assert events == [
+        ("plan", "tinh_thu_shared_plan", 3),
+        ("accepted", "c1", 1),
+        ("accepted", "c2", 1),
+        ("accepted", "c3", 1),
+    ]
+    days = {
+        c.center: {s.date for s in c.timetable.sessions if s.lecturer_id == "TINH1"}
+        for c in result.centers
+        if c.timetable
+    }
+    assert days["c3"] == {dt.date(2020, 3, 2)}
+    assert days["c1"] | days["c2"] == {dt.date(2020, 3, 3), dt.date(2020, 3, 4)}
