@@ -58,6 +58,8 @@ def test_with_the_plan_a_center_late_in_the_index_keeps_its_only_day(tmp_path: P
         province, PARAMS, in_process=True, parallel=1, on_event=lambda e: events.append((e.kind, e.center, e.attempt))
     )
     assert_resolved(province, result)
+    plan = result.summary()["shared_plan"]
+    assert (plan["classes"], plan["reserved_sessions"]) == (3, 6)  # a day (two sessions) for each center
     assert events == [
         ("plan", "tinh_thu_shared_plan", 3),
         ("accepted", "c1", 1),

@@ -155,6 +155,7 @@ class ProvinceResult:
     wall_time_s: float
     resolved: bool = True
     params: SolveParams = field(default_factory=SolveParams)
+    plan: dict[str, Any] | None = None  # the shared lecturers' plan: classes, status, sessions reserved, time
 
     @property
     def ok(self) -> bool:
@@ -198,6 +199,7 @@ class ProvinceResult:
                 for c in self.clashes
             ],
             "solves": self.solves,
+            "shared_plan": self.plan,
             "wall_time_s": round(self.wall_time_s, 3),
             "params": {"time_limit": self.params.time_limit, "workers": self.params.workers, "seed": self.params.seed},
         }
@@ -305,6 +307,7 @@ class _State:
     solves run, the centers waiting and those in flight (with the centers accepted when they left)."""
 
     waiting: list[str]
+    plan: dict[str, Any] = field(default_factory=dict)  # see ProvinceResult.plan (empty: no plan)
     accepted: dict[str, Timetable] = field(default_factory=dict)
     rows: dict[str, Row] = field(default_factory=dict)
     solves: Counter[str] = field(default_factory=Counter)
@@ -368,7 +371,7 @@ def solve_province(
     centers = [_checked(province, c.id, state) for c in province.centers]
     clashes = shared_clashes(province.shared_ids, state.accepted)
     wall = time.perf_counter() - started
-    return ProvinceResult(province, centers, clashes, sum(state.solves.values()), wall, resolve, params)
+    return ProvinceResult(province, centers, clashes, sum(state.solves.values()), wall, resolve, params, state.plan or None)
 
 
 PLAN_KEY = "#shared-plan"  # the shared plan's key among the runner's solves (no center id starts with #)
@@ -393,6 +396,13 @@ def _plan_shared(
     timetable = _timetable(row)
     if timetable is not None:
         state.reserved.update(plan.reserved(province.shared_ids, timetable))
+    reserved = sum(len(slots) for sessions in state.reserved.values() for slots in sessions.values())
+    state.plan.update(
+        classes=len(plan.scenario.classes),
+        status=row["status"],
+        reserved_sessions=reserved,
+        wall_time_s=row["wall_time_s"],
+    )
     if on_event is not None:
         on_event(CenterEvent("plan", plan.scenario.name, len(plan.scenario.classes), row))
 
