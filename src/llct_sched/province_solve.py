@@ -371,7 +371,9 @@ def solve_province(
     centers = [_checked(province, c.id, state) for c in province.centers]
     clashes = shared_clashes(province.shared_ids, state.accepted)
     wall = time.perf_counter() - started
-    return ProvinceResult(province, centers, clashes, sum(state.solves.values()), wall, resolve, params, state.plan or None)
+    return ProvinceResult(
+        province, centers, clashes, sum(state.solves.values()), wall, resolve, params, state.plan or None
+    )
 
 
 PLAN_KEY = "#shared-plan"  # the shared plan's key among the runner's solves (no center id starts with #)
