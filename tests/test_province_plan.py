@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 
+from llct_sched.batch import TIMETABLE_KEY, Job
 from llct_sched.errors import Severity
 from llct_sched.province import load_province, shared_plan
 from llct_sched.province_solve import solve_province
 from llct_sched.scenario.validate import validate
+from llct_sched.timetable import Timetable
 from test_province import PARAMS, assert_resolved, write_set
 
 
@@ -73,3 +77,58 @@ def test_with_the_plan_a_center_late_in_the_index_keeps_its_only_day(tmp_path: P
     }
     assert days["c3"] == {dt.date(2020, 3, 2)}
     assert days["c1"] | days["c2"] == {dt.date(2020, 3, 3), dt.date(2020, 3, 4)}
+
+
+def test_each_center_starts_from_its_classes_in_the_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A center's first solve is hinted with its own shared classes as the plan placed them (by the
+    center's own ids and rooms), so that a center hard to place finds the plan's workable times."""
+    import llct_sched.province_solve as province_solve
+
+    hints: dict[str, Timetable | None] = {}
+    solve_one = province_solve.run_job
+
+    def recording(job: Job, hint: dict[str, Any] | None = None) -> dict[str, Any]:
+        text = (hint or {}).get(TIMETABLE_KEY)
+        hints.setdefault(job.variant, Timetable.from_json(text) if text else None)
+        return solve_one(job, hint)
+
+    monkeypatch.setattr(province_solve, "run_job", recording)
+    province = load_province(write_set(tmp_path, 3))
+    result = solve_province(province, PARAMS, in_process=True, parallel=1)
+    assert_resolved(province, result)
+    assert hints["tinh_thu_shared_plan"] is None
+    plan_days = set()
+    for center in ("c1", "c2", "c3"):
+        hint = hints[center]
+        assert hint is not None and {s.class_id for s in hint.sessions} == {"TC-1"}
+        assert {s.room_id for s in hint.sessions} <= {"HALL", "R1"} and set(hint.class_learners) == {"TC-1"}
+        assert {s.lecturer_id for s in hint.sessions} == {"TINH1"}
+        plan_days |= {s.date for s in hint.sessions}
+    assert plan_days == {dt.date(2020, 3, 2), dt.date(2020, 3, 3), dt.date(2020, 3, 4)}  # a day for each
+
+
+def test_a_center_solved_again_keeps_its_last_sessions_from_the_centers_beside_it(tmp_path: Path) -> None:
+    """While c2 is solved again (from its last timetable), a center started beside it finds c2's last
+    sessions with the shared lecturer taken: on the 10-center study a center solved again otherwise
+    lost to whichever center ran beside it, up to seven times in a row."""
+    from llct_sched.province_solve import _State
+    from llct_sched.timetable import ScheduledSession
+
+    province = load_province(write_set(tmp_path, 3))
+    last = Timetable(
+        scenario="c2",
+        periods=["morning", "afternoon"],
+        class_learners={"TC-1": 50},
+        sessions=[
+            ScheduledSession(
+                class_id="TC-1", module_id="t1", date=dt.date(2020, 3, 3), period=p, room_id="HALL", lecturer_id="TINH1"
+            )
+            for p in ("morning", "afternoon")
+        ],
+    )
+    state = _State(waiting=["c3"], rows={"c2": {TIMETABLE_KEY: last.to_json()}}, flying={"c2": {}})
+    march_3 = {(dt.date(2020, 3, 3), "morning"), (dt.date(2020, 3, 3), "afternoon")}
+    assert state.taken(province, "c3") == {"TINH1": march_3}
+    assert state.taken(province, "c2") == {}  # its own last sessions are its own
+    del state.flying["c2"]  # once c2 is done, only what is accepted counts
+    assert state.taken(province, "c3") == {}

@@ -254,6 +254,24 @@ class SharedPlan:
                 out[self.center_of[session.class_id]][session.lecturer_id].add((session.date, session.period))
         return {center: dict(by_lecturer) for center, by_lecturer in out.items()}
 
+    def center_timetable(self, center: Center, timetable: Timetable) -> Timetable:
+        """The plan's timetable of the center's classes, by the center's own ids (a hint for its
+        solve: the rest of its classes unplaced)."""
+        prefix = f"{center.id}:"
+        ours = {cid for cid, where in self.center_of.items() if where == center.id}
+        return Timetable(
+            scenario=center.scenario.name,
+            periods=list(timetable.periods),
+            class_learners={c.removeprefix(prefix): n for c, n in timetable.class_learners.items() if c in ours},
+            sessions=[
+                s.model_copy(
+                    update={"class_id": s.class_id.removeprefix(prefix), "room_id": s.room_id.removeprefix(prefix)}
+                )
+                for s in timetable.sessions
+                if s.class_id in ours
+            ],
+        )
+
 
 def shared_plan(province: Province) -> SharedPlan | None:
     """The province's shared-lecturer classes (of every center, those with a module whose topic a

@@ -315,11 +315,14 @@ class _State:
     first: list[str] = field(default_factory=list)  # the centers that chose first, in order
     ever_accepted: set[str] = field(default_factory=set)
     reserved: dict[str, dict[str, set[tuple[dt.date, str]]]] = field(default_factory=dict)  # by the shared plan
+    hints: dict[str, Row] = field(default_factory=dict)  # a center's first hint: its classes in the shared plan
 
     def taken(self, province: Province, center: str) -> dict[str, set[tuple[dt.date, str]]]:
         """The shared lecturers' sessions a center's next solve finds taken: those of every accepted
-        center and those the shared plan reserved for the centers not accepted; for a center choosing
-        first only those of the other accepted centers that chose first."""
+        center, those the shared plan reserved for the centers not accepted, and those of the last
+        timetable of a center solved again meanwhile (it starts from that timetable: without this a
+        center solved again lost to whichever center ran beside it, seven times in a row); for a
+        center choosing first only those of the other accepted centers that chose first."""
         taken = shared_sessions(province.shared_ids, self.rivals(center, self.accepted).values())
         if center in self.first:
             return taken
@@ -327,6 +330,9 @@ class _State:
             if other != center and other not in self.accepted:
                 for lecturer, slots in sessions.items():
                     taken[lecturer] = taken.get(lecturer, set()) | slots
+        again = [_timetable(self.rows[c]) for c in self.flying if c != center and c in self.rows]
+        for lecturer, slots in shared_sessions(province.shared_ids, [t for t in again if t is not None]).items():
+            taken[lecturer] = taken.get(lecturer, set()) | slots
         return taken
 
     def rivals(self, center: str, timetables: dict[str, Timetable]) -> dict[str, Timetable]:
@@ -398,6 +404,8 @@ def _plan_shared(
     timetable = _timetable(row)
     if timetable is not None:
         state.reserved.update(plan.reserved(province.shared_ids, timetable))
+        for center in province.centers:  # each center's first solve starts from its classes in the plan
+            state.hints[center.id] = {TIMETABLE_KEY: plan.center_timetable(center, timetable).to_json()}
     reserved = sum(len(slots) for sessions in state.reserved.values() for slots in sessions.values())
     state.plan.update(
         classes=len(plan.scenario.classes),
@@ -411,12 +419,14 @@ def _plan_shared(
 
 def _fill(province: Province, params: SolveParams, state: _State, runner: _Runner, resolve: bool) -> None:
     """Submit waiting centers while the runner has room, each with the shared lecturers' sessions taken
-    by the accepted centers marked away, from its last timetable if it has one."""
+    (`_State.taken`) marked away, from its last timetable if it has one, else from its classes in the
+    shared plan."""
     while state.waiting and (len(state.flying) < runner.slots or not resolve):
         center = state.waiting.pop(0)
         taken = state.taken(province, center) if resolve else {}
         job = Job(center, province.scenario(center, taken), params)
-        runner.submit(center, job, state.rows.get(center))
+        last = state.rows.get(center)
+        runner.submit(center, job, last if last and last.get(TIMETABLE_KEY) else state.hints.get(center))
         state.flying[center] = dict(state.accepted)
 
 
