@@ -30,6 +30,7 @@ import argparse
 import csv
 import importlib.util
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -327,9 +328,18 @@ def main() -> None:
             sections.append(("ITC-2007, dedicated engine", part_itc(10 if quick else 300, args.seeds)))
         else:
             parser.error(f"unknown part {part!r}")
-    text = "\n".join(f"## {title}\n\n" + "\n".join(lines) + "\n" for title, lines in sections)
-    (HERE / f"summary{'-quick' if quick else ''}.md").write_text(text, encoding="utf-8")
+    summary = HERE / f"summary{'-quick' if quick else ''}.md"
+    kept = _sections(summary.read_text(encoding="utf-8")) if summary.exists() else {}
+    kept.update({title: "\n".join(lines) for title, lines in sections})  # the parts run now replace theirs
+    text = "\n".join(f"## {title}\n\n{body.strip()}\n" for title, body in kept.items())
+    summary.write_text(text, encoding="utf-8")
     print(text)
+
+
+def _sections(text: str) -> dict[str, str]:
+    """A summary's sections, title -> body, in order (a part not run again keeps its section)."""
+    found = re.split(r"^## (.+)$", text, flags=re.M)
+    return {title: body for title, body in zip(found[1::2], found[2::2], strict=True)}
 
 
 if __name__ == "__main__":
