@@ -132,3 +132,33 @@ def test_a_center_solved_again_keeps_its_last_sessions_from_the_centers_beside_i
     assert state.taken(province, "c2") == {}  # its own last sessions are its own
     del state.flying["c2"]  # once c2 is done, only what is accepted counts
     assert state.taken(province, "c3") == {}
+
+
+def test_a_center_out_of_time_is_solved_again_with_twice_the_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A solve that ends without a timetable and without a proof (UNKNOWN: out of time) does not make
+    the center choose first and displace the others: it is solved again with twice the time. The
+    plan, run alone, gets twice the time and every slot's workers."""
+    import llct_sched.province_solve as province_solve
+
+    limits: list[tuple[str, float, int]] = []
+    solve_one = province_solve.run_job
+
+    def slow_c2_once(job: Job, hint: dict[str, Any] | None = None) -> dict[str, Any]:
+        limits.append((job.variant, job.params.time_limit, job.params.workers))
+        if job.variant == "c2" and sum(1 for v, _, _ in limits if v == "c2") == 1:
+            return {"variant": "c2", "status": "UNKNOWN", TIMETABLE_KEY: None, "wall_time_s": 5.0}
+        return solve_one(job, hint)
+
+    monkeypatch.setattr(province_solve, "run_job", slow_c2_once)
+    province = load_province(write_set(tmp_path, 3))
+    events: list[tuple[str, str]] = []
+    result = solve_province(
+        province, PARAMS, in_process=True, parallel=2, on_event=lambda e: events.append((e.kind, e.center))
+    )
+    assert_resolved(province, result)
+    limit = PARAMS.time_limit
+    assert limits[0] == ("tinh_thu_shared_plan", 2 * limit, 2 * PARAMS.workers)
+    assert [(v, t) for v, t, _ in limits if v == "c2"] == [("c2", limit), ("c2", 2 * limit)]
+    assert ("longer", "c2") in events and not {"first", "displaced", "failed"} & {kind for kind, _ in events}

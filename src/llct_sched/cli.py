@@ -1073,6 +1073,8 @@ def province_solve(
             what = _("a shared lecturer is taken in a center accepted meanwhile: solved again")
         elif event.kind == "first":
             what = _("no timetable with the shared lecturers' sessions taken: solved again, choosing first")
+        elif event.kind == "longer":
+            what = _("no timetable found in time: solved again with twice the time")
         elif event.kind == "displaced":
             what = _("its shared lecturers' sessions went to a center that chose first: solved again")
         else:
