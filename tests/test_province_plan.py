@@ -38,10 +38,28 @@ def test_the_plan_holds_every_centers_shared_classes_in_their_own_rooms(tmp_path
     assert not [i for i in validate(scenario) if i.severity == Severity.error]
 
 
+def test_each_centers_events_and_blackouts_go_into_the_plans_calendar(tmp_path: Path) -> None:
+    """Centers of one province differ in their own events (a district's congress): the plan keeps
+    each center's, renamed, and its classes' references with them; every blackout closes the plan."""
+    folder = write_set(tmp_path, 2)
+    data = yaml.safe_load((folder / "centers" / "c2.yaml").read_text(encoding="utf-8"))
+    data["calendar"]["events"].append({"id": "dai_hoi", "start": "2020-03-02"})
+    data["calendar"]["blackouts"] = [{"id": "covid", "start": "2020-03-09", "end": "2020-03-13"}]
+    data["classes"][1]["not_before_event"] = "dai_hoi"
+    (folder / "centers" / "c2.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    plan = shared_plan(load_province(folder))
+    assert plan is not None
+    calendar = plan.scenario.calendar
+    assert [e.id for e in calendar.events] == ["c1:busy", "c2:busy", "c2:dai_hoi"]
+    assert [(b.id, b.start) for b in calendar.blackouts] == [("c2:covid", dt.date(2020, 3, 9))]
+    assert [c.not_before_event for c in plan.scenario.classes] == [None, "c2:dai_hoi"]
+    assert not [i for i in validate(plan.scenario) if i.severity == Severity.error]
+
+
 def test_no_plan_without_a_common_calendar_or_shared_classes(tmp_path: Path) -> None:
     folder = write_set(tmp_path / "a", 2)
     data = yaml.safe_load((folder / "centers" / "c2.yaml").read_text(encoding="utf-8"))
-    data["calendar"]["end"] = "2020-03-20"
+    data["calendar"]["end"] = "2020-03-20"  # other dates: not one calendar
     (folder / "centers" / "c2.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     assert shared_plan(load_province(folder)) is None
     alone = write_set(tmp_path / "b", 1)

@@ -43,6 +43,8 @@ from llct_sched.files import file_name, publish_folder
 from llct_sched.i18n import _, pgettext
 from llct_sched.scenario import (
     Absence,
+    Blackout,
+    Calendar,
     Cohort,
     Id,
     LearnerGroup,
@@ -281,12 +283,16 @@ def shared_plan(province: Province) -> SharedPlan | None:
     lecturer of the class, free whenever the class is; the centers' own lecturers, observation and
     staffing targets are left out (a relaxation of the centers' problems on those classes).
 
+    The centers' events (`<center>:<event>`, their classes' references renamed with them) and
+    blackouts are all in the plan's calendar: a center's event to avoid counts for every class of
+    the plan, a blackout closes every center (the plan is then stricter than the centers).
+
     None when there is nothing to plan (no shared lecturer, fewer than two centers with such
-    classes) or when the centers' calendars differ (the plan has one calendar)."""
+    classes) or when the centers' calendars differ in more than their events and blackouts."""
     if not province.shared:
         return None
-    calendar = province.centers[0].scenario.calendar
-    if any(center.scenario.calendar != calendar for center in province.centers):
+    calendar = _plan_calendar(province)
+    if calendar is None:
         return None
     shared_topics = {topic for lecturer in province.shared for topic in lecturer.topics}
     shared_ids = {lecturer.id for lecturer in province.shared}
@@ -312,6 +318,31 @@ def shared_plan(province: Province) -> SharedPlan | None:
     if any(issue.severity == Severity.error for issue in validate(scenario)):
         return None
     return SharedPlan(scenario, {cid: center for part in parts for cid, center in part.center_of.items()})
+
+
+def _plan_calendar(province: Province) -> Calendar | None:
+    """One calendar for the plan: the centers' common dates, working days, periods and holidays, with
+    every center's events (renamed `<center>:<event>`; the events a shared lecturer is away for also
+    as they are named, not avoided) and every blackout (one of each dates and size); None when the
+    centers' calendars differ in anything else."""
+    first = province.centers[0].scenario.calendar
+    merged = {"events", "blackouts"}
+    same = first.model_dump(exclude=merged)
+    if any(center.scenario.calendar.model_dump(exclude=merged) != same for center in province.centers):
+        return None
+    events = [
+        event.model_copy(update={"id": f"{center.id}:{event.id}"})
+        for center in province.centers
+        for event in center.scenario.calendar.events
+    ]
+    away_for = {name for lecturer in province.shared for name in lecturer.unavailable_events}
+    events += [e.model_copy(update={"avoid_classes": False}) for e in first.events if e.id in away_for]
+    blackouts: dict[tuple[dt.date, dt.date, int | None], Blackout] = {}
+    for center in province.centers:
+        for b in center.scenario.calendar.blackouts:
+            key = (b.start, b.end, b.max_gathering)
+            blackouts.setdefault(key, b.model_copy(update={"id": f"{center.id}:{b.id}"}))
+    return first.model_copy(update={"events": events, "blackouts": list(blackouts.values())})
 
 
 @dataclass
@@ -369,6 +400,8 @@ def _center_part(center: Center, shared_topics: set[str], shared_ids: set[str]) 
                     "pinned_room": tag(klass.pinned_room) if klass.pinned_room else None,
                     "pinned_lecturers": {m: who for m, who in klass.pinned_lecturers.items() if who in shared_ids},
                     "groups": [tag(g) for g in klass.groups],
+                    "not_before_event": tag(klass.not_before_event) if klass.not_before_event else None,
+                    "not_after_event": tag(klass.not_after_event) if klass.not_after_event else None,
                 }
             )
         )
