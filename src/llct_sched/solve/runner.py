@@ -97,6 +97,7 @@ class Watcher(cp_model.CpSolverSolutionCallback):
         super().__init__()
         self.stage, self.clock, self.report, self.good_enough = stage, clock, report, good_enough
         self.first_at: float | None = None
+        self.improved_at: float | None = None  # when the last (better) solution came
 
     @property
     def found(self) -> bool:
@@ -106,6 +107,7 @@ class Watcher(cp_model.CpSolverSolutionCallback):
         now = self.clock()
         if self.first_at is None:
             self.first_at = now
+        self.improved_at = now
         obj, bound = self.objective_value, self.best_objective_bound
         log.info("%s: objective %s, bound %s, %.2fs", self.stage, obj, bound, now)
         if self.report:
@@ -167,13 +169,15 @@ class Session:
         good_enough: float | None = None,
         bound_stall: float | None = None,
         hand_over: float | None = None,
+        hand_over_stall: float | None = None,
         **overrides: Any,
     ) -> tuple[cp_model.CpSolver, Any, Watcher]:
         """Solve in a worker thread for `time_limit` seconds (at least 0.05; none once interrupted);
         `overrides` are CP-SAT parameters (see `set_parameters`). `quiet`: no progress reports;
         `first_only`: stop at the first solution; `good_enough`: stop at an incumbent this good;
         `bound_stall`: stop when a positive bound has not moved for this many seconds (a run made for
-        its bound); `hand_over`: stop after this many seconds once some solution is found (else go on)."""
+        its bound); `hand_over`: stop after this many seconds once some solution is found (else go on);
+        `hand_over_stall`: stop once the last solution is this many seconds old."""
         solver = cp_model.CpSolver()
         set_parameters(
             solver.parameters,
@@ -211,6 +215,8 @@ class Session:
             worker.join(0.1)
             stalled = bound_stall is not None and len(moved) > 1 and time.perf_counter() - moved[-1] > bound_stall
             handed = hand_over is not None and watcher.found and time.perf_counter() - began > hand_over
+            if hand_over_stall is not None and watcher.improved_at is not None:
+                handed = handed or self.elapsed() - watcher.improved_at > hand_over_stall
             if (self.interrupted or stalled or handed) and not stopped:
                 solver.stop_search()
                 stopped = True

@@ -662,6 +662,9 @@ def _hint_solution(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
 
 
 LP_SHARE = 0.6  # of an optimising stage 1 with the teaching layer: the default portfolio, then the bound search
+# ... or sooner, once its incumbent has not improved for this share of the budget (generated centers,
+# share 0.1, 30 s: 14 of 20 proven, 8 without; benchmarks/studies/2026-12-05-performance-round-2)
+STALL_SHARE = 0.15
 
 
 def _optimise_calendar(
@@ -671,10 +674,10 @@ def _optimise_calendar(
 
     With the teaching layer, the default portfolio (LP search and neighbourhoods) first, for
     LP_SHARE of the budget (longer while it has no solution: the bound searches are poor at finding
-    one); if it has not proven its incumbent by then, searches made for the lower bound from that
-    incumbent for the rest (see `_bound_search`). The LP search alone leaves gaps of 4-14 % on
-    planted centers with half the teaching on part-time lecturers, where the bound searches prove
-    the optimum (benchmarks/studies/2026-12-04-staffing).
+    one) or until its incumbent is STALL_SHARE of the budget old; if it has not proven it by then,
+    searches made for the lower bound from that incumbent for the rest (see `_bound_search`). The LP
+    search alone leaves gaps of 4-14 % on planted centers with half the teaching on part-time
+    lecturers, where the bound searches prove the optimum (benchmarks/studies/2026-12-04-staffing).
     """
     started = session.elapsed()
     first, status, _ = session.run(
@@ -683,6 +686,7 @@ def _optimise_calendar(
         budget,
         good_enough=good_enough,
         hand_over=budget * LP_SHARE if teaching else None,
+        hand_over_stall=budget * STALL_SHARE if teaching else None,
         cp_model_probing_level=0,
     )
     bound = first.best_objective_bound
