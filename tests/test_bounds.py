@@ -16,12 +16,14 @@ from ortools.sat.python import cp_model
 
 from llct_sched.check import check
 from llct_sched.errors import Severity
+from llct_sched.model import teaching_layer
 from llct_sched.model.calendar_stage import build_calendar_model, build_calendar_relaxation, calendar_goal_values
 from llct_sched.model.greedy import greedy_plan
-from llct_sched.model.instance import Instance, build_instance
-from llct_sched.model.staffing_stage import build_staffing_model, build_staffing_relaxation
+from llct_sched.model.instance import Instance, _map_baseline, build_instance
+from llct_sched.model.staffing_stage import build_staffing_model, build_staffing_relaxation, specialist_floor
 from llct_sched.scenario import Scenario
 from llct_sched.scenario.diagnose import diagnose
+from llct_sched.scenario.generate import generate_center
 from llct_sched.scenario.loading import load_scenario
 from llct_sched.scenario.validate import validate
 from llct_sched.solve import SolveParams, solve
@@ -147,3 +149,67 @@ def test_greedy_calendar_keeps_off_avoided_event_days_when_it_can() -> None:
         assert plan.complete
         values = calendar_goal_values(inst, plan.starts, plan.rooms, plan.learners)
         assert values["avoid_event_days"] == 0
+
+
+def specialists_apart() -> Scenario:
+    """The tiny scenario where BD3's m1 (day 1 of the block) prefers PT2, free on Wednesdays only,
+    and m2 (day 2, morning) prefers PT1, free on Tuesday mornings (FT1 may teach it too): no start
+    of a BD block gives both their specialist, every start gives one."""
+    data = tiny_data()
+    data["lecturers"][0]["topics"] = ["pol", "law", "local"]
+    data["lecturers"].append(
+        {"id": "PT2", "kind": "part_time", "topics": ["pol"], "available": {"wed": ["morning", "afternoon"]}}
+    )
+    modules = data["programs"][0]["modules"]
+    modules[0]["preferred_lecturers"] = ["PT2"]
+    modules[1]["preferred_lecturers"] = ["PT1"]
+    return Scenario.model_validate(data)
+
+
+def root_lp_bound(model: cp_model.CpModel) -> float:
+    """The bound of the root LP (one worker, every constraint in the LP: deterministic)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.linearization_level = 2
+    solver.parameters.stop_after_root_propagation = True
+    solver.solve(model)
+    return solver.best_objective_bound
+
+
+def test_stage_one_lp_pays_the_specialist_of_the_start_it_chooses() -> None:
+    """With the teaching layer, the rules of `add_specialist_starts` (a preferred lecturer teaches
+    only at the starts where they are free) let stage 1's LP count the specialist floor: its root
+    bound rises by it (before, each lecturer's literal was free of the start in the LP). They are
+    redundant: the optimum stays."""
+    scenario = specialists_apart()
+    inst = build_instance(scenario)
+    floor = specialist_floor(inst)
+    assert floor == 2 * scenario.weights.specialist > 0  # one session for each BD class
+    plain, _ = build_calendar_model(inst, layer=teaching_layer.add_teaching_layer)
+    linked, cv = build_calendar_model(inst, layer=teaching_layer.add_teaching_layer)
+    assert teaching_layer.add_specialist_starts(linked, inst, cv)  # the BD blocks' start literals
+    assert root_lp_bound(linked) >= root_lp_bound(plain) + floor - 1e-6
+    with_links, without = optimum(linked), optimum(plain)
+    assert with_links[0] == without[0] == "OPTIMAL"
+    assert with_links[1] == without[1]
+
+
+def test_the_specialists_starts_cut_no_planted_timetable() -> None:
+    """`add_specialist_starts` is redundant: a planted center's timetable, fixed in stage 1 with the
+    teaching layer and those rules (starts, rooms, learners, lecturers), is still a solution."""
+    scenario, planted = generate_center(0.4, 3, short_classes=(5, 10), long_courses=False)
+    inst = build_instance(scenario)
+    model, cv = build_calendar_model(inst, layer=teaching_layer.add_teaching_layer)
+    assert teaching_layer.add_specialist_starts(model, inst, cv)
+    mapped = _map_baseline(inst, planted, None)
+    assert len(mapped.start) == len(inst.blocks) and cv.teaching is not None
+    for b, t in mapped.start.items():
+        model.add(cv.start[b] == t)
+    for (b, r), lit in cv.room.items():
+        model.add(lit == (mapped.room[b] == r))
+    for c, n in mapped.learners.items():
+        model.add(cv.learners[c] == n)
+    for (s, lec), lit in cv.teaching.teach.items():
+        model.add(lit == (mapped.lecturer.get(s) == lec))
+    status, _, _ = optimum(model)
+    assert status in ("OPTIMAL", "FEASIBLE")

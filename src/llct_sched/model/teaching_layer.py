@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from llct_sched.model.calendar_stage import CalendarVars
-from llct_sched.model.instance import CENTER_SIZED_PAIRS, Instance
+from llct_sched.model.calendar_stage import CalendarVars, _placement
+from llct_sched.model.instance import CENTER_SIZED_PAIRS, Instance, preferred_lecturers
 from llct_sched.model.staffing_stage import GOALS as STAFFING_GOALS
 from llct_sched.model.staffing_stage import StaffingVars, observation_floor
 
@@ -106,6 +106,41 @@ def add_visit_teachers(model: cp_model.CpModel, cv: CalendarVars, tv: StaffingVa
             model.add_implication(chance, tv.teach[s, lec])
         else:
             model.add(chance == 0)
+
+
+def add_specialist_starts(model: cp_model.CpModel, inst: Instance, cv: CalendarVars) -> list[int]:
+    """Redundant rules for the LP bound of stage 1 with the layer: a segment is taught by one of its
+    preferred lecturers (goal `specialist`) only if its block starts where one of them is free for
+    the whole segment. Returns the blocks whose start literals (`_placement`) this created.
+
+    `create_teaching` says so already, each lecturer's literal enforcing a domain on the start; an
+    LP does not see such a rule, and stage 1's LP left `specialist` near 0 where the timeless floor
+    (`specialist_floor`) is 22-26 sessions. Stated on the block's start literals (one per allowed
+    start): the preferred lecturers' literals sum to at most the start literals at which one of
+    them is free, and each one implies one of its own starts. An LP then pays, block by block, at
+    least the floor of the mix of starts it takes. The start literals cost the search for
+    calendars more than they give it: `search._optimise_calendar` adds these rules for its bound
+    search only.
+    """
+    tv = cv.teaching
+    if inst.scenario.weights.specialist == 0 or tv is None:
+        return []
+    free = np.asarray(inst.lecturer_available, dtype=bool)
+    had = set(cv.at)
+    for s, preferred in sorted(preferred_lecturers(inst).items()):
+        lits = {lec: tv.teach[s, lec] for lec in sorted(preferred) if (s, lec) in tv.teach}
+        if not lits:
+            continue
+        block = inst.blocks[inst.segments[s].block]
+        good = {lec: starts_where_free(inst, s, free[lec]) for lec in lits}
+        union = sorted({t for starts in good.values() for t in starts})
+        if len(union) == len(block.starts):
+            continue  # some preferred lecturer is free at every start
+        at = _placement(model, cv, block)
+        for lec, lit in lits.items():
+            model.add_bool_or([lit.Not(), *(at[t] for t in good[lec])])
+        model.add(sum(lits.values()) <= sum(at[t] for t in union))
+    return sorted(set(cv.at) - had)
 
 
 def add_frozen_lecturers(model: cp_model.CpModel, inst: Instance, tv: StaffingVars) -> None:
