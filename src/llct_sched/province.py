@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from llct_sched.errors import InputIssue, ScenarioError, Severity, parse_path
 from llct_sched.files import file_name, publish_folder
@@ -259,7 +259,7 @@ class SharedPlan:
     def center_timetable(self, center: Center, timetable: Timetable) -> Timetable:
         """The plan's timetable of the center's classes, by the center's own ids (a hint for its
         solve: the rest of its classes unplaced)."""
-        prefix = f"{center.id}:"
+        prefix = _plan_id(center.id, "")
         ours = {cid for cid, where in self.center_of.items() if where == center.id}
         return Timetable(
             scenario=center.scenario.name,
@@ -300,8 +300,20 @@ def shared_plan(province: Province) -> SharedPlan | None:
     parts = [part for part in parts if part.classes]
     if len(parts) < 2:
         return None
+    try:
+        scenario = _plan_scenario(province, calendar, parts)
+    except ValidationError:  # a plan the scenario model refuses is no plan: the centers go first-come
+        return None
+    if any(issue.severity == Severity.error for issue in validate(scenario)):
+        return None
+    return SharedPlan(scenario, {cid: center for part in parts for cid, center in part.center_of.items()})
+
+
+def _plan_scenario(province: Province, calendar: Calendar, parts: list[_PlanPart]) -> Scenario:
+    """The plan's scenario: the shared lecturers and the centers' parts, no visits, the first center's
+    weights and rules."""
     first = province.centers[0].scenario
-    scenario = Scenario(
+    return Scenario(
         name=f"{province.name}_shared_plan",
         title=province.title,
         calendar=calendar,
@@ -315,9 +327,11 @@ def shared_plan(province: Province) -> SharedPlan | None:
         weights=first.weights,
         rules=first.rules,
     )
-    if any(issue.severity == Severity.error for issue in validate(scenario)):
-        return None
-    return SharedPlan(scenario, {cid: center for part in parts for cid, center in part.center_of.items()})
+
+
+def _plan_id(center_id: str, item_id: str) -> str:
+    """A center's class, room, program, group, cohort, event or blackout id in the plan."""
+    return f"{center_id}:{item_id}"
 
 
 def _plan_calendar(province: Province) -> Calendar | None:
@@ -331,7 +345,7 @@ def _plan_calendar(province: Province) -> Calendar | None:
     if any(center.scenario.calendar.model_dump(exclude=merged) != same for center in province.centers):
         return None
     events = [
-        event.model_copy(update={"id": f"{center.id}:{event.id}"})
+        event.model_copy(update={"id": _plan_id(center.id, event.id)})
         for center in province.centers
         for event in center.scenario.calendar.events
     ]
@@ -341,7 +355,7 @@ def _plan_calendar(province: Province) -> Calendar | None:
     for center in province.centers:
         for b in center.scenario.calendar.blackouts:
             key = (b.start, b.end, b.max_gathering)
-            blackouts.setdefault(key, b.model_copy(update={"id": f"{center.id}:{b.id}"}))
+            blackouts.setdefault(key, b.model_copy(update={"id": _plan_id(center.id, b.id)}))
     return first.model_copy(update={"events": events, "blackouts": list(blackouts.values())})
 
 
@@ -363,7 +377,7 @@ def _center_part(center: Center, shared_topics: set[str], shared_ids: set[str]) 
     scenario = center.scenario
 
     def tag(item_id: str) -> str:
-        return f"{center.id}:{item_id}"
+        return _plan_id(center.id, item_id)
 
     programs = {p.id: p for p in scenario.programs}
     wanted = {

@@ -329,16 +329,16 @@ class _State:
         timetable of a center solved again meanwhile (it starts from that timetable: without this a
         center solved again lost to whichever center ran beside it, seven times in a row); for a
         center choosing first only those of the other accepted centers that chose first."""
-        taken = shared_sessions(province.shared_ids, self.rivals(center, self.accepted).values())
+        timetables = list(self.rivals(center, self.accepted).values())
         if center in self.first:
-            return taken
+            return shared_sessions(province.shared_ids, timetables)
+        again = (_timetable(self.rows[c]) for c in self.flying if c != center and c in self.rows)
+        timetables += [t for t in again if t is not None]
+        taken = shared_sessions(province.shared_ids, timetables)
         for other, sessions in self.reserved.items():
             if other != center and other not in self.accepted:
                 for lecturer, slots in sessions.items():
-                    taken[lecturer] = taken.get(lecturer, set()) | slots
-        again = [_timetable(self.rows[c]) for c in self.flying if c != center and c in self.rows]
-        for lecturer, slots in shared_sessions(province.shared_ids, [t for t in again if t is not None]).items():
-            taken[lecturer] = taken.get(lecturer, set()) | slots
+                    taken.setdefault(lecturer, set()).update(slots)
         return taken
 
     def rivals(self, center: str, timetables: dict[str, Timetable]) -> dict[str, Timetable]:

@@ -418,7 +418,7 @@ def goal_room_capacity(model: cp_model.CpModel, inst: Instance, v: CalendarVars)
     return sum(terms)
 
 
-def _placement(model: cp_model.CpModel, v: CalendarVars, block: BlockInfo) -> dict[int, cp_model.IntVar]:
+def start_literals(model: cp_model.CpModel, v: CalendarVars, block: BlockInfo) -> dict[int, cp_model.IntVar]:
     """One literal per allowed start of the block, exactly one true, channelled to its start."""
     if block.index not in v.at:
         lits = {t: model.new_bool_var(f"at_b{block.index}_{t}") for t in block.starts}
@@ -439,7 +439,7 @@ def goal_min_days(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> L
         on_day: dict[int, list[cp_model.IntVar]] = {}
         for b in c.blocks:
             block = inst.blocks[b]
-            for t, lit in _placement(model, v, block).items():
+            for t, lit in start_literals(model, v, block).items():
                 for d in {inst.slot_day(slot) for slot in block.slots(t)}:
                     on_day.setdefault(d, []).append(lit)
         used = []
@@ -461,7 +461,7 @@ def goal_isolated_sessions(model: cp_model.CpModel, inst: Instance, v: CalendarV
         for ci in members:
             for b in inst.classes[ci].blocks:
                 block = inst.blocks[b]
-                for t, lit in _placement(model, v, block).items():
+                for t, lit in start_literals(model, v, block).items():
                     for slot in block.slots(t):
                         at_slot.setdefault(slot, []).append(lit)
         busy = {t: sum(lits) for t, lits in at_slot.items()}  # 0 or 1: the group's classes never overlap

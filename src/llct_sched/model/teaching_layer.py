@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from llct_sched.model.calendar_stage import CalendarVars, _placement
+from llct_sched.model.calendar_stage import CalendarVars, start_literals
 from llct_sched.model.instance import CENTER_SIZED_PAIRS, Instance, preferred_lecturers
 from llct_sched.model.staffing_stage import GOALS as STAFFING_GOALS
 from llct_sched.model.staffing_stage import StaffingVars, observation_floor
@@ -111,7 +111,7 @@ def add_visit_teachers(model: cp_model.CpModel, cv: CalendarVars, tv: StaffingVa
 def add_specialist_starts(model: cp_model.CpModel, inst: Instance, cv: CalendarVars) -> list[int]:
     """Redundant rules for the LP bound of stage 1 with the layer: a segment is taught by one of its
     preferred lecturers (goal `specialist`) only if its block starts where one of them is free for
-    the whole segment. Returns the blocks whose start literals (`_placement`) this created.
+    the whole segment. Returns the blocks whose start literals (`start_literals`) this created.
 
     `create_teaching` says so already, each lecturer's literal enforcing a domain on the start; an
     LP does not see such a rule, and stage 1's LP left `specialist` near 0 where the timeless floor
@@ -136,7 +136,7 @@ def add_specialist_starts(model: cp_model.CpModel, inst: Instance, cv: CalendarV
         union = sorted({t for starts in good.values() for t in starts})
         if len(union) == len(block.starts):
             continue  # some preferred lecturer is free at every start
-        at = _placement(model, cv, block)
+        at = start_literals(model, cv, block)
         for lec, lit in lits.items():
             model.add_bool_or([lit.Not(), *(at[t] for t in good[lec])])
         model.add(sum(lits.values()) <= sum(at[t] for t in union))
