@@ -320,13 +320,14 @@ def goal_month_spread(model: cp_model.CpModel, inst: Instance, v: CalendarVars) 
     """The largest number of blocks starting in one calendar month."""
     by_month: dict[tuple[int, int], list[Any]] = {}
     for block in inst.blocks:
-        months = sorted({_month(inst, t) for t in block.starts})
+        month_of = {t: _month(inst, t) for t in block.starts}
+        months = sorted(set(month_of.values()))
         if len(months) == 1:
             by_month.setdefault(months[0], []).append(1)
             continue
         lits = []
         for month in months:
-            values = [t for t in block.starts if _month(inst, t) == month]
+            values = [t for t in block.starts if month_of[t] == month]
             lit = model.new_bool_var(f"month_b{block.index}_{month[0]}_{month[1]}")
             # the month's starts are consecutive among the block's: bounds, not a domain with holes
             # (which CP-SAT would expand into one literal per start)

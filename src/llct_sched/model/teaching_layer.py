@@ -192,7 +192,7 @@ def goal_visit_spread(model: cp_model.CpModel, inst: Instance, cv: CalendarVars)
         counted = []
         for month in months:
             lit = model.new_bool_var(f"visit_s{s}_l{lec}_m{month}")
-            there = [int(t) for t, row in zip(starts, touched, strict=True) if month in row]
+            there = starts[(touched == month).any(axis=1)].tolist()
             model.add_linear_expression_in_domain(
                 cv.start[block.index], cp_model.Domain.from_values(there)
             ).only_enforce_if(lit)
