@@ -397,8 +397,11 @@ BOUND_SECONDS = 10.0  # at most this long (and 10 % of the time limit) on each b
 BOUND_STALL_SECONDS = 3.0
 CALENDAR_GAP = 0.02  # optimising rounds stop stage 1 within this relative gap of its bound
 CALENDAR_SHARE = 0.7  # of the time left, what the optimising round gives stage 1 (the rest: stage 2)
-# with the teaching layer stage 1 has staffed its calendar already: stage 2 mostly confirms it
-TEACHING_CALENDAR_SHARE = 0.85
+# with the teaching layer stage 1 has staffed its calendar already: stage 2 mostly confirms it (in
+# 0.1-0.3 s on a center). At 0.85 the rest went to a second round that never proved anything in its
+# ~4 s; at 0.95 stage 1's bound search has those seconds (generated centers, share 0.1, 30 s: 19 of
+# 20 proven, 16 at 0.85; benchmarks/studies/2026-12-05-performance-round-2)
+TEACHING_CALENDAR_SHARE = 0.95
 GREEDY_TRIES = 20  # greedy constructions with other seeds while none places every class
 
 
