@@ -29,6 +29,7 @@ from llct_sched import i18n
 from llct_sched.check import GOALS, check
 from llct_sched.model.calendar_stage import (
     CalendarVars,
+    add_exclusions,
     build_calendar_model,
     build_calendar_relaxation,
     calendar_goal_values,
@@ -614,8 +615,17 @@ def _round(
             return "stop"
         cal = solved
     elif mode == "optimise":
-        links = (lambda first: _link_specialists(inst, model, cv, first)) if search.teaching else None
-        cal, status, proven = _optimise_calendar(session, model, budget, good_enough, search.teaching, links)
+        before_bound_search = None
+        if search.teaching:
+
+            def before_bound_search(first: cp_model.CpSolver) -> bool:
+                staffed = _staff_incumbent(inst, session, result, search, model, cv, first, hint)
+                _link_specialists(inst, model, cv, first)
+                return staffed
+
+        cal, status, proven = _optimise_calendar(
+            session, model, budget, good_enough, search.teaching, before_bound_search
+        )
         log.info("stage 1 optimised: %s, bound %.0f, at %.1fs", cal.status_name(status), proven, session.elapsed())
     else:
         cal, status, _ = session.run(model, "calendar", budget, first_only=True, cp_model_probing_level=0)
@@ -632,16 +642,7 @@ def _round(
             i18n._("round {n}: no calendar found in {seconds:.1f}s").format(n=result.rounds, seconds=budget)
         )
         return "stop" if mode == "optimise" else "again"
-    calendar = _Assignment(
-        starts={b: cal.value(x) for b, x in enumerate(cv.start)},
-        rooms={b: r for (b, r), lit in cv.room.items() if cal.boolean_value(lit)},
-        learners={c.index: cal.value(cv.learners[c.index]) for c in inst.classes},
-    )
-    if cv.teaching is not None:  # stage 1's lecturers hint stage 2, with the visits of the previous hint
-        calendar.teach = {s: lec for (s, lec), lit in cv.teaching.teach.items() if cal.boolean_value(lit)}
-        hint = _Assignment(
-            calendar.starts, calendar.rooms, calendar.learners, calendar.teach, hint.visits if hint else []
-        )
+    calendar, hint = _calendar_of(inst, cv, cal, hint)
     if mode == "optimise" and priorities is None:
         # this round's bound holds for the whole problem: its cuts only remove unstaffable calendars
         search.calendar_bound = max(search.calendar_bound or 0, math.ceil(proven - 1e-6))
@@ -656,6 +657,50 @@ def _round(
     if result.status == "OPTIMAL" or session.remaining() < 0.1 * session.params.time_limit:
         return "stop"
     return "again"  # time is left: search on from the best timetable
+
+
+def _calendar_of(
+    inst: Instance, cv: CalendarVars, cal: cp_model.CpSolver, hint: _Assignment | None
+) -> tuple[_Assignment, _Assignment | None]:
+    """Stage 1's solution as a calendar, and the hint of its staffing: with the teaching layer, stage
+    1's lecturers with the visits of the previous hint."""
+    calendar = _Assignment(
+        starts={b: cal.value(x) for b, x in enumerate(cv.start)},
+        rooms={b: r for (b, r), lit in cv.room.items() if cal.boolean_value(lit)},
+        learners={c.index: cal.value(cv.learners[c.index]) for c in inst.classes},
+    )
+    if cv.teaching is None:
+        return calendar, hint
+    calendar.teach = {s: lec for (s, lec), lit in cv.teaching.teach.items() if cal.boolean_value(lit)}
+    visits = hint.visits if hint else []
+    return calendar, _Assignment(calendar.starts, calendar.rooms, calendar.learners, calendar.teach, visits)
+
+
+def _staff_incumbent(
+    inst: Instance,
+    session: _Session,
+    result: Result,
+    search: _Search,
+    model: cp_model.CpModel,
+    cv: CalendarVars,
+    first: cp_model.CpSolver,
+    hint: _Assignment | None,
+) -> bool:
+    """Stage 2 on the default portfolio's incumbent before stage 1's bound search takes over.
+
+    Stage 1's visits are a relaxation (an observer may be busy teaching in the only sessions a
+    lecturer can be visited), so its last calendar can be unstaffable, and with the teaching layer
+    no time is left for another round (center_share0.5_seed9 at 30 s ended on the greedy timetable,
+    86, where stage 1 had found 44). Staffed now (a first staffing, a fraction of a second), the
+    incumbent is kept whatever the bound search ends with; found unstaffable, its excluded starts
+    are added to the model the bound search solves. Returns whether it was staffed.
+    """
+    calendar, staffing_hint = _calendar_of(inst, cv, first, hint)
+    excluded = len(search.nogoods)
+    staffed = _staff_calendar(inst, session, result, search, calendar, _values(first, cv.goals), staffing_hint)
+    if staffed is None:
+        add_exclusions(model, cv, search.nogoods[excluded:])
+    return staffed is not None
 
 
 def _hint_solution(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
@@ -677,7 +722,7 @@ def _optimise_calendar(
     budget: float,
     good_enough: float | None,
     teaching: bool,
-    before_bound_search: Callable[[cp_model.CpSolver], None] | None = None,
+    before_bound_search: Callable[[cp_model.CpSolver], bool] | None = None,
 ) -> tuple[cp_model.CpSolver, Any, float]:
     """Stage 1's optimising solve: the solver, its status and the best proven bound.
 
@@ -688,7 +733,8 @@ def _optimise_calendar(
     search alone leaves gaps of 4-14 % on planted centers with half the teaching on part-time
     lecturers, where the bound searches prove the optimum (benchmarks/studies/2026-12-04-staffing).
     `before_bound_search(first)` adds to the model what only the bound searches use
-    (`_link_specialists`), the first solve's solution hinted.
+    (`_link_specialists`), the first solve's solution hinted, and says whether that solution is
+    usable (`_staff_incumbent`): if not, the bound search's solution is taken even if worse.
     """
     started = session.elapsed()
     first, status, _ = session.run(
@@ -705,8 +751,7 @@ def _optimise_calendar(
     if not teaching or status != cp_model.FEASIBLE or reached or session.interrupted:
         return first, status, bound
     _hint_solution(model, first)  # the incumbent, whole, as the bound search's starting point
-    if before_bound_search is not None:
-        before_bound_search(first)
+    usable = before_bound_search(first) if before_bound_search is not None else True
     rest = budget - (session.elapsed() - started)
     if rest < 0.1:
         return first, status, bound
@@ -720,7 +765,8 @@ def _optimise_calendar(
     )
     if math.isfinite(second.best_objective_bound):
         bound = max(bound, second.best_objective_bound)
-    if again in (cp_model.OPTIMAL, cp_model.FEASIBLE) and second.objective_value <= first.objective_value:
+    better = not usable or second.objective_value <= first.objective_value
+    if again in (cp_model.OPTIMAL, cp_model.FEASIBLE) and better:
         return second, again, bound
     return first, status, bound
 
