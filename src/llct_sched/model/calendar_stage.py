@@ -320,14 +320,16 @@ def goal_month_spread(model: cp_model.CpModel, inst: Instance, v: CalendarVars) 
     """The largest number of blocks starting in one calendar month."""
     by_month: dict[tuple[int, int], list[Any]] = {}
     for block in inst.blocks:
-        month_of = {t: _month(inst, t) for t in block.starts}
-        months = sorted(set(month_of.values()))
+        starts_in: dict[tuple[int, int], list[int]] = {}  # month -> the block's starts in it
+        for t in block.starts:
+            starts_in.setdefault(_month(inst, t), []).append(t)
+        months = sorted(starts_in)
         if len(months) == 1:
             by_month.setdefault(months[0], []).append(1)
             continue
         lits = []
         for month in months:
-            values = [t for t in block.starts if month_of[t] == month]
+            values = starts_in[month]
             lit = model.new_bool_var(f"month_b{block.index}_{month[0]}_{month[1]}")
             # the month's starts are consecutive among the block's: bounds, not a domain with holes
             # (which CP-SAT would expand into one literal per start)

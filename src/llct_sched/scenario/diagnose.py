@@ -420,7 +420,7 @@ def check_staffing_capacity(facts: _Facts) -> list[Diagnosis]:
     candidates.append(tuple(topics))
     out: list[Diagnosis] = []
     short: list[set[str]] = []
-    known: dict[tuple[str, bool], tuple[int, str]] = {}  # each lecturer's capacity, counted once
+    capacity_of = {(lid, paired): _capacity(facts, lid, paired) for lid in facts.lecturers for paired in (False, True)}
     for subset in candidates:
         if any(found <= set(subset) for found in short):
             continue
@@ -429,10 +429,7 @@ def check_staffing_capacity(facts: _Facts) -> list[Diagnosis]:
             continue  # one capped lecturer alone: `yearly_limit` says it
         for sessions, paired_only in ((total, False), (long, True)):
             needed = sum(sessions.get(t, 0) for t in subset)
-            for lid in lecturers:
-                if (lid, paired_only) not in known:
-                    known[lid, paired_only] = _capacity(facts, lid, paired_only)
-            capacity = [known[lid, paired_only] for lid in lecturers]
+            capacity = [capacity_of[lid, paired_only] for lid in lecturers]
             can = sum(n for n, _ in capacity)
             if needed > can:
                 short.append(set(subset))
