@@ -733,3 +733,17 @@ def test_the_layer_ties_a_lecturer_to_the_starts_where_they_are_free() -> None:
     assert layer_verdict(inst, None, no_chances) == "FEASIBLE"
     assert layer_verdict(inst, None, no_chances, tuesday) == "INFEASIBLE"
     assert layer_verdict(inst, None, no_chances.but(teach={"BD-A/m1": "FT2"}), tuesday) == "FEASIBLE"
+
+
+def test_the_only_observer_of_a_chance_cannot_teach_while_watching_it() -> None:
+    """`add_lecturer_clashes` also books the session a chance is watched in: FT1, the only observer
+    of PT1 here, watches BD-A's m2 on Wed 11/3 morning (BD-A from Tue 10/3), so FT1 may not teach
+    SC-1's s2 (Wed 11/3 and Thu 12/3) while that segment counts as PT1's chance."""
+    inst = build_instance(scenario(_one_observer_for_pt1)())
+    calendar = PLAN.but(starts={"BD-A": ("2020-03-10",), "SC-1": ("2020-03-02", "2020-03-11")})
+    watched = STAFFED.but(teach={"BD-A/m1": "FT2", "BD-A/m3": "FT1", "SC-1/s2": "FT2"}, chances=(("BD-A/m2", "PT1"),))
+    ft1_teaches_then = watched.but(teach={"BD-A/m3": "FT2", "SC-1/s2": "FT1"})
+    assert layer_verdict(inst, lecturer_clashes, watched, calendar) == "FEASIBLE"
+    assert layer_verdict(inst, None, ft1_teaches_then, calendar) == "FEASIBLE"
+    assert layer_verdict(inst, lecturer_clashes, ft1_teaches_then, calendar) == "INFEASIBLE"
+    assert layer_verdict(inst, lecturer_clashes, ft1_teaches_then.but(chances=()), calendar) == "FEASIBLE"

@@ -8,8 +8,9 @@ whole segment at the block's start, teaches one segment at a time, and keeps the
 load-based staffing goals are then optimised together with the calendar.
 
 Left to stage 2 (the layer is a relaxation of it): weekly and monthly loads, and the observation
-visits themselves (stage 1 keeps their opportunities, now tied to who teaches, and counts them by
-month: `goal_visit_spread`).
+visits themselves (stage 1 keeps their opportunities, tied to who teaches, books the session of
+those only one observer can watch in that observer's time, and counts them by month:
+`goal_visit_spread`).
 """
 
 from __future__ import annotations
@@ -78,8 +79,9 @@ def add_one_lecturer(model: cp_model.CpModel, inst: Instance, tv: StaffingVars) 
 
 
 def add_lecturer_clashes(model: cp_model.CpModel, inst: Instance, cv: CalendarVars, tv: StaffingVars) -> None:
-    """A lecturer teaches one segment at a time."""
-    per_lecturer: dict[int, list[cp_model.IntervalVar]] = {}
+    """A lecturer is in one place at a time: teaching one segment, or watching a session of a chance
+    that only they can observe (`watched_sessions`)."""
+    per_lecturer = watched_sessions(model, inst, cv)
     for (s, lec), lit in tv.teach.items():
         seg = inst.segments[s]
         block = inst.blocks[seg.block]
@@ -90,6 +92,49 @@ def add_lecturer_clashes(model: cp_model.CpModel, inst: Instance, cv: CalendarVa
     for intervals in per_lecturer.values():
         if len(intervals) > 1:
             model.add_no_overlap(intervals)
+
+
+def watched_sessions(
+    model: cp_model.CpModel, inst: Instance, cv: CalendarVars
+) -> dict[int, list[cp_model.IntervalVar]]:
+    """Observer -> the sessions they watch: a chance (`cv.chances`) that only one observer can watch
+    (the others are never free in its sessions) books one of its sessions, where that observer is
+    free, in the observer's time.
+
+    Without it stage 1 counts a chance in a session its only observer spends teaching, and stage 2
+    finds the calendar unstaffable (center_share0.5_seed9: a segment the director may teach and two
+    lecturers only the director can watch). A relaxation still: a visit is one session of the
+    segment, so a chance books one, and a chance watched by several observers books none.
+    """
+    free = np.asarray(inst.lecturer_available, dtype=bool)
+    watching: dict[int, list[cp_model.IntervalVar]] = {}
+    for (s, lec), chance in cv.chances.items():
+        good = np.asarray(inst.visit_chances[s, lec], dtype=np.int64)
+        offsets = _session_offsets(inst, s)
+        at = good[:, None] + offsets[None, :]  # [start][session] -> slot
+        watchers = [o for o in inst.observers if o != lec and free[o][at].any()]
+        if len(watchers) != 1:
+            continue
+        observer = watchers[0]
+        sessions = [k for k in range(len(offsets)) if free[observer][at[:, k]].any()]
+        if len(sessions) == 1:
+            choice = {sessions[0]: chance}
+        else:
+            choice = {k: model.new_bool_var(f"watch_s{s}_l{lec}_{k}") for k in sessions}
+            model.add(sum(choice.values()) == chance)
+        block = inst.segments[s].block
+        for k, lit in choice.items():
+            there = good[free[observer][at[:, k]]]
+            if len(there) < len(good):
+                model.add_linear_expression_in_domain(
+                    cv.start[block], cp_model.Domain.from_values(there.tolist())
+                ).only_enforce_if(lit)
+            watching.setdefault(observer, []).append(
+                model.new_optional_fixed_size_interval_var(
+                    cv.start[block] + int(offsets[k]), 1, lit, f"watch_s{s}_l{lec}_{k}_o{observer}"
+                )
+            )
+    return watching
 
 
 def add_yearly_caps(model: cp_model.CpModel, inst: Instance, tv: StaffingVars) -> None:
