@@ -56,10 +56,45 @@ def test_each_centers_events_and_blackouts_go_into_the_plans_calendar(tmp_path: 
     assert not [i for i in validate(plan.scenario) if i.severity == Severity.error]
 
 
-def test_no_plan_without_a_common_calendar_or_shared_classes(tmp_path: Path) -> None:
+def test_centers_with_their_own_dates_weekdays_and_holidays_share_one_plan(tmp_path: Path) -> None:
+    """c2 runs a week longer and works Saturdays, c3 is closed on 2-3 March (its own holiday): the
+    plan is open whenever some center works, and each center's other days close its rooms there.
+    c3's trung cấp class then has only 4 March, and the plan keeps that day for it."""
+    folder = write_set(tmp_path, 3)
+    for name, change in (
+        ("c2", {"end": "2020-03-20", "working_weekdays": ["mon", "tue", "wed", "thu", "fri", "sat"]}),
+        ("c3", {"holidays": [{"start": "2020-03-02", "end": "2020-03-03", "name": "nghỉ bù"}]}),
+    ):
+        data = yaml.safe_load((folder / "centers" / f"{name}.yaml").read_text(encoding="utf-8"))
+        data["calendar"].update(change)
+        (folder / "centers" / f"{name}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    province = load_province(folder)
+    plan = shared_plan(province)
+    assert plan is not None
+    calendar = plan.scenario.calendar
+    assert (calendar.start, calendar.end, calendar.holidays) == (dt.date(2020, 3, 2), dt.date(2020, 3, 20), [])
+    assert [w.value for w in calendar.working_weekdays] == ["mon", "tue", "wed", "thu", "fri", "sat"]
+    closed = {room.id: [(r.start, r.last) for r in room.unavailable] for room in plan.scenario.rooms}
+    march = [dt.date(2020, 3, d) for d in range(1, 21)]
+    assert closed["c1:HALL"] == [(march[6], march[6]), (march[13], march[19])]  # Saturdays, after 13 March
+    assert closed["c2:HALL"] == []
+    assert closed["c3:R1"] == [(march[1], march[2]), (march[6], march[6]), (march[13], march[19])]
+    result = solve_province(province, PARAMS, in_process=True, parallel=1)
+    assert_resolved(province, result)
+    assert result.summary()["shared_plan"]["status"] in ("OPTIMAL", "FEASIBLE")
+    days = {
+        c.center: {s.date for s in c.timetable.sessions if s.lecturer_id == "TINH1"}
+        for c in result.centers
+        if c.timetable
+    }
+    assert days["c3"] == {march[3]}
+    assert days["c1"] | days["c2"] == {march[1], march[2]}
+
+
+def test_no_plan_without_one_set_of_periods_or_shared_classes(tmp_path: Path) -> None:
     folder = write_set(tmp_path / "a", 2)
     data = yaml.safe_load((folder / "centers" / "c2.yaml").read_text(encoding="utf-8"))
-    data["calendar"]["end"] = "2020-03-20"  # other dates: not one calendar
+    data["calendar"]["periods"] = ["morning", "afternoon", "evening"]  # sessions reserved by period: not one plan
     (folder / "centers" / "c2.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     assert shared_plan(load_province(folder)) is None
     alone = write_set(tmp_path / "b", 1)

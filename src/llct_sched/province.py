@@ -46,6 +46,8 @@ from llct_sched.scenario import (
     Blackout,
     Calendar,
     Cohort,
+    DateRange,
+    Holiday,
     Id,
     LearnerGroup,
     Lecturer,
@@ -57,6 +59,7 @@ from llct_sched.scenario import (
     StrictModel,
     TaughtBy,
     TrainingClass,
+    Weekday,
 )
 from llct_sched.scenario.loading import load_scenario, scenario_to_yaml
 from llct_sched.scenario.reading import model_from_yaml, read_input_text
@@ -285,18 +288,20 @@ def shared_plan(province: Province) -> SharedPlan | None:
 
     The centers' events (`<center>:<event>`, their classes' references renamed with them) and
     blackouts are all in the plan's calendar: a center's event to avoid counts for every class of
-    the plan, a blackout closes every center (the plan is then stricter than the centers).
+    the plan and a blackout closes every center (the plan is then stricter than the centers); a
+    center's own dates, working weekdays and holidays close its rooms in the plan.
 
     None when there is nothing to plan (no shared lecturer, fewer than two centers with such
-    classes) or when the centers' calendars differ in more than their events and blackouts."""
+    classes) or when the centers' calendars cannot be made one (see `_plan_calendar`)."""
     if not province.shared:
         return None
-    calendar = _plan_calendar(province)
-    if calendar is None:
+    planned = _plan_calendar(province)
+    if planned is None:
         return None
+    calendar, closed = planned
     shared_topics = {topic for lecturer in province.shared for topic in lecturer.topics}
     shared_ids = {lecturer.id for lecturer in province.shared}
-    parts = [_center_part(center, shared_topics, shared_ids) for center in province.centers]
+    parts = [_center_part(center, shared_topics, shared_ids, closed[center.id]) for center in province.centers]
     parts = [part for part in parts if part.classes]
     if len(parts) < 2:
         return None
@@ -334,16 +339,32 @@ def _plan_id(center_id: str, item_id: str) -> str:
     return f"{center_id}:{item_id}"
 
 
-def _plan_calendar(province: Province) -> Calendar | None:
-    """One calendar for the plan: the centers' common dates, working days, periods and holidays, with
-    every center's events (renamed `<center>:<event>`; the events a shared lecturer is away for also
-    as they are named, not avoided) and every blackout (one of each dates and size); None when the
-    centers' calendars differ in anything else."""
-    first = province.centers[0].scenario.calendar
-    merged = {"events", "blackouts"}
-    same = first.model_dump(exclude=merged)
-    if any(center.scenario.calendar.model_dump(exclude=merged) != same for center in province.centers):
+def _plan_calendar(province: Province) -> tuple[Calendar, dict[str, list[DateRange]]] | None:
+    """One calendar for the plan, open on every day some center works (from the first center's start
+    to the last one's end, the working weekdays of any, the holidays of all), and for each center
+    the plan's working days it does not work (ranges of them), which close its rooms in the plan:
+    each class meets only on its own center's working days. With every center's events (renamed
+    `<center>:<event>`; the events a shared lecturer is away for also as they are named, not
+    avoided) and every blackout (one of each dates and size); the first center's session hours and
+    the shortest gap within a block. None when the centers name their periods differently (a
+    session is reserved by its date and period)."""
+    calendars = [center.scenario.calendar for center in province.centers]
+    first = calendars[0]
+    if any(calendar.periods != first.periods for calendar in calendars):
         return None
+    weekdays = [w for w in Weekday if any(w in c.working_weekdays for c in calendars)]
+    common = [h for h in first.holidays if all(_has_holiday(c, h) for c in calendars)]
+    open_days = first.model_copy(
+        update={
+            "start": min(c.start for c in calendars),
+            "end": max(c.end for c in calendars),
+            "working_weekdays": weekdays,
+            "max_block_gap_days": min(c.max_block_gap_days for c in calendars),
+            "holidays": common,
+        }
+    )
+    days = open_days.working_days()
+    closed = {center.id: _runs(days, set(center.scenario.calendar.working_days())) for center in province.centers}
     events = [
         event.model_copy(update={"id": _plan_id(center.id, event.id)})
         for center in province.centers
@@ -356,7 +377,25 @@ def _plan_calendar(province: Province) -> Calendar | None:
         for b in center.scenario.calendar.blackouts:
             key = (b.start, b.end, b.max_gathering)
             blackouts.setdefault(key, b.model_copy(update={"id": _plan_id(center.id, b.id)}))
-    return first.model_copy(update={"events": events, "blackouts": list(blackouts.values())})
+    return open_days.model_copy(update={"events": events, "blackouts": list(blackouts.values())}), closed
+
+
+def _has_holiday(calendar: Calendar, holiday: Holiday) -> bool:
+    return any((h.start, h.last) == (holiday.start, holiday.last) for h in calendar.holidays)
+
+
+def _runs(days: list[dt.date], working: set[dt.date]) -> list[DateRange]:
+    """The days of `days` (sorted) not in `working`, as ranges of consecutive ones among `days`."""
+    runs: list[DateRange] = []
+    previous_closed = False
+    for day in days:
+        is_closed = day not in working
+        if is_closed and previous_closed:
+            runs[-1] = runs[-1].model_copy(update={"end": day})
+        elif is_closed:
+            runs.append(DateRange(start=day, end=day, reason="center closed"))
+        previous_closed = is_closed
+    return runs
 
 
 @dataclass
@@ -372,8 +411,9 @@ class _PlanPart:
     center_of: dict[str, str] = field(default_factory=dict)
 
 
-def _center_part(center: Center, shared_topics: set[str], shared_ids: set[str]) -> _PlanPart:
-    """The center's classes with a module a shared lecturer may teach (with their cohorts), renamed."""
+def _center_part(center: Center, shared_topics: set[str], shared_ids: set[str], closed: list[DateRange]) -> _PlanPart:
+    """The center's classes with a module a shared lecturer may teach (with their cohorts), renamed;
+    its rooms also closed on the plan's working days the center does not work (`closed`)."""
     scenario = center.scenario
 
     def tag(item_id: str) -> str:
@@ -393,7 +433,10 @@ def _center_part(center: Center, shared_topics: set[str], shared_ids: set[str]) 
     if not wanted:
         return part
     rooms = [room.id for room in scenario.rooms]
-    part.rooms = [room.model_copy(update={"id": tag(room.id)}) for room in scenario.rooms]
+    part.rooms = [
+        room.model_copy(update={"id": tag(room.id), "unavailable": [*room.unavailable, *closed]})
+        for room in scenario.rooms
+    ]
     used_programs: set[str] = set()
     used_groups: set[str] = set()
     for klass in scenario.classes:

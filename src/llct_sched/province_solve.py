@@ -404,7 +404,7 @@ def _plan_shared(
     """Plan the shared lecturers' sessions for every center at once (`province.shared_plan`) and
     reserve each center's: the centers' solves then find the sessions reserved for the others taken,
     so that a center solved late still finds its shared lecturers free at a workable time. Without
-    a plan (nothing to plan, calendars that differ, no timetable) nothing is reserved."""
+    a plan (nothing to plan, periods that differ, no timetable) nothing is reserved."""
     plan = shared_plan(province)
     if plan is None:
         return
