@@ -747,3 +747,28 @@ def test_the_only_observer_of_a_chance_cannot_teach_while_watching_it() -> None:
     assert layer_verdict(inst, None, ft1_teaches_then, calendar) == "FEASIBLE"
     assert layer_verdict(inst, lecturer_clashes, ft1_teaches_then, calendar) == "INFEASIBLE"
     assert layer_verdict(inst, lecturer_clashes, ft1_teaches_then.but(chances=()), calendar) == "FEASIBLE"
+
+
+def _two_visits_for_pt1(data: dict[str, Any]) -> None:
+    """PT1 (law now, free all week) must be visited twice, by FT1, and only the so cấp class counts:
+    PT1's one observable segment is SC-1's s2, four sessions."""
+    data["observation"] = {
+        "observed_kinds": ["part_time"],
+        "observers": ["FT1"],
+        "visits_per_lecturer": 2,
+        "programs": ["SC"],
+    }
+    pt1 = next(lec for lec in data["lecturers"] if lec["id"] == "PT1")
+    pt1["topics"] = ["local", "law"]
+    del pt1["available"]
+
+
+def test_two_visits_may_share_one_segment() -> None:
+    """Stage 2 and the checker accept two visits in one segment's distinct sessions, so stage 1's
+    observation rule counts a segment for up to its sessions' worth of visits: with one observable
+    segment and two visits needed, the plan is no longer infeasible by that rule (a false proof)."""
+    inst = build_instance(scenario(_two_visits_for_pt1)())
+    assert [lec for (_, lec) in inst.visit_chances] == [inst.observed[0]]  # one chance: SC-1's s2
+    assert calendar_verdict(inst, cal.add_observation_opportunities, PLAN) == "FEASIBLE"
+    staffed = STAFFED.but(teach={"SC-1/s2": "PT1"}, visits=(("SC-1/s2", 0, "FT1"), ("SC-1/s2", 1, "FT1")))
+    assert staffing_verdict(inst, staff.add_observations, staffed) == "FEASIBLE"

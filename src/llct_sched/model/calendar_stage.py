@@ -234,7 +234,9 @@ def add_topic_capacity(model: cp_model.CpModel, inst: Instance, v: CalendarVars,
 
 def add_observation_opportunities(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
     """Relaxation of stage 2: each observed lecturer gets enough segments placed where they can teach
-    and some observer is free; a segment serves one lecturer only.
+    and some observer is free; a segment serves one lecturer only. A segment counts for as many
+    visits as it has sessions, up to `visits_per_lecturer`: stage 2 and the checker allow two
+    visits in one segment's distinct sessions.
 
     Part-time lecturers are free one or two half-days a week: without this, stage 1 happily places
     every class where none of them can be observed, and stage 2 keeps rejecting the calendar.
@@ -242,18 +244,18 @@ def add_observation_opportunities(model: cp_model.CpModel, inst: Instance, v: Ca
     needed = inst.scenario.observation.visits_per_lecturer
     if needed == 0 or not inst.observed:
         return
-    by_lecturer: dict[int, list[cp_model.IntVar]] = {lec: [] for lec in inst.observed}
+    by_lecturer: dict[int, list[cp_model.LinearExprT]] = {lec: [] for lec in inst.observed}
     by_segment: dict[int, list[cp_model.IntVar]] = {}
     for (s, lec), good in inst.visit_chances.items():
         block = inst.segments[s].block
         lit = model.new_bool_var(f"chance_s{s}_l{lec}")
         model.add_linear_expression_in_domain(v.start[block], cp_model.Domain.from_values(good)).only_enforce_if(lit)
         v.chances[s, lec] = lit
-        by_lecturer[lec].append(lit)
+        by_lecturer[lec].append(min(needed, inst.segments[s].length) * lit)
         by_segment.setdefault(s, []).append(lit)
-    for lec, lits in by_lecturer.items():
+    for lec, visits in by_lecturer.items():
         if lec not in inst.observable_elsewhere:  # those have too many chances for this to bind
-            model.add(sum(lits) >= needed)
+            model.add(sum(visits) >= needed)
     for lits in by_segment.values():
         if len(lits) > 1:
             model.add_at_most_one(lits)

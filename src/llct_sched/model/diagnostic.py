@@ -255,14 +255,14 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
                 (spec.id,),
                 _("lecturer {lecturer} must be observed teaching while an observer is free").format(lecturer=spec.id),
             )
-            chances = []
+            chances: list[cp_model.LinearExprT] = []
             for (s, who), good in inst.visit_chances.items():
                 if who == lec:
                     lit = model.new_bool_var(f"chance{s}_{lec}")
                     model.add_linear_expression_in_domain(
                         starts[inst.segments[s].block], cp_model.Domain.from_values(good)
                     ).only_enforce_if(lit)
-                    chances.append(lit)
+                    chances.append(min(needed, inst.segments[s].length) * lit)  # visits in distinct sessions
             model.add(sum(chances) >= needed).only_enforce_if(dm.switch(rule))
     model.add_assumptions(list(dm.literals.values()))
     return dm
