@@ -37,8 +37,17 @@ for share in args.shares:
         result = solve(scenario, SolveParams(time_limit=args.limit, workers=2, seed=0))
         report = check(scenario, result.timetable) if result.timetable is not None else None
         ok = report is not None and report.ok and report.objective == result.objective
-        row = [share, seed, result.status, result.objective, result.bound, result.gap,
-               result.first_feasible_s, result.wall_time_s, ok]
+        row = [
+            share,
+            seed,
+            result.status,
+            result.objective,
+            result.bound,
+            result.gap,
+            result.first_feasible_s,
+            result.wall_time_s,
+            ok,
+        ]
         with args.out.open("a") as f:
             f.write(",".join("" if v is None else str(v) for v in row) + "\n")
         print(*row, round(time.perf_counter() - began, 1), flush=True)
