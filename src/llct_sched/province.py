@@ -393,7 +393,7 @@ def _runs(days: list[dt.date], working: set[dt.date]) -> list[DateRange]:
         if is_closed and previous_closed:
             runs[-1] = runs[-1].model_copy(update={"end": day})
         elif is_closed:
-            runs.append(DateRange(start=day, end=day, reason="center closed"))
+            runs.append(DateRange(start=day, end=day))
         previous_closed = is_closed
     return runs
 

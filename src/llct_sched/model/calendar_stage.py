@@ -234,9 +234,8 @@ def add_topic_capacity(model: cp_model.CpModel, inst: Instance, v: CalendarVars,
 
 def add_observation_opportunities(model: cp_model.CpModel, inst: Instance, v: CalendarVars) -> None:
     """Relaxation of stage 2: each observed lecturer gets enough segments placed where they can teach
-    and some observer is free; a segment serves one lecturer only. A segment counts for as many
-    visits as it has sessions, up to `visits_per_lecturer`: stage 2 and the checker allow two
-    visits in one segment's distinct sessions.
+    and some observer is free; a segment serves one lecturer only, for as many visits as it holds
+    (`Instance.visits_a_chance_holds`).
 
     Part-time lecturers are free one or two half-days a week: without this, stage 1 happily places
     every class where none of them can be observed, and stage 2 keeps rejecting the calendar.
@@ -251,7 +250,7 @@ def add_observation_opportunities(model: cp_model.CpModel, inst: Instance, v: Ca
         lit = model.new_bool_var(f"chance_s{s}_l{lec}")
         model.add_linear_expression_in_domain(v.start[block], cp_model.Domain.from_values(good)).only_enforce_if(lit)
         v.chances[s, lec] = lit
-        by_lecturer[lec].append(min(needed, inst.segments[s].length) * lit)
+        by_lecturer[lec].append(inst.visits_a_chance_holds(s) * lit)
         by_segment.setdefault(s, []).append(lit)
     for lec, visits in by_lecturer.items():
         if lec not in inst.observable_elsewhere:  # those have too many chances for this to bind

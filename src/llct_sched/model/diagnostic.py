@@ -262,7 +262,7 @@ def build_diagnostic_model(inst: Instance) -> DiagnosticModel:
                     model.add_linear_expression_in_domain(
                         starts[inst.segments[s].block], cp_model.Domain.from_values(good)
                     ).only_enforce_if(lit)
-                    chances.append(min(needed, inst.segments[s].length) * lit)  # visits in distinct sessions
+                    chances.append(inst.visits_a_chance_holds(s) * lit)
             model.add(sum(chances) >= needed).only_enforce_if(dm.switch(rule))
     model.add_assumptions(list(dm.literals.values()))
     return dm

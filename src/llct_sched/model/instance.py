@@ -145,6 +145,11 @@ class Instance:
         can = {lec for (_, lec) in self.visit_chances} | self.observable_elsewhere
         return [lec for lec in self.observed if lec not in can]
 
+    def visits_a_chance_holds(self, segment: int) -> int:
+        """The visits one chance (an observable segment) can count: one per session, up to
+        `visits_per_lecturer` (stage 2 and the checker allow visits in a segment's distinct sessions)."""
+        return min(self.scenario.observation.visits_per_lecturer, self.segments[segment].length)
+
     @property
     def periods(self) -> int:
         """Periods per working day (P)."""
