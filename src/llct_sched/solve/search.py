@@ -734,7 +734,8 @@ def _optimise_calendar(
     lecturers, where the bound searches prove the optimum (benchmarks/studies/2026-12-04-staffing).
     `before_bound_search(first)` adds to the model what only the bound searches use
     (`_link_specialists`), the first solve's solution hinted, and says whether that solution is
-    usable (`_staff_incumbent`): if not, the bound search's solution is taken even if worse.
+    usable (`_staff_incumbent`): if not, the bound search's solution is taken even if worse, and
+    without one no calendar is returned (UNKNOWN, or the bound search's INFEASIBLE).
     """
     started = session.elapsed()
     first, status, _ = session.run(
@@ -753,8 +754,8 @@ def _optimise_calendar(
     _hint_solution(model, first)  # the incumbent, whole, as the bound search's starting point
     usable = before_bound_search(first) if before_bound_search is not None else True
     rest = budget - (session.elapsed() - started)
-    if rest < 0.1:
-        return first, status, bound
+    if rest < 0.1:  # an unstaffable incumbent is no calendar: staffing it again would only fail
+        return first, status if usable else cp_model.UNKNOWN, bound
     second, again, _ = session.run(
         model,
         "calendar",
@@ -765,8 +766,9 @@ def _optimise_calendar(
     )
     if math.isfinite(second.best_objective_bound):
         bound = max(bound, second.best_objective_bound)
-    better = not usable or second.objective_value <= first.objective_value
-    if again in (cp_model.OPTIMAL, cp_model.FEASIBLE) and better:
+    if not usable:  # the bound search's calendar, or none (its model excludes the incumbent)
+        return second, again, bound
+    if again in (cp_model.OPTIMAL, cp_model.FEASIBLE) and second.objective_value <= first.objective_value:
         return second, again, bound
     return first, status, bound
 
