@@ -19,7 +19,7 @@ from llct_sched.itc2007.solver import ANNEALING, solve_itc
 from llct_sched.scenario.loading import load_scenario
 from llct_sched.solve import SolveParams, solve
 from llct_sched.solve.runner import Progress, Session, set_parameters
-from llct_sched.solve.search import _bound_search, _first_phase
+from llct_sched.solve.search import _bound_search
 
 PACKAGE = Path(llct_sched.__file__).parent
 BENCH_DIR = Path(__file__).resolve().parents[1] / "benchmarks" / "itc2007" / "instances"
@@ -34,16 +34,6 @@ def test_parameters_scalar_and_repeated_fields() -> None:
     assert list(parameters.ignore_subsolvers) == ["default_lp"] and parameters.num_full_subsolvers == 2
     assert parameters.cp_model_presolve is False
     assert parameters.catch_sigint_signal is False  # Ctrl-C is the runner's, never CP-SAT's
-
-
-def test_stage_one_first_phase_without_presolve_on_two_workers_or_more() -> None:
-    for workers in (2, 4):
-        parameters = SatParameters()
-        set_parameters(parameters, 5.0, workers, **_first_phase(workers))
-        assert parameters.cp_model_presolve is False
-    parameters = SatParameters()
-    set_parameters(parameters, 5.0, 1, **_first_phase(1))
-    assert parameters.cp_model_presolve is True  # one worker: the CP-SAT default, not measured without
 
 
 def test_parameters_left_out_keep_cp_sat_defaults() -> None:

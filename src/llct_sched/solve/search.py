@@ -746,7 +746,6 @@ def _optimise_calendar(
         hand_over=budget * LP_SHARE if teaching else None,
         hand_over_stall=budget * STALL_SHARE if teaching else None,
         cp_model_probing_level=0,
-        **(_first_phase(session.params.workers) if teaching else {}),
     )
     bound = first.best_objective_bound
     reached = good_enough is not None and status == cp_model.FEASIBLE and first.objective_value <= good_enough
@@ -787,19 +786,6 @@ def _link_specialists(inst: Instance, model: cp_model.CpModel, cv: CalendarVars,
         start = first.value(cv.start[b])
         for t, lit in cv.at[b].items():
             model.add_hint(lit, t == start)
-
-
-def _first_phase(workers: int) -> dict[str, Any]:
-    """CP-SAT parameters for the first phase of stage 1 with the teaching layer (the default
-    portfolio, before the bound search): without presolve with 2 workers or more.
-
-    Generated centers at 30 s on 2 workers: the seeds proven by both were proven in a median of
-    10.6 s instead of 20.9 (share 0.3, 14 seeds) and 10.4 s instead of 18.3 (share 0.5, 13 seeds),
-    16 of 20 proven instead of 15 at share 0.3, 13 as before at 0.5
-    (benchmarks/studies/2026-12-06-portfolio-presolve). One worker (the core search) not measured.
-    """
-    workers = workers or os.cpu_count() or 1  # 0: CP-SAT takes every core
-    return {"cp_model_presolve": False} if workers >= 2 else {}
 
 
 def _bound_search(workers: int) -> dict[str, Any]:
