@@ -66,15 +66,18 @@ def test_a_solve_of_a_province_in_one_file_starts_from_its_parts(monkeypatch: py
     monkeypatch.setattr(search, "PARTS_MIN_BLOCKS", 10)
     monkeypatch.setattr(search, "PARTS_MIN_SECONDS", 2.0)
     solved: list[str] = []
+    proving: list[bool] = []  # each solve's SolveParams.bound_search
     inner = search.solve
 
     def counting(scenario, params=None, progress=None, **kwargs):
         solved.append(scenario.name)
+        proving.append(params.bound_search)
         return inner(scenario, params, progress, **kwargs)
 
     monkeypatch.setattr(search, "solve", counting)
     result = search.solve(whole, SolveParams(time_limit=16, workers=1))
     assert solved == [whole.name, f"{whole.name}_part1", f"{whole.name}_part2"]
+    assert proving == [True, False, False]  # the parts' bounds are not the whole's: no time on them
     assert any("2 independent parts" in m for m in result.messages), result.messages
     report = check(whole, result.timetable)
     assert report.ok and report.objective == result.objective, report.summary()

@@ -15,3 +15,6 @@ class SolveParams:
     relative_gap: float = 0.0
     max_rounds: int = 50
     log_search: bool = False
+    # False: stage 1 gives all its optimising time to the timetable and none to the searches made
+    # for the lower bound (an independent part of a larger scenario, whose bound the whole does not use)
+    bound_search: bool = True

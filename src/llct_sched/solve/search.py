@@ -505,7 +505,12 @@ def _solve_parts(inst: Instance, session: _Session, result: Result, search: _Sea
         if session.interrupted:
             return
         share = budget * len(part.classes) / classes
-        solved = solve(part, dataclasses.replace(session.params, time_limit=min(share, session.remaining())))
+        # a part's bound is not the whole's (the peaks, e.g. month_spread, are the whole's): its
+        # stage 1 spends no time on proving one
+        part_params = dataclasses.replace(
+            session.params, time_limit=min(share, session.remaining()), bound_search=False
+        )
+        solved = solve(part, part_params)
         if solved.interrupted:
             session.interrupt()
         if solved.timetable is None:
@@ -735,21 +740,23 @@ def _optimise_calendar(
     `before_bound_search(first)` adds to the model what only the bound searches use
     (`_link_specialists`), the first solve's solution hinted, and says whether that solution is
     usable (`_staff_incumbent`): if not, the bound search's solution is taken even if worse, and
-    without one no calendar is returned (UNKNOWN, or the bound search's INFEASIBLE).
+    without one no calendar is returned (UNKNOWN, or the bound search's INFEASIBLE). Without
+    `SolveParams.bound_search` the default portfolio has the whole budget.
     """
     started = session.elapsed()
+    proving = teaching and session.params.bound_search
     first, status, _ = session.run(
         model,
         "calendar",
         budget,
         good_enough=good_enough,
-        hand_over=budget * LP_SHARE if teaching else None,
-        hand_over_stall=budget * STALL_SHARE if teaching else None,
+        hand_over=budget * LP_SHARE if proving else None,
+        hand_over_stall=budget * STALL_SHARE if proving else None,
         cp_model_probing_level=0,
     )
     bound = first.best_objective_bound
     reached = good_enough is not None and status == cp_model.FEASIBLE and first.objective_value <= good_enough
-    if not teaching or status != cp_model.FEASIBLE or reached or session.interrupted:
+    if not proving or status != cp_model.FEASIBLE or reached or session.interrupted:
         return first, status, bound
     _hint_solution(model, first)  # the incumbent, whole, as the bound search's starting point
     usable = before_bound_search(first) if before_bound_search is not None else True
