@@ -753,6 +753,7 @@ def _optimise_calendar(
         hand_over=budget * LP_SHARE if proving else None,
         hand_over_stall=budget * STALL_SHARE if proving else None,
         cp_model_probing_level=0,
+        **_default_portfolio(session.params.workers),
     )
     bound = first.best_objective_bound
     reached = good_enough is not None and status == cp_model.FEASIBLE and first.objective_value <= good_enough
@@ -793,6 +794,15 @@ def _link_specialists(inst: Instance, model: cp_model.CpModel, cv: CalendarVars,
         start = first.value(cv.start[b])
         for t, lit in cv.at[b].items():
             model.add_hint(lit, t == start)
+
+
+def _default_portfolio(workers: int) -> dict[str, Any]:
+    """CP-SAT parameters for stage 1's first phase, CP-SAT's default portfolio. On one worker CP-SAT
+    runs one search and no neighbourhood: `interleave_search` runs the portfolio's subsolvers in
+    turn on that worker (the default plan at 30 s, 1 worker, solver seeds 0-2: 112-126 against
+    171-206; generated centers at shares 0.3 and 0.5, seeds 0-3: 4 of 8 proven against 3, better
+    or equal incumbents on 7; benchmarks/studies/2026-12-06-province-parts)."""
+    return {"interleave_search": True} if workers == 1 else {}
 
 
 def _bound_search(workers: int) -> dict[str, Any]:

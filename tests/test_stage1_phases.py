@@ -1,6 +1,7 @@
-"""`SolveParams.bound_search`: with it off, stage 1's optimising solve (teaching layer) gives its
-whole budget to the default portfolio and never hands over to the searches made for the lower
-bound; the independent parts of a province are solved so (`search._solve_parts`)."""
+"""Stage 1's optimising solve (teaching layer): its first phase, CP-SAT's default portfolio, runs the
+portfolio's subsolvers in turn on one worker (`interleave_search`); with `SolveParams.bound_search`
+off it has the whole budget and never hands over to the searches made for the lower bound (the
+independent parts of a province are solved so, `search._solve_parts`)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,19 @@ def test_the_switch_decides_whether_stage_1_hands_over_to_the_bound_search(
     assert (first_phase.get("hand_over") is not None) is bound_search
     if not bound_search:
         assert all("ignore_subsolvers" not in kwargs and "optimize_with_core" not in kwargs for kwargs in runs)
+    assert result.timetable is not None
+    report = check(scenario, result.timetable)
+    assert report.ok and report.objective == result.objective
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_on_one_worker_the_first_phase_interleaves_the_portfolio(monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    scenario = generate_center(0.3, 2)[0]
+    runs = _calendar_runs(monkeypatch)
+    result = search.solve(scenario, SolveParams(time_limit=6, workers=workers))
+    assert runs, "no optimising round ran"
+    assert runs[0].get("interleave_search", False) is (workers == 1)
+    assert all(not kwargs.get("interleave_search") for kwargs in runs[1:])  # the bound search is left as it is
     assert result.timetable is not None
     report = check(scenario, result.timetable)
     assert report.ok and report.objective == result.objective
