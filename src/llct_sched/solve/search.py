@@ -799,9 +799,9 @@ def _link_specialists(inst: Instance, model: cp_model.CpModel, cv: CalendarVars,
 def _default_portfolio(workers: int) -> dict[str, Any]:
     """CP-SAT parameters for stage 1's first phase, CP-SAT's default portfolio. On one worker CP-SAT
     runs one search and no neighbourhood: `interleave_search` runs the portfolio's subsolvers in
-    turn on that worker (the default plan at 30 s, 1 worker, solver seeds 0-2: 112-126 against
-    171-206; generated centers at shares 0.3 and 0.5, seeds 0-3: 4 of 8 proven against 3, better
-    or equal incumbents on 7; benchmarks/studies/2026-12-06-province-parts)."""
+    turn on that worker (the default plan at 30 s, 1 worker, solver seeds 0-5: 112-138 against
+    114-206; generated centers at shares 0.1, 0.3 and 0.5, seeds 0-5: 6 of 18 proven against 5, a
+    better timetable on 12, a worse one on 1; benchmarks/studies/2026-12-06-province-parts)."""
     return {"interleave_search": True} if workers == 1 else {}
 
 
