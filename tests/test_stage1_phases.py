@@ -59,3 +59,10 @@ def test_on_one_worker_the_first_phase_interleaves_the_portfolio(monkeypatch: py
     assert result.timetable is not None
     report = check(scenario, result.timetable)
     assert report.ok and report.objective == result.objective
+
+
+def test_a_scenario_without_the_teaching_layer_keeps_one_search_on_one_worker() -> None:
+    # each interleaved subsolver keeps its own copy of the model: only center-sized plans get it
+    assert search._default_portfolio(1, teaching=False) == {}
+    assert search._default_portfolio(1, teaching=True) == {"interleave_search": True}
+    assert search._default_portfolio(2, teaching=True) == {}

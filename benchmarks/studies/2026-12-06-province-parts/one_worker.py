@@ -21,7 +21,7 @@ from llct_sched.solve import SolveParams
 search = importlib.import_module("llct_sched.solve.search")  # `solve` shadows the module's name
 switch, which, limit, seeds = sys.argv[1], sys.argv[2], float(sys.argv[3]), [int(s) for s in sys.argv[4:]]
 if switch == "off":
-    search._default_portfolio = lambda workers: {}
+    search._default_portfolio = lambda workers, teaching: {}
 for seed in seeds:
     if which == "default":
         scenario, solver_seed = load_scenario("hoang_mai_2020"), seed

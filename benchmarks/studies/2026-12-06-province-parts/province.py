@@ -25,7 +25,7 @@ def main() -> None:
         os.environ["LLCT_STUDY_NO_INTERLEAVE"] = "1"
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))
         search = importlib.import_module("llct_sched.solve.search")  # this process too
-        search._default_portfolio = lambda workers: {}
+        search._default_portfolio = lambda workers, teaching: {}
 
     path = HERE.parent / "2026-12-05-performance-round-2" / "run.py"
     spec = importlib.util.spec_from_file_location("round2", path)

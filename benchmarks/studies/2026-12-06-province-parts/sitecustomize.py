@@ -5,4 +5,4 @@ import os
 
 if os.environ.get("LLCT_STUDY_NO_INTERLEAVE"):
     search = importlib.import_module("llct_sched.solve.search")
-    search._default_portfolio = lambda workers: {}
+    search._default_portfolio = lambda workers, teaching: {}

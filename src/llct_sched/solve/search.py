@@ -753,7 +753,7 @@ def _optimise_calendar(
         hand_over=budget * LP_SHARE if proving else None,
         hand_over_stall=budget * STALL_SHARE if proving else None,
         cp_model_probing_level=0,
-        **_default_portfolio(session.params.workers),
+        **_default_portfolio(session.params.workers, teaching),
     )
     bound = first.best_objective_bound
     reached = good_enough is not None and status == cp_model.FEASIBLE and first.objective_value <= good_enough
@@ -796,13 +796,15 @@ def _link_specialists(inst: Instance, model: cp_model.CpModel, cv: CalendarVars,
             model.add_hint(lit, t == start)
 
 
-def _default_portfolio(workers: int) -> dict[str, Any]:
+def _default_portfolio(workers: int, teaching: bool) -> dict[str, Any]:
     """CP-SAT parameters for stage 1's first phase, CP-SAT's default portfolio. On one worker CP-SAT
-    runs one search and no neighbourhood: `interleave_search` runs the portfolio's subsolvers in
-    turn on that worker (the default plan at 30 s, 1 worker, solver seeds 0-5: 112-138 against
-    114-206; generated centers at shares 0.1, 0.3 and 0.5, seeds 0-5: 6 of 18 proven against 5, a
-    better timetable on 12, a worse one on 1; benchmarks/studies/2026-12-06-province-parts)."""
-    return {"interleave_search": True} if workers == 1 else {}
+    runs one search and no neighbourhood: with the teaching layer (a center-sized plan),
+    `interleave_search` runs the portfolio's subsolvers in turn on that worker (the default plan at
+    30 s, 1 worker, solver seeds 0-5: 112-138 against 114-206; generated centers at shares 0.1, 0.3
+    and 0.5, seeds 0-5: 6 of 18 proven against 5, a better timetable on 12, a worse one on 1;
+    benchmarks/studies/2026-12-06-province-parts). Each subsolver keeps its own copy of the model
+    (a center's solve peaked at 1.5 GB against 0.6), so a larger scenario is left as it was."""
+    return {"interleave_search": True} if workers == 1 and teaching else {}
 
 
 def _bound_search(workers: int) -> dict[str, Any]:
