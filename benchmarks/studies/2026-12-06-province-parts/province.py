@@ -11,10 +11,12 @@ LLCT_STUDY_NO_INTERLEAVE, read by `sitecustomize.py` of this folder (put on PYTH
 each new process imports it at start).
 """
 
-import importlib.util
+import importlib
 import os
 import sys
 from pathlib import Path
+
+import round2
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,14 +28,8 @@ def main() -> None:
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))
         search = importlib.import_module("llct_sched.solve.search")  # this process too
         search._default_portfolio = lambda workers, teaching: {}
-
-    path = HERE.parent / "2026-12-05-performance-round-2" / "run.py"
-    spec = importlib.util.spec_from_file_location("round2", path)
-    assert spec and spec.loader
-    round2 = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(round2)
-    table = round2.Table(HERE / f"province-{switch}.csv", False)
-    print("\n".join(round2.part_province(table, seeds, 10, 30, 2)))
+    table = round2.run.Table(HERE / f"province-{switch}.csv", False)
+    print("\n".join(round2.run.part_province(table, seeds, 10, 30, 2)))
 
 
 if __name__ == "__main__":

@@ -6,21 +6,17 @@
 Rows go to variants.csv in this folder (a row already there is not run again).
 """
 
-import importlib.util
 import sys
 from pathlib import Path
+
+import round2
 
 HERE = Path(__file__).resolve().parent
 
 
 def main() -> None:
-    path = HERE.parent / "2026-12-05-performance-round-2" / "run.py"
-    spec = importlib.util.spec_from_file_location("round2", path)
-    assert spec and spec.loader
-    round2 = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(round2)
-    table = round2.Table(HERE / "variants.csv", False)
-    print("\n".join(round2.part_variants(table, 30, [int(s) for s in sys.argv[1:]])))
+    table = round2.run.Table(HERE / "variants.csv", False)
+    print("\n".join(round2.run.part_variants(table, 30, [int(s) for s in sys.argv[1:]])))
 
 
 if __name__ == "__main__":
