@@ -66,3 +66,10 @@ def test_a_scenario_without_the_teaching_layer_keeps_one_search_on_one_worker() 
     assert search._default_portfolio(1, teaching=False) == {}
     assert search._default_portfolio(1, teaching=True) == {"interleave_search": True}
     assert search._default_portfolio(2, teaching=True) == {}
+
+
+def test_every_core_on_a_one_core_machine_is_one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search.os, "cpu_count", lambda: 1)  # workers 0: CP-SAT takes every core
+    assert search._default_portfolio(0, teaching=True) == {"interleave_search": True}
+    monkeypatch.setattr(search.os, "cpu_count", lambda: 2)
+    assert search._default_portfolio(0, teaching=True) == {}

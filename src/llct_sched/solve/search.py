@@ -804,6 +804,7 @@ def _default_portfolio(workers: int, teaching: bool) -> dict[str, Any]:
     and 0.5, seeds 0-5: 6 of 18 proven against 5, a better timetable on 12, a worse one on 1;
     benchmarks/studies/2026-12-06-province-parts). Each subsolver keeps its own copy of the model
     (a center's solve peaked at 1.5 GB against 0.6), so a larger scenario is left as it was."""
+    workers = workers or os.cpu_count() or 1  # 0: CP-SAT takes every core
     return {"interleave_search": True} if workers == 1 and teaching else {}
 
 
