@@ -1,5 +1,5 @@
 """Stage 1's optimising solve (teaching layer): its first phase, CP-SAT's default portfolio, runs the
-portfolio's subsolvers in turn on one worker (`interleave_search`); with `SolveParams.bound_search`
+portfolio's subsolvers in turn on one worker (`interleave_search`, two full subsolvers); with `SolveParams.bound_search`
 off it has the whole budget and never hands over to the searches made for the lower bound (the
 independent parts of a province are solved so, `search._solve_parts`)."""
 
@@ -15,6 +15,7 @@ from llct_sched.scenario.generate import generate_center
 from llct_sched.solve import SolveParams
 
 search = importlib.import_module("llct_sched.solve.search")  # `solve` shadows the module's name
+INTERLEAVED = {"interleave_search": True, "subsolvers": ["default_lp", "quick_restart"]}
 
 
 def _calendar_runs(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
@@ -55,6 +56,8 @@ def test_on_one_worker_the_first_phase_interleaves_the_portfolio(monkeypatch: py
     result = search.solve(scenario, SolveParams(time_limit=6, workers=workers))
     assert runs, "no optimising round ran"
     assert runs[0].get("interleave_search", False) is (workers == 1)
+    # two full subsolvers (each keeps its own copy of the model), CP-SAT's neighbourhoods interleaved
+    assert runs[0].get("subsolvers") == (["default_lp", "quick_restart"] if workers == 1 else None)
     assert all(not kwargs.get("interleave_search") for kwargs in runs[1:])  # the bound search is left as it is
     assert result.timetable is not None
     report = check(scenario, result.timetable)
@@ -64,12 +67,12 @@ def test_on_one_worker_the_first_phase_interleaves_the_portfolio(monkeypatch: py
 def test_a_scenario_without_the_teaching_layer_keeps_one_search_on_one_worker() -> None:
     # each interleaved subsolver keeps its own copy of the model: only center-sized plans get it
     assert search._default_portfolio(1, teaching=False) == {}
-    assert search._default_portfolio(1, teaching=True) == {"interleave_search": True}
+    assert search._default_portfolio(1, teaching=True) == INTERLEAVED
     assert search._default_portfolio(2, teaching=True) == {}
 
 
 def test_every_core_on_a_one_core_machine_is_one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search.os, "cpu_count", lambda: 1)  # workers 0: CP-SAT takes every core
-    assert search._default_portfolio(0, teaching=True) == {"interleave_search": True}
+    assert search._default_portfolio(0, teaching=True) == INTERLEAVED
     monkeypatch.setattr(search.os, "cpu_count", lambda: 2)
     assert search._default_portfolio(0, teaching=True) == {}
