@@ -222,14 +222,12 @@ def part_scale(table: Table, seeds: list[int], limits: dict[int, float]) -> list
             and (scale != 20 or (memory is not None and memory <= 8192))
         )
         largest = max((v for v in (number(r.get("gap")) for r in rows) if v is not None), default=None)
+        verdict = f"{text}: {'met' if met else 'NOT met'}" if scale in targets else "-"  # --quick's scale 2
         lines.append(
             f"| generate --scale {scale} --per-center | {limit:g} | {len(rows)} | {rows[0].get('classes', '-')} | "
             f"{', '.join(sorted({str(r['status']) for r in rows}))} | {fmt(first)} | "
             f"{'-' if gap is None else f'{gap:.1%}'} | {'-' if largest is None else f'{largest:.1%}'} | "
-            f"{fmt(memory, 4)} | {sum(1 for r in rows if str(r.get('check_ok')) == 'True')} | "
-            f"{text}: {'met' if met else 'NOT met'} |"
-            if scale in targets
-            else "- |"
+            f"{fmt(memory, 4)} | {sum(1 for r in rows if str(r.get('check_ok')) == 'True')} | {verdict} |"
         )
     return lines
 
