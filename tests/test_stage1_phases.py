@@ -1,7 +1,7 @@
 """Stage 1's optimising solve (teaching layer): its first phase, CP-SAT's default portfolio, runs the
-portfolio's subsolvers in turn on one worker (`interleave_search`, two full subsolvers); with `SolveParams.bound_search`
-off it has the whole budget and never hands over to the searches made for the lower bound (the
-independent parts of a province are solved so, `search._solve_parts`)."""
+portfolio's subsolvers in turn on one worker (`interleave_search`, two full subsolvers); with
+`SolveParams.bound_search` off it has the whole budget and never hands over to the searches made
+for the lower bound (the independent parts of a province are solved so, `search._solve_parts`)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_on_one_worker_the_first_phase_interleaves_the_portfolio(monkeypatch: py
     assert runs, "no optimising round ran"
     assert runs[0].get("interleave_search", False) is (workers == 1)
     # two full subsolvers (each keeps its own copy of the model), CP-SAT's neighbourhoods interleaved
-    assert runs[0].get("subsolvers") == (["default_lp", "quick_restart"] if workers == 1 else None)
+    assert runs[0].get("subsolvers") == (INTERLEAVED["subsolvers"] if workers == 1 else None)
     assert all(not kwargs.get("interleave_search") for kwargs in runs[1:])  # the bound search is left as it is
     assert result.timetable is not None
     report = check(scenario, result.timetable)
