@@ -799,6 +799,11 @@ def _link_specialists(inst: Instance, model: cp_model.CpModel, cv: CalendarVars,
 INTERLEAVED_FULL_SUBSOLVERS = ("default_lp", "quick_restart")  # stage 1's first phase on one worker
 
 
+def _cp_sat_workers(workers: int) -> int:
+    """The number of CP-SAT workers a solve runs: `SolveParams.workers`, 0 meaning every core."""
+    return workers or os.cpu_count() or 1
+
+
 def _default_portfolio(workers: int, teaching: bool) -> dict[str, Any]:
     """CP-SAT parameters for stage 1's first phase, CP-SAT's default portfolio. On one worker CP-SAT
     runs one search and no neighbourhood: with the teaching layer (a center-sized plan),
@@ -810,7 +815,7 @@ def _default_portfolio(workers: int, teaching: bool) -> dict[str, Any]:
     memory of all ten (about 350 MB against 800 on the default plan) with timetables as good (the
     default plan's median 121 against 126; the 18 centers: 8 proven against 7, better on 5, worse
     on 3; benchmarks/studies/2026-12-06-interleave-memory). A larger scenario is left as it was."""
-    workers = workers or os.cpu_count() or 1  # 0: CP-SAT takes every core
+    workers = _cp_sat_workers(workers)
     if workers == 1 and teaching:
         return {"interleave_search": True, "subsolvers": list(INTERLEAVED_FULL_SUBSOLVERS)}
     return {}
@@ -832,7 +837,7 @@ def _bound_search(workers: int) -> dict[str, Any]:
     6 of the 7 seeds the solver with presolve left unproven were proven;
     benchmarks/studies/2026-12-06-bound-search-presolve).
     """
-    workers = workers or os.cpu_count() or 1  # 0: CP-SAT takes every core
+    workers = _cp_sat_workers(workers)
     if workers == 1:
         return {"optimize_with_core": True}
     searches = ["lb_tree_search", "objective_lb_search"] + (["core"] if workers >= 3 else [])
@@ -848,7 +853,7 @@ def _core_search(workers: int) -> dict[str, Any]:
     """CP-SAT parameters that put a core-based worker in the portfolio (with 2 workers, in place of
     the default LP search): a center's final staffing, where the visits' spread trades against the
     specialists."""
-    workers = workers or os.cpu_count() or 1  # 0: CP-SAT takes every core
+    workers = _cp_sat_workers(workers)
     if workers == 1:
         return {"optimize_with_core": True}
     if workers == 2:
