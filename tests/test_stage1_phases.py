@@ -1,7 +1,9 @@
 """Stage 1's optimising solve (teaching layer): its first phase, CP-SAT's default portfolio, runs the
 portfolio's subsolvers in turn on one worker (`interleave_search`, two full subsolvers); with
 `SolveParams.bound_search` off it has the whole budget and never hands over to the searches made
-for the lower bound (the independent parts of a province are solved so, `search._solve_parts`)."""
+for the lower bound (the independent parts of a province are solved so, `search._solve_parts`). With
+the layer, stage 1's model leaves out the topic pools (the lecturers' capacity per pool of topics,
+a relaxation of who teaches)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,13 @@ from typing import Any
 import pytest
 
 from llct_sched.check import check
+from llct_sched.model.calendar_stage import build_calendar_model
+from llct_sched.model.instance import build_instance
+from llct_sched.model.teaching_layer import add_teaching_layer
+from llct_sched.scenario import Scenario
 from llct_sched.scenario.generate import generate_center
 from llct_sched.solve import SolveParams
+from tiny import tiny_data
 
 search = importlib.import_module("llct_sched.solve.search")  # `solve` shadows the module's name
 INTERLEAVED = {"interleave_search": True, "subsolvers": ["default_lp", "quick_restart"]}
@@ -76,3 +83,32 @@ def test_every_core_on_a_one_core_machine_is_one_worker(monkeypatch: pytest.Monk
     assert search._default_portfolio(0, teaching=True) == INTERLEAVED
     monkeypatch.setattr(search.os, "cpu_count", lambda: 2)
     assert search._default_portfolio(0, teaching=True) == {}
+
+
+def _pool_parts(model: Any) -> int:
+    """The intervals of the topic pools' cumulatives (`calendar_stage.topic_pool_capacity`)."""
+    return sum(1 for c in model.proto.constraints if c.name.startswith("pool"))
+
+
+@pytest.mark.parametrize("layered", [True, False])
+def test_only_stage_1_without_the_teaching_layer_has_the_topic_pools(
+    monkeypatch: pytest.MonkeyPatch, layered: bool
+) -> None:
+    scenario = generate_center(0.3, 2)[0] if layered else Scenario.model_validate(tiny_data())
+    built: list[Any] = []
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        model, cv = build_calendar_model(*args, **kwargs)
+        built.append(model)
+        return model, cv
+
+    monkeypatch.setattr(search, "build_calendar_model", build)
+    result = search.solve(scenario, SolveParams(time_limit=6, workers=2))
+    assert built, "stage 1 built no model"
+    assert all((_pool_parts(model) == 0) is layered for model in built)
+    if layered:  # the pools are there to be left out: the same model with them
+        with_pools, _ = build_calendar_model(build_instance(scenario), layer=add_teaching_layer)
+        assert _pool_parts(with_pools) > 0
+    assert result.timetable is not None
+    report = check(scenario, result.timetable)
+    assert report.ok and report.objective == result.objective

@@ -583,16 +583,20 @@ def build_calendar_model(
     nogoods: list[dict[int, int]] | None = None,
     pools: list[frozenset[str]] | None = None,
     layer: Layer | None = None,
+    topic_capacity: bool = True,
 ) -> tuple[cp_model.CpModel, CalendarVars]:
     """Stage 1 with every rule, the learned topic pools and the excluded start combinations.
 
     `layer` adds more variables and rules over the calendar's (the teaching layer) and returns its
-    goals, which are optimised together with the calendar's."""
+    goals, which are optimised together with the calendar's. `topic_capacity` False leaves out the
+    lecturers' capacity per pool of topics (`add_topic_capacity`, the learned pools included): a
+    relaxation of who teaches, for a layer that says who teaches."""
     model = cp_model.CpModel()
     v = create_variables(model, inst)
     for rule in RULES:
         rule(model, inst, v)
-    add_topic_capacity(model, inst, v, pools or [])
+    if topic_capacity:
+        add_topic_capacity(model, inst, v, pools or [])
     add_exclusions(model, v, nogoods or [])
     extra = layer(model, inst, v) if layer is not None else None
     minimize_weighted_goals(model, inst, v, GOALS, extra)
