@@ -593,7 +593,7 @@ def _round(
     """One calendar + staffing attempt. Returns "stop" when the search is over, else "again"."""
     result.rounds += 1
     layer = add_teaching_layer if search.teaching else None
-    # the layer says who teaches: the topic pools, its relaxation, are a third of the model's
+    # the layer says who teaches: the topic pools, its relaxation, are a third to a half of the model's
     # constraints and only slow it (benchmarks/studies/2026-12-06-topic-pools)
     model, cv = build_calendar_model(inst, search.nogoods, search.pools, layer, topic_capacity=layer is None)
     if hint is not None:
