@@ -22,6 +22,8 @@ import sys
 import time
 from typing import Any
 
+from ortools.sat.python import cp_model
+
 from llct_sched.check import check
 from llct_sched.model import calendar_stage
 from llct_sched.scenario.generate import generate_center
@@ -62,7 +64,7 @@ def watch_phases(seen: dict[str, Any]) -> None:
 
     def run(self: Any, model: Any, stage: str, budget: float, **kw: Any) -> Any:
         out = plain(self, model, stage, budget, **kw)
-        if stage == "calendar" and out[1] == 4:  # cp_model.OPTIMAL
+        if stage == "calendar" and out[1] == cp_model.OPTIMAL:
             seen["phase"] = "first" if kw.get("hand_over") is not None else "bound"
         return out
 
@@ -85,18 +87,9 @@ def main() -> None:
         result = search.solve(scenario, SolveParams(time_limit=limit, workers=2, seed=solver_seed))
         ok = result.timetable is not None and check(scenario, result.timetable).ok
         phase = seen.get("phase", "-") if result.status == "OPTIMAL" else "-"
-        row = (
-            variant,
-            share,
-            limit,
-            seed,
-            result.status,
-            result.objective,
-            result.bound,
-            round(time.time() - began, 1),
-            ok,
-        )
-        print(",".join(map(str, (*row, phase))))
+        seconds = round(time.time() - began, 1)
+        row = (variant, share, limit, seed, result.status, result.objective, result.bound, seconds, ok, phase)
+        print(",".join(map(str, row)))
         sys.stdout.flush()
 
 
