@@ -59,9 +59,8 @@ def apply(variant: str) -> None:
 
         def build(inst: Any, *args: Any, **kwargs: Any) -> Any:
             model, cv = plain_build(inst, *args, **kwargs)
-            if inst.baseline is None:
-                for a, b in symmetric_pairs(inst):
-                    model.add(cv.start[inst.classes[a].blocks[0]] <= cv.start[inst.classes[b].blocks[0]])
+            for a, b in symmetric_pairs(inst):  # none in a re-plan (`interchangeable`)
+                model.add(cv.start[inst.classes[a].blocks[0]] <= cv.start[inst.classes[b].blocks[0]])
             return model, cv
 
         search.build_calendar_model = build
@@ -89,21 +88,13 @@ def add_class_order(model: Any, inst: Any, cv: Any, starts: dict[int, int]) -> N
 
 
 def symmetric_pairs(inst: Any) -> list[tuple[int, int]]:
-    """Classes that differ only by id and name (the cohort's parallel classes): consecutive pairs."""
-    groups: dict[str, list[int]] = {}
-    for c in inst.classes:
-        data = c.spec.model_dump(mode="json", exclude={"id", "name"})
-        groups.setdefault(repr(sorted(data.items())), []).append(c.index)
-    pairs = []
-    for members in groups.values():
-        cohort = {inst.classes[k].cohort for k in members}
-        if (
-            len(members) > 1
-            and cohort != {None}
-            and len(cohort) == 1
-            and all(inst.classes[k].spec.learners is None for k in members)
-        ):
-            pairs += list(zip(members, members[1:], strict=False))
+    """The screen's pairs: consecutive classes of an `interchangeable` group that is a cohort's split
+    (their learners come from the cohort)."""
+    pairs: list[tuple[int, int]] = []
+    for members in interchangeable(inst):
+        first = inst.classes[members[0]]
+        if first.cohort is not None and first.spec.learners is None:
+            pairs += itertools.pairwise(members)
     return pairs
 
 
