@@ -132,31 +132,39 @@ def test_with_the_plan_a_center_late_in_the_index_keeps_its_only_day(tmp_path: P
     assert days["c1"] | days["c2"] == {dt.date(2020, 3, 3), dt.date(2020, 3, 4)}
 
 
-def test_each_center_starts_from_its_classes_in_the_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A center's first solve is hinted with its own shared classes as the plan placed them (by the
-    center's own ids and rooms), so that a center hard to place finds the plan's workable times."""
+def test_a_center_without_a_timetable_starts_again_from_its_classes_in_the_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A center's first solve starts from its own greedy calendar (no hint: hinted with the plan, a
+    center stays near the plan's placement, which knows nothing of its own lecturers and rooms); a
+    center solved again after a solve that found no timetable starts from its own shared classes as
+    the plan placed them (by the center's own ids and rooms), the plan's workable times."""
     import llct_sched.province_solve as province_solve
 
-    hints: dict[str, Timetable | None] = {}
+    hints: list[tuple[str, Timetable | None]] = []
     solve_one = province_solve.run_job
 
-    def recording(job: Job, hint: dict[str, Any] | None = None) -> dict[str, Any]:
+    def first_solves_out_of_time(job: Job, hint: dict[str, Any] | None = None) -> dict[str, Any]:
         text = (hint or {}).get(TIMETABLE_KEY)
-        hints.setdefault(job.variant, Timetable.from_json(text) if text else None)
+        hints.append((job.variant, Timetable.from_json(text) if text else None))
+        if sum(1 for variant, _ in hints if variant == job.variant) == 1 and job.variant != "tinh_thu_shared_plan":
+            return {"variant": job.variant, "status": "UNKNOWN", TIMETABLE_KEY: None, "wall_time_s": 5.0}
         return solve_one(job, hint)
 
-    monkeypatch.setattr(province_solve, "run_job", recording)
+    monkeypatch.setattr(province_solve, "run_job", first_solves_out_of_time)
     province = load_province(write_set(tmp_path, 3))
     result = solve_province(province, PARAMS, in_process=True, parallel=1)
     assert_resolved(province, result)
-    assert hints["tinh_thu_shared_plan"] is None
+    assert [variant for variant, _ in hints] == ["tinh_thu_shared_plan", "c1", "c1", "c2", "c2", "c3", "c3"]
+    assert hints[0][1] is None  # the plan starts from nothing
     plan_days = set()
     for center in ("c1", "c2", "c3"):
-        hint = hints[center]
-        assert hint is not None and {s.class_id for s in hint.sessions} == {"TC-1"}
-        assert {s.room_id for s in hint.sessions} <= {"HALL", "R1"} and set(hint.class_learners) == {"TC-1"}
-        assert {s.lecturer_id for s in hint.sessions} == {"TINH1"}
-        plan_days |= {s.date for s in hint.sessions}
+        first, again = (hint for variant, hint in hints if variant == center)
+        assert first is None
+        assert again is not None and {s.class_id for s in again.sessions} == {"TC-1"}
+        assert {s.room_id for s in again.sessions} <= {"HALL", "R1"} and set(again.class_learners) == {"TC-1"}
+        assert {s.lecturer_id for s in again.sessions} == {"TINH1"}
+        plan_days |= {s.date for s in again.sessions}
     assert plan_days == {dt.date(2020, 3, 2), dt.date(2020, 3, 3), dt.date(2020, 3, 4)}  # a day for each
 
 

@@ -20,11 +20,13 @@ that timetable are reserved for it: a center's solve also finds taken the sessio
 centers not accepted yet. Without it the first centers in the index chose their shared lecturers'
 sessions first, and a center solved late could find no workable time left (two of ten centers on
 a tight province). A center can always keep its reserved sessions, so it no longer depends on
-the order; the others' sessions it cannot use are only those the plan gave them. Its first solve
-starts from its classes as the plan placed them (the hint: a hard center found no timetable in 30 s
-without it, one in 11 s with it). The plan runs alone, with LONGER times a center's time limit and
-the CP-SAT workers of every solve slot. A center out of time without a timetable (not proven
-impossible) is solved once more with LONGER times its time limit before it may choose first.
+the order; the others' sessions it cannot use are only those the plan gave them. A center solved
+again after a solve that found no timetable starts from its classes as the plan placed them (the
+hint: a hard center found no timetable in 30 s without it, one in 11 s with it); its first solve
+does not (hinted, a center stays near the plan's placement and pays for it: `_hint`). The plan
+runs alone, with LONGER times a center's time limit and the CP-SAT workers of every solve slot. A
+center out of time without a timetable (not proven impossible) is solved once more with LONGER times
+its time limit before it may choose first.
 
 Sessions given back: a center left without a timetable once the others' sessions were taken, and
 never accepted, chooses first, once: it is solved again with only the sessions of the other centers
@@ -320,7 +322,7 @@ class _State:
     first: list[str] = field(default_factory=list)  # the centers that chose first, in order
     ever_accepted: set[str] = field(default_factory=set)
     reserved: dict[str, dict[str, set[tuple[dt.date, str]]]] = field(default_factory=dict)  # by the shared plan
-    hints: dict[str, Row] = field(default_factory=dict)  # a center's first hint: its classes in the shared plan
+    hints: dict[str, Row] = field(default_factory=dict)  # a center's classes in the shared plan (see `_hint`)
     longer: set[str] = field(default_factory=set)  # centers solved again with twice the time (LONGER)
 
     def taken(self, province: Province, center: str) -> dict[str, set[tuple[dt.date, str]]]:
@@ -431,16 +433,29 @@ def _plan_shared(
 
 def _fill(province: Province, params: SolveParams, state: _State, runner: _Runner, resolve: bool) -> None:
     """Submit waiting centers while the runner has room, each with the shared lecturers' sessions taken
-    (`_State.taken`) marked away, from its last timetable if it has one, else from its classes in the
-    shared plan."""
+    (`_State.taken`) marked away, from where `_hint` says."""
     while state.waiting and (len(state.flying) < runner.slots or not resolve):
         center = state.waiting.pop(0)
         taken = state.taken(province, center) if resolve else {}
         more = replace(params, time_limit=LONGER * params.time_limit) if center in state.longer else params
         job = Job(center, province.scenario(center, taken), more)
-        last = state.rows.get(center)
-        runner.submit(center, job, last if last and last.get(TIMETABLE_KEY) else state.hints.get(center))
+        runner.submit(center, job, _hint(state, center))
         state.flying[center] = dict(state.accepted)
+
+
+def _hint(state: _State, center: str) -> Row | None:
+    """Where a center's solve starts: its last timetable; without one, after a solve that found none,
+    its classes in the shared plan; a first solve from its own greedy calendar.
+
+    Hinted with the plan, a first solve stays near the plan's placement, which knows nothing of the
+    center's own lecturers and rooms: ten centers sharing 15 lecturers (30 s a center, 1 worker,
+    seeds 0-2) ended at 869 / 833 / 822 with every first solve hinted, 511 / 553 / 716 as here (the
+    centers solved apart, clashes left: 522 / 548 / 662;
+    benchmarks/studies/2026-12-06-slot-capacity-province-hint)."""
+    last = state.rows.get(center)
+    if last and last.get(TIMETABLE_KEY):
+        return last
+    return state.hints.get(center) if state.solves[center] else None
 
 
 def _finished(

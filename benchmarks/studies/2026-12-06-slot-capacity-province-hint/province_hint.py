@@ -34,12 +34,13 @@ def main() -> None:
     params = SolveParams(time_limit=30, workers=1)
     result = province_solve.solve_province(province, params, parallel=2, resolve=mode != "independent")
     wall = round(time.time() - began)
-    print(
-        mode, seed, "objective", result.objective, "solves", result.solves, "wall", wall, "clashes", len(result.clashes)
-    )
+    clashes = len(result.clashes)
+    print(mode, seed, "objective", result.objective, "solves", result.solves, "wall", wall, "clashes", clashes)
+    print("checked", result.ok)  # every center's timetable accepted by the checker, no clash left
     for c in result.centers:
         penalties = {k: v for k, v in c.report.breakdown.items() if v} if c.report else None
-        print(c.center, c.report.objective if c.report else None, c.row.get("bound"), c.solves, penalties, flush=True)
+        objective = c.report.objective if c.report else None
+        print(c.center, objective, c.row.get("bound"), c.solves, penalties, flush=True)
 
 
 if __name__ == "__main__":
