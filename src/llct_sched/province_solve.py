@@ -449,8 +449,8 @@ def _hint(state: _State, center: str) -> Row | None:
 
     Hinted with the plan, a first solve stays near the plan's placement, which knows nothing of the
     center's own lecturers and rooms: ten centers sharing 15 lecturers (30 s a center, 1 worker,
-    seeds 0-2) ended at 869 / 833 / 822 with every first solve hinted, 511 / 553 / 716 as here (the
-    centers solved apart, clashes left: 522 / 548 / 662;
+    seeds 0-2) ended at 869 / 833 / 822 with every first solve hinted, 511 / 553 / 716 and 521 / 616
+    / 807 (two runs) as here (the centers solved apart, clashes left: 522 / 548 / 662;
     benchmarks/studies/2026-12-06-slot-capacity-province-hint)."""
     last = state.rows.get(center)
     if last and last.get(TIMETABLE_KEY):
