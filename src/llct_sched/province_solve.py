@@ -418,7 +418,7 @@ def _plan_shared(
     timetable = _timetable(row)
     if timetable is not None:
         state.reserved.update(plan.reserved(province.shared_ids, timetable))
-        for center in province.centers:  # each center's first solve starts from its classes in the plan
+        for center in province.centers:  # a center solved again without a timetable starts from these (`_hint`)
             state.hints[center.id] = {TIMETABLE_KEY: plan.center_timetable(center, timetable).to_json()}
     reserved = sum(len(slots) for sessions in state.reserved.values() for slots in sessions.values())
     state.plan.update(
