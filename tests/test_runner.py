@@ -18,7 +18,7 @@ from llct_sched.itc2007 import read_ectt, ud2_cost
 from llct_sched.itc2007.solver import ANNEALING, solve_itc
 from llct_sched.scenario.loading import load_scenario
 from llct_sched.solve import SolveParams, solve
-from llct_sched.solve.runner import Progress, Session, set_parameters
+from llct_sched.solve.runner import Progress, Session, Watcher, set_parameters
 from llct_sched.solve.search import _bound_search
 
 PACKAGE = Path(llct_sched.__file__).parent
@@ -136,3 +136,28 @@ def test_an_interrupted_run_keeps_its_incumbent() -> None:
     assert session.interrupted and watcher.found and seen
     assert status in (cp_model.FEASIBLE, cp_model.OPTIMAL)
     assert solver.wall_time < 60 and again.wall_time < 5
+
+
+class _Incumbent(Watcher):
+    """A watcher fed an incumbent by hand (CP-SAT's own values are read-only)."""
+
+    def __init__(self, objective: float, bound: float, report) -> None:
+        super().__init__("calendar", lambda: 1.5, report)
+        self._objective, self._bound = objective, bound
+
+    @property
+    def objective_value(self) -> float:
+        return self._objective
+
+    @property
+    def best_objective_bound(self) -> float:
+        return self._bound
+
+
+def test_progress_shows_no_bound_while_cp_sat_s_is_negative() -> None:
+    """A stage's objective is a sum of penalties (>= 0): CP-SAT's early bounds below 0 (-389 on the
+    default plan's staffing) are reported as no bound, a bound of 0 or more as it is."""
+    seen: list[Progress] = []
+    for objective, bound in ((87, -389.0), (69, 0.0), (69, 29.0)):
+        _Incumbent(objective, bound, seen.append).on_solution_callback()
+    assert [(p.objective, p.bound) for p in seen] == [(87, None), (69, 0.0), (69, 29.0)]

@@ -110,8 +110,8 @@ class Watcher(cp_model.CpSolverSolutionCallback):
         self.improved_at = now
         obj, bound = self.objective_value, self.best_objective_bound
         log.info("%s: objective %s, bound %s, %.2fs", self.stage, obj, bound, now)
-        if self.report:
-            self.report(Progress(self.stage, obj, bound, now))
+        if self.report:  # every goal is a penalty >= 0: a negative bound tells a planner nothing yet
+            self.report(Progress(self.stage, obj, bound if bound >= 0 else None, now))
         if self.good_enough is not None and obj <= self.good_enough:
             self.stop_search()  # close enough to a bound known from elsewhere: leave the time to others
 
