@@ -32,7 +32,8 @@ def test_parameters_scalar_and_repeated_fields() -> None:
     assert parameters.relative_gap_limit == 0.01 and parameters.cp_model_probing_level == 0
     assert list(parameters.extra_subsolvers) == ["lb_tree_search", "objective_lb_search"]
     assert list(parameters.ignore_subsolvers) == ["default_lp"] and parameters.num_full_subsolvers == 2
-    assert parameters.cp_model_presolve is False
+    assert parameters.cp_model_presolve is True and parameters.keep_symmetry_in_presolve is True
+    assert parameters.use_symmetry_in_lp is True and parameters.linearization_level == 2
     assert parameters.catch_sigint_signal is False  # Ctrl-C is the runner's, never CP-SAT's
 
 
