@@ -64,6 +64,7 @@ def test_a_lecturers_week_grid_prints_on_a4_landscape(tmp_path: Path, reports: P
     for width, height, text in pages:
         assert _a4_landscape(width, height)
         assert "Tu" in text  # every page starts or holds a week ("Tuần N (...)")
-    captions = sum(len(re.findall(r"Tu\S*\s*n \d+ \(", text)) for _, _, text in pages)
+    # the text layer may break a word at a stacked diacritic ("Tu" / "ần 47 (...)" on one rendered line)
+    captions = sum(len(re.findall(r"Tu\s*\S*\s*n \d+ \(", text)) for _, _, text in pages)
     assert captions == weeks
     _not_blank(pdf_page_png(pdf, 0, tmp_path / "grid.png"))
