@@ -834,12 +834,12 @@ def _bound_search(workers: int) -> dict[str, Any]:
     4-14 % gap; each alone does not (the tree search fails where the other closes and the other
     way round). One worker: the core search (`optimize_with_core`); 3 or more: the core search too.
 
-    With 2 workers or more, presolve keeps the model's symmetries (a center's interchangeable
-    lecturers, rooms and classes: orbits of 5 on the generated centers) and the LP folds each orbit
-    into one variable (`use_symmetry_in_lp`, which needs `linearization_level` 2): generated centers
-    at 30 s, shares 0.1-0.5, seeds 0-19: 93 of 100 proven against 89 without presolve (the solver
-    before, benchmarks/studies/2026-12-06-bound-search-symmetry); without presolve at all the
-    searches had closed far sooner than with a presolve that drops the symmetries
+    With 2 workers or more, presolve keeps the model's symmetries (`keep_symmetry_in_presolve`; a
+    generated center's model has orbits of 5, by CP-SAT's log) and the LP folds each orbit into one
+    variable (`use_symmetry_in_lp`, which needs `linearization_level` 2): generated centers at 30 s,
+    shares 0.1-0.5, seeds 0-19: 93 of 100 proven against 89 without presolve (the solver before,
+    benchmarks/studies/2026-12-06-bound-search-symmetry); without presolve the searches had closed
+    far sooner than with presolve as it was, symmetries not kept
     (benchmarks/studies/2026-12-06-bound-search-presolve).
     """
     workers = _cp_sat_workers(workers)
